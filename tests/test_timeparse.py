@@ -92,6 +92,7 @@ VALID_AT_NOW: list[tuple[str, datetime]] = [
     ("15:00", at(11, 26, 15)),
     ("十五点", at(11, 26, 15)),
     ("11点", at(11, 26, 11)),
+    ("明天7点", at(11, 27, 7)),  # 7-11 without a period are morning
     ("12点", at(11, 26, 12)),
     ("中午12点半", at(11, 26, 12, 30)),
     ("中午1点", at(11, 26, 13)),
@@ -117,6 +118,7 @@ INVALID_AT_NOW: list[tuple[str, TimeErrorKind]] = [
     ("3点半", E.AMBIGUOUS),
     ("明天3:30", E.AMBIGUOUS),
     ("明天两点", E.AMBIGUOUS),
+    ("明天6点", E.AMBIGUOUS),
     ("12月5日", E.MISSING_TIME),
     ("明天", E.MISSING_TIME),
     ("下周三下午", E.MISSING_TIME),
