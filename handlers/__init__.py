@@ -1,0 +1,21 @@
+"""The one place where handlers are registered. Order matters: see the groups below."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import binding, errors, groups, people
+
+# PTB runs one matching handler per group, groups in ascending order.
+# -1: record who wrote in a group before anything else looks at the message;
+#  0: commands and membership events.
+PRESENCE = -1
+MAIN = 0
+
+
+def setup_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """Register every handler and the error handler."""
+    groups.setup(application, MAIN, PRESENCE)
+    binding.setup(application, MAIN)
+    people.setup(application, MAIN)
+    application.add_error_handler(errors.on_error)

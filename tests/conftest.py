@@ -1,1 +1,67 @@
-"""Shared fixtures for the whole suite."""
+"""Shared fixtures: databases on every backend, sessions, a movable clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.clock import FakeClock
+from storage.db import create_engine, create_sessionmaker
+from storage.migrate import upgrade
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In CI the PostgreSQL tests are mandatory: refuse to run without them."""
+    if os.environ.get("CI") == "true" and not POSTGRES_URL:
+        raise pytest.UsageError(
+            "CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must run"
+        )
+
+
+def pytest_report_header() -> str:
+    """Say which databases this run covers."""
+    return f"database backends: {', '.join(BACKENDS)}"
+
+
+async def reset_postgres(url: str) -> None:
+    """Empty the test database: drop and recreate its public schema."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend in turn (SQLite always, PostgreSQL when set)."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A migrated database and its session factory."""
+    await upgrade(database_url)
+    engine = create_engine(database_url)
+    yield create_sessionmaker(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """Thursday 2026-11-26 10:00 in Beijing."""
+    return FakeClock(datetime(2026, 11, 26, 2, 0, tzinfo=UTC))

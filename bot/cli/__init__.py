@@ -1,0 +1,34 @@
+"""Command line: `python -m bot [run|migrate|orgs|faq] ...`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.cli import orgs, run
+from bot.config import ConfigError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser with every verb registered."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="党建助手 Telegram bot")
+    parser.set_defaults(func=run.run_bot)
+    verbs = parser.add_subparsers(title="verbs", metavar="{run,migrate,orgs,faq}")
+    run.register(verbs)
+    orgs.register(verbs)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, run the verb, return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        logging.getLogger(__name__).info("Interrupted")
+        return 130

@@ -1,0 +1,94 @@
+"""`orgs import FILE.yaml` and `orgs list`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from bot.config import load_settings
+from bot.core.clock import SystemClock
+from bot.core.orgtree import OrgTreeError, parse_org_tree
+from bot.services.organisations import TreeLine, describe_tree, import_tree
+from storage.db import create_engine, create_sessionmaker
+from storage.migrate import upgrade
+
+
+async def _import(url: str, text: str) -> str:
+    roots = parse_org_tree(text)
+    await upgrade(url)
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            report = await import_tree(session, roots, SystemClock().now())
+    finally:
+        await engine.dispose()
+    return f"Imported: {report.created} created, {report.updated} updated."
+
+
+def import_file(args: argparse.Namespace) -> int:
+    """Load an organisation tree; the whole file is rejected when any part is invalid."""
+    path: Path = args.file
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"Cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        print(asyncio.run(_import(load_settings().database_url, text)))
+    except OrgTreeError as exc:
+        print(f"{path} was not imported; nothing changed:", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def format_tree(lines: list[TreeLine]) -> str:
+    """The tree as indented text with kinds, domains, chats and member counts."""
+    if not lines:
+        return "No organisations yet. Import a tree with: python -m bot orgs import FILE.yaml"
+    out = []
+    for line in lines:
+        org = line.organisation
+        floating = "，流动党员" if org.floating else ""
+        chats = "、".join(line.chats) if line.chats else "未绑定群"
+        out.append(
+            f"{'  ' * line.depth}{org.name}（{org.kind.label}·{org.domain.label}{floating}）"
+            f" 群：{chats}；党员 {line.members} 人"
+        )
+    return "\n".join(out)
+
+
+async def _list(url: str) -> str:
+    await upgrade(url)
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            return format_tree(await describe_tree(session))
+    finally:
+        await engine.dispose()
+
+
+def list_tree(_args: argparse.Namespace) -> int:
+    """Print the tree."""
+    print(asyncio.run(_list(load_settings().database_url)))
+    return 0
+
+
+def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `orgs import` and `orgs list`."""
+    orgs = verbs.add_parser("orgs", help="import or list the organisation tree")
+    orgs.set_defaults(func=lambda _args: orgs.print_help() or 0)
+    actions = orgs.add_subparsers(title="actions", metavar="{import,list}")
+    importer = actions.add_parser(
+        "import",
+        help="load a YAML tree (idempotent by name; invalid files change nothing)",
+        description="YAML: a list of organisations, each with name, kind (党委/党总支/党支部/党小组),"
+        " domain (机关/农村/社区/非公/国企/学校/其他), optional floating: true and children.",
+    )
+    importer.add_argument("file", type=Path, help="the YAML file")
+    importer.set_defaults(func=import_file)
+    lister = actions.add_parser("list", help="print the tree with bound chats and member counts")
+    lister.set_defaults(func=list_tree)

@@ -1,0 +1,60 @@
+"""The bot's commands: one list feeds /help and Telegram's command menus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Where(Enum):
+    """Where a command can be used."""
+
+    PRIVATE = "private"
+    GROUP = "group"
+    ANYWHERE = "anywhere"
+
+
+class Who(Enum):
+    """Who may use a command."""
+
+    EVERYONE = 0
+    MANAGER = 1
+    SUPERADMIN = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One command as users see it."""
+
+    name: str
+    description: str
+    where: Where
+    who: Who = Who.EVERYONE
+    args: str = ""
+
+    def usable_in(self, private: bool) -> bool:
+        """True when the command works in this kind of chat."""
+        return self.where is Where.ANYWHERE or (self.where is Where.PRIVATE) == private
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "开始使用，查看我的登记信息", Where.PRIVATE),
+    Command("help", "查看可用命令", Where.ANYWHERE),
+    Command("name", "登记真实姓名", Where.ANYWHERE, args="姓名"),
+    Command("bind", "把本群绑定到党组织", Where.GROUP, Who.MANAGER, "组织名称 [领域]"),
+    Command("unbind", "解除本群的组织绑定", Where.GROUP, Who.MANAGER),
+    Command("role", "回复党员消息，设置职务", Where.GROUP, Who.MANAGER, "书记/副书记/委员/党员"),
+    Command(
+        "status",
+        "回复党员消息，设置身份",
+        Where.GROUP,
+        Who.MANAGER,
+        "正式党员/预备党员/入党积极分子",
+    ),
+    Command("org_parent", "设置本组织的上级组织", Where.GROUP, Who.SUPERADMIN, "上级组织名称"),
+)
+
+
+def visible_commands(*, private: bool, level: Who) -> list[Command]:
+    """The commands a caller of this `level` may use in a private chat or a group."""
+    return [c for c in COMMANDS if c.usable_in(private) and c.who.value <= level.value]

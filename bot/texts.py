@@ -1,0 +1,58 @@
+"""Every message the bot sends, in Simplified Chinese. Code never builds user text inline."""
+
+from __future__ import annotations
+
+from bot.core.domain import Domain
+
+# General
+ERROR_GENERIC = "抱歉，刚才处理时出了点问题，请稍后再试。"
+GROUP_ONLY = "这个命令需要在支部群里使用。"
+PRIVATE_ONLY = "这个命令请私聊我使用。"
+NOT_BOUND = "本群还没有绑定党组织。请群管理员发送：/bind 组织名称"
+MANAGERS_ONLY = "抱歉，只有本组织的书记、副书记、委员或群管理员可以这样做。"
+ADMINS_ONLY = "抱歉，只有本群管理员可以绑定或解绑组织。"
+SUPERADMINS_ONLY = "抱歉，只有县级管理员可以调整组织的上下级关系。"
+
+# The bot joins and leaves groups
+GREETING = (
+    "大家好，我是党建助手，负责发布学习内容、会议通知和提醒，也能解答党务政策问题。\n"
+    "请群管理员发送 /bind 组织名称 [领域]，把本群绑定到所属党组织，例如：\n"
+    "/bind 城关镇第一党支部 机关\n"
+    "建议把我设为群管理员，这样我能准确记录入群、退群的党员。"
+)
+GREETING_BOUND = "大家好，我回来了。本群仍绑定在“{org}”。"
+
+# /bind /unbind /org_parent
+BIND_USAGE = (
+    f"用法：/bind 组织名称 [领域]\n领域可选：{Domain.labels()}\n例如：/bind 城关镇第一党支部 机关"
+)
+BIND_DONE = "已将本群绑定到“{org}”（{kind}·{domain}）。"
+BIND_CREATED = "这是新建的组织。"
+BIND_REPLACED = "原来绑定的“{previous}”已解除。"
+UNBIND_DONE = "已解除本群与“{org}”的绑定。"
+ORG_PARENT_USAGE = "用法：/org_parent 上级组织名称，例如：/org_parent 城关镇党委"
+ORG_PARENT_DONE = "已将“{org}”设为“{parent}”的下级组织。"
+
+# People
+START_UNKNOWN = (
+    "您好，我是党建助手。\n"
+    "您还没有加入任何已绑定的支部群。加入本支部的群后，我会在群里发布学习内容和会议通知，"
+    "也会在这里私信提醒您。\n"
+    "发送 /name 张三 可以登记您的真实姓名，发送 /help 查看全部命令。"
+)
+START_PROFILE = "您好，{name}！以下是您的登记信息：\n{memberships}\n发送 /help 查看全部命令。"
+PROFILE_LINE = "· {org}：{role}，{status}{floating}"
+PROFILE_FLOATING = "，流动党员"
+PROFILE_NO_REAL_NAME = "（还没有登记真实姓名，可发送 /name 张三 登记）"
+NAME_USAGE = "用法：/name 您的真实姓名，例如：/name 张三"
+NAME_DONE = "好的，已登记您的姓名：{name}。"
+ROLE_USAGE = "用法：回复某位党员的消息，发送 /role 职务。职务可选：{choices}"
+STATUS_USAGE = "用法：回复某位党员的消息，发送 /status 身份。身份可选：{choices}"
+ROLE_DONE = "已将{name}的职务设为{role}。"
+STATUS_DONE = "已将{name}的身份设为{status}。"
+REPLY_TO_A_PERSON = "请回复一位党员（不是机器人）的消息再使用这个命令。"
+
+# /help
+HELP_HEADER_GROUP = "在本群可用的命令："
+HELP_HEADER_PRIVATE = "私聊中可用的命令："
+HELP_LINE = "/{name} {args}— {description}"

@@ -1,0 +1,93 @@
+"""Telegram groups and their binding to organisations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Chat, Delivery
+from storage.records import ChatRecord
+
+
+def _record(row: Chat) -> ChatRecord:
+    return ChatRecord(
+        id=row.id,
+        telegram_id=row.telegram_id,
+        title=row.title,
+        type=row.type,
+        organisation_id=row.organisation_id,
+        active=row.active,
+    )
+
+
+class ChatRepo:
+    """Reads and writes chats."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _row(self, telegram_id: int) -> Chat | None:
+        return await self._session.scalar(select(Chat).where(Chat.telegram_id == telegram_id))
+
+    async def get(self, telegram_id: int) -> ChatRecord | None:
+        """The chat with this Telegram id."""
+        row = await self._row(telegram_id)
+        return _record(row) if row else None
+
+    async def upsert(
+        self, telegram_id: int, *, title: str, type_: str, now: datetime, active: bool = True
+    ) -> ChatRecord:
+        """Create the chat or refresh its title, type and activity."""
+        row = await self._row(telegram_id)
+        if row is None:
+            row = Chat(telegram_id=telegram_id, created_at=now)
+            self._session.add(row)
+        row.title, row.type, row.active, row.updated_at = title, type_, active, now
+        await self._session.flush()
+        return _record(row)
+
+    async def set_active(self, telegram_id: int, active: bool, now: datetime) -> None:
+        """Mark the bot as present in (or gone from) the chat."""
+        await self._session.execute(
+            update(Chat)
+            .where(Chat.telegram_id == telegram_id)
+            .values(active=active, updated_at=now)
+        )
+
+    async def bind(self, telegram_id: int, organisation_id: int | None, now: datetime) -> None:
+        """Bind the chat to an organisation (None unbinds)."""
+        await self._session.execute(
+            update(Chat)
+            .where(Chat.telegram_id == telegram_id)
+            .values(organisation_id=organisation_id, updated_at=now)
+        )
+
+    async def for_organisations(self, org_ids: list[int]) -> list[ChatRecord]:
+        """Active chats bound to any of these organisations."""
+        rows = await self._session.scalars(
+            select(Chat)
+            .where(Chat.organisation_id.in_(org_ids), Chat.active.is_(True))
+            .order_by(Chat.id)
+        )
+        return [_record(row) for row in rows]
+
+    async def migrate(self, old_id: int, new_id: int, now: datetime) -> ChatRecord | None:
+        """Follow a group's upgrade to a supergroup: everything keyed by `old_id` moves."""
+        old = await self._row(old_id)
+        if old is None:
+            return None
+        new = await self._row(new_id)
+        if new is not None:
+            # The supergroup spoke before the migration notice arrived; the old row has the
+            # history, so it wins and the fresh row goes.
+            old.organisation_id = old.organisation_id or new.organisation_id
+            await self._session.delete(new)
+            await self._session.flush()
+        old.telegram_id, old.type, old.updated_at = new_id, "supergroup", now
+        await self._session.execute(
+            update(Delivery).where(Delivery.chat_id == old_id).values(chat_id=new_id)
+        )
+        await self._session.flush()
+        return _record(old)

@@ -1,0 +1,162 @@
+"""The deliveries outbox: enqueue once by key, claim atomically, mark the outcome."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Delivery
+from storage.records import DeliveryRecord, DeliveryStatus
+
+
+def _record(row: Delivery) -> DeliveryRecord:
+    return DeliveryRecord(
+        id=row.id,
+        key=row.key,
+        kind=row.kind,
+        chat_id=row.chat_id,
+        due_at=row.due_at,
+        expires_at=row.expires_at,
+        status=DeliveryStatus(row.status),
+        attempts=row.attempts,
+        payload=dict(row.payload or {}),
+        message_id=row.message_id,
+        last_error=row.last_error,
+    )
+
+
+class DeliveryRepo:
+    """Reads and writes the outbox."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    async def enqueue(
+        self,
+        *,
+        key: str,
+        kind: str,
+        chat_id: int,
+        due_at: datetime,
+        now: datetime,
+        payload: dict[str, Any] | None = None,
+        expires_at: datetime | None = None,
+    ) -> bool:
+        """Add a delivery unless one with this key exists; True when added."""
+        values = {
+            "key": key,
+            "kind": kind,
+            "chat_id": chat_id,
+            "payload": payload or {},
+            "due_at": due_at,
+            "expires_at": expires_at,
+            "status": DeliveryStatus.PENDING.value,
+            "attempts": 0,
+            "created_at": now,
+        }
+        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        statement = insert(Delivery).values(values).on_conflict_do_nothing(index_elements=["key"])
+        result = await self._session.execute(statement)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim_due(
+        self, now: datetime, *, limit: int, stale_after: timedelta
+    ) -> list[DeliveryRecord]:
+        """Atomically take up to `limit` due rows for sending, oldest first.
+
+        Rows left in `sending` by a process that died are taken again once `stale_after`
+        has passed: delivery is at least once, and only the message in flight can repeat.
+        """
+        claimable = (Delivery.status == DeliveryStatus.PENDING.value) | (
+            (Delivery.status == DeliveryStatus.SENDING.value)
+            & (Delivery.claimed_at < now - stale_after)
+        )
+        candidates = (
+            select(Delivery.id)
+            .where(claimable, Delivery.due_at <= now)
+            .order_by(Delivery.due_at, Delivery.id)
+            .limit(limit)
+        )
+        if self._dialect == "postgresql":
+            # Several bot processes may sweep at once: the row lock is the claim.
+            candidates = candidates.with_for_update(skip_locked=True)
+        rows = await self._session.scalars(
+            update(Delivery)
+            .where(Delivery.id.in_(candidates.scalar_subquery()))
+            .values(
+                status=DeliveryStatus.SENDING.value,
+                claimed_at=now,
+                attempts=Delivery.attempts + 1,
+            )
+            .returning(Delivery),
+            execution_options={"synchronize_session": False},
+        )
+        return sorted((_record(row) for row in rows), key=lambda d: (d.due_at, d.id))
+
+    async def _finish(self, delivery_id: int, **values: Any) -> None:
+        await self._session.execute(
+            update(Delivery).where(Delivery.id == delivery_id).values(**values)
+        )
+
+    async def mark_sent(self, delivery_id: int, *, message_id: int | None, now: datetime) -> None:
+        """The message went out."""
+        await self._finish(
+            delivery_id, status=DeliveryStatus.SENT.value, message_id=message_id, sent_at=now
+        )
+
+    async def mark_failed(self, delivery_id: int, error: str) -> None:
+        """The message can never go out (chat gone, bot removed …)."""
+        await self._finish(delivery_id, status=DeliveryStatus.FAILED.value, last_error=error)
+
+    async def mark_expired(self, delivery_id: int) -> None:
+        """Too late to be useful; not sent."""
+        await self._finish(delivery_id, status=DeliveryStatus.EXPIRED.value)
+
+    async def retry_at(self, delivery_id: int, due_at: datetime, error: str) -> None:
+        """A passing failure: try again at `due_at`."""
+        await self._finish(
+            delivery_id, status=DeliveryStatus.PENDING.value, due_at=due_at, last_error=error
+        )
+
+    async def cancel(self, key_prefix: str) -> int:
+        """Cancel pending deliveries whose key starts with the prefix; return how many."""
+        result = await self._session.execute(
+            update(Delivery)
+            .where(
+                Delivery.key.startswith(key_prefix, autoescape=True),
+                Delivery.status == DeliveryStatus.PENDING.value,
+            )
+            .values(status=DeliveryStatus.CANCELLED.value)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def by_key(self, key: str) -> DeliveryRecord | None:
+        """The delivery with this key."""
+        row = await self._session.scalar(select(Delivery).where(Delivery.key == key))
+        return _record(row) if row else None
+
+    async def with_prefix(self, key_prefix: str) -> list[DeliveryRecord]:
+        """Every delivery whose key starts with the prefix, by due time."""
+        rows = await self._session.scalars(
+            select(Delivery)
+            .where(Delivery.key.startswith(key_prefix, autoescape=True))
+            .order_by(Delivery.due_at, Delivery.id)
+        )
+        return [_record(row) for row in rows]
+
+    async def counts(self, key_prefix: str = "") -> dict[DeliveryStatus, int]:
+        """Deliveries per status, optionally for one key prefix."""
+        rows = await self._session.execute(
+            select(Delivery.status, func.count())
+            .where(Delivery.key.startswith(key_prefix, autoescape=True))
+            .group_by(Delivery.status)
+        )
+        return {DeliveryStatus(status): count for status, count in rows}
