@@ -21,7 +21,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
+async def upgrade(url: str, revision: str = "heads") -> None:
     """Migrate the database at `url` up to `revision`."""
     await _run(url, lambda cfg: command.upgrade(cfg, revision))
 

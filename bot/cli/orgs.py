@@ -85,8 +85,9 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     importer = actions.add_parser(
         "import",
         help="load a YAML tree (idempotent by name; invalid files change nothing)",
-        description="YAML: a list of organisations, each with name, kind (党委/党总支/党支部/党小组),"
-        " domain (机关/农村/社区/非公/国企/学校/其他), optional floating: true and children.",
+        description="YAML: a list of organisations, each with name, kind"
+        " (党委/党总支/党支部/党小组), domain (机关/农村/社区/非公/国企/学校/其他),"
+        " optional floating: true and children.",
     )
     importer.add_argument("file", type=Path, help="the YAML file")
     importer.set_defaults(func=import_file)

@@ -1,8 +1,7 @@
-"""ORM models. Repositories turn them into dataclasses; nothing else touches them."""
+"""Organisations, chats, people and the outbox."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +9,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -21,18 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.domain import Domain, MemberStatus, OrgKind, Role
-from storage.db import Base, UTCDateTime
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    # Stored as plain VARCHAR of the English value: no native PG enum types to migrate.
-    return Enum(
-        cls,
-        native_enum=False,
-        create_constraint=False,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-    )
+from storage.db import Base, UTCDateTime, enum_column
 
 
 class Organisation(Base):
@@ -42,8 +29,8 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    kind: Mapped[OrgKind] = mapped_column(_enum(OrgKind))
-    domain: Mapped[Domain] = mapped_column(_enum(Domain))
+    kind: Mapped[OrgKind] = mapped_column(enum_column(OrgKind))
+    domain: Mapped[Domain] = mapped_column(enum_column(Domain))
     floating: Mapped[bool] = mapped_column(Boolean, default=False)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
@@ -94,8 +81,10 @@ class Member(Base):
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.MEMBER)
-    status: Mapped[MemberStatus] = mapped_column(_enum(MemberStatus), default=MemberStatus.FULL)
+    role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.MEMBER)
+    status: Mapped[MemberStatus] = mapped_column(
+        enum_column(MemberStatus), default=MemberStatus.FULL
+    )
     floating: Mapped[bool] = mapped_column(Boolean, default=False)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
