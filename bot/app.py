@@ -19,6 +19,7 @@ from bot.context import AdminCache, AppContext, BotData, Runtime
 from bot.core.clock import Clock, SystemClock
 from bot.updates import PerChatUpdateProcessor
 from handlers import setup_handlers
+from schedules import setup_schedules
 from storage.db import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         admins=AdminCache(clock),
     )
     setup_handlers(application)
+    setup_schedules(application)
     return application
 
 

@@ -17,6 +17,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.core.clock import Clock
+from bot.services.outbox import Senders
 
 ADMIN_STATUSES = {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 
@@ -61,7 +62,7 @@ class Runtime:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     admins: AdminCache
-    extras: dict[str, Any] = field(default_factory=dict)
+    senders: Senders = field(default_factory=Senders)
 
 
 class BotData:

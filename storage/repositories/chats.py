@@ -75,6 +75,9 @@ class ChatRepo:
 
     async def migrate(self, old_id: int, new_id: int, now: datetime) -> ChatRecord | None:
         """Follow a group's upgrade to a supergroup: everything keyed by `old_id` moves."""
+        await self._session.execute(
+            update(Delivery).where(Delivery.chat_id == old_id).values(chat_id=new_id)
+        )
         old = await self._row(old_id)
         if old is None:
             return None
@@ -86,8 +89,5 @@ class ChatRepo:
             await self._session.delete(new)
             await self._session.flush()
         old.telegram_id, old.type, old.updated_at = new_id, "supergroup", now
-        await self._session.execute(
-            update(Delivery).where(Delivery.chat_id == old_id).values(chat_id=new_id)
-        )
         await self._session.flush()
         return _record(old)
