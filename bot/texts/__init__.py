@@ -1,4 +1,4 @@
-"""Every message the bot sends, in Simplified Chinese: general texts here, one module per feature."""
+"""Every message the bot sends, in Simplified Chinese; one module per feature."""
 
 from __future__ import annotations
 
