@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TypeVar
@@ -55,8 +56,13 @@ def parse_org_tree(text: str) -> list[OrgNode]:
     nodes = [_node(item, errors) for item in root.value]
     _check_unique_names(nodes, errors)
     if errors:
-        raise OrgTreeError(errors)
+        raise OrgTreeError(sorted(errors, key=_line_number))
     return [node for node in nodes if node is not None]
+
+
+def _line_number(error: str) -> int:
+    match = re.match(r"第(\d+)行", error)
+    return int(match[1]) if match else 0
 
 
 def _line(node: Node) -> str:

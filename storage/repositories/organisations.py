@@ -40,8 +40,8 @@ class OrganisationRepo:
         return _record(row) if row else None
 
     async def all(self) -> list[OrganisationRecord]:
-        """Every organisation, by name."""
-        rows = await self._session.scalars(select(Organisation).order_by(Organisation.name))
+        """Every organisation, in the order they were created."""
+        rows = await self._session.scalars(select(Organisation).order_by(Organisation.id))
         return [_record(row) for row in rows]
 
     async def create(

@@ -1,0 +1,90 @@
+"""Settings: defaults, parsing, and one clear line naming a bad variable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.config import ConfigError, Settings, load_settings, parse_offsets
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
+    for name in (
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_BASE_URL",
+        "TELEGRAM_BASE_FILE_URL",
+        "DATABASE_URL",
+        "BOT_TIMEZONE",
+        "SUPERADMIN_IDS",
+        "LOG_LEVEL",
+        "REMINDER_OFFSETS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(str(tmp_path))  # no stray .env
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.telegram_base_url == "https://api.telegram.org/bot"
+    assert settings.base_file_url == "https://api.telegram.org/file/bot"
+    assert settings.database_url == "sqlite+aiosqlite:///data/bot.db"
+    assert settings.timezone.key == "Asia/Shanghai"
+    assert settings.superadmin_ids == frozenset()
+    assert settings.reminder_offsets == (timedelta(days=1), timedelta(hours=1))
+
+
+def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("TELEGRAM_BASE_URL", "http://127.0.0.1:8081/bot")
+    monkeypatch.setenv("SUPERADMIN_IDS", " 11, 22 ,")
+    monkeypatch.setenv("REMINDER_OFFSETS", "30m,2d")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    settings = load_settings()
+    assert settings.require_token() == "123:abc"
+    assert settings.base_file_url == "http://127.0.0.1:8081/file/bot"
+    assert settings.superadmin_ids == frozenset({11, 22})
+    assert settings.reminder_offsets == (timedelta(days=2), timedelta(minutes=30))
+    assert settings.log_level == "DEBUG"
+
+
+def test_dotenv_file_is_read(tmp_path: object) -> None:
+    with open(".env", "w", encoding="utf-8") as env:
+        env.write("BOT_TIMEZONE=Europe/Berlin\n")
+    assert Settings().timezone.key == "Europe/Berlin"
+
+
+def test_missing_token_names_the_variable() -> None:
+    with pytest.raises(ConfigError, match=r"^TELEGRAM_BOT_TOKEN is not set: get a token"):
+        load_settings().require_token()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SUPERADMIN_IDS", "12,abc"),
+        ("REMINDER_OFFSETS", "1d,soon"),
+        ("REMINDER_OFFSETS", "0h"),
+        ("BOT_TIMEZONE", "Asia/Nowhere"),
+        ("LOG_LEVEL", "LOUD"),
+        ("DATABASE_URL", "  "),
+    ],
+)
+def test_malformed_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=rf"^{variable} is invalid: ") as error:
+        load_settings()
+    assert "\n" not in str(error.value)
+
+
+def test_offsets() -> None:
+    assert parse_offsets("1d, 1h,45s") == (
+        timedelta(days=1),
+        timedelta(hours=1),
+        timedelta(seconds=45),
+    )
+    with pytest.raises(ValueError, match="positive duration"):
+        parse_offsets("1w")
