@@ -1,0 +1,188 @@
+"""Matching a member's question to one FAQ entry, or deliberately to none.
+
+Ranking is BM25 (bm25.py) over each entry's question, phrasings and keywords. The raw score
+is turned into a 0..1 confidence: the share of the question's term weight that the entry
+covers (each term counted at the best weight any entry gives it; words the base has never
+seen count against the match). A question must also name a Party-work term ("strong anchor",
+domain_words.txt) to be answered directly, and an explicit off-topic guard refuses questions
+about weather, food, shopping, sports, stocks, homework and small talk whatever their score.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.core.faq.bm25 import Bm25Index
+from bot.core.faq.kb import FaqEntry
+from bot.core.faq.lexicon import OFF_TOPIC
+from bot.core.faq.tokenizer import Analysis, analyse, domain_words
+
+Outcome = Literal["answer", "suggest", "none"]
+
+ANSWER_MIN = 0.45  # confidence for a direct answer
+ANSWER_MARGIN = 0.08  # ... and its lead over the next entry
+SUGGEST_MIN = 0.25  # confidence for "您是不是想问"
+CONFIDENT_MIN = 0.65  # unsolicited answers in a group need more
+CONFIDENT_MARGIN = 0.15
+MAX_CANDIDATES = 3
+ORG_PRECEDENCE = 0.9  # an organisation's entry beats a shipped one scoring up to 1/0.9 of it
+INTENT_MISMATCH = 0.6  # "how often" asked, the entry answers "what is": scaled down
+SUB_WORD = 0.5  # a word found inside a longer one counts half in a question
+KEYWORD_REPEAT = 2  # keywords are chosen by the author: they weigh twice
+# Weight of a question word the base has never seen, as a share of the rarest term's weight.
+OOV_WORD = 0.6
+OOV_CHAR = 0.25
+OOV_NUMBER = 0.1
+_OFF_TOPIC_PHRASES = tuple(w for w in OFF_TOPIC if len(w) > 1)
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What the bot should do with a question: answer, suggest candidates, or stay silent."""
+
+    outcome: Outcome
+    entry: FaqEntry | None = None
+    score: float = 0.0
+    candidates: tuple[tuple[FaqEntry, float], ...] = field(default=())
+    confident: bool = False
+
+    @property
+    def answered(self) -> bool:
+        """True when the bot gives ``entry`` as the answer."""
+        return self.outcome == "answer"
+
+
+NO_MATCH = MatchResult("none")
+
+
+def is_off_topic(analysis: Analysis) -> bool:
+    """True when the text is about everyday matters (weather, food, shopping, sports ...)."""
+    if any(term in OFF_TOPIC for term in analysis.terms):
+        return True
+    return any(phrase in analysis.normalised for phrase in _OFF_TOPIC_PHRASES)
+
+
+@dataclass(frozen=True)
+class _EntryText:
+    terms: list[str]
+    intents: dict[str, float]
+
+
+def _entry_document(entry: FaqEntry) -> _EntryText:
+    terms: list[str] = []
+    intents: Counter[str] = Counter()
+    for text in (entry.question, *entry.phrasings):
+        analysis = analyse(text)
+        terms.extend(analysis.terms)
+        intents.update(analysis.intents)
+    for keyword in entry.keywords:
+        terms.extend(analyse(keyword).terms * KEYWORD_REPEAT)
+    texts = 1 + len(entry.phrasings)
+    return _EntryText(terms, {intent: n / texts for intent, n in intents.items()})
+
+
+class FaqMatcher:
+    """An index over a set of entries (shipped ones with org_id None, and organisations')."""
+
+    def __init__(self, entries: Iterable[FaqEntry]) -> None:
+        self.entries = tuple(entries)
+        documents = [_entry_document(entry) for entry in self.entries]
+        self.index = Bm25Index([d.terms for d in documents])
+        self.intents = [d.intents for d in documents]
+
+        self.rarest = max(self.index.idf.values(), default=1.0)
+        self.org_terms: dict[int, frozenset[str]] = {}
+        for entry in self.entries:
+            if entry.org_id is not None:
+                terms = {t for k in entry.keywords for t in analyse(k).terms}
+                self.org_terms[entry.org_id] = (
+                    self.org_terms.get(entry.org_id, frozenset()) | terms
+                )
+
+    def match(self, question: str, *, org_ids: frozenset[int] = frozenset()) -> MatchResult:
+        """Find the entry answering ``question`` among shipped ones and those of ``org_ids``."""
+        analysis = analyse(question)
+        terms = {t: (1.0 if t in analysis.whole else SUB_WORD) for t in analysis.terms}
+        if not terms:
+            return NO_MATCH
+        strong = self._has_anchor(terms, org_ids)
+        if not strong and is_off_topic(analysis):
+            return NO_MATCH
+        ranked = self._rank(terms, analysis, org_ids)
+        if not ranked or ranked[0][1] < SUGGEST_MIN:
+            return NO_MATCH
+        return self._decide(ranked, strong)
+
+    def _has_anchor(self, terms: dict[str, float], org_ids: frozenset[int]) -> bool:
+        anchors = domain_words().anchors
+        org_terms = [self.org_terms.get(org, frozenset()) for org in org_ids]
+        return any(
+            t in anchors or "党" in t or any(t in extra for extra in org_terms) for t in terms
+        )
+
+    def _term_weight(self, term: str) -> float:
+        known = self.index.max_weight.get(term)
+        if known is not None:
+            return known
+        if term.isdigit():
+            return OOV_NUMBER * self.rarest
+        return (OOV_CHAR if len(term) == 1 else OOV_WORD) * self.rarest
+
+    def _visible(self, org_ids: frozenset[int]) -> list[bool]:
+        overridden = {e.id for e in self.entries if e.org_id is not None and e.org_id in org_ids}
+        return [
+            (e.org_id in org_ids) if e.org_id is not None else e.id not in overridden
+            for e in self.entries
+        ]
+
+    def _rank(
+        self, terms: dict[str, float], analysis: Analysis, org_ids: frozenset[int]
+    ) -> list[tuple[int, float]]:
+        """(entry index, confidence), best first, organisations' entries favoured."""
+        total = sum(self._term_weight(t) * factor for t, factor in terms.items())
+        visible = self._visible(org_ids) if org_ids or self._has_org_entries else None
+        scored: list[tuple[float, int, float]] = []
+        for doc_id, raw in self.index.scores(terms.items()).items():
+            if visible is not None and not visible[doc_id]:
+                continue
+            confidence = min(1.0, raw / total)
+            if analysis.intents:
+                profile = self.intents[doc_id]
+                share = max(profile.get(intent, 0.0) for intent in analysis.intents)
+                confidence *= INTENT_MISMATCH + (1 - INTENT_MISMATCH) * share
+            boost = 1 / ORG_PRECEDENCE if self.entries[doc_id].org_id is not None else 1.0
+            scored.append((confidence * boost, doc_id, confidence))
+        scored.sort(reverse=True)
+        return [(doc_id, confidence) for _, doc_id, confidence in scored]
+
+    @property
+    def _has_org_entries(self) -> bool:
+        return bool(self.org_terms)
+
+    def _decide(self, ranked: list[tuple[int, float]], strong: bool) -> MatchResult:
+        top_id, top = ranked[0]
+        rival = self._rival_score(ranked)
+        candidates = tuple(
+            (self.entries[doc_id], round(score, 3))
+            for doc_id, score in ranked[:MAX_CANDIDATES]
+            if score >= SUGGEST_MIN
+        )
+        entry = self.entries[top_id]
+        if strong and top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN:
+            confident = top >= CONFIDENT_MIN and top - rival >= CONFIDENT_MARGIN
+            return MatchResult("answer", entry, round(top, 3), candidates, confident)
+        return MatchResult("suggest", None, round(top, 3), candidates)
+
+    def _rival_score(self, ranked: list[tuple[int, float]]) -> float:
+        """The best score of another entry that could be meant instead of the top one."""
+        top_is_org = self.entries[ranked[0][0]].org_id is not None
+        for doc_id, score in ranked[1:]:
+            # An organisation's entry that outranks shipped ones on precedence has no shipped
+            # rival: answering with the local version is the point.
+            if top_is_org and self.entries[doc_id].org_id is None:
+                continue
+            return score
+        return 0.0

@@ -1,0 +1,173 @@
+"""Segmenting questions into terms: one shared jieba tokenizer with a Party-work dictionary.
+
+The tokenizer is a private ``jieba.Tokenizer`` (never jieba's global one), created on first use
+and shared by the process. Its dictionary is jieba's own, without the words seen fewer than
+``MIN_WORD_FREQ`` times in jieba's corpus (they cost memory and never occur in members'
+questions: 80 MB -> about 40 MB, load 0.6 s -> 0.4 s), plus domain_words.txt and every
+synonym, so 三会一课 or 支部党员大会 stay whole. Search mode adds the dictionary words inside a
+long word, so 党员大会 still meets 支部党员大会.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from bot.core.faq.lexicon import INTENTS, STOPWORDS, SYNONYMS
+from bot.core.faq.text import normalise
+
+MIN_WORD_FREQ = 10
+# Enough to keep a domain word whole against the general words around it.
+DOMAIN_WORD_FREQ = 50_000
+_CHINESE_NUMBERS = {
+    "一": "1",
+    "二": "2",
+    "两": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+    "十": "10",
+    "五十": "50",
+    "一百": "100",
+    "百": "100",
+}
+
+_lock = threading.Lock()
+_tokenizer: Any = None
+
+
+@dataclass(frozen=True)
+class DomainWords:
+    """The Party-work dictionary: all words, and the strong anchors among them."""
+
+    words: frozenset[str]
+    anchors: frozenset[str]
+
+
+@cache
+def domain_words() -> DomainWords:
+    """Read domain_words.txt (package data) and add every synonym."""
+    text = (resources.files("bot.core.faq") / "domain_words.txt").read_text(encoding="utf-8")
+    words: set[str] = set()
+    anchors: set[str] = set()
+    for raw in text.splitlines():
+        parts = raw.split("#", 1)[0].split()
+        if not parts:
+            continue
+        words.add(parts[0])
+        if "weak" not in parts[1:]:
+            anchors.add(parts[0])
+    for canonical, variants in SYNONYMS.items():
+        words.update((canonical, *variants))
+    return DomainWords(frozenset(w for w in words if len(w) > 1), frozenset(anchors))
+
+
+@cache
+def _synonym_map() -> dict[str, str]:
+    return {variant: canonical for canonical, variants in SYNONYMS.items() for variant in variants}
+
+
+def _build_tokenizer() -> Any:
+    import jieba  # imported here: loading it is the slow part of starting the matcher
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.default_logger.setLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    kept = io.BytesIO()
+    with (resources.files("jieba") / "dict.txt").open("rb") as source:
+        for line in source:
+            parts = line.split(b" ", 2)
+            if len(parts) >= 2 and int(parts[1]) >= MIN_WORD_FREQ:
+                kept.write(line)
+    kept.seek(0)
+    # Built in memory rather than through initialize(), which writes a cache file to /tmp.
+    tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(kept)
+    tokenizer.initialized = True
+    for word in sorted(domain_words().words):
+        tokenizer.add_word(word, freq=max(DOMAIN_WORD_FREQ, tokenizer.FREQ.get(word) or 0))
+    return tokenizer
+
+
+def get_tokenizer() -> Any:
+    """The process-wide jieba tokenizer, built on first use (about 0.4 s)."""
+    global _tokenizer  # one lazily built tokenizer per process, by design
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                _tokenizer = _build_tokenizer()
+    return _tokenizer
+
+
+def _sub_words(word: str, freq: dict[str, int], domain: frozenset[str]) -> list[str]:
+    """Dictionary words inside a long word: jieba's 2- and 3-grams plus any domain word."""
+    found: list[str] = []
+    size = len(word)
+    for length in range(2, size):
+        for start in range(size - length + 1):
+            part = word[start : start + length]
+            if (length <= 3 and freq.get(part)) or part in domain:
+                found.append(part)
+    return found
+
+
+def segment(normalised: str) -> list[str]:
+    """Search-mode segmentation of normalised text: whole words and the words inside them."""
+    tokenizer = get_tokenizer()
+    return [word for word in tokenizer.cut(normalised, HMM=False) if not word.isspace()]
+
+
+def to_terms(words: list[str]) -> tuple[list[str], set[str]]:
+    """Map synonyms to their canonical term, add the words inside long ones, drop stopwords.
+
+    Returns all terms (with repeats) and the set of those that stood as whole words.
+    """
+    synonyms = _synonym_map()
+    freq = get_tokenizer().FREQ
+    domain = domain_words().words
+    terms: list[str] = []
+    whole: set[str] = set()
+    for word in words:
+        if word in STOPWORDS:
+            continue
+        word = synonyms.get(word, word)
+        if len(word) > 2:
+            terms.extend(w for w in _sub_words(word, freq, domain) if w not in STOPWORDS)
+        word = _CHINESE_NUMBERS.get(word, word)
+        terms.append(word)
+        whole.add(word)
+    return terms, whole
+
+
+_INTENT_RES = {intent: re.compile("|".join(cues)) for intent, cues in INTENTS.items()}
+
+
+def detect_intents(normalised: str) -> frozenset[str]:
+    """The kinds of answer a question asks for (frequency, definition, procedure, ...)."""
+    return frozenset(intent for intent, regex in _INTENT_RES.items() if regex.search(normalised))
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A text ready for ranking: its normalised form, terms (with repeats) and intents."""
+
+    normalised: str
+    terms: tuple[str, ...]
+    intents: frozenset[str]
+    whole: frozenset[str] = frozenset()
+
+
+def analyse(text: str) -> Analysis:
+    """Normalise, segment and classify one text."""
+    normalised = normalise(text)
+    terms, whole = to_terms(segment(normalised))
+    return Analysis(normalised, tuple(terms), detect_intents(normalised), frozenset(whole))
