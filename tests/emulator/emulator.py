@@ -141,6 +141,7 @@ class BotApiEmulator(UserActions):
         if record.method != "getUpdates":
             self._in_flight += 1
             self._touch()
+        self._signal()
 
     def end_request(self, record: RequestRecord, status: int, body: dict[str, Any]) -> None:
         """Store the answer and wake every waiter (the server calls this)."""

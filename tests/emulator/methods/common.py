@@ -21,6 +21,8 @@ def bot_chat(emu: BotApiEmulator, ref: int | str, *, send: bool) -> Chat:
     have started the bot and not blocked it.
     """
     chat = emu.world.find_chat(ref)
+    if chat is None and isinstance(ref, int) and ref in emu.world.users and ref != emu.bot.id:
+        chat = emu.world.private_chat(emu.world.users[ref])  # a user the bot has seen
     if chat is None:
         raise bad_request("chat not found")
     if chat.migrated_to is not None:
