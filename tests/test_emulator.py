@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
@@ -210,6 +209,10 @@ async def test_chat_errors(emu: BotApiEmulator, bot: Bot) -> None:
     assert statuses == ["member", "kicked"]
     with pytest.raises(Forbidden, match="bot was kicked from the group chat"):
         await bot.send_message(group.id, "你好")
+    emu.start_private_chat(stranger)
+    emu.block_bot(stranger)
+    with pytest.raises(Forbidden, match="bot was blocked by the user"):
+        await bot.send_message(stranger.id, "你好")
 
 
 async def test_migration_to_supergroup(emu: BotApiEmulator, bot: Bot) -> None:
@@ -393,7 +396,17 @@ async def test_emulator_fixture_fails_on_violations() -> None:
         await fixture.__anext__()
 
 
-async def test_control_api(tmp_path: Any) -> None:
+async def test_make_emulator_fixture_takes_options() -> None:
+    fixture = emulator_fixtures.make_emulator.__wrapped__()
+    make = await fixture.__anext__()
+    emu = await make(privacy_mode=False)
+    async with Bot(emu.token, base_url=emu.base_url) as bot:
+        assert (await bot.get_me()).can_read_all_group_messages is True
+    with pytest.raises(StopAsyncIteration):
+        await fixture.__anext__()  # stops it; no violations, so no failure
+
+
+async def test_control_api() -> None:
     async with BotApiEmulator(control_api=True) as emu:
         base = f"http://{emu.host}:{emu.port}/_emulator"
         async with httpx.AsyncClient() as http:

@@ -86,6 +86,7 @@ class BotApiEmulator(UserActions):
         self.requests: list[RequestRecord] = []
         self.violations: list[Violation] = []
         self.sent: list[tuple[int, int]] = []  # (chat id, message id) of bot messages, in order
+        self._sent_in_chat: dict[int, list[int]] = {}
         self.deleted: list[tuple[int, int]] = []  # deleted by the bot
         self.stats = Stats()
         self._claimed: set[tuple[int, int]] = set()
@@ -168,6 +169,12 @@ class BotApiEmulator(UserActions):
         update = chat_member_updated(chat, actor, self.world.now(), self.bot, old, status)
         self.push_update("my_chat_member", update)
 
+    def record_sent(self, message: dict[str, Any]) -> None:
+        """Note a bot message in send order (for wait_for_bot_message)."""
+        key = (message["chat"]["id"], message["message_id"])
+        self.sent.append(key)
+        self._sent_in_chat.setdefault(key[0], []).append(key[1])
+
     def user_dict(self, user_id: int) -> dict[str, Any] | None:
         """The User object of a known user (for text_mention entities)."""
         user = self.world.users.get(user_id)
@@ -231,12 +238,13 @@ class BotApiEmulator(UserActions):
         chat_id = self.chat(chat).id if isinstance(chat, Chat) else chat
 
         def next_match() -> dict[str, Any] | None:
-            for key in self.sent:
-                message = self.world.chats[key[0]].messages.get(key[1])
-                if key[0] != chat_id or key in self._claimed or message is None:
+            stored = self.world.chats[chat_id].messages if chat_id in self.world.chats else {}
+            for message_id in self._sent_in_chat.get(chat_id, []):
+                message = stored.get(message_id)
+                if message is None or (chat_id, message_id) in self._claimed:
                     continue
                 if contains is None or contains in message_text(message):
-                    self._claimed.add(key)
+                    self._claimed.add((chat_id, message_id))
                     return message
             return None
 

@@ -1,13 +1,22 @@
-"""pytest fixtures: import `emulator` into conftest.py (or list this module in pytest_plugins)."""
+"""pytest fixtures. Load with `pytest_plugins = ["tests.emulator.fixtures"]` in conftest.py."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pytest
 
 from .emulator import BotApiEmulator
 from .spec import spec_was_missing
+
+EmulatorFactory = Callable[..., Awaitable[BotApiEmulator]]
+
+
+def _fail_on_violations(emu: BotApiEmulator) -> None:
+    if emu.violations:
+        listing = "\n".join(f"  - {v}" for v in emu.violations)
+        pytest.fail(f"Bot API contract violations:\n{listing}", pytrace=False)
 
 
 @pytest.fixture
@@ -22,9 +31,25 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
         yield emu
     finally:
         await emu.stop()
-    if emu.violations:
-        listing = "\n".join(f"  - {v}" for v in emu.violations)
-        pytest.fail(f"Bot API contract violations:\n{listing}", pytrace=False)
+    _fail_on_violations(emu)
+
+
+@pytest.fixture
+async def make_emulator() -> AsyncIterator[EmulatorFactory]:
+    """Start emulators with custom options (rate limits, clock ...); same teardown check."""
+    started: list[BotApiEmulator] = []
+
+    async def make(**options: Any) -> BotApiEmulator:
+        emu = BotApiEmulator(**options)
+        await emu.start()
+        started.append(emu)
+        return emu
+
+    yield make
+    for emu in started:
+        await emu.stop()
+    for emu in started:
+        _fail_on_violations(emu)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

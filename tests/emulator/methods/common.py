@@ -101,7 +101,7 @@ def deliver(emu: BotApiEmulator, p: Params, chat: Chat, content: dict[str, Any])
     if p.flag("protect_content"):
         content["has_protected_content"] = True
     message = emu.world.add_message(chat, emu.bot, content)
-    emu.sent.append((chat.id, message["message_id"]))
+    emu.record_sent(message)
     return message
 
 
