@@ -4,5 +4,15 @@ Every model module is imported here so that Alembic sees all tables on the metad
 """
 
 from storage.models.core import Chat, Delivery, Member, Organisation, User
+from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
 
-__all__ = ["Chat", "Delivery", "Member", "Organisation", "User"]
+__all__ = [
+    "Chat",
+    "Delivery",
+    "Meeting",
+    "MeetingAnswer",
+    "MeetingSeries",
+    "Member",
+    "Organisation",
+    "User",
+]

@@ -1,0 +1,150 @@
+"""A meeting's deliveries: their idempotency keys and the plan of what goes out when.
+
+Keys are namespaced per meeting (`mtg:<id>:…`) so that no other feature's keys collide.
+Everything tied to the meeting's time carries its version (`mtg:<id>:v<version>:…`): a
+change of time cancels the old version's pending rows by prefix and plans the new one,
+which can never collide with the cancelled rows' keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import parse_offsets
+from bot.core.meetings import (
+    CHECKIN_CLOSES_AFTER,
+    QUORUM_LEAD,
+    SERIES_NOTICE_LEAD,
+    MeetingType,
+    refresh_slot,
+    reminder_plan,
+)
+from storage.repositories import DeliveryRepo
+from storage.repositories.meetings import MeetingRecord
+
+# Delivery kinds; bot/services/meeting_senders.py registers one sender for each.
+NOTICE = "meeting_notice"
+REFRESH = "meeting_refresh"
+REMINDER = "meeting_reminder"
+PRIVATE_REMINDER = "meeting_dm"
+CHECK_IN = "meeting_checkin"
+QUORUM = "meeting_quorum"
+QUORUM_PRIVATE = "meeting_quorum_dm"
+CHANGE = "meeting_change"
+CHANGE_PRIVATE = "meeting_change_dm"
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingConfig:
+    """The settings the meeting services need: the zone and the default reminder offsets."""
+
+    tz: ZoneInfo
+    offsets: tuple[timedelta, ...]
+
+
+def prefix(meeting_id: int) -> str:
+    """Every delivery of the meeting."""
+    return f"mtg:{meeting_id}:"
+
+
+def plan_prefix(meeting: MeetingRecord) -> str:
+    """The deliveries planned for the meeting's current version (time and place)."""
+    return f"mtg:{meeting.id}:v{meeting.version}:"
+
+
+def nudge_prefix(meeting_id: int) -> str:
+    """Reminders a manager asked for with the button."""
+    return f"mtg:{meeting_id}:nudge:"
+
+
+def offsets_of(meeting_offsets: str | None, config: MeetingConfig) -> tuple[timedelta, ...]:
+    """The meeting's own reminder offsets, else the configured default."""
+    if meeting_offsets is None:
+        return config.offsets
+    return parse_offsets(meeting_offsets) if meeting_offsets else ()
+
+
+def notice_due(meeting: MeetingRecord, now: datetime) -> datetime:
+    """One-off meetings are announced at once; series occurrences a week ahead."""
+    if meeting.series_id is None:
+        return now
+    return max(now, meeting.starts_at - SERIES_NOTICE_LEAD)
+
+
+async def plan(
+    session: AsyncSession, meeting: MeetingRecord, config: MeetingConfig, now: datetime
+) -> bool:
+    """Enqueue the notice (unless posted), reminders, check-in post and quorum check.
+
+    Idempotent by key. Returns True when something is due at once (the caller kicks
+    the sweep).
+    """
+    repo, start, base = DeliveryRepo(session), meeting.starts_at, plan_prefix(meeting)
+    chat, payload = meeting.chat_telegram_id, {"meeting": meeting.id, "version": meeting.version}
+    due_now = False
+    if meeting.notice_message_id is None:
+        due = notice_due(meeting, now)
+        await repo.enqueue(
+            key=base + "notice",
+            kind=NOTICE,
+            chat_id=chat,
+            due_at=due,
+            now=now,
+            payload=payload,
+            expires_at=start,
+        )
+        due_now = due <= now
+    for offset, due in reminder_plan(start, offsets_of(meeting.reminder_offsets, config), now):
+        seconds = int(offset.total_seconds())
+        await repo.enqueue(
+            key=f"{base}reminder:{seconds}",
+            kind=REMINDER,
+            chat_id=chat,
+            due_at=due,
+            now=now,
+            payload={**payload, "offset": seconds},
+            expires_at=start,
+        )
+    await repo.enqueue(
+        key=base + "checkin",
+        kind=CHECK_IN,
+        chat_id=chat,
+        due_at=start,
+        now=now,
+        payload=payload,
+        expires_at=start + CHECKIN_CLOSES_AFTER,
+    )
+    if meeting.kind is MeetingType.ASSEMBLY and start - QUORUM_LEAD > now:
+        await repo.enqueue(
+            key=base + "quorum",
+            kind=QUORUM,
+            chat_id=chat,
+            due_at=start - QUORUM_LEAD,
+            now=now,
+            payload=payload,
+            expires_at=start,
+        )
+    return due_now
+
+
+async def unplan(session: AsyncSession, meeting: MeetingRecord) -> int:
+    """Cancel what is still pending of the meeting's current plan and of its nudges."""
+    repo = DeliveryRepo(session)
+    return await repo.cancel(plan_prefix(meeting)) + await repo.cancel(nudge_prefix(meeting.id))
+
+
+async def refresh(session: AsyncSession, meeting: MeetingRecord, now: datetime) -> None:
+    """Edit the live notice at the end of the current 10-second slot (bursts coalesce)."""
+    slot, due = refresh_slot(now)
+    await DeliveryRepo(session).enqueue(
+        key=f"{prefix(meeting.id)}refresh:{slot}",
+        kind=REFRESH,
+        chat_id=meeting.chat_telegram_id,
+        due_at=due,
+        now=now,
+        payload={"meeting": meeting.id},
+    )

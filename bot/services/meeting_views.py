@@ -1,0 +1,148 @@
+"""What meeting messages look like: the live notice, name lists, mentions and buttons.
+
+Rendering happens at send time from the database, so every message shows the state of
+the moment it goes out. Texts are HTML (mentions of users without @username need links).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core.meetings import Attendee, Tally, format_when, join_limited, mention_html
+from bot.core.recurrence import RecurrenceRule
+from bot.texts import meetings as texts
+from storage.repositories.meetings import MeetingRecord
+
+# Long rosters are cut so that a notice stays far below Telegram's 4096 characters.
+NAMES_SHOWN = 60
+MENTIONS_SHOWN = 40
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeView:
+    """Everything a notice shows."""
+
+    meeting: MeetingRecord
+    tally: Tally
+    organiser: str
+    rule: str | None
+    tz: ZoneInfo
+    now: datetime
+
+
+def callback(action: str, meeting_id: int, *extra: str) -> str:
+    """callback_data such as `m:rsvp:12:y` (well under Telegram's 64 bytes)."""
+    return ":".join(["m", action, str(meeting_id), *extra])
+
+
+def rsvp_buttons(meeting_id: int) -> list[InlineKeyboardButton]:
+    """The 参加 and 请假 buttons."""
+    return [
+        InlineKeyboardButton(texts.BUTTON_YES, callback_data=callback("rsvp", meeting_id, "y")),
+        InlineKeyboardButton(texts.BUTTON_LEAVE, callback_data=callback("rsvp", meeting_id, "l")),
+    ]
+
+
+def rsvp_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    """Buttons for reminders: answer right there."""
+    return InlineKeyboardMarkup([rsvp_buttons(meeting_id)])
+
+
+def notice_keyboard(meeting: MeetingRecord, now: datetime) -> InlineKeyboardMarkup | None:
+    """参加 / 请假 and the managers' 提醒未回复, until the start; none after or if cancelled."""
+    if meeting.cancelled or now >= meeting.starts_at:
+        return None
+    nudge = InlineKeyboardButton(texts.BUTTON_NUDGE, callback_data=callback("nudge", meeting.id))
+    return InlineKeyboardMarkup([rsvp_buttons(meeting.id), [nudge]])
+
+
+def checkin_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+    """The 签到 button."""
+    button = InlineKeyboardButton(texts.BUTTON_CHECK_IN, callback_data=callback("ci", meeting_id))
+    return InlineKeyboardMarkup([[button]])
+
+
+def esc(text: str) -> str:
+    """Escape user text for HTML parse mode."""
+    return html.escape(text, quote=False)
+
+
+def names(people: list[Attendee]) -> str:
+    """Names for a notice line, or 无."""
+    if not people:
+        return texts.NOTICE_NOBODY
+    return join_limited([esc(person.name) for person in people], NAMES_SHOWN)
+
+
+def leave_names(leave: list[tuple[Attendee, str | None]]) -> str:
+    """Names of those on leave with their reasons."""
+    if not leave:
+        return texts.NOTICE_NOBODY
+    items = [
+        texts.LEAVE_WITH_REASON.format(name=esc(p.name), reason=esc(r)) if r else esc(p.name)
+        for p, r in leave
+    ]
+    return join_limited(items, NAMES_SHOWN)
+
+
+def mentions(people: list[Attendee]) -> str:
+    """Mentions that notify each person (@username, else a link to their id)."""
+    return join_limited([mention_html(person) for person in people], MENTIONS_SHOWN)
+
+
+def place_text(meeting: MeetingRecord) -> str:
+    """The place, or 待定."""
+    return esc(meeting.place) if meeting.place else texts.PLACE_NONE
+
+
+def rule_text(rule: str) -> str:
+    """A stored rule in the user's words (with the months it skips)."""
+    return RecurrenceRule.from_text(rule).describe()
+
+
+def _details(view: NoticeView) -> list[str]:
+    meeting = view.meeting
+    lines = [
+        texts.NOTICE_TYPE.format(kind=meeting.kind.label),
+        texts.NOTICE_WHEN.format(when=format_when(meeting.starts_at, view.tz, view.now)),
+        texts.NOTICE_PLACE.format(place=place_text(meeting)),
+    ]
+    if meeting.agenda:
+        lines.append(texts.NOTICE_AGENDA.format(agenda=esc(meeting.agenda)))
+    lines.append(texts.NOTICE_ORGANISER.format(name=esc(view.organiser)))
+    if view.rule:
+        lines.append(texts.NOTICE_SERIES.format(rule=esc(rule_text(view.rule))))
+    return lines
+
+
+def _answers(view: NoticeView) -> list[str]:
+    tally = view.tally
+    lines = [
+        texts.NOTICE_YES.format(count=len(tally.yes), names=names(tally.yes)),
+        texts.NOTICE_LEAVE.format(count=len(tally.leave), names=leave_names(tally.leave)),
+        texts.NOTICE_NONE.format(count=len(tally.none), names=names(tally.none)),
+    ]
+    started = view.now >= view.meeting.starts_at
+    if started or tally.checked_in:
+        lines.append(
+            texts.NOTICE_CHECKED_IN.format(
+                count=len(tally.checked_in), expected=tally.expected, names=names(tally.checked_in)
+            )
+        )
+    lines.append(texts.NOTICE_STARTED if started else texts.NOTICE_FOOTER)
+    return lines
+
+
+def render_notice(view: NoticeView) -> str:
+    """The live notice: details, then who answered what."""
+    meeting = view.meeting
+    if meeting.cancelled:
+        title = texts.NOTICE_CANCELLED_TITLE.format(id=meeting.id)
+        return "\n".join([title, *_details(view)])
+    title = texts.NOTICE_TITLE.format(id=meeting.id)
+    return "\n".join([title, *_details(view), "", *_answers(view)])

@@ -1,0 +1,269 @@
+"""Meeting use cases: announce, answer, give reasons, check in, nudge, list and inspect.
+
+Changes (time, place, cancel) and recurring series live in meeting_changes.py; the
+messages themselves go out through the outbox (meeting_plan.py, meeting_senders.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.meeting_args import MeetingRequest
+from bot.core.meetings import (
+    Answer,
+    Attendee,
+    CheckInWindow,
+    Quorum,
+    Rsvp,
+    Tally,
+    checkin_window,
+    expected_roster,
+    quorum,
+    tally,
+)
+from bot.services import meeting_plan
+from bot.services.meeting_plan import MeetingConfig
+from bot.services.meeting_views import NoticeView
+from bot.services.members import Person, record_user
+from bot.texts import NOT_BOUND
+from bot.texts import meetings as texts
+from storage.records import ChatRecord, MemberRecord, UserRecord
+from storage.repositories import DeliveryRepo, MemberRepo, OrganisationRepo, UserRepo
+from storage.repositories.meetings import AnswerRepo, MeetingRecord, MeetingRepo, SeriesRepo
+
+MAX_REASON = 200
+NUDGE_SLOT = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """A meeting's roster and answers, sorted."""
+
+    members: list[Attendee]
+    tally: Tally
+    answers: dict[int, Answer]
+
+    @property
+    def quorum(self) -> Quorum:
+        """Voting members expected versus all voting members."""
+        return quorum(self.members, self.tally)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    """What an answer changed."""
+
+    meeting: MeetingRecord
+    changed: bool
+
+
+def attendee(user: UserRecord, member: MemberRecord | None = None) -> Attendee:
+    """A person as the attendance rules see them."""
+    return Attendee(
+        user_id=user.id,
+        name=user.name,
+        username=user.username,
+        can_dm=user.can_dm,
+        can_vote=member is not None and member.status.can_vote,
+        is_manager=member is not None and member.role.is_manager,
+    )
+
+
+async def get_meeting(session: AsyncSession, meeting_id: int) -> MeetingRecord:
+    """The meeting, or NotFound with the number in the message."""
+    meeting = await MeetingRepo(session).get(meeting_id)
+    if meeting is None:
+        raise NotFound(texts.NOT_FOUND.format(id=meeting_id))
+    return meeting
+
+
+async def meeting_of_chat(
+    session: AsyncSession, meeting_id: int, chat: ChatRecord
+) -> MeetingRecord:
+    """The meeting, which must belong to the organisation the group is bound to."""
+    meeting = await get_meeting(session, meeting_id)
+    if meeting.organisation_id != chat.organisation_id:
+        raise NotFound(texts.OTHER_ORGANISATION.format(id=meeting_id))
+    return meeting
+
+
+async def attendance(session: AsyncSession, meeting: MeetingRecord) -> Attendance:
+    """Who is expected and what each person answered."""
+    roster = await MemberRepo(session).of_organisation(meeting.organisation_id)
+    members = [attendee(member.user, member) for member in roster]
+    answers = {
+        a.user_id: Answer(a.user_id, a.rsvp, a.reason, a.checked_in_at is not None)
+        for a in await AnswerRepo(session).of_meeting(meeting.id)
+    }
+    known = {member.user_id for member in members}
+    users = UserRepo(session)
+    others = [
+        attendee(user)
+        for user_id in answers
+        if user_id not in known and (user := await users.get(user_id)) is not None
+    ]
+    expected = expected_roster(meeting.kind, members)
+    return Attendance(members, tally(expected, list(answers.values()), others), answers)
+
+
+async def notice_view(
+    session: AsyncSession, meeting: MeetingRecord, config: MeetingConfig, now: datetime
+) -> NoticeView:
+    """What the live notice shows now."""
+    organiser = await UserRepo(session).get(meeting.organiser_id)
+    series = await SeriesRepo(session).get(meeting.series_id) if meeting.series_id else None
+    return NoticeView(
+        meeting=meeting,
+        tally=(await attendance(session, meeting)).tally,
+        organiser=organiser.name if organiser else "",
+        rule=series.rule if series else None,
+        tz=config.tz,
+        now=now,
+    )
+
+
+async def create_meeting(
+    session: AsyncSession,
+    chat: ChatRecord,
+    organiser: Person,
+    request: MeetingRequest,
+    config: MeetingConfig,
+    now: datetime,
+) -> tuple[MeetingRecord, bool]:
+    """Announce a one-off meeting in the group; returns it and whether to sweep at once."""
+    if chat.organisation_id is None:
+        raise NotFound(NOT_BOUND)
+    assert request.when.starts_at is not None
+    await record_user(session, organiser, now)
+    meeting = await MeetingRepo(session).create(
+        now=now,
+        organisation_id=chat.organisation_id,
+        chat_id=chat.id,
+        kind=request.kind,
+        starts_at=request.when.starts_at,
+        place=request.place,
+        agenda=request.agenda,
+        organiser_id=organiser.id,
+    )
+    return meeting, await meeting_plan.plan(session, meeting, config, now)
+
+
+async def _join_roster(
+    session: AsyncSession, meeting: MeetingRecord, person: Person, now: datetime
+) -> None:
+    """Whoever answers belongs to the organisation from now on."""
+    await record_user(session, person, now)
+    member = await MemberRepo(session).get(meeting.organisation_id, person.id)
+    if member is None or not member.active:
+        organisation = await OrganisationRepo(session).get(meeting.organisation_id)
+        floating = organisation.floating if organisation else False
+        await MemberRepo(session).join(meeting.organisation_id, person.id, now, floating=floating)
+
+
+async def _open_meeting(session: AsyncSession, meeting_id: int) -> MeetingRecord:
+    meeting = await MeetingRepo(session).get(meeting_id)
+    if meeting is None or meeting.cancelled:
+        raise InvalidInput(texts.MEETING_GONE)
+    return meeting
+
+
+async def answer(
+    session: AsyncSession, meeting_id: int, person: Person, rsvp: Rsvp, now: datetime
+) -> AnswerOutcome:
+    """A member answers 参加 or 请假 for themself; allowed until the start."""
+    meeting = await _open_meeting(session, meeting_id)
+    if now >= meeting.starts_at:
+        raise InvalidInput(texts.ANSWERS_CLOSED)
+    await _join_roster(session, meeting, person, now)
+    answers = AnswerRepo(session)
+    previous = await answers.get(meeting.id, person.id)
+    if previous is not None and previous.rsvp is rsvp:
+        # The same answer again changes nothing (a 请假 keeps its reason).
+        return AnswerOutcome(meeting, changed=False)
+    await answers.set_rsvp(meeting.id, person.id, rsvp, now)
+    await meeting_plan.refresh(session, meeting, now)
+    return AnswerOutcome(meeting, changed=True)
+
+
+async def remember_prompt(
+    session: AsyncSession, meeting_id: int, user_id: int, chat_id: int, message_id: int
+) -> None:
+    """The message that asked for a reason: a reply to it is the reason."""
+    await AnswerRepo(session).set_prompt(meeting_id, user_id, chat_id, message_id)
+
+
+async def save_reason(
+    session: AsyncSession, chat_id: int, message_id: int, user_id: int, text: str, now: datetime
+) -> bool:
+    """Store a reply to a reason prompt; False when the prompt is not this user's."""
+    answers = AnswerRepo(session)
+    found = await answers.by_prompt(chat_id, message_id, user_id)
+    if found is None:
+        return False
+    meeting = await MeetingRepo(session).get(found.meeting_id)
+    if found.rsvp is not Rsvp.LEAVE or meeting is None or meeting.cancelled:
+        raise InvalidInput(texts.REASON_STALE)
+    reason = " ".join(text.split())
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(texts.REASON_TOO_LONG.format(limit=MAX_REASON))
+    await answers.set_reason(found.meeting_id, user_id, reason)
+    await meeting_plan.refresh(session, meeting, now)
+    return True
+
+
+async def check_in(session: AsyncSession, meeting_id: int, person: Person, now: datetime) -> bool:
+    """Record a check-in within the window; False when already checked in."""
+    meeting = await _open_meeting(session, meeting_id)
+    window = checkin_window(meeting.starts_at, now)
+    if window is CheckInWindow.EARLY:
+        raise InvalidInput(texts.CHECKIN_EARLY)
+    if window is CheckInWindow.CLOSED:
+        raise InvalidInput(texts.CHECKIN_CLOSED)
+    await _join_roster(session, meeting, person, now)
+    if not await AnswerRepo(session).check_in(meeting.id, person.id, now):
+        return False
+    await meeting_plan.refresh(session, meeting, now)
+    return True
+
+
+async def nudge(session: AsyncSession, meeting_id: int, now: datetime) -> str:
+    """Remind the non-responders now (at most once a minute); returns the reply text."""
+    meeting = await _open_meeting(session, meeting_id)
+    if now >= meeting.starts_at:
+        raise InvalidInput(texts.ANSWERS_CLOSED)
+    if not (await attendance(session, meeting)).tally.none:
+        return texts.NUDGE_NOBODY
+    slot = int(now.timestamp() // NUDGE_SLOT.total_seconds())
+    added = await DeliveryRepo(session).enqueue(
+        key=f"{meeting_plan.nudge_prefix(meeting.id)}{slot}",
+        kind=meeting_plan.REMINDER,
+        chat_id=meeting.chat_telegram_id,
+        due_at=now,
+        now=now,
+        payload={"meeting": meeting.id, "version": meeting.version, "nudge": True},
+        expires_at=meeting.starts_at,
+    )
+    return texts.NUDGE_DONE if added else texts.NUDGE_RECENT
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A meeting in a list, with its answer counts."""
+
+    meeting: MeetingRecord
+    yes: int
+    leave: int
+    none: int
+
+
+async def upcoming(session: AsyncSession, org_ids: list[int], now: datetime) -> list[Listed]:
+    """The organisations' meetings that have not started, with answer counts."""
+    listed = []
+    for meeting in await MeetingRepo(session).upcoming(org_ids, now):
+        counts = (await attendance(session, meeting)).tally
+        listed.append(Listed(meeting, len(counts.yes), len(counts.leave), len(counts.none)))
+    return listed

@@ -1,0 +1,90 @@
+"""Meetings (三会一课), their recurring series and each member's answer and check-in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
+from storage.db import Base, UTCDateTime, enum_column
+
+
+class MeetingSeries(Base):
+    """A recurring meeting (每月第一个周五 15:00 …), materialised ahead into meetings."""
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    # The chat's surrogate id: a group upgraded to a supergroup keeps it.
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[MeetingType] = mapped_column(enum_column(MeetingType))
+    # Canonical RecurrenceRule.to_text(), e.g. 每月第一个周五 15:00.
+    rule: Mapped[str] = mapped_column(String(100))
+    place: Mapped[str] = mapped_column(String(100), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # REMINDER_OFFSETS notation (1d,1h); NULL means the configured default.
+    reminder_offsets: Mapped[str | None] = mapped_column(String(100))
+    # Occurrences up to this moment exist as meetings; the next run starts after it.
+    materialised_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Meeting(Base):
+    """One meeting: its notice, schedule of reminders and the attendance it collects."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        Index("ix_meetings_organisation_id_starts_at", "organisation_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE")
+    )
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[MeetingType] = mapped_column(enum_column(MeetingType))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reminder_offsets: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_column(MeetingStatus), default=MeetingStatus.SCHEDULED
+    )
+    # Bumped by every change of time or place: delivery keys carry it, so a new plan
+    # never collides with the rows of the old one.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    notice_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MeetingAnswer(Base):
+    """A person's 参加 / 请假 (with reason) and 签到 for one meeting."""
+
+    __tablename__ = "meeting_answers"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    rsvp: Mapped[Rsvp] = mapped_column(enum_column(Rsvp), default=Rsvp.NONE)
+    reason: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Where we asked for the reason of a 请假; the reply to that message carries it.
+    reason_prompt_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    reason_prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
