@@ -427,3 +427,39 @@ def test_spec_missing(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFix
     assert BotApiEmulator().spec is None
     assert BotApiEmulator().spec is None
     assert capsys.readouterr().err.count("WITHOUT spec checks") == 1
+
+
+async def test_copy_forward_photo_inline_and_leave(emu: BotApiEmulator, bot: Bot) -> None:
+    admin = emu.add_user("书记")
+    group = emu.add_group("第一支部", admins=[admin], with_bot=True)
+    emu.start_private_chat(admin)
+    original = emu.send_text(group, admin, "/notice 周五开会")
+    copied = await bot.copy_message(admin.id, group.id, original["message_id"])
+    forwarded = await bot.forward_message(admin.id, group.id, original["message_id"])
+    assert emu.message(admin, copied.message_id)["text"] == "/notice 周五开会"
+    assert forwarded.forward_origin.sender_user.id == admin.id
+    photo = await bot.send_photo(group.id, b"\x89PNG fake", caption="合影")
+    assert photo.photo[-1].file_id in emu.world.files
+    assert await bot.send_chat_action(group.id, "typing")
+    query_id = emu.inline_query(admin, "党费")
+    await bot.answer_inline_query(query_id, [])
+    assert emu.inline_answers[query_id] == {"results": []}
+    assert await bot.leave_chat(group.id)
+    with pytest.raises(Forbidden, match="bot is not a member of the group chat"):
+        await bot.send_message(group.id, "还在吗")
+    left = [u.my_chat_member for u in await bot.get_updates(timeout=0) if u.my_chat_member]
+    assert left[-1].new_chat_member.status == "left"
+
+
+async def test_multipart_attach_reference(emu: BotApiEmulator) -> None:
+    user = emu.add_user("张三")
+    emu.start_private_chat(user)
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(
+            f"{emu.base_url}{emu.token}/sendDocument",
+            data={"chat_id": str(user.id), "document": "attach://agenda"},
+            files={"agenda": ("议程.txt", "一、学习".encode(), "text/plain")},
+        )
+    document = answer.json()["result"]["document"]
+    assert (document["file_name"], document["mime_type"]) == ("议程.txt", "text/plain")
+    assert emu.world.files[document["file_id"]].content == "一、学习".encode()

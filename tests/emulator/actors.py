@@ -9,7 +9,7 @@ from .factories import chat_member_updated
 from .textutil import detect_entities, utf16_slice
 from .world import PRESENT, Chat, User, World
 
-ChatRef = Chat | int
+ChatRef = Chat | User | int  # a User stands for its private chat with the bot
 UserRef = User | int
 _SERVICE_KEYS = (
     "new_chat_members",
@@ -36,7 +36,9 @@ class UserActionsBase:
         raise NotImplementedError
 
     def chat(self, ref: ChatRef) -> Chat:
-        """A chat by object or id; KeyError if unknown."""
+        """A chat by object, id, or user (their private chat); KeyError if unknown."""
+        if isinstance(ref, User):
+            return self.world.private_chat(ref)
         return ref if isinstance(ref, Chat) else self.world.chats[ref]
 
     def user(self, ref: UserRef) -> User:

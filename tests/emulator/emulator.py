@@ -235,7 +235,7 @@ class BotApiEmulator(UserActions):
         Each message is handed out once, so successive calls walk through the bot's
         replies in order; the text, caption or poll question is searched.
         """
-        chat_id = self.chat(chat).id if isinstance(chat, Chat) else chat
+        chat_id = chat if isinstance(chat, int) else self.chat(chat).id
 
         def next_match() -> dict[str, Any] | None:
             stored = self.world.chats[chat_id].messages if chat_id in self.world.chats else {}
