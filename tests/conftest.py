@@ -15,6 +15,11 @@ from bot.core.clock import FakeClock
 from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 
+# PTB warns when it builds RetryAfter with an int; the tests turn warnings into errors.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+pytest_plugins = ["tests.emulator.fixtures", "tests.e2e.harness"]
+
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 

@@ -1,0 +1,126 @@
+"""Run the real Application over HTTP against the Bot API emulator, on a movable clock.
+
+`build_application` is the same function `python -m bot run` uses; the harness only starts
+it the way `run_polling` would (post_init, polling with ALLOWED_UPDATES) inside the test's
+event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.ext import Application
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.config import Settings, load_settings
+from bot.core.clock import FakeClock
+from bot.services.outbox import SweepReport
+from schedules.sweep import outbox_of
+from storage.migrate import upgrade
+from tests.emulator.emulator import BotApiEmulator
+from tests.emulator.world import Chat, User
+
+
+@dataclass
+class RunningBot:
+    """A started Application with the emulator it talks to and the clock it reads."""
+
+    application: Application[Any, Any, Any, Any, Any, Any]
+    emulator: BotApiEmulator
+    clock: FakeClock
+    settings: Settings
+
+    def db(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A transaction on the bot's own database, to check what it stored."""
+        return self.application.bot_data.runtime.sessions.begin()  # type: ignore[no-any-return]
+
+    async def sweep(self) -> SweepReport:
+        """Run the outbox sweep now (instead of waiting for its tick)."""
+        runtime = self.application.bot_data.runtime
+        return await runtime.senders.sweep(outbox_of(self.application))
+
+    async def say(self, chat: Chat | User, user: User, text: str, **kwargs: Any) -> str:
+        """`user` writes `text`; return the bot's next message text in that chat."""
+        self.emulator.send_text(chat, user, text, **kwargs)
+        reply = await self.emulator.wait_for_bot_message(chat)
+        return str(reply.get("text", ""))
+
+    async def bound_group(
+        self,
+        title: str,
+        org: str,
+        admin: User,
+        members: list[User] = (),  # type: ignore[assignment]
+    ) -> Chat:
+        """A group with the bot as admin, bound by `admin` to organisation `org`."""
+        group = self.emulator.add_group(
+            title, members=[admin, *members], admins=[admin], bot_admin=True
+        )
+        reply = await self.say(group, admin, f"/bind {org}")
+        assert org in reply, reply
+        return group
+
+
+async def start_bot(
+    emulator: BotApiEmulator, database_url: str, clock: FakeClock, **overrides: Any
+) -> RunningBot:
+    """Migrate, build and start the bot against the emulator."""
+    settings = load_settings(
+        telegram_bot_token=emulator.token,
+        telegram_base_url=emulator.base_url,
+        telegram_base_file_url=emulator.base_file_url,
+        database_url=database_url,
+        **overrides,
+    )
+    await upgrade(database_url)
+    application = build_application(settings, clock=clock)
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=1)
+    return RunningBot(application, emulator, clock, settings)
+
+
+async def stop_bot(running: RunningBot) -> None:
+    """Stop polling, jobs and the application, as run_polling does on SIGTERM."""
+    application = running.application
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+    await application.shutdown()
+
+
+BotFactory = Callable[..., Awaitable[RunningBot]]
+
+
+@pytest.fixture
+async def bot_factory(
+    emulator: BotApiEmulator, database_url: str, clock: FakeClock
+) -> AsyncIterator[BotFactory]:
+    """Start bots (e.g. a second one after a 'restart') on one emulator and database."""
+    started: list[RunningBot] = []
+
+    async def make(**overrides: Any) -> RunningBot:
+        running = await start_bot(emulator, database_url, clock, **overrides)
+        started.append(running)
+        return running
+
+    yield make
+    for running in started:
+        await stop_bot(running)
+
+
+@pytest.fixture
+async def bot(bot_factory: BotFactory) -> RunningBot:
+    """A running bot with default settings."""
+    return await bot_factory()
