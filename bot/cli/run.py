@@ -11,12 +11,13 @@ from storage.migrate import upgrade
 
 
 def configure_logging(settings: Settings) -> None:
-    """Plain logs at LOG_LEVEL; httpx's per-request lines only when debugging."""
+    """Plain logs at LOG_LEVEL; per-request and per-tick lines only when debugging."""
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     if settings.log_level != "DEBUG":
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        for chatty in ("httpx", "apscheduler", "alembic.runtime.migration"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def run_bot(_args: argparse.Namespace) -> int:
