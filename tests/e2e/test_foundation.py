@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from sqlalchemy import text
+
 from bot import texts
 from bot.core.domain import Domain, MemberStatus, OrgKind, Role
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo, UserRepo
@@ -233,3 +236,17 @@ async def test_org_parent_is_for_superadmins(
     done = await bot.say(group, county, "/org_parent 城关镇党委")
     assert done == texts.ORG_PARENT_DONE.format(org="第十党支部", parent="城关镇党委")
     assert "下级组织" in await bot.say(group, county, "/org_parent 第十党支部")
+
+
+async def test_a_failure_gets_a_short_apology_and_is_logged(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with bot.db() as session:
+        await session.execute(text("DROP TABLE members"))
+    user = bot.emulator.add_user("某人")
+    bot.emulator.start_private_chat(user)
+    reply = await bot.emulator.wait_for_bot_message(user)
+    assert reply["text"] == texts.ERROR_GENERIC
+    [record] = [r for r in caplog.records if r.name == "handlers.errors"]
+    assert "Failed to handle update" in record.getMessage()
+    assert record.exc_info is not None
