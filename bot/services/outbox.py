@@ -117,7 +117,7 @@ async def record(
         case Outcome.SKIPPED:
             await repo.mark_expired(delivery.id)
             return "expired"
-        case Outcome.MIGRATED:
+        case Outcome.MIGRATED if delivery.attempts < MAX_ATTEMPTS:
             # Follow the supergroup and send again at once; the chat's rows all move.
             await ChatRepo(session).migrate(delivery.chat_id, result.new_chat_id, now)
             await repo.retry_at(delivery.id, now, f"migrated to {result.new_chat_id}")
@@ -146,15 +146,19 @@ class Senders:
         """Send everything due now; one sweep at a time per process."""
         report = SweepReport()
         async with self._lock:
-            while True:
-                async with outbox.sessions.begin() as session:
-                    batch = await DeliveryRepo(session).claim_due(
-                        outbox.clock.now(), limit=BATCH, stale_after=STALE_AFTER
-                    )
+            # Until nothing is due: a delivery re-queued for "now" (a migrated chat) goes out
+            # in the same sweep; every claim counts an attempt, so this ends.
+            while batch := await self._claim(outbox):
                 for delivery in batch:
                     await self._deliver(outbox, delivery, report)
-                if len(batch) < BATCH:
-                    return report
+        return report
+
+    @staticmethod
+    async def _claim(outbox: Outbox) -> list[DeliveryRecord]:
+        async with outbox.sessions.begin() as session:
+            return await DeliveryRepo(session).claim_due(
+                outbox.clock.now(), limit=BATCH, stale_after=STALE_AFTER
+            )
 
     async def _deliver(
         self, outbox: Outbox, delivery: DeliveryRecord, report: SweepReport
