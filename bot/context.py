@@ -20,6 +20,7 @@ from bot.core.clock import Clock
 from bot.services.outbox import Senders
 
 ADMIN_STATUSES = {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
+MAX_CACHED = 10_000
 
 
 class AdminCache:
@@ -44,6 +45,8 @@ class AdminCache:
         except TelegramError:
             return False
         is_admin = member.status in ADMIN_STATUSES
+        if len(self._entries) >= MAX_CACHED:
+            self._entries = {k: v for k, v in self._entries.items() if now - v[1] < self._ttl}
         self._entries[(chat_id, user_id)] = (is_admin, now)
         return is_admin
 
