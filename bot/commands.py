@@ -52,6 +52,33 @@ COMMANDS: tuple[Command, ...] = (
         "正式党员/预备党员/入党积极分子",
     ),
     Command("org_parent", "设置本组织的上级组织", Where.GROUP, Who.SUPERADMIN, "上级组织名称"),
+    Command(
+        "meeting",
+        "发布会议通知（不带参数可逐步填写）",
+        Where.GROUP,
+        Who.MANAGER,
+        "类型 时间 [地点] [议题]",
+    ),
+    Command("meetings", "查看近期会议和回复情况", Where.ANYWHERE),
+    Command("meeting_info", "查看某次会议的出勤情况", Where.ANYWHERE, args="编号"),
+    Command(
+        "meeting_edit",
+        "修改会议的时间、地点、议题或提醒",
+        Where.GROUP,
+        Who.MANAGER,
+        "编号 时间/地点/议题/提醒 新内容",
+    ),
+    Command(
+        "meeting_cancel", "取消会议并通知已回复的同志", Where.GROUP, Who.MANAGER, "编号 [原因]"
+    ),
+    Command(
+        "series_edit",
+        "修改周期会议及以后各次会议",
+        Where.GROUP,
+        Who.MANAGER,
+        "系列编号 时间/地点/议题/提醒 新内容",
+    ),
+    Command("series_cancel", "取消周期会议及以后各次会议", Where.GROUP, Who.MANAGER, "系列编号"),
 )
 
 

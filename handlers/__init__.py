@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import binding, errors, groups, people
+from handlers import binding, errors, groups, meetings, people
 
 # PTB runs one matching handler per group, groups in ascending order.
 # -1: record who wrote in a group before anything else looks at the message;
@@ -18,4 +18,5 @@ def setup_handlers(application: Application) -> None:  # type: ignore[type-arg]
     groups.setup(application, MAIN, PRESENCE)
     binding.setup(application, MAIN)
     people.setup(application, MAIN)
+    meetings.setup(application, MAIN)
     application.add_error_handler(errors.on_error)

@@ -6,9 +6,10 @@ from typing import Any
 
 from telegram.ext import Application
 
-from schedules import sweep
+from schedules import meetings, sweep
 
 
 def setup_schedules(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Start every repeating job."""
     sweep.setup(application)
+    meetings.setup(application)

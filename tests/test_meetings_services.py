@@ -156,14 +156,21 @@ async def test_a_reply_to_the_prompt_is_the_reason(sessions: Sessions, clock: Fa
         chat = await branch(session, now)
         meeting = await create(session, chat, "党课 明天下午3点", now)
         await meetings.answer(session, meeting.id, MEMBER, Rsvp.LEAVE, now)
-        await meetings.remember_prompt(session, meeting.id, MEMBER.id, MEMBER.id, 77)
-        assert not await meetings.save_reason(session, MEMBER.id, 77, QUIET.id, "代答", now)
-        assert await meetings.save_reason(session, MEMBER.id, 77, MEMBER.id, " 出差 ", now)
+        prompt = texts.ASK_REASON_GROUP.format(id=meeting.id, mention="@x")
+        assert meetings.prompt_meeting_id(prompt) == meeting.id
+        assert meetings.prompt_meeting_id("（编号 3）") is None
+        # Someone not on leave replying to the prompt gives no reason.
+        assert not await meetings.save_reason(session, meeting.id, QUIET.id, "代答", now)
+        assert await meetings.save_reason(session, meeting.id, MEMBER.id, " 出差 ", now)
         info = await meetings.attendance(session, meeting)
         assert [(p.name, r) for p, r in info.tally.leave] == [("李四", "出差")]
-        # Switching to 参加 drops the reason; a late reply to the old prompt is refused.
+        with pytest.raises(InvalidInput, match="原因太长"):
+            await meetings.save_reason(session, meeting.id, MEMBER.id, "长" * 201, now)
+        # Switching to 参加 drops the reason; a late reply to the old prompt is ignored.
         await meetings.answer(session, meeting.id, MEMBER, Rsvp.YES, now)
-        assert not await meetings.save_reason(session, MEMBER.id, 77, MEMBER.id, "晚了", now)
+        assert not await meetings.save_reason(session, meeting.id, MEMBER.id, "晚了", now)
+        info = await meetings.attendance(session, meeting)
+        assert [p.name for p in info.tally.yes] == ["李四"]
 
 
 async def test_check_in_is_open_from_30_minutes_before_to_60_after(

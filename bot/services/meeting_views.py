@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.meetings import Attendee, Tally, format_when, join_limited, mention_html
+from bot.core.meetings import Attendee, Quorum, Tally, format_when, join_limited, mention_html
 from bot.core.recurrence import RecurrenceRule
 from bot.texts import meetings as texts
 from storage.repositories.meetings import MeetingRecord
@@ -146,3 +146,40 @@ def render_notice(view: NoticeView) -> str:
         return "\n".join([title, *_details(view)])
     title = texts.NOTICE_TITLE.format(id=meeting.id)
     return "\n".join([title, *_details(view), "", *_answers(view)])
+
+
+def render_attendance(view: NoticeView, quorum: Quorum | None, *, full: bool) -> str:
+    """/meeting_info: counts for everyone; names, reasons and quorum for managers."""
+    meeting, tally = view.meeting, view.tally
+    cancelled = texts.INFO_CANCELLED if meeting.cancelled else ""
+    lines = [
+        texts.INFO_TITLE.format(id=meeting.id, kind=meeting.kind.label, cancelled=cancelled),
+        texts.INFO_WHEN.format(
+            when=format_when(meeting.starts_at, view.tz, view.now), place=place_text(meeting)
+        ),
+        texts.INFO_COUNTS.format(
+            expected=tally.expected,
+            yes=len(tally.yes),
+            leave=len(tally.leave),
+            none=len(tally.none),
+            checked=len(tally.checked_in),
+        ),
+    ]
+    if not full:
+        return "\n".join(lines)
+    lines += [
+        texts.NOTICE_YES.format(count=len(tally.yes), names=names(tally.yes)),
+        texts.NOTICE_LEAVE.format(count=len(tally.leave), names=leave_names(tally.leave)),
+        texts.NOTICE_NONE.format(count=len(tally.none), names=names(tally.none)),
+        texts.NOTICE_CHECKED_IN.format(
+            count=len(tally.checked_in), expected=tally.expected, names=names(tally.checked_in)
+        ),
+    ]
+    if quorum is not None:
+        verdict = texts.INFO_QUORUM_SHORT if quorum.at_risk else texts.INFO_QUORUM_OK
+        lines.append(
+            texts.INFO_QUORUM.format(
+                voters=quorum.voters, attending=quorum.attending_voters, verdict=verdict
+            )
+        )
+    return "\n".join(lines)

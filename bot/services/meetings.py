@@ -6,6 +6,7 @@ messages themselves go out through the outbox (meeting_plan.py, meeting_senders.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -138,6 +139,8 @@ async def create_meeting(
     if chat.organisation_id is None:
         raise NotFound(NOT_BOUND)
     assert request.when.starts_at is not None
+    if request.when.starts_at <= now:
+        raise InvalidInput(texts.TIME_PAST)  # a guided draft can outlive its time
     await record_user(session, organiser, now)
     meeting = await MeetingRepo(session).create(
         now=now,
@@ -189,28 +192,34 @@ async def answer(
     return AnswerOutcome(meeting, changed=True)
 
 
-async def remember_prompt(
-    session: AsyncSession, meeting_id: int, user_id: int, chat_id: int, message_id: int
-) -> None:
-    """The message that asked for a reason: a reply to it is the reason."""
-    await AnswerRepo(session).set_prompt(meeting_id, user_id, chat_id, message_id)
+_PROMPT = re.compile(r"^【请假原因·编号 (\d+)】")
+
+
+def prompt_meeting_id(prompt_text: str) -> int | None:
+    """The meeting a reason prompt is about (its text starts with the number)."""
+    match = _PROMPT.match(prompt_text)
+    return int(match[1]) if match else None
 
 
 async def save_reason(
-    session: AsyncSession, chat_id: int, message_id: int, user_id: int, text: str, now: datetime
+    session: AsyncSession, meeting_id: int, user_id: int, text: str, now: datetime
 ) -> bool:
-    """Store a reply to a reason prompt; False when the prompt is not this user's."""
+    """A reply to a reason prompt: the reason of the sender's 请假.
+
+    False (and nothing stored) when the sender is not on leave for that meeting, e.g.
+    someone else replying to another member's prompt in the group.
+    """
     answers = AnswerRepo(session)
-    found = await answers.by_prompt(chat_id, message_id, user_id)
-    if found is None:
+    found = await answers.get(meeting_id, user_id)
+    meeting = await MeetingRepo(session).get(meeting_id)
+    if found is None or found.rsvp is not Rsvp.LEAVE or meeting is None or meeting.cancelled:
         return False
-    meeting = await MeetingRepo(session).get(found.meeting_id)
-    if found.rsvp is not Rsvp.LEAVE or meeting is None or meeting.cancelled:
-        raise InvalidInput(texts.REASON_STALE)
     reason = " ".join(text.split())
+    if not reason:
+        return False
     if len(reason) > MAX_REASON:
         raise InvalidInput(texts.REASON_TOO_LONG.format(limit=MAX_REASON))
-    await answers.set_reason(found.meeting_id, user_id, reason)
+    await answers.set_reason(meeting_id, user_id, reason)
     await meeting_plan.refresh(session, meeting, now)
     return True
 

@@ -21,6 +21,7 @@ MEETING_USAGE = (
 )
 UNKNOWN_TYPE = "没有“{word}”这种会议类型。可选：{types}"
 TIME_MISSING = "请写上会议时间，例如：12月5日15:00"
+TIME_PAST = "会议时间已经过去了，请重新发送 /meeting。"
 PLACE_TOO_LONG = "地点太长了，请控制在{limit}字以内。"
 AGENDA_TOO_LONG = "议题太长了，请控制在{limit}字以内。"
 BAD_NUMBER = "“{word}”不是会议编号，请写数字，例如：12"
@@ -31,17 +32,19 @@ SERIES_DATE_LINE = "· 编号 {id}：{when}"
 NO_OCCURRENCE = "按这个周期，暂时排不出会议日期，请换一个写法。"
 
 # The guided flow
-FLOW_PICK_TYPE = "请选择会议类型："
-FLOW_ASK_TIME = "【新会议】{kind}\n请回复本消息，写上会议时间，例如：明天下午3点、12月5日15:00、每月第一个周五 15:00"
-FLOW_ASK_PLACE = "【新会议】请回复本消息，写上会议地点（没有可点“跳过”）。"
-FLOW_ASK_AGENDA = "【新会议】请回复本消息，写上会议议题（没有可点“跳过”）。"
+FLOW_PICK_TYPE = "【新会议】请选择会议类型："
+FLOW_ASK_TIME = (
+    "【新会议】{kind}\n请回复本消息，写上会议时间，例如：明天下午3点、12月5日15:00，"
+    "周期会议写“每月第一个周五 15:00”。发送 /cancel 退出。"
+)
+FLOW_ASK_PLACE = "【新会议】请回复本消息，写上会议地点（没有请回复“无”）。"
+FLOW_ASK_AGENDA = "【新会议】请回复本消息，写上会议议题（没有请回复“无”）。"
+FLOW_RETRY = "【新会议】请重新回复本消息。"
+FLOW_TIME_ONLY = "这里只写时间就好，例如：明天下午3点"
 FLOW_CONFIRM = "【新会议】请确认：\n{summary}"
-FLOW_SUMMARY_TIME = "类型：{kind}\n时间：{when}\n地点：{place}\n议题：{agenda}"
+FLOW_SUMMARY = "类型：{kind}\n时间：{when}\n地点：{place}\n议题：{agenda}"
 FLOW_CANCELLED = "已取消，没有发布会议。"
-FLOW_EXPIRED = "这一步已经失效，请重新发送 /meeting。"
-FLOW_NOT_YOURS = "这是其他人正在填写的会议。"
-FLOW_STARTED_BY_OTHER = "请由发起的同志继续填写。"
-PROMPT_MARK = "【新会议】"
+FLOW_NOT_YOURS = "这不是您正在填写的会议，或这一步已经失效，请重新发送 /meeting。"
 
 # The notice
 NOTICE_TITLE = "📢 <b>会议通知</b>（编号 {id}）"
@@ -69,11 +72,12 @@ ANSWERED_LEAVE = "已登记：请假，请说明原因"
 ANSWERED_SAME = "您已经是“{rsvp}”了"
 ANSWERS_CLOSED = "会议已开始，不能再更改回复"
 MEETING_GONE = "这个会议已取消或不存在"
+# The prompt starts with its meeting number: a reply to it names the meeting by itself.
 ASK_REASON_PRIVATE = (
-    "【请假原因】您已请假：{kind}，{when}（编号 {id}）。\n请回复本消息，简要说明请假原因。"
+    "【请假原因·编号 {id}】您已请假：{kind}，{when}。\n请回复本消息，简要说明请假原因。"
 )
-ASK_REASON_GROUP = "【请假原因】{mention} 已请假（编号 {id}），请回复本消息说明原因。"
-REASON_MARK = "【请假原因】"
+ASK_REASON_GROUP = "【请假原因·编号 {id}】{mention} 已请假，请回复本消息说明原因。"
+REASON_MARK = "【请假原因·编号 "
 REASON_SAVED = "已记录请假原因，谢谢。"
 REASON_STALE = "这条请假已经变更或会议已取消，原因没有记录。"
 REASON_TOO_LONG = "原因太长了，请控制在{limit}字以内。"
@@ -152,7 +156,7 @@ SERIES_NOT_FOUND = "没有编号为 {id} 的周期会议。"
 OTHER_ORGANISATION = "编号 {id} 的会议不属于本群的组织。"
 
 # Viewing
-LIST_HEADER = "📅 {org}近期会议："
+LIST_HEADER_GROUP = "📅 本组织近期的会议："
 LIST_HEADER_MINE = "📅 您近期的会议："
 LIST_LINE = (
     "· 编号 {id}｜{kind}｜{when}｜{place}\n　参加 {yes}，请假 {leave}，未回复 {none}{series}"
@@ -160,6 +164,12 @@ LIST_LINE = (
 LIST_SERIES = "（系列 {id}）"
 LIST_EMPTY = "近期没有安排会议。"
 INFO_USAGE = "用法：/meeting_info 编号"
-INFO_COUNTS = "{title}\n{when}\n应到 {expected} 人：参加 {yes}，请假 {leave}，未回复 {none}，已签到 {checked}"
+INFO_TITLE = "<b>{kind}</b>（编号 {id}）{cancelled}"
+INFO_CANCELLED = "【已取消】"
+INFO_WHEN = "时间：{when}\n地点：{place}"
+INFO_COUNTS = "应到 {expected} 人：参加 {yes}，请假 {leave}，未回复 {none}，已签到 {checked}"
+INFO_QUORUM = "有表决权的正式党员 {voters} 人，确认参加 {attending} 人，{verdict}"
+INFO_QUORUM_OK = "超过半数。"
+INFO_QUORUM_SHORT = "未超过半数，表决将不能有效进行。"
 INFO_SENT_PRIVATELY = "详细名单已私信发给您。"
 INFO_START_FIRST = "详细名单只能私信发送。请先私聊我并发送 /start，再来查看。"

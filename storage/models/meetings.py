@@ -85,6 +85,3 @@ class MeetingAnswer(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Where we asked for the reason of a 请假; the reply to that message carries it.
-    reason_prompt_chat_id: Mapped[int | None] = mapped_column(BigInteger)
-    reason_prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)

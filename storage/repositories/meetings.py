@@ -67,8 +67,6 @@ class AnswerRecord:
     reason: str | None
     answered_at: datetime | None
     checked_in_at: datetime | None
-    prompt_chat_id: int | None
-    prompt_message_id: int | None
 
 
 def _meeting(row: Meeting, telegram_id: int) -> MeetingRecord:
@@ -114,8 +112,6 @@ def _answer(row: MeetingAnswer) -> AnswerRecord:
         reason=row.reason,
         answered_at=row.answered_at,
         checked_in_at=row.checked_in_at,
-        prompt_chat_id=row.reason_prompt_chat_id,
-        prompt_message_id=row.reason_prompt_message_id,
     )
 
 
@@ -233,41 +229,8 @@ class AnswerRepo:
         return [_answer(row) for row in rows]
 
     async def set_rsvp(self, meeting_id: int, user_id: int, rsvp: Rsvp, now: datetime) -> None:
-        """Record 参加 or 请假; a new answer clears the old reason and its prompt."""
-        await self._upsert(
-            meeting_id,
-            user_id,
-            {
-                "rsvp": rsvp,
-                "answered_at": now,
-                "reason": None,
-                "reason_prompt_chat_id": None,
-                "reason_prompt_message_id": None,
-            },
-        )
-
-    async def set_prompt(
-        self, meeting_id: int, user_id: int, chat_id: int, message_id: int
-    ) -> None:
-        """Remember the message that asked for the reason of a 请假."""
-        await self._session.execute(
-            update(MeetingAnswer)
-            .where(MeetingAnswer.meeting_id == meeting_id, MeetingAnswer.user_id == user_id)
-            .values(reason_prompt_chat_id=chat_id, reason_prompt_message_id=message_id)
-        )
-
-    async def by_prompt(self, chat_id: int, message_id: int, user_id: int) -> AnswerRecord | None:
-        """The answer whose reason prompt is this message, if it belongs to this user."""
-        row = await self._session.scalar(
-            select(MeetingAnswer)
-            .where(
-                MeetingAnswer.reason_prompt_chat_id == chat_id,
-                MeetingAnswer.reason_prompt_message_id == message_id,
-                MeetingAnswer.user_id == user_id,
-            )
-            .execution_options(populate_existing=True)
-        )
-        return _answer(row) if row else None
+        """Record 参加 or 请假; a new answer clears the old reason."""
+        await self._upsert(meeting_id, user_id, {"rsvp": rsvp, "answered_at": now, "reason": None})
 
     async def set_reason(self, meeting_id: int, user_id: int, reason: str) -> None:
         """Record the reason of a 请假."""

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-26 10:18:17.498364
+Create Date: 2026-11-26 10:23:29.426095
 """
 
 from collections.abc import Sequence
@@ -159,8 +159,6 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("answered_at", storage.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("checked_in_at", storage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("reason_prompt_chat_id", sa.BigInteger(), nullable=True),
-        sa.Column("reason_prompt_message_id", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
             ["meeting_id"],
             ["meetings.id"],

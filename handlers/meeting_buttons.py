@@ -1,0 +1,154 @@
+"""The notice's buttons (参加, 请假, 提醒未回复), 签到, and replies that give a 请假 reason.
+
+Every button is checked on the server: a member answers only for themself (the query's
+sender), and only managers may nudge. callback_data: `m:rsvp:<id>:y|l`, `m:ci:<id>`,
+`m:nudge:<id>`.
+"""
+
+from __future__ import annotations
+
+from telegram import ForceReply, Message, Update, User
+from telegram.constants import ParseMode
+from telegram.error import Forbidden
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import AppContext
+from bot.core.errors import PermissionDenied
+from bot.core.meetings import Rsvp, format_when, mention_html
+from bot.services import meetings
+from bot.services.members import close_private_chat
+from bot.texts import meetings as texts
+from handlers.common import person
+from handlers.meeting_common import require_manager
+from schedules.sweep import kick
+from storage.records import UserRecord
+from storage.repositories import ChatRepo, UserRepo
+from storage.repositories.meetings import MeetingRecord
+
+
+def _meeting_id(data: str) -> int:
+    """The meeting number in `m:<action>:<id>…`."""
+    return int(data.split(":")[2])
+
+
+async def _ask_privately(context: AppContext, meeting: MeetingRecord, user: User) -> bool:
+    """Ask for the reason in the private chat; False when the user cannot be messaged."""
+    text = texts.ASK_REASON_PRIVATE.format(
+        kind=meeting.kind.label,
+        when=format_when(meeting.starts_at, context.settings.timezone, context.now()),
+        id=meeting.id,
+    )
+    try:
+        await context.bot.send_message(user.id, text, reply_markup=ForceReply())
+    except Forbidden:
+        async with context.transaction() as session:
+            await close_private_chat(session, user.id, context.now())
+        return False
+    return True
+
+
+async def ask_reason(
+    context: AppContext, meeting: MeetingRecord, user: User, record: UserRecord
+) -> None:
+    """Ask a member on leave why: privately where possible, else in the group as a reply.
+
+    The prompt starts with the meeting number, so a reply to it is all the bot needs.
+    """
+    if record.can_dm and await _ask_privately(context, meeting, user):
+        return
+    await context.bot.send_message(
+        meeting.chat_telegram_id,
+        texts.ASK_REASON_GROUP.format(
+            mention=mention_html(meetings.attendee(record)), id=meeting.id
+        ),
+        parse_mode=ParseMode.HTML,
+        reply_markup=ForceReply(selective=True),
+    )
+
+
+async def cb_rsvp(update: Update, context: AppContext) -> None:
+    """参加 or 请假, for the person who pressed it; 请假 then asks for the reason."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.data is None:
+        return
+    rsvp = Rsvp.YES if query.data.endswith(":y") else Rsvp.LEAVE
+    async with context.transaction() as session:
+        outcome = await meetings.answer(
+            session, _meeting_id(query.data), person(user), rsvp, context.now()
+        )
+        record = await UserRepo(session).get(user.id)
+    if rsvp is Rsvp.YES:
+        await query.answer(texts.ANSWERED_YES if outcome.changed else texts.ANSWERED_SAME)
+        return
+    await query.answer(texts.ANSWERED_LEAVE)
+    assert record is not None  # answering recorded the user
+    await ask_reason(context, outcome.meeting, user, record)
+
+
+async def cb_check_in(update: Update, context: AppContext) -> None:
+    """签到 for the person who pressed it, within the window."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.data is None:
+        return
+    async with context.transaction() as session:
+        new = await meetings.check_in(
+            session, _meeting_id(query.data), person(user), context.now()
+        )
+    await query.answer(texts.CHECKED_IN if new else texts.CHECKED_IN_ALREADY)
+
+
+async def cb_nudge(update: Update, context: AppContext) -> None:
+    """提醒未回复: a manager reminds the non-responders now."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.data is None:
+        return
+    async with context.transaction() as session:
+        meeting = await meetings.get_meeting(session, _meeting_id(query.data))
+        chat = await ChatRepo(session).get(meeting.chat_telegram_id)
+        try:
+            await require_manager(session, context, chat, user.id)
+        except PermissionDenied:
+            raise PermissionDenied(texts.MANAGERS_ONLY) from None  # short: an alert
+        reply = await meetings.nudge(session, meeting.id, context.now())
+    kick(context)
+    await query.answer(reply)
+
+
+class _ReplyToPrompt(filters.MessageFilter):
+    """A text reply to one of the bot's messages that starts with `mark`."""
+
+    def __init__(self, mark: str) -> None:
+        super().__init__(name=f"reply_to_prompt({mark})")
+        self._mark = mark
+
+    def filter(self, message: Message) -> bool:
+        """True for replies to our prompts."""
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or not replied.from_user.is_bot:
+            return False
+        return (replied.text or "").startswith(self._mark)
+
+
+async def on_reason(update: Update, context: AppContext) -> None:
+    """A reply to a reason prompt: the reason of that person's 请假."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.reply_to_message is None:
+        return
+    meeting_id = meetings.prompt_meeting_id(message.reply_to_message.text or "")
+    if meeting_id is None:
+        return
+    async with context.transaction() as session:
+        saved = await meetings.save_reason(
+            session, meeting_id, user.id, message.text or "", context.now()
+        )
+    if saved:
+        await message.reply_text(texts.REASON_SAVED)
+
+
+def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
+    """Register this module's handlers."""
+    application.add_handler(CallbackQueryHandler(cb_rsvp, pattern=r"^m:rsvp:\d+:[yl]$"), group)
+    application.add_handler(CallbackQueryHandler(cb_check_in, pattern=r"^m:ci:\d+$"), group)
+    application.add_handler(CallbackQueryHandler(cb_nudge, pattern=r"^m:nudge:\d+$"), group)
+    replies = filters.TEXT & ~filters.COMMAND & _ReplyToPrompt(texts.REASON_MARK)
+    application.add_handler(MessageHandler(replies, on_reason), group)

@@ -1,0 +1,90 @@
+"""What the meeting handlers share: settings, permission checks, announcing a request."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Chat, Message, Update, User
+
+from bot import texts as common_texts
+from bot.commands import Who
+from bot.context import AppContext
+from bot.core.errors import NotFound, PermissionDenied
+from bot.core.meeting_args import MeetingRequest
+from bot.core.meetings import format_when
+from bot.services import meeting_changes, meetings
+from bot.services.meeting_plan import MeetingConfig
+from bot.texts import meetings as texts
+from handlers.common import access_level, group_record, is_group, person
+from schedules.sweep import kick
+from storage.records import ChatRecord
+
+
+async def in_group(update: Update) -> tuple[Message, User] | None:
+    """The message and its sender when the update is a group message; else tell the user."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return None
+    if not is_group(message.chat):
+        await message.reply_text(common_texts.GROUP_ONLY)
+        return None
+    return message, user
+
+
+def config_of(context: AppContext) -> MeetingConfig:
+    """The zone and default reminder offsets from the settings."""
+    settings = context.settings
+    return MeetingConfig(tz=settings.timezone, offsets=settings.reminder_offsets)
+
+
+async def require_manager(
+    session: AsyncSession, context: AppContext, chat: ChatRecord | None, user_id: int
+) -> None:
+    """PermissionDenied unless the user manages the chat's organisation."""
+    if await access_level(session, context, chat, user_id) is Who.EVERYONE:
+        raise PermissionDenied(common_texts.MANAGERS_ONLY)
+
+
+async def bound_group(session: AsyncSession, chat: Chat, context: AppContext) -> ChatRecord:
+    """The group's record; NotFound when it is not bound to an organisation."""
+    record = await group_record(session, chat, context)
+    if record.organisation_id is None:
+        raise NotFound(common_texts.NOT_BOUND)
+    return record
+
+
+async def managed_group(
+    session: AsyncSession, chat: Chat, user: User, context: AppContext
+) -> ChatRecord:
+    """The bound group, if the user manages it; else the matching error."""
+    record = await bound_group(session, chat, context)
+    await require_manager(session, context, record, user.id)
+    return record
+
+
+async def announce(context: AppContext, chat: Chat, user: User, request: MeetingRequest) -> str:
+    """Create the meeting (or series) the request describes; return the reply text."""
+    config, now = config_of(context), context.now()
+    async with context.transaction() as session:
+        record = await managed_group(session, chat, user, context)
+        if request.when.rule is not None:
+            result = await meeting_changes.create_series(
+                session, record, person(user), request, config, now
+            )
+        else:
+            meeting, _ = await meetings.create_meeting(
+                session, record, person(user), request, config, now
+            )
+    kick(context)
+    if request.when.rule is None:
+        when = format_when(meeting.starts_at, config.tz, now)
+        return texts.CREATED.format(id=meeting.id, kind=meeting.kind.label, when=when)
+    dates = [
+        texts.SERIES_DATE_LINE.format(id=m.id, when=format_when(m.starts_at, config.tz, now))
+        for m in result.meetings
+    ]
+    return texts.SERIES_CREATED.format(
+        id=result.series.id,
+        kind=request.kind.label,
+        rule=request.when.rule.describe(),
+        dates="\n".join(dates),
+    )

@@ -1,0 +1,228 @@
+"""`/meeting` without arguments: type buttons, then time, place and agenda as replies, confirm.
+
+A small state machine per (group, person) rather than PTB's ConversationHandler, whose
+callback-query tracking warns unless per_message. With group privacy mode on, the bot
+only sees replies to its own messages, so each question is a ForceReply prompt and only
+a reply to the current prompt, by the person who started, moves the draft on. Drafts
+live in memory: after a restart the person starts again. /cancel leaves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from telegram import (
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+)
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import AppContext
+from bot.core.errors import InvalidInput
+from bot.core.meeting_args import (
+    MeetingRequest,
+    When,
+    clean_agenda,
+    clean_place,
+    parse_when,
+)
+from bot.core.meetings import MeetingType, format_when
+from bot.texts import meetings as texts
+from handlers.meeting_common import announce, in_group, managed_group
+
+SKIP_WORDS = {"无", "没有", "跳过", "-", "—"}
+Key = tuple[int, int]  # (chat id, user id)
+
+
+@dataclass
+class Draft:
+    """A meeting being described, and the message whose answer moves it on."""
+
+    origin_id: int
+    prompt_id: int = 0
+    step: str = "type"
+    kind: MeetingType = MeetingType.OTHER
+    when: When = field(default_factory=When)
+    place: str = ""
+    agenda: str = ""
+
+    def request(self) -> MeetingRequest:
+        """The finished draft as a request."""
+        return MeetingRequest(kind=self.kind, when=self.when, place=self.place, agenda=self.agenda)
+
+
+class _Answers(filters.MessageFilter):
+    """A text reply, by the drafting person, to their draft's current prompt."""
+
+    def __init__(self, drafts: dict[Key, Draft]) -> None:
+        super().__init__(name="meeting_draft_answer")
+        self._drafts = drafts
+
+    def filter(self, message: Message) -> bool:
+        """True when the message answers a live draft's prompt."""
+        if message.from_user is None or message.reply_to_message is None:
+            return False
+        draft = self._drafts.get((message.chat.id, message.from_user.id))
+        return draft is not None and message.reply_to_message.message_id == draft.prompt_id
+
+
+class _Drafting(filters.MessageFilter):
+    """The sender has a draft in this chat (for /cancel)."""
+
+    def __init__(self, drafts: dict[Key, Draft]) -> None:
+        super().__init__(name="meeting_drafting")
+        self._drafts = drafts
+
+    def filter(self, message: Message) -> bool:
+        """True while the sender is drafting here."""
+        user = message.from_user
+        return user is not None and (message.chat.id, user.id) in self._drafts
+
+
+def _type_keyboard() -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(kind.label, callback_data=f"m:new:{kind.value}")
+        for kind in MeetingType
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([InlineKeyboardButton(texts.BUTTON_ABORT, callback_data="m:new:no")])
+    return InlineKeyboardMarkup(rows)
+
+
+def _confirm_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.BUTTON_CONFIRM, callback_data="m:new:ok"),
+                InlineKeyboardButton(texts.BUTTON_ABORT, callback_data="m:new:no"),
+            ]
+        ]
+    )
+
+
+class MeetingFlow:
+    """The guided /meeting: its drafts and its handlers."""
+
+    def __init__(self) -> None:
+        self.drafts: dict[Key, Draft] = {}
+
+    async def start(self, update: Update, context: AppContext) -> None:
+        """`/meeting` alone: offer the types."""
+        if (found := await in_group(update)) is None:
+            return
+        message, user = found
+        async with context.transaction() as session:
+            await managed_group(session, message.chat, user, context)
+        prompt = await message.reply_text(texts.FLOW_PICK_TYPE, reply_markup=_type_keyboard())
+        draft = Draft(origin_id=message.message_id, prompt_id=prompt.message_id)
+        self.drafts[(message.chat.id, user.id)] = draft
+
+    async def _ask(self, context: AppContext, chat_id: int, draft: Draft, text: str) -> None:
+        """Send the next question as a reply the drafting person is asked to answer."""
+        prompt = await context.bot.send_message(
+            chat_id,
+            text,
+            reply_markup=ForceReply(selective=True),
+            reply_parameters=ReplyParameters(draft.origin_id, allow_sending_without_reply=True),
+        )
+        draft.prompt_id = prompt.message_id
+
+    async def on_button(self, update: Update, context: AppContext) -> None:
+        """A type, 确认发布 or 取消 was pressed."""
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None or query.data is None or query.message is None:
+            return
+        key = (query.message.chat.id, user.id)
+        draft = self.drafts.get(key)
+        if draft is None or draft.prompt_id != query.message.message_id:
+            await query.answer(texts.FLOW_NOT_YOURS, show_alert=True)
+            return
+        choice = query.data.removeprefix("m:new:")
+        if choice == "no":
+            del self.drafts[key]
+            await query.answer()
+            await query.edit_message_text(texts.FLOW_CANCELLED)
+        elif choice == "ok":
+            del self.drafts[key]
+            reply = await announce(context, query.message.chat, user, draft.request())
+            await query.answer()
+            await query.edit_message_text(reply)
+        else:
+            draft.kind, draft.step = MeetingType(choice), "time"
+            await query.answer()
+            await query.edit_message_text(texts.NOTICE_TYPE.format(kind=draft.kind.label))
+            await self._ask(
+                context, key[0], draft, texts.FLOW_ASK_TIME.format(kind=draft.kind.label)
+            )
+
+    async def on_answer(self, update: Update, context: AppContext) -> None:
+        """A reply to the current question."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        draft = self.drafts[(message.chat.id, user.id)]
+        text = (message.text or "").strip()
+        try:
+            question = self._take(draft, text, context)
+        except InvalidInput as err:
+            await self._ask(context, message.chat.id, draft, f"{err}\n{texts.FLOW_RETRY}")
+            return
+        if question is not None:
+            await self._ask(context, message.chat.id, draft, question)
+            return
+        summary = texts.FLOW_SUMMARY.format(
+            kind=draft.kind.label,
+            when=self._when_text(draft, context),
+            place=draft.place or texts.PLACE_NONE,
+            agenda=draft.agenda or texts.AGENDA_NONE,
+        )
+        confirm = await message.reply_text(
+            texts.FLOW_CONFIRM.format(summary=summary), reply_markup=_confirm_keyboard()
+        )
+        draft.prompt_id, draft.step = confirm.message_id, "confirm"
+
+    @staticmethod
+    def _when_text(draft: Draft, context: AppContext) -> str:
+        if draft.when.rule is not None:
+            return draft.when.rule.describe()
+        assert draft.when.starts_at is not None
+        return format_when(draft.when.starts_at, context.settings.timezone, context.now())
+
+    @staticmethod
+    def _take(draft: Draft, text: str, context: AppContext) -> str | None:
+        """Store the answer to the current step; return the next question (None: confirm)."""
+        skip = text in SKIP_WORDS
+        if draft.step == "time":
+            words = text.split()
+            when, used = parse_when(words, context.now(), context.settings.timezone)
+            if used != len(words):
+                raise InvalidInput(texts.FLOW_TIME_ONLY)
+            draft.when, draft.step = when, "place"
+            return texts.FLOW_ASK_PLACE
+        if draft.step == "place":
+            draft.place, draft.step = ("" if skip else clean_place(text)), "agenda"
+            return texts.FLOW_ASK_AGENDA
+        draft.agenda = "" if skip else clean_agenda(text)
+        return None
+
+    async def cancel(self, update: Update, context: AppContext) -> None:  # noqa: ARG002
+        """/cancel: drop the draft."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        self.drafts.pop((message.chat.id, user.id), None)
+        await message.reply_text(texts.FLOW_CANCELLED)
+
+
+def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
+    """Register the flow; its /meeting (no arguments) must come before the one with them."""
+    flow = MeetingFlow()
+    application.add_handler(CommandHandler("meeting", flow.start, has_args=False), group)
+    application.add_handler(CallbackQueryHandler(flow.on_button, pattern=r"^m:new:"), group)
+    answers = filters.TEXT & ~filters.COMMAND & _Answers(flow.drafts)
+    application.add_handler(MessageHandler(answers, flow.on_answer), group)
+    application.add_handler(CommandHandler("cancel", flow.cancel, _Drafting(flow.drafts)), group)
