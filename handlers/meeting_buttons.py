@@ -78,7 +78,8 @@ async def cb_rsvp(update: Update, context: AppContext) -> None:
         )
         record = await UserRepo(session).get(user.id)
     if rsvp is Rsvp.YES:
-        await query.answer(texts.ANSWERED_YES if outcome.changed else texts.ANSWERED_SAME)
+        same = texts.ANSWERED_SAME.format(rsvp=rsvp.label)
+        await query.answer(texts.ANSWERED_YES if outcome.changed else same)
         return
     await query.answer(texts.ANSWERED_LEAVE)
     assert record is not None  # answering recorded the user

@@ -85,9 +85,13 @@ def test_tally_counts_people_who_answered_from_outside_the_roster() -> None:
     assert [p.name for p in result.none] == ["张三"]
 
 
-def test_committee_meetings_expect_the_committee() -> None:
-    assert expected_roster(MeetingType.COMMITTEE, [A, B, C]) == [A]
-    assert expected_roster(MeetingType.ASSEMBLY, [A, B, C]) == [A, B, C]
+def test_committee_meetings_expect_the_committee_and_organiser() -> None:
+    assert expected_roster(MeetingType.COMMITTEE, [A, B, C], organiser_id=3) == [A, C]
+    assert expected_roster(MeetingType.ASSEMBLY, [A, B, C], organiser_id=3) == [A, B, C]
+
+
+def test_without_recorded_posts_a_committee_meeting_expects_everyone() -> None:
+    assert expected_roster(MeetingType.COMMITTEE, [A, B, C], organiser_id=1) == [A, B, C]
 
 
 @pytest.mark.parametrize(

@@ -360,15 +360,16 @@ async def test_upcoming_lists_counts(sessions: Sessions, clock: FakeClock) -> No
     now = clock.now()
     async with sessions.begin() as session:
         chat = await branch(session, now)
+        assert chat.organisation_id is not None
+        await MemberRepo(session).set_role(chat.organisation_id, MEMBER.id, Role.COMMITTEE)
         later = await create(session, chat, "党课 2026-12-05 15:00", now)
         sooner = await create(session, chat, "支委会 明天下午3点", now)
         await meetings.answer(session, later.id, MEMBER, Rsvp.YES, now)
         await meetings.answer(session, later.id, QUIET, Rsvp.LEAVE, now)
-        assert chat.organisation_id is not None
         listed = await meetings.upcoming(session, [chat.organisation_id], now)
     assert [item.meeting.id for item in listed] == [sooner.id, later.id]
-    # A 支委会 expects only the committee (the secretary here).
-    assert (listed[0].yes, listed[0].leave, listed[0].none) == (0, 0, 1)
+    # A 支委会 expects only the committee: the secretary and 李四.
+    assert (listed[0].yes, listed[0].leave, listed[0].none) == (0, 0, 2)
     assert (listed[1].yes, listed[1].leave, listed[1].none) == (1, 1, 2)
 
 

@@ -138,11 +138,18 @@ class Tally:
         return len(self.yes) + len(self.leave) + len(self.none)
 
 
-def expected_roster(kind: MeetingType, members: list[Attendee]) -> list[Attendee]:
-    """Who is expected: the committee for a 支委会, the whole roster otherwise."""
-    if kind is MeetingType.COMMITTEE:
-        return [member for member in members if member.is_manager]
-    return list(members)
+def expected_roster(
+    kind: MeetingType, members: list[Attendee], organiser_id: int | None = None
+) -> list[Attendee]:
+    """Who is expected: the committee (and organiser) for a 支委会, the whole roster otherwise.
+
+    A committee of fewer than two known people means the posts were never recorded
+    (/role); then everyone is expected rather than nobody being reminded.
+    """
+    if kind is not MeetingType.COMMITTEE:
+        return list(members)
+    committee = [m for m in members if m.is_manager or m.user_id == organiser_id]
+    return committee if len(committee) >= 2 else list(members)
 
 
 def tally(roster: list[Attendee], answers: list[Answer], others: list[Attendee]) -> Tally:

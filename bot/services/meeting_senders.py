@@ -340,11 +340,14 @@ _SENDERS: dict[str, Callable[[Context], Awaitable[int | None]]] = {
 
 def register(senders: Senders, config: MeetingConfig) -> None:
     """Register a sender for every meeting delivery kind."""
-    for kind, send in _SENDERS.items():
-        senders.register(kind, _bind(send, config))
+    for kind in _SENDERS:
+        senders.register(kind, sender_for(kind, config))
 
 
-def _bind(send: Callable[[Context], Awaitable[int | None]], config: MeetingConfig) -> Sender:
+def sender_for(kind: str, config: MeetingConfig) -> Sender:
+    """The outbox sender of one meeting delivery kind."""
+    send = _SENDERS[kind]
+
     async def sender(outbox: Outbox, delivery: DeliveryRecord) -> int | None:
         return await send(Context(outbox, delivery, config))
 

@@ -107,7 +107,7 @@ async def attendance(session: AsyncSession, meeting: MeetingRecord) -> Attendanc
         for user_id in answers
         if user_id not in known and (user := await users.get(user_id)) is not None
     ]
-    expected = expected_roster(meeting.kind, members)
+    expected = expected_roster(meeting.kind, members, meeting.organiser_id)
     return Attendance(members, tally(expected, list(answers.values()), others), answers)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.domain import MemberStatus
+from schedules import sweep
 from storage.repositories import DeliveryRepo, MemberRepo, OrganisationRepo
 from storage.repositories.meetings import MeetingRecord, MeetingRepo
 from tests.e2e.harness import RunningBot
@@ -53,6 +54,7 @@ class Branch:
         assert reply.startswith("已发布会议通知"), reply
         number = int(reply.split("编号 ")[1].split("）")[0])
         notice = await self.bot.emulator.wait_for_bot_message(self.group, contains="📢")
+        await self.bot.emulator.settle()  # the kicked sweep has finished
         return number, notice
 
     def press(self, user: User, message: dict[str, Any], label: str) -> str:
@@ -85,8 +87,19 @@ class Branch:
         return {row.key.removeprefix(prefix): row.status.value for row in rows}
 
 
+def hold_sweeps(bot: RunningBot) -> None:
+    """Pause the repeating sweep: the test drives time and sweeps itself, deterministically.
+
+    Sweeps kicked by commands (something due at once) still run.
+    """
+    assert bot.application.job_queue is not None
+    for job in bot.application.job_queue.get_jobs_by_name(sweep.JOB_NAME):
+        job.enabled = False
+
+
 async def make_branch(bot: RunningBot) -> Branch:
     """A bound group whose members are on the roster (they wrote once)."""
+    hold_sweeps(bot)
     emu = bot.emulator
     secretary = emu.add_user("书记", username="shuji")
     zhang = emu.add_user("张三", username="zhangsan")

@@ -1,0 +1,140 @@
+"""Issue 4 reliability: restarts, a process killed mid-sweep, and chats or notices gone.
+
+A "restart" stops the first Application and builds a second one on the same database
+and emulator; the shared FakeClock moves while the bot is down.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.services import meeting_plan, meeting_senders
+from bot.services.meeting_plan import MeetingConfig
+from bot.services.outbox import STALE_AFTER, Outbox
+from storage.records import DeliveryRecord
+from storage.repositories import ChatRepo, DeliveryRepo
+from tests.e2e.harness import BotFactory, RunningBot, stop_bot
+from tests.e2e.meetings_world import beijing, hold_sweeps, make_branch
+
+
+class Killed(BaseException):
+    """The process dies: nothing after this point runs (not even the outbox's bookkeeping)."""
+
+
+def group_texts(bot: RunningBot, chat_id: int, part: str) -> list[str]:
+    return [m["text"] for m in bot.emulator.bot_messages(chat_id) if part in m.get("text", "")]
+
+
+async def restart(bot_factory: BotFactory, old: RunningBot) -> RunningBot:
+    """Stop `old` and start a fresh Application on the same database."""
+    await stop_bot(old)
+    new = await bot_factory()
+    hold_sweeps(new)
+    return new
+
+
+async def test_after_a_restart_due_reminders_go_once_and_late_ones_expire(
+    bot_factory: BotFactory,
+) -> None:
+    first = await bot_factory()
+    branch = await make_branch(first)
+    number, notice = await branch.announce("党课 2026-11-28 15:00")
+    group = branch.group.id
+
+    first.clock.set(beijing(11, 27, 16))  # down while the 1-day reminder fell due
+    second = await restart(bot_factory, first)
+    branch.bot = second
+    await second.sweep()
+    await second.sweep()
+    await second.sweep()
+    assert len(group_texts(second, group, "会议提醒")) == 1
+    secretary_dms = group_texts(second, branch.secretary.id, "您还没有回复")
+    assert len(secretary_dms) == 1
+
+    # The new process keeps the notice live: an answer edits the same message.
+    branch.press(branch.zhang, notice, "参加")
+    await second.emulator.settle()
+    second.clock.advance(timedelta(seconds=10))
+    await second.sweep()
+    assert "参加（1）：张三" in branch.text(notice)
+
+    third = await restart(bot_factory, second)
+    branch.bot = third
+    third.clock.set(beijing(11, 28, 15, 5))  # down through the 1-hour reminder and the start
+    await third.sweep()
+    await third.sweep()
+    assert len(group_texts(third, group, "会议提醒")) == 1  # the late one is not sent
+    statuses = await branch.statuses(number)
+    assert statuses["v1:reminder:3600"] == "expired"
+    assert statuses["v1:checkin"] == "sent"  # within the check-in hour: still useful
+    assert len(group_texts(third, group, "现在开始")) == 1
+
+
+async def test_killed_mid_sweep_repeats_at_most_the_message_in_flight(
+    bot_factory: BotFactory,
+) -> None:
+    first = await bot_factory()
+    branch = await make_branch(first)
+    one, _ = await branch.announce("党课 2026-11-28 15:00")
+    two, _ = await branch.announce("支委会 2026-11-28 16:00")
+    config = MeetingConfig(first.settings.timezone, first.settings.reminder_offsets)
+    real = meeting_senders.sender_for(meeting_plan.REMINDER, config)
+
+    async def dies_after_sending(outbox: Outbox, delivery: DeliveryRecord) -> int | None:
+        await real(outbox, delivery)  # Telegram has the message ...
+        raise Killed  # ... and the process dies before the outbox records it
+
+    first.application.bot_data.runtime.senders.register(meeting_plan.REMINDER, dies_after_sending)
+    first.clock.set(beijing(11, 27, 16, 30))  # both 1-day reminders are due
+    with pytest.raises(Killed):
+        await first.sweep()
+    group = branch.group.id
+    assert len(group_texts(first, group, "会议提醒")) == 1
+
+    second = await restart(bot_factory, first)
+    await second.sweep()  # the claimed rows belong to the dead process for a while
+    assert len(group_texts(second, group, "会议提醒")) == 1
+    second.clock.advance(STALE_AFTER + timedelta(seconds=1))
+    for _ in range(3):
+        await second.sweep()
+    reminders = group_texts(second, group, "会议提醒")
+    assert len(reminders) == 3  # the one in flight twice, the other once
+    async with second.db() as session:
+        for number in (one, two):
+            row = await DeliveryRepo(session).by_key(f"mtg:{number}:v1:reminder:86400")
+            assert row is not None
+            assert row.status.value == "sent"
+    # The private copies were queued before the group message: each went exactly once.
+    assert len(group_texts(second, branch.secretary.id, "您还没有回复")) == 2
+
+
+async def test_a_deleted_notice_or_a_removed_bot_fails_deliveries_not_the_sweep(
+    bot: RunningBot,
+) -> None:
+    branch = await make_branch(bot)
+    emu = bot.emulator
+    number, notice = await branch.announce("党课 2026-11-28 15:00")
+    branch.press(branch.zhang, notice, "参加")
+    await emu.settle()
+    emu.delete_message(branch.group, notice["message_id"])  # before the debounced edit
+    bot.clock.advance(timedelta(seconds=10))
+    report = await bot.sweep()
+    assert report.failed == 1
+    assert "message to edit not found" in report.errors[0].lower()
+
+    emu.remove_bot(branch.group, branch.secretary)
+    await emu.settle()
+    bot.clock.set(beijing(11, 27, 15))
+    report = await bot.sweep()
+    assert report.failed == 1  # the group reminder: the bot was removed
+    statuses = await branch.statuses(number)
+    assert statuses["v1:reminder:86400"] == "failed"
+    # Those who can be messaged privately are still reminded.
+    assert statuses[f"v1:reminder:86400:dm:{branch.secretary.id}"] == "sent"
+    assert statuses[f"v1:reminder:86400:dm:{branch.li.id}"] == "sent"
+    async with bot.db() as session:
+        chat = await ChatRepo(session).get(branch.group.id)
+    assert chat is not None
+    assert not chat.active
