@@ -10,6 +10,7 @@ about weather, food, shopping, sports, stocks, homework and small talk whatever 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,24 +19,42 @@ from typing import Literal
 from bot.core.faq.bm25 import Bm25Index
 from bot.core.faq.kb import FaqEntry
 from bot.core.faq.lexicon import OFF_TOPIC
+from bot.core.faq.text import fold
 from bot.core.faq.tokenizer import Analysis, analyse, domain_words
 
 Outcome = Literal["answer", "suggest", "none"]
 
-ANSWER_MIN = 0.45  # confidence for a direct answer
+ANSWER_MIN = 0.4  # confidence for a direct answer
 ANSWER_MARGIN = 0.08  # ... and its lead over the next entry
 SUGGEST_MIN = 0.25  # confidence for "您是不是想问"
-CONFIDENT_MIN = 0.65  # unsolicited answers in a group need more
+CONFIDENT_MIN = 0.6  # unsolicited answers in a group need more
 CONFIDENT_MARGIN = 0.15
 MAX_CANDIDATES = 3
 ORG_PRECEDENCE = 0.9  # an organisation's entry beats a shipped one scoring up to 1/0.9 of it
 INTENT_MISMATCH = 0.6  # "how often" asked, the entry answers "what is": scaled down
+# Words that narrow an entry to one kind of organisation (design.md's domains): an entry about
+# 机关 or 村 suits a question that names it and yields to the general entry otherwise.
+SCOPES = frozenset(
+    {"机关", "国有企业", "国企", "村", "农村", "社区", "学校", "高校", "企业", "民营企业"}
+    | {"社会组织", "两新组织", "非公有制经济组织"}
+)
+SCOPE_MISMATCH = 0.85
+TITLE_FLOOR = 0.7  # an entry whose own question the asker barely echoes is scaled down
+DOMAIN_BOOST = 2.0  # Party-work words carry the topic; 手续 or 时间 less so
+SINGLE_CHAR = 0.5  # single characters are mostly fragments of unknown words
 SUB_WORD = 0.5  # a word found inside a longer one counts half in a question
+QUESTION_REPEAT = 2
 KEYWORD_REPEAT = 2  # keywords are chosen by the author: they weigh twice
 # Weight of a question word the base has never seen, as a share of the rarest term's weight.
 OOV_WORD = 0.6
 OOV_CHAR = 0.25
 OOV_NUMBER = 0.1
+MIN_QUESTION_CHARS = 3
+MAX_QUESTION_CHARS = 80  # longer messages are discussions, not questions to the bot
+_QUESTION_CUES = re.compile(
+    "[?？]|吗|呢|什么|啥|怎|如何|多久|多少|多长|几|哪|谁|是否|能不能|可不可以|有没有|要不要"
+    "|请问|想问|问一下|咨询|请教"
+)
 _OFF_TOPIC_PHRASES = tuple(w for w in OFF_TOPIC if len(w) > 1)
 
 
@@ -58,6 +77,25 @@ class MatchResult:
 NO_MATCH = MatchResult("none")
 
 
+def query_weights(analysis: Analysis) -> dict[str, float]:
+    """How much each term of a question counts: words found inside longer ones count less."""
+    weights: dict[str, float] = {}
+    for term in analysis.terms:
+        weight = 1.0 if term in analysis.whole else SUB_WORD
+        weights[term] = max(weight, weights.get(term, 0.0))
+    return weights
+
+
+def is_question_like(text: str) -> bool:
+    """True when a group message reads like a question worth matching, not chatter."""
+    folded = fold(text).strip()
+    if not MIN_QUESTION_CHARS <= len(folded) <= MAX_QUESTION_CHARS:
+        return False
+    if folded.startswith("/") or "http" in folded:
+        return False
+    return bool(_QUESTION_CUES.search(folded))
+
+
 def is_off_topic(analysis: Analysis) -> bool:
     """True when the text is about everyday matters (weather, food, shopping, sports ...)."""
     if any(term in OFF_TOPIC for term in analysis.terms):
@@ -69,6 +107,7 @@ def is_off_topic(analysis: Analysis) -> bool:
 class _EntryText:
     terms: list[str]
     intents: dict[str, float]
+    title: dict[str, float]
 
 
 def _entry_document(entry: FaqEntry) -> _EntryText:
@@ -76,12 +115,14 @@ def _entry_document(entry: FaqEntry) -> _EntryText:
     intents: Counter[str] = Counter()
     for text in (entry.question, *entry.phrasings):
         analysis = analyse(text)
-        terms.extend(analysis.terms)
+        terms.extend(analysis.terms * (QUESTION_REPEAT if text is entry.question else 1))
         intents.update(analysis.intents)
     for keyword in entry.keywords:
         terms.extend(analyse(keyword).terms * KEYWORD_REPEAT)
     texts = 1 + len(entry.phrasings)
-    return _EntryText(terms, {intent: n / texts for intent, n in intents.items()})
+    title = analyse(entry.question)
+    title_terms = {t: (1.0 if t in title.whole else SUB_WORD) for t in title.terms}
+    return _EntryText(terms, {intent: n / texts for intent, n in intents.items()}, title_terms)
 
 
 class FaqMatcher:
@@ -92,6 +133,10 @@ class FaqMatcher:
         documents = [_entry_document(entry) for entry in self.entries]
         self.index = Bm25Index([d.terms for d in documents])
         self.intents = [d.intents for d in documents]
+        self.scopes = [SCOPES.intersection(d.title) for d in documents]
+        self.titles = [
+            {t: f * self.index.idf.get(t, 0.0) for t, f in d.title.items()} for d in documents
+        ]
 
         self.rarest = max(self.index.idf.values(), default=1.0)
         self.org_terms: dict[int, frozenset[str]] = {}
@@ -105,16 +150,19 @@ class FaqMatcher:
     def match(self, question: str, *, org_ids: frozenset[int] = frozenset()) -> MatchResult:
         """Find the entry answering ``question`` among shipped ones and those of ``org_ids``."""
         analysis = analyse(question)
-        terms = {t: (1.0 if t in analysis.whole else SUB_WORD) for t in analysis.terms}
+        terms = query_weights(analysis)
         if not terms:
             return NO_MATCH
-        strong = self._has_anchor(terms, org_ids)
-        if not strong and is_off_topic(analysis):
+        # The explicit off-topic guard: a question that names nothing of Party work is never
+        # answered nor given suggestions, however well its everyday words match.
+        if not self._has_anchor(terms, org_ids):
             return NO_MATCH
         ranked = self._rank(terms, analysis, org_ids)
         if not ranked or ranked[0][1] < SUGGEST_MIN:
             return NO_MATCH
-        return self._decide(ranked, strong)
+        # Everyday words next to a Party term (党员能炒股吗) mean the base is probably not
+        # about it: suggestions at most.
+        return self._decide(ranked, may_answer=not is_off_topic(analysis))
 
     def _has_anchor(self, terms: dict[str, float], org_ids: frozenset[int]) -> bool:
         anchors = domain_words().anchors
@@ -153,16 +201,25 @@ class FaqMatcher:
                 profile = self.intents[doc_id]
                 share = max(profile.get(intent, 0.0) for intent in analysis.intents)
                 confidence *= INTENT_MISMATCH + (1 - INTENT_MISMATCH) * share
+            confidence *= TITLE_FLOOR + (1 - TITLE_FLOOR) * self._title_cover(doc_id, terms)
+            if self.scopes[doc_id] and not self.scopes[doc_id] & terms.keys():
+                confidence *= SCOPE_MISMATCH
             boost = 1 / ORG_PRECEDENCE if self.entries[doc_id].org_id is not None else 1.0
             scored.append((confidence * boost, doc_id, confidence))
         scored.sort(reverse=True)
         return [(doc_id, confidence) for _, doc_id, confidence in scored]
 
+    def _title_cover(self, doc_id: int, terms: dict[str, float]) -> float:
+        """Share of the entry's own question (by idf) that the asked question mentions."""
+        title = self.titles[doc_id]
+        total = sum(title.values())
+        return sum(w for t, w in title.items() if t in terms) / total if total else 1.0
+
     @property
     def _has_org_entries(self) -> bool:
         return bool(self.org_terms)
 
-    def _decide(self, ranked: list[tuple[int, float]], strong: bool) -> MatchResult:
+    def _decide(self, ranked: list[tuple[int, float]], *, may_answer: bool) -> MatchResult:
         top_id, top = ranked[0]
         rival = self._rival_score(ranked)
         candidates = tuple(
@@ -171,7 +228,7 @@ class FaqMatcher:
             if score >= SUGGEST_MIN
         )
         entry = self.entries[top_id]
-        if strong and top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN:
+        if may_answer and top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN:
             confident = top >= CONFIDENT_MIN and top - rival >= CONFIDENT_MARGIN
             return MatchResult("answer", entry, round(top, 3), candidates, confident)
         return MatchResult("suggest", None, round(top, 3), candidates)
