@@ -15,7 +15,6 @@ from bot.services import meeting_changes, meetings
 from bot.services.meeting_plan import MeetingConfig
 from bot.texts import meetings as texts
 from handlers.common import access_level, group_record, is_group, person
-from schedules.sweep import kick
 from storage.records import ChatRecord
 
 
@@ -62,7 +61,10 @@ async def managed_group(
 
 
 async def announce(context: AppContext, chat: Chat, user: User, request: MeetingRequest) -> str:
-    """Create the meeting (or series) the request describes; return the reply text."""
+    """Create the meeting (or series) the request describes; return the reply text.
+
+    The caller replies, then kicks the sweep (schedules.sweep.kick) for the notice.
+    """
     config, now = config_of(context), context.now()
     async with context.transaction() as session:
         record = await managed_group(session, chat, user, context)
@@ -74,7 +76,6 @@ async def announce(context: AppContext, chat: Chat, user: User, request: Meeting
             meeting, _ = await meetings.create_meeting(
                 session, record, person(user), request, config, now
             )
-    kick(context)
     if request.when.rule is None:
         when = format_when(meeting.starts_at, config.tz, now)
         return texts.CREATED.format(id=meeting.id, kind=meeting.kind.label, when=when)

@@ -68,12 +68,12 @@ async def cmd_meeting_edit(update: Update, context: AppContext) -> None:
         else:
             offsets = changes.read_offsets(request.value)
             meeting = await changes.change_offsets(session, meeting.id, offsets, config, now)
-    kick(context)
     told = request.field in (EditField.TIME, EditField.PLACE) and meeting.notice_message_id
     reply = texts.EDITED if told else texts.EDITED_QUIET
     await message.reply_text(
         reply.format(id=meeting.id, what=_what(meeting, request.field, context))
     )
+    kick(context)
 
 
 async def cmd_meeting_cancel(update: Update, context: AppContext) -> None:
@@ -89,8 +89,8 @@ async def cmd_meeting_cancel(update: Update, context: AppContext) -> None:
         chat = await managed_group(session, message.chat, user, context)
         meeting = await meetings.meeting_of_chat(session, number, chat)
         await changes.cancel_meeting(session, meeting.id, reason, context.now())
-    kick(context)
     await message.reply_text(texts.CANCELLED_DONE.format(id=number))
+    kick(context)
 
 
 def _series_value(request: EditRequest) -> str | RecurrenceRule:
@@ -117,13 +117,13 @@ async def cmd_series_edit(update: Update, context: AppContext) -> None:
         touched = await changes.edit_series(
             session, series, request.field, value, config_of(context), context.now()
         )
-    kick(context)
     what = value.describe() if isinstance(value, RecurrenceRule) else value
     await message.reply_text(
         texts.SERIES_EDITED.format(
             id=request.number, what=f"{request.field.value} {what}", count=len(touched)
         )
     )
+    kick(context)
 
 
 async def cmd_series_cancel(update: Update, context: AppContext) -> None:
@@ -139,8 +139,8 @@ async def cmd_series_cancel(update: Update, context: AppContext) -> None:
         chat = await managed_group(session, message.chat, user, context)
         series = await changes.series_of_chat(session, number, chat)
         cancelled = await changes.cancel_series(session, series, context.now())
-    kick(context)
     await message.reply_text(texts.SERIES_CANCELLED.format(id=number, count=len(cancelled)))
+    kick(context)
 
 
 def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]

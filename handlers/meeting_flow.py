@@ -33,6 +33,7 @@ from bot.core.meeting_args import (
 from bot.core.meetings import MeetingType, format_when
 from bot.texts import meetings as texts
 from handlers.meeting_common import announce, in_group, managed_group
+from schedules.sweep import kick
 
 SKIP_WORDS = {"无", "没有", "跳过", "-", "—"}
 Key = tuple[int, int]  # (chat id, user id)
@@ -151,6 +152,7 @@ class MeetingFlow:
             reply = await announce(context, query.message.chat, user, draft.request())
             await query.answer()
             await query.edit_message_text(reply)
+            kick(context)
         else:
             draft.kind, draft.step = MeetingType(choice), "time"
             await query.answer()

@@ -25,6 +25,7 @@ from bot.texts import meetings as texts
 from handlers import meeting_buttons, meeting_edits, meeting_flow
 from handlers.common import access_level, command_args, is_group
 from handlers.meeting_common import announce, bound_group, config_of, in_group, managed_group
+from schedules.sweep import kick
 from storage.repositories import ChatRepo, MemberRepo, UserRepo
 from storage.repositories.meetings import MeetingRecord
 
@@ -39,6 +40,7 @@ async def cmd_meeting(update: Update, context: AppContext) -> None:
     # Without arguments meeting_flow's handler answers first; this one reads them.
     request = parse_meeting_args(command_args(message), context.now(), context.settings.timezone)
     await message.reply_text(await announce(context, message.chat, user, request))
+    kick(context)  # the notice goes out now, after the confirmation
 
 
 def _list_line(item: meetings.Listed, context: AppContext) -> str:

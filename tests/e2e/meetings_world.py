@@ -48,6 +48,15 @@ class Branch:
         """`user` sends a command in the group; the bot's reply text."""
         return await self.bot.say(self.group, user, text)
 
+    async def ask(self, user: User, text: str, expect: str) -> str:
+        """`user` sends `text` in the group; the bot's next message there containing `expect`.
+
+        Other messages the command caused (change notices going out) are left unread.
+        """
+        emu = self.bot.emulator
+        emu.send_text(self.group, user, text)
+        return str((await emu.wait_for_bot_message(self.group, contains=expect))["text"])
+
     async def announce(self, text: str) -> tuple[int, dict[str, Any]]:
         """The secretary sends `/meeting …`; the meeting number and its posted notice."""
         reply = await self.command(self.secretary, f"/meeting {text}")

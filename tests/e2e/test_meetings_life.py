@@ -87,7 +87,9 @@ async def test_changes_edit_the_notice_and_tell_who_answered(bot: RunningBot) ->
     ask = await emu.wait_for_bot_message(branch.group, contains="【请假原因")
     await bot.say(branch.group, branch.wang, "值班", reply_to=ask)
 
-    reply = await branch.command(branch.secretary, f"/meeting_edit {number} 时间 11月29日上午9点")
+    reply = await branch.ask(
+        branch.secretary, f"/meeting_edit {number} 时间 11月29日上午9点", "已修改会议"
+    )
     assert reply == texts.EDITED.format(id=number, what="时间 11月29日（周日）09:00")
     await bot.sweep()
     await bot.sweep()
@@ -104,12 +106,12 @@ async def test_changes_edit_the_notice_and_tell_who_answered(bot: RunningBot) ->
     await bot.sweep()
     assert "11月29日（周日）09:00" in branch.text(notice)
 
-    await branch.command(branch.secretary, f"/meeting_edit {number} 地点 二楼会议室")
+    await branch.ask(branch.secretary, f"/meeting_edit {number} 地点 二楼会议室", "已修改会议")
     await bot.sweep()
     moved = await emu.wait_for_bot_message(branch.group, contains="会议变更")
     assert "地点改为：二楼会议室（原定 三楼）" in moved["text"]
 
-    reply = await branch.command(branch.secretary, f"/meeting_cancel {number} 场地冲突")
+    reply = await branch.ask(branch.secretary, f"/meeting_cancel {number} 场地冲突", "已取消会议")
     assert reply == texts.CANCELLED_DONE.format(id=number)
     await bot.sweep()
     await bot.sweep()
