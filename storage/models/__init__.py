@@ -5,8 +5,17 @@ Every model module is imported here so that Alembic sees all tables on the metad
 
 from storage.models.core import Chat, Delivery, Member, Organisation, User
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
+from storage.models.study import (
+    Broadcast,
+    StudyAnswer,
+    StudyPoll,
+    StudyRecord,
+    StudyTarget,
+    StudyTopic,
+)
 
 __all__ = [
+    "Broadcast",
     "Chat",
     "Delivery",
     "Meeting",
@@ -14,5 +23,10 @@ __all__ = [
     "MeetingSeries",
     "Member",
     "Organisation",
+    "StudyAnswer",
+    "StudyPoll",
+    "StudyRecord",
+    "StudyTarget",
+    "StudyTopic",
     "User",
 ]
