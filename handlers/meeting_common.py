@@ -11,7 +11,7 @@ from bot.context import AppContext
 from bot.core.errors import NotFound, PermissionDenied
 from bot.core.meeting_args import MeetingRequest
 from bot.core.meetings import format_when
-from bot.services import meeting_changes, meetings
+from bot.services import meeting_series, meetings
 from bot.services.meeting_plan import MeetingConfig
 from bot.texts import meetings as texts
 from handlers.common import access_level, group_record, is_group, person
@@ -69,7 +69,7 @@ async def announce(context: AppContext, chat: Chat, user: User, request: Meeting
     async with context.transaction() as session:
         record = await managed_group(session, chat, user, context)
         if request.when.rule is not None:
-            result = await meeting_changes.create_series(
+            result = await meeting_series.create_series(
                 session, record, person(user), request, config, now
             )
         else:

@@ -24,6 +24,7 @@ from bot.core.meeting_args import (
 from bot.core.meetings import format_offset, format_when
 from bot.core.recurrence import RecurrenceRule
 from bot.services import meeting_changes as changes
+from bot.services import meeting_series as series
 from bot.services import meetings
 from bot.services.meeting_plan import offsets_of
 from bot.texts import meetings as texts
@@ -113,9 +114,9 @@ async def cmd_series_edit(update: Update, context: AppContext) -> None:
     value = _series_value(request)
     async with context.transaction() as session:
         chat = await managed_group(session, message.chat, user, context)
-        series = await changes.series_of_chat(session, request.number, chat)
-        touched = await changes.edit_series(
-            session, series, request.field, value, config_of(context), context.now()
+        running = await series.series_of_chat(session, request.number, chat)
+        touched = await series.edit_series(
+            session, running, request.field, value, config_of(context), context.now()
         )
     what = value.describe() if isinstance(value, RecurrenceRule) else value
     await message.reply_text(
@@ -137,8 +138,8 @@ async def cmd_series_cancel(update: Update, context: AppContext) -> None:
     number = parse_number(args.split()[0])
     async with context.transaction() as session:
         chat = await managed_group(session, message.chat, user, context)
-        series = await changes.series_of_chat(session, number, chat)
-        cancelled = await changes.cancel_series(session, series, context.now())
+        running = await series.series_of_chat(session, number, chat)
+        cancelled = await series.cancel_series(session, running, context.now())
     await message.reply_text(texts.SERIES_CANCELLED.format(id=number, count=len(cancelled)))
     kick(context)
 

@@ -13,8 +13,8 @@ from typing import Any
 from telegram.ext import Application
 
 from bot.context import AppContext
-from bot.services.meeting_changes import materialise
 from bot.services.meeting_plan import MeetingConfig
+from bot.services.meeting_series import materialise
 from schedules.sweep import kick
 from storage.repositories.meetings import SeriesRepo
 

@@ -15,6 +15,7 @@ from bot.core.meeting_args import EditField, parse_meeting_args
 from bot.core.meetings import Rsvp
 from bot.core.recurrence import parse_recurrence
 from bot.services import meeting_changes as changes
+from bot.services import meeting_series as series_service
 from bot.services import meetings
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.members import Person
@@ -295,8 +296,8 @@ async def test_series_materialise_ahead_idempotently(sessions: Sessions, clock: 
     async with sessions.begin() as session:
         chat = await branch(session, now)
         request = parse_meeting_args("主题党日 每月第一个周五 15:00 活动室", now, SHANGHAI)
-        result = await changes.create_series(session, chat, SECRETARY, request, CONFIG, now)
-        again = await changes.materialise(session, result.series.id, CONFIG, now)
+        result = await series_service.create_series(session, chat, SECRETARY, request, CONFIG, now)
+        again = await series_service.materialise(session, result.series.id, CONFIG, now)
     starts = [m.starts_at for m in result.meetings]
     assert starts == [
         datetime(2026, 12, 4, 15, 0, tzinfo=SHANGHAI),
@@ -309,8 +310,8 @@ async def test_series_materialise_ahead_idempotently(sessions: Sessions, clock: 
     assert notice.due_at == starts[1] - timedelta(days=7)
     clock.advance(timedelta(days=30))
     async with sessions.begin() as session:
-        later = await changes.materialise(session, result.series.id, CONFIG, clock.now())
-        twice = await changes.materialise(session, result.series.id, CONFIG, clock.now())
+        later = await series_service.materialise(session, result.series.id, CONFIG, clock.now())
+        twice = await series_service.materialise(session, result.series.id, CONFIG, clock.now())
     assert [m.starts_at for m in later] == [datetime(2027, 2, 5, 15, 0, tzinfo=SHANGHAI)]
     assert twice == []
 
@@ -322,7 +323,7 @@ async def test_a_quarterly_series_gets_at_least_its_next_meeting(
     async with sessions.begin() as session:
         chat = await branch(session, now)
         request = parse_meeting_args("支部党员大会 每季度末月最后一个周五 15:00", now, SHANGHAI)
-        result = await changes.create_series(session, chat, SECRETARY, request, CONFIG, now)
+        result = await series_service.create_series(session, chat, SECRETARY, request, CONFIG, now)
     assert [m.starts_at for m in result.meetings] == [
         datetime(2026, 12, 25, 15, 0, tzinfo=SHANGHAI)
     ]
@@ -336,24 +337,26 @@ async def test_series_edit_and_cancel_reach_every_future_occurrence(
         chat = await branch(session, now)
         request = parse_meeting_args("支委会 每月5日 15:00", now, SHANGHAI)
         series = (
-            await changes.create_series(session, chat, SECRETARY, request, CONFIG, now)
+            await series_service.create_series(session, chat, SECRETARY, request, CONFIG, now)
         ).series
-        moved = await changes.edit_series(
+        moved = await series_service.edit_series(
             session, series, EditField.TIME, parse_recurrence("每月10日 9:00"), CONFIG, now
         )
         assert [m.starts_at for m in moved] == [
             datetime(2026, 12, 10, 9, 0, tzinfo=SHANGHAI),
             datetime(2027, 1, 10, 9, 0, tzinfo=SHANGHAI),
         ]
-        placed = await changes.edit_series(session, series, EditField.PLACE, "二楼", CONFIG, now)
+        placed = await series_service.edit_series(
+            session, series, EditField.PLACE, "二楼", CONFIG, now
+        )
         assert {m.place for m in placed} == {"二楼"}
-        series = await changes.series_of_chat(session, series.id, chat)
-        cancelled = await changes.cancel_series(session, series, now)
+        series = await series_service.series_of_chat(session, series.id, chat)
+        cancelled = await series_service.cancel_series(session, series, now)
         assert len(cancelled) == 2
         assert all(m.cancelled for m in cancelled)
-        assert await changes.materialise(session, series.id, CONFIG, now) == []
+        assert await series_service.materialise(session, series.id, CONFIG, now) == []
         with pytest.raises(InvalidInput, match="已经取消"):
-            await changes.series_of_chat(session, series.id, chat)
+            await series_service.series_of_chat(session, series.id, chat)
 
 
 async def test_upcoming_lists_counts(sessions: Sessions, clock: FakeClock) -> None:

@@ -2,24 +2,29 @@
 
 A sender raises Skip when its message is no longer wanted (meeting cancelled or moved,
 everybody answered); Telegram's errors go back to the sweep, which fails the delivery
-(deleted notice, bot removed) or retries it (429, network). Private messages to people who
-blocked the bot also clear their `can_dm`. Group messages that concern people fan out
-private copies as deliveries of their own (`<key>:dm:<user>`), due at once.
+(deleted notice, bot removed) or retries it (429, network). Group messages that concern
+people also queue private copies for those who can be messaged (meeting_delivery.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 
-from bot.core.meetings import Attendee, format_offset, format_when
+from bot.core.meetings import Attendee, format_offset
 from bot.services import meeting_plan as plan
+from bot.services.meeting_delivery import (
+    Context,
+    fan_out,
+    live,
+    org_name,
+    send_group,
+    send_private,
+)
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meeting_views import (
     checkin_keyboard,
@@ -34,97 +39,17 @@ from bot.services.meetings import attendance, notice_view
 from bot.services.outbox import Outbox, Senders, Skip
 from bot.texts import meetings as texts
 from storage.records import DeliveryRecord, DeliveryStatus
-from storage.repositories import DeliveryRepo, OrganisationRepo, UserRepo
+from storage.repositories import DeliveryRepo, UserRepo
 from storage.repositories.meetings import MeetingRecord, MeetingRepo
 
 Sender = Callable[[Outbox, DeliveryRecord], Awaitable[int | None]]
-
-
-@dataclass(frozen=True)
-class Context:
-    """One delivery being sent, with the meeting it is about."""
-
-    outbox: Outbox
-    delivery: DeliveryRecord
-    config: MeetingConfig
-
-    def meeting_id(self) -> int:
-        """The meeting named in the payload."""
-        return int(self.delivery.payload["meeting"])
-
-    def when(self, meeting: MeetingRecord) -> str:
-        """The meeting's start as users read it."""
-        return format_when(meeting.starts_at, self.config.tz, self.outbox.clock.now())
-
-
-async def _live(session: AsyncSession, ctx: Context, *, versioned: bool) -> MeetingRecord:
-    """The meeting if the message is still wanted: not cancelled, not started, same plan."""
-    meeting = await MeetingRepo(session).get(ctx.meeting_id())
-    if meeting is None or meeting.cancelled or ctx.outbox.clock.now() >= meeting.starts_at:
-        raise Skip
-    if versioned and ctx.delivery.payload.get("version", meeting.version) != meeting.version:
-        raise Skip
-    return meeting
-
-
-async def _send_group(
-    ctx: Context, text: str, meeting: MeetingRecord, markup: InlineKeyboardMarkup | None = None
-) -> int:
-    """An HTML message in the group, as a reply to the notice when there is one."""
-    reply = None
-    if meeting.notice_message_id is not None:
-        reply = ReplyParameters(meeting.notice_message_id, allow_sending_without_reply=True)
-    message = await ctx.outbox.bot.send_message(
-        ctx.delivery.chat_id,
-        text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=markup,
-        reply_parameters=reply,
-    )
-    return message.message_id
-
-
-async def _send_private(
-    ctx: Context, text: str, markup: InlineKeyboardMarkup | None = None
-) -> int:
-    """An HTML message to a person; a person who blocked the bot is not messaged again."""
-    try:
-        message = await ctx.outbox.bot.send_message(
-            ctx.delivery.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        )
-    except Forbidden:
-        async with ctx.outbox.sessions.begin() as session:
-            await UserRepo(session).set_can_dm(ctx.delivery.chat_id, False, ctx.outbox.clock.now())
-        raise
-    return message.message_id
-
-
-async def _fan_out(session: AsyncSession, ctx: Context, kind: str, people: list[Attendee]) -> None:
-    """Private copies for everyone here who can be messaged, as deliveries of their own."""
-    now, repo = ctx.outbox.clock.now(), DeliveryRepo(session)
-    for person in people:
-        if person.can_dm:
-            await repo.enqueue(
-                key=f"{ctx.delivery.key}:dm:{person.user_id}",
-                kind=kind,
-                chat_id=person.user_id,
-                due_at=now,
-                now=now,
-                payload=ctx.delivery.payload,
-                expires_at=ctx.delivery.expires_at,
-            )
-
-
-async def _org_name(session: AsyncSession, meeting: MeetingRecord) -> str:
-    organisation = await OrganisationRepo(session).get(meeting.organisation_id)
-    return organisation.name if organisation else ""
 
 
 async def send_notice(ctx: Context) -> int:
     """Post the notice in the group and remember its message for later edits."""
     now = ctx.outbox.clock.now()
     async with ctx.outbox.sessions.begin() as session:
-        meeting = await _live(session, ctx, versioned=False)
+        meeting = await live(session, ctx, versioned=False)
         if meeting.notice_message_id is not None:
             raise Skip  # already posted under an earlier plan; edits keep it current
         view = await notice_view(session, meeting, ctx.config, now)
@@ -180,11 +105,11 @@ async def send_reminder(ctx: Context) -> int:
     """Mention everyone who has not answered (never those on leave); DM those we can."""
     payload = ctx.delivery.payload
     async with ctx.outbox.sessions.begin() as session:
-        meeting = await _live(session, ctx, versioned=True)
+        meeting = await live(session, ctx, versioned=True)
         pending = (await attendance(session, meeting)).tally.none
         if not pending:
             raise Skip  # everybody answered: nothing to remind
-        await _fan_out(session, ctx, plan.PRIVATE_REMINDER, pending)
+        await fan_out(session, ctx, plan.PRIVATE_REMINDER, pending)
     fields = {
         "id": meeting.id,
         "kind": meeting.kind.label,
@@ -198,17 +123,17 @@ async def send_reminder(ctx: Context) -> int:
         # The planned offset (1天), not the exact time left after a late sweep (23小时59分钟).
         left = format_offset(timedelta(seconds=int(payload["offset"])))
         text = texts.REMINDER_GROUP.format(left=left, **fields)
-    return await _send_group(ctx, text, meeting, rsvp_keyboard(meeting.id))
+    return await send_group(ctx, text, meeting, rsvp_keyboard(meeting.id))
 
 
 async def send_private_reminder(ctx: Context) -> int:
     """Remind one person privately, unless they answered meanwhile."""
     async with ctx.outbox.sessions.begin() as session:
-        meeting = await _live(session, ctx, versioned=True)
+        meeting = await live(session, ctx, versioned=True)
         tally = (await attendance(session, meeting)).tally
         if all(person.user_id != ctx.delivery.chat_id for person in tally.none):
             raise Skip
-        org = await _org_name(session, meeting)
+        org = await org_name(session, meeting)
     text = texts.REMINDER_PRIVATE.format(
         org=esc(org),
         kind=meeting.kind.label,
@@ -216,7 +141,7 @@ async def send_private_reminder(ctx: Context) -> int:
         place=place_text(meeting),
         id=meeting.id,
     )
-    return await _send_private(ctx, text, rsvp_keyboard(meeting.id))
+    return await send_private(ctx, text, rsvp_keyboard(meeting.id))
 
 
 async def send_checkin(ctx: Context) -> int:
@@ -232,7 +157,7 @@ async def send_checkin(ctx: Context) -> int:
     text = texts.CHECKIN_POST.format(
         kind=meeting.kind.label, id=meeting.id, place=place_text(meeting)
     )
-    return await _send_group(ctx, text, meeting, checkin_keyboard(meeting.id))
+    return await send_group(ctx, text, meeting, checkin_keyboard(meeting.id))
 
 
 async def _quorum_text(session: AsyncSession, ctx: Context, meeting: MeetingRecord) -> str:
@@ -241,7 +166,7 @@ async def _quorum_text(session: AsyncSession, ctx: Context, meeting: MeetingReco
     if not count.at_risk:
         raise Skip
     return texts.QUORUM_WARNING.format(
-        org=esc(await _org_name(session, meeting)),
+        org=esc(await org_name(session, meeting)),
         when=ctx.when(meeting),
         id=meeting.id,
         voters=count.voters,
@@ -262,21 +187,21 @@ async def _managers(session: AsyncSession, meeting: MeetingRecord) -> list[Atten
 async def send_quorum(ctx: Context) -> int | None:
     """24 h before a 支部党员大会: warn the managers privately, else in the group."""
     async with ctx.outbox.sessions.begin() as session:
-        meeting = await _live(session, ctx, versioned=True)
+        meeting = await live(session, ctx, versioned=True)
         text = await _quorum_text(session, ctx, meeting)
         managers = [person for person in await _managers(session, meeting) if person.can_dm]
-        await _fan_out(session, ctx, plan.QUORUM_PRIVATE, managers)
+        await fan_out(session, ctx, plan.QUORUM_PRIVATE, managers)
     if managers:
         return None  # the private copies carry the warning
-    return await _send_group(ctx, text, meeting)
+    return await send_group(ctx, text, meeting)
 
 
 async def send_private_quorum(ctx: Context) -> int:
     """The quorum warning to one manager, if it still holds."""
     async with ctx.outbox.sessions.begin() as session:
-        meeting = await _live(session, ctx, versioned=True)
+        meeting = await live(session, ctx, versioned=True)
         text = await _quorum_text(session, ctx, meeting)
-    return await _send_private(ctx, text)
+    return await send_private(ctx, text)
 
 
 async def _change_texts(
@@ -285,7 +210,7 @@ async def _change_texts(
     """Group text, private text and the people who answered."""
     payload, tally = ctx.delivery.payload, (await attendance(session, meeting)).tally
     answered = tally.yes + [person for person, _ in tally.leave]
-    org = esc(await _org_name(session, meeting))
+    org = esc(await org_name(session, meeting))
     common = {"id": meeting.id, "kind": meeting.kind.label, "org": org, "when": ctx.when(meeting)}
     quiet = [person for person in answered if not person.can_dm]
     if payload.get("cancelled"):
@@ -313,8 +238,8 @@ async def send_change(ctx: Context) -> int:
     async with ctx.outbox.sessions.begin() as session:
         meeting = await _changed(session, ctx)
         group, _, answered = await _change_texts(session, ctx, meeting)
-        await _fan_out(session, ctx, plan.CHANGE_PRIVATE, answered)
-    return await _send_group(ctx, group, meeting)
+        await fan_out(session, ctx, plan.CHANGE_PRIVATE, answered)
+    return await send_group(ctx, group, meeting)
 
 
 async def send_private_change(ctx: Context) -> int:
@@ -322,7 +247,7 @@ async def send_private_change(ctx: Context) -> int:
     async with ctx.outbox.sessions.begin() as session:
         meeting = await _changed(session, ctx)
         _, private, _ = await _change_texts(session, ctx, meeting)
-    return await _send_private(ctx, private)
+    return await send_private(ctx, private)
 
 
 _SENDERS: dict[str, Callable[[Context], Awaitable[int | None]]] = {

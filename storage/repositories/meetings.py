@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -247,18 +247,6 @@ class AnswerRepo:
             return False
         await self._upsert(meeting_id, user_id, {"checked_in_at": now})
         return True
-
-    async def counts(self, meeting_ids: list[int]) -> dict[int, dict[Rsvp, int]]:
-        """Answers per meeting and kind, for lists."""
-        rows = await self._session.execute(
-            select(MeetingAnswer.meeting_id, MeetingAnswer.rsvp, func.count())
-            .where(MeetingAnswer.meeting_id.in_(meeting_ids))
-            .group_by(MeetingAnswer.meeting_id, MeetingAnswer.rsvp)
-        )
-        result: dict[int, dict[Rsvp, int]] = {}
-        for meeting_id, rsvp, count in rows:
-            result.setdefault(meeting_id, {})[rsvp] = count
-        return result
 
 
 class SeriesRepo:
