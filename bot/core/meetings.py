@@ -255,11 +255,22 @@ def offsets_text(offsets: tuple[timedelta, ...]) -> str:
     return ",".join(items)
 
 
+# Telegram display names run to 128 characters; lists show them cut, so that a notice
+# with a full roster stays far below the 4096 characters of a message.
+NAME_CHARS = 12
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with … when something was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def mention_html(person: Attendee) -> str:
     """An HTML mention that notifies: @username, else a link to the user id."""
     if person.username:
         return f"@{person.username}"
-    return f'<a href="tg://user?id={person.user_id}">{html.escape(person.name)}</a>'
+    name = html.escape(shorten(person.name, NAME_CHARS))
+    return f'<a href="tg://user?id={person.user_id}">{name}</a>'
 
 
 def join_limited(items: list[str], limit: int) -> str:

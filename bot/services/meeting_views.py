@@ -13,14 +13,26 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.meetings import Attendee, Quorum, Tally, format_when, join_limited, mention_html
+from bot.core.meetings import (
+    NAME_CHARS,
+    Attendee,
+    Quorum,
+    Tally,
+    format_when,
+    join_limited,
+    mention_html,
+    shorten,
+)
 from bot.core.recurrence import RecurrenceRule
 from bot.texts import meetings as texts
 from storage.repositories.meetings import MeetingRecord
 
-# Long rosters are cut so that a notice stays far below Telegram's 4096 characters.
-NAMES_SHOWN = 60
+# Long rosters are cut so that a notice stays below Telegram's 4096 characters even with
+# the longest agenda, names and reasons (tests/test_meetings_views.py renders the worst).
+NAMES_SHOWN = 30
 MENTIONS_SHOWN = 40
+REASON_CHARS = 20
+INFO_REASON_CHARS = 60  # /meeting_info shows more of each reason (it lists no agenda)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,19 +84,25 @@ def esc(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def _name(person: Attendee) -> str:
+    return esc(shorten(person.name, NAME_CHARS))
+
+
 def names(people: list[Attendee]) -> str:
     """Names for a notice line, or 无."""
     if not people:
         return texts.NOTICE_NOBODY
-    return join_limited([esc(person.name) for person in people], NAMES_SHOWN)
+    return join_limited([_name(person) for person in people], NAMES_SHOWN)
 
 
-def leave_names(leave: list[tuple[Attendee, str | None]]) -> str:
-    """Names of those on leave with their reasons."""
+def leave_names(leave: list[tuple[Attendee, str | None]], reason_chars: int = REASON_CHARS) -> str:
+    """Names of those on leave with their reasons (cut to `reason_chars`)."""
     if not leave:
         return texts.NOTICE_NOBODY
     items = [
-        texts.LEAVE_WITH_REASON.format(name=esc(p.name), reason=esc(r)) if r else esc(p.name)
+        texts.LEAVE_WITH_REASON.format(name=_name(p), reason=esc(shorten(r, reason_chars)))
+        if r
+        else _name(p)
         for p, r in leave
     ]
     return join_limited(items, NAMES_SHOWN)
@@ -169,7 +187,9 @@ def render_attendance(view: NoticeView, quorum: Quorum | None, *, full: bool) ->
         return "\n".join(lines)
     lines += [
         texts.NOTICE_YES.format(count=len(tally.yes), names=names(tally.yes)),
-        texts.NOTICE_LEAVE.format(count=len(tally.leave), names=leave_names(tally.leave)),
+        texts.NOTICE_LEAVE.format(
+            count=len(tally.leave), names=leave_names(tally.leave, INFO_REASON_CHARS)
+        ),
         texts.NOTICE_NONE.format(count=len(tally.none), names=names(tally.none)),
         texts.NOTICE_CHECKED_IN.format(
             count=len(tally.checked_in), expected=tally.expected, names=names(tally.checked_in)
