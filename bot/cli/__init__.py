@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import orgs, run
+from bot.cli import faq, orgs, run
 from bot.config import ConfigError
 
 
@@ -18,6 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = parser.add_subparsers(title="verbs", metavar="{run,migrate,orgs,faq}")
     run.register(verbs)
     orgs.register(verbs)
+    faq.register(verbs)
     return parser
 
 
