@@ -88,6 +88,8 @@ async def test_a_new_meeting_plans_notice_reminders_checkin_and_quorum(
     }
     assert planned[base + "notice"].due_at == now
     assert planned[base + "reminder:86400"].due_at == start - timedelta(days=1)
+    # Stale once the next reminder is due: after downtime only the latest one goes out.
+    assert planned[base + "reminder:86400"].expires_at == start - timedelta(hours=1)
     assert planned[base + "reminder:3600"].expires_at == start
     assert planned[base + "checkin"].expires_at == start + timedelta(hours=1)
     assert planned[base + "quorum"].due_at == start - timedelta(hours=24)

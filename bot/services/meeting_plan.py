@@ -98,7 +98,11 @@ async def plan(
             expires_at=start,
         )
         due_now = due <= now
-    for offset, due in reminder_plan(start, offsets_of(meeting.reminder_offsets, config), now):
+    reminders = reminder_plan(start, offsets_of(meeting.reminder_offsets, config), now)
+    # A reminder is stale once the next one is due (or the meeting starts): after downtime
+    # only the most recent reminder goes out, never "还有1天" an hour before the start.
+    stale_at = [due for _, due in reminders[1:]] + [start]
+    for (offset, due), expires_at in zip(reminders, stale_at, strict=True):
         seconds = int(offset.total_seconds())
         await repo.enqueue(
             key=f"{base}reminder:{seconds}",
@@ -107,7 +111,7 @@ async def plan(
             due_at=due,
             now=now,
             payload={**payload, "offset": seconds},
-            expires_at=start,
+            expires_at=expires_at,
         )
     await repo.enqueue(
         key=base + "checkin",

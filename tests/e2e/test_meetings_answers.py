@@ -140,3 +140,24 @@ async def test_members_cannot_manage_meetings(bot: RunningBot) -> None:
     assert await branch.answer_of(query) == texts.MANAGERS_ONLY
     assert "只有" in await branch.command(branch.zhang, f"/meeting_cancel {number}")
     assert "只有" in await branch.command(branch.zhang, f"/meeting_edit {number} 地点 二楼")
+
+
+async def test_privacy_mode_answers_add_people_to_the_roster(bot: RunningBot) -> None:
+    """The bot is not an admin: it sees commands, buttons and replies to itself only."""
+    emu = bot.emulator
+    secretary, wang = emu.add_user("书记"), emu.add_user("王五")
+    group = emu.add_group("二支部群", [secretary, wang], [secretary], with_bot=True)
+    assert "第二党支部" in await bot.say(group, secretary, "/bind 第二党支部")
+    emu.send_text(group, wang, "大家好")  # unseen: privacy mode
+    reply = await bot.say(group, secretary, "/meeting 党课 明天下午3点")
+    assert reply.startswith("已发布会议通知")
+    notice = await emu.wait_for_bot_message(group, contains="📢")
+    assert "未回复（1）：书记" in notice["text"]
+
+    emu.press_button(group, wang, notice["message_id"], text="请假")
+    ask = await emu.wait_for_bot_message(group, contains="【请假原因")
+    assert await bot.say(group, wang, "出差", reply_to=ask) == texts.REASON_SAVED
+    bot.clock.advance(timedelta(seconds=10))
+    await bot.sweep()
+    current = emu.message(group.id, notice["message_id"])["text"]
+    assert "请假（1）：王五（出差）" in current

@@ -138,3 +138,50 @@ async def test_a_deleted_notice_or_a_removed_bot_fails_deliveries_not_the_sweep(
         chat = await ChatRepo(session).get(branch.group.id)
     assert chat is not None
     assert not chat.active
+
+
+async def test_a_whole_life_across_a_restart(bot_factory: BotFactory) -> None:
+    """Create, answer, remind, move, restart, remind again, start, check in."""
+    first = await bot_factory()
+    branch = await make_branch(first)
+    emu, group = first.emulator, branch.group.id
+    number, notice = await branch.announce("支部党员大会 2026-11-28 15:00 三楼")
+    branch.press(branch.zhang, notice, "参加")
+    branch.press(branch.li, notice, "请假")
+    prompt = await emu.wait_for_bot_message(branch.li, contains="【请假原因")
+    await first.say(branch.li, branch.li, "出差", reply_to=prompt["message_id"])
+
+    first.clock.set(beijing(11, 27, 15))
+    await first.sweep()
+    assert len(group_texts(first, group, "会议提醒")) == 1
+    await branch.ask(branch.secretary, f"/meeting_edit {number} 时间 11月28日下午4点", "已修改")
+    await first.sweep()
+    assert len(group_texts(first, group, "会议变更")) == 1
+    assert len(group_texts(first, branch.zhang.id, "会议变更")) == 1  # told privately
+
+    second = await restart(bot_factory, first)
+    branch.bot = second
+    second.clock.set(beijing(11, 28, 15))  # one hour before the new time
+    await second.sweep()
+    reminders = group_texts(second, group, "会议提醒")
+    assert len(reminders) == 2
+    assert "11月28日（周六）16:00" in reminders[-1]
+    assert "@zhangsan" not in reminders[-1]  # answered
+    assert "李四" not in reminders[-1]  # on leave
+
+    second.clock.set(beijing(11, 28, 16))
+    await second.sweep()
+    post = await emu.wait_for_bot_message(group, contains="现在开始")
+    for person in (branch.zhang, branch.wang):
+        branch.press(person, post, "签到")
+    await emu.settle()
+    second.clock.advance(timedelta(seconds=10))
+    await second.sweep()
+    final = branch.text(notice)
+    assert "时间：11月28日（周六）16:00" in final
+    assert "已签到（2/5）：张三、王五" in final
+    statuses = await branch.statuses(number)
+    assert statuses["v1:reminder:3600"] == "cancelled"  # replaced by the new time's plan
+    assert statuses["v2:reminder:3600"] == "sent"
+    assert statuses["v2:checkin"] == "sent"
+    assert len(group_texts(second, group, "会议提醒")) == 2  # nothing sent twice
