@@ -36,6 +36,8 @@ from handlers.meeting_common import announce, in_group, managed_group
 from schedules.sweep import kick
 
 SKIP_WORDS = {"无", "没有", "跳过", "-", "—"}
+TEXT_STEPS = {"time", "place", "agenda"}  # answered by a reply; type and confirm by buttons
+TYPE_VALUES = {kind.value for kind in MeetingType}
 Key = tuple[int, int]  # (chat id, user id)
 
 
@@ -68,7 +70,11 @@ class _Answers(filters.MessageFilter):
         if message.from_user is None or message.reply_to_message is None:
             return False
         draft = self._drafts.get((message.chat.id, message.from_user.id))
-        return draft is not None and message.reply_to_message.message_id == draft.prompt_id
+        return (
+            draft is not None
+            and draft.step in TEXT_STEPS
+            and message.reply_to_message.message_id == draft.prompt_id
+        )
 
 
 class _Drafting(filters.MessageFilter):
@@ -139,10 +145,15 @@ class MeetingFlow:
             return
         key = (query.message.chat.id, user.id)
         draft = self.drafts.get(key)
-        if draft is None or draft.prompt_id != query.message.message_id:
+        choice = query.data.removeprefix("m:new:")
+        expected = TYPE_VALUES if draft is not None and draft.step == "type" else {"ok"}
+        if (
+            draft is None
+            or draft.prompt_id != query.message.message_id
+            or choice not in {*expected, "no"}
+        ):
             await query.answer(texts.FLOW_NOT_YOURS, show_alert=True)
             return
-        choice = query.data.removeprefix("m:new:")
         if choice == "no":
             del self.drafts[key]
             await query.answer()

@@ -67,9 +67,9 @@ def test_a_full_branch_with_long_everything_fits_in_one_message() -> None:
     people = [Attendee(i, "名" * 128, can_vote=True) for i in range(500)]
     answers = [Answer(i, Rsvp.LEAVE, "因" * 200, checked_in=True) for i in range(0, 500, 2)]
     record = meeting(agenda="议" * 1000, place="地" * 100)
-    notice = plain(render_notice(view(record, people, answers)))
-    info = plain(render_attendance(view(record, people, answers), quorum(people, tally(
-        people, answers, [])), full=True))  # fmt: skip
+    shown = view(record, people, answers)
+    notice = plain(render_notice(shown))
+    info = plain(render_attendance(shown, quorum(people, shown.tally), full=True))
     assert len(notice) < 4096
     assert len(info) < 4096
     assert "等250人" in notice
@@ -87,8 +87,8 @@ def test_buttons_until_the_start_none_after_or_when_cancelled() -> None:
 
 def test_started_and_cancelled_notices() -> None:
     people = [Attendee(1, "张三")]
-    started = NoticeView(meeting(), tally(people, [Answer(1, Rsvp.YES, checked_in=True)], []),
-                         "书记", None, SHANGHAI, START + timedelta(minutes=5))  # fmt: skip
+    checked = tally(people, [Answer(1, Rsvp.YES, checked_in=True)], [])
+    started = NoticeView(meeting(), checked, "书记", None, SHANGHAI, START + timedelta(minutes=5))
     text = render_notice(started)
     assert "已签到（1/1）：张三" in text
     assert "会议已开始，回复已截止。" in text
