@@ -79,6 +79,15 @@ COMMANDS: tuple[Command, ...] = (
         "系列编号 时间/地点/议题/提醒 新内容",
     ),
     Command("series_cancel", "取消周期会议及以后各次会议", Where.GROUP, Who.MANAGER, "系列编号"),
+    Command(
+        "study",
+        "学习主题：查看待发布的；template 模板，add 添加，edit 修改，delete 删除",
+        Where.ANYWHERE,
+        Who.MANAGER,
+        "[template/add/edit/delete]",
+    ),
+    Command("study_stats", "查看学习主题的学习情况", Where.ANYWHERE, Who.MANAGER, "[编号]"),
+    Command("broadcast", "回复一条消息，群发到本组织或下级组织", Where.ANYWHERE, Who.MANAGER),
 )
 
 

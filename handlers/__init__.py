@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import binding, errors, groups, meetings, people
+from handlers import binding, broadcast, errors, groups, meetings, people, study
 
 # PTB runs one matching handler per group, groups in ascending order.
 # -1: record who wrote in a group before anything else looks at the message;
@@ -19,4 +19,6 @@ def setup_handlers(application: Application) -> None:  # type: ignore[type-arg]
     binding.setup(application, MAIN)
     people.setup(application, MAIN)
     meetings.setup(application, MAIN)
+    study.setup(application, MAIN)
+    broadcast.setup(application, MAIN)
     application.add_error_handler(errors.on_error)

@@ -6,10 +6,11 @@ from typing import Any
 
 from telegram.ext import Application
 
-from schedules import meetings, sweep
+from schedules import meetings, study, sweep
 
 
 def setup_schedules(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Start every repeating job."""
     sweep.setup(application)
     meetings.setup(application)
+    study.setup(application)

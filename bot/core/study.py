@@ -21,7 +21,7 @@ Accepted values:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -334,6 +334,30 @@ def _scope(value: Any) -> Scope:
     return scope
 
 
+def _readers(now: datetime, tz: ZoneInfo) -> dict[str, Callable[[Any], Any]]:
+    """The reader of each field, in the order of KEYS (errors come out in that order)."""
+    return {
+        "title": lambda v: _text(v, "title", MAX_TITLE),
+        "publish_at": lambda v: _publish(v, now, tz),
+        "summary": lambda v: _text(v, "summary", MAX_SUMMARY),
+        "materials": lambda v: _items(v, "materials", 0, MAX_MATERIALS),
+        "questions": lambda v: _items(v, "questions", MIN_QUESTIONS, MAX_QUESTIONS),
+        "deadline": lambda v: _deadline(v, tz),
+        "quiz": _quiz,
+        "scope": _scope,
+    }
+
+
+def check_field(key: str, value: Any, now: datetime, tz: ZoneInfo) -> None:
+    """Check one field as it is typed (guided /study add); InvalidInput says what is wrong."""
+    if key in REQUIRED and value in (None, "", []):
+        raise InvalidInput(f"缺少{LABELS[key]}")
+    try:
+        _readers(now, tz)[key](value)
+    except FieldError as err:
+        raise InvalidInput(str(err)) from None
+
+
 def validate_topic(
     raw: RawTopic, now: datetime, tz: ZoneInfo
 ) -> tuple[TopicDraft | None, list[str]]:
@@ -345,33 +369,27 @@ def validate_topic(
         try:
             return read(values.get(key))
         except FieldError as err:
-            errors.append(f"第{raw.line_of(key)}行：{err}")
+            errors.append(f"{_at(raw.line_of(key))}{err}")
             return None
 
     for key in sorted(set(values) - set(KEYS)):
-        errors.append(f"第{raw.line_of(key)}行：不认识的字段“{key}”")
+        errors.append(f"{_at(raw.line_of(key))}不认识的字段“{key}”")
     for key in REQUIRED:
         if values.get(key) in (None, "", []):
-            errors.append(f"第{raw.line}行：缺少{LABELS[key]}（{key}）")
+            errors.append(f"{_at(raw.line)}缺少{LABELS[key]}（{key}）")
     if errors:
         return None, errors
-    title = check("title", lambda v: _text(v, "title", MAX_TITLE))
-    publish = check("publish_at", lambda v: _publish(v, now, tz))
-    summary = check("summary", lambda v: _text(v, "summary", MAX_SUMMARY))
-    materials = check("materials", lambda v: _items(v, "materials", 0, MAX_MATERIALS))
-    questions = check("questions", lambda v: _items(v, "questions", MIN_QUESTIONS, MAX_QUESTIONS))
-    deadline = check("deadline", lambda v: _deadline(v, tz))
-    quiz = check("quiz", _quiz)
-    scope = check("scope", _scope)
+    read = {key: check(key, reader) for key, reader in _readers(now, tz).items()}
     if errors:
         return None, errors
+    publish, deadline = read["publish_at"], read["deadline"]
     draft = TopicDraft(
-        title=title,
-        summary=summary,
-        materials=materials,
-        questions=questions,
-        quiz=quiz,
-        scope=scope,
+        title=read["title"],
+        summary=read["summary"],
+        materials=read["materials"],
+        questions=read["questions"],
+        quiz=read["quiz"],
+        scope=read["scope"],
         publish_at=publish[0],
         rule=publish[1],
         deadline_at=deadline[0],
@@ -380,8 +398,21 @@ def validate_topic(
     )
     problem = _cross_check(draft)
     if problem:
-        return None, [f"第{raw.line}行：{problem}"]
+        return None, [f"{_at(raw.line)}{problem}"]
     return draft, []
+
+
+def _at(line: int) -> str:
+    """The line prefix of an error; topics typed in a chat (line 0) have none."""
+    return f"第{line}行：" if line else ""
+
+
+def validate_fields(values: dict[str, Any], now: datetime, tz: ZoneInfo) -> TopicDraft:
+    """Check one topic typed in a chat; InvalidInput listing its problems."""
+    draft, errors = validate_topic(RawTopic(values, 0), now, tz)
+    if draft is None:
+        raise InvalidInput("\n".join(errors))
+    return draft
 
 
 def _cross_check(draft: TopicDraft) -> str | None:
