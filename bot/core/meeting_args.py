@@ -26,6 +26,7 @@ from bot.texts import meetings as texts
 
 MAX_PLACE = 100
 MAX_AGENDA = 1000
+MAX_REASON = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,14 @@ def clean_agenda(text: str) -> str:
     if len(agenda) > MAX_AGENDA:
         raise InvalidInput(texts.AGENDA_TOO_LONG.format(limit=MAX_AGENDA))
     return agenda
+
+
+def clean_reason(text: str) -> str:
+    """A reason (for a 请假 or a cancellation) on one line, length checked."""
+    reason = " ".join(text.split())
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(texts.REASON_TOO_LONG.format(limit=MAX_REASON))
+    return reason
 
 
 def parse_meeting_args(text: str, now: datetime, tz: ZoneInfo) -> MeetingRequest:

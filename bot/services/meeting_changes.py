@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import parse_offsets
 from bot.core.errors import InvalidInput
-from bot.core.meeting_args import clean_agenda, clean_place
+from bot.core.meeting_args import clean_agenda, clean_place, clean_reason
 from bot.core.meetings import (
     MeetingStatus,
     format_when,
@@ -141,7 +141,7 @@ async def cancel_meeting(
     meeting = await MeetingRepo(session).update(
         meeting.id, now, status=MeetingStatus.CANCELLED, cancelled_at=now
     )
-    payload = {"cancelled": True, "reason": clean_place(reason)}
+    payload = {"cancelled": True, "reason": clean_reason(reason)}
     await _announce(session, meeting, "cancelled", payload, now)
     await meeting_plan.refresh(session, meeting, now)
     return meeting

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.errors import InvalidInput, NotFound
-from bot.core.meeting_args import MeetingRequest
+from bot.core.meeting_args import MeetingRequest, clean_reason
 from bot.core.meetings import (
     Answer,
     Attendee,
@@ -36,7 +36,6 @@ from storage.records import ChatRecord, MemberRecord, UserRecord
 from storage.repositories import DeliveryRepo, MemberRepo, OrganisationRepo, UserRepo
 from storage.repositories.meetings import AnswerRepo, MeetingRecord, MeetingRepo, SeriesRepo
 
-MAX_REASON = 200
 NUDGE_SLOT = timedelta(minutes=1)
 
 
@@ -214,11 +213,9 @@ async def save_reason(
     meeting = await MeetingRepo(session).get(meeting_id)
     if found is None or found.rsvp is not Rsvp.LEAVE or meeting is None or meeting.cancelled:
         return False
-    reason = " ".join(text.split())
+    reason = clean_reason(text)
     if not reason:
         return False
-    if len(reason) > MAX_REASON:
-        raise InvalidInput(texts.REASON_TOO_LONG.format(limit=MAX_REASON))
     await answers.set_reason(meeting_id, user_id, reason)
     await meeting_plan.refresh(session, meeting, now)
     return True
