@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text
 
 from bot import texts
+from bot.commands import COMMANDS, Who
 from bot.core.domain import Domain, MemberStatus, OrgKind, Role
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo, UserRepo
 from tests.e2e.harness import BotFactory, RunningBot
@@ -187,33 +188,38 @@ async def test_help_lists_what_the_caller_may_use(
     group = await bot.bound_group("九支部", "第九党支部", admin, [member])
 
     def commands(reply: str) -> list[str]:
-        return [line.split()[0] for line in reply.splitlines()[1:]]
+        return [line.split()[0].removeprefix("/") for line in reply.splitlines()[1:]]
 
-    assert commands(await bot.say(group, member, "/help")) == ["/help", "/name"]
-    assert commands(await bot.say(group, admin, "/help")) == [
-        "/help",
-        "/name",
-        "/bind",
-        "/unbind",
-        "/role",
-        "/status",
-    ]
-    assert commands(await bot.say(emu.private_chat(member), member, "/help")) == [
-        "/start",
-        "/help",
-        "/name",
-    ]
+    member_help = commands(await bot.say(group, member, "/help"))
+    admin_help = commands(await bot.say(group, admin, "/help"))
+    private_help = commands(await bot.say(emu.private_chat(member), member, "/help"))
+    assert member_help == expected(private=False, up_to=Who.EVERYONE)
+    assert admin_help == expected(private=False, up_to=Who.MANAGER)
+    assert private_help == expected(private=True, up_to=Who.EVERYONE)
+    assert {"help", "name"} <= set(member_help)
+    assert not {"bind", "unbind", "role", "status", "start"} & set(member_help)
+    assert {"bind", "unbind", "role", "status"} <= set(admin_help)
+    assert "org_parent" not in admin_help
+    assert {"start", "help", "name"} <= set(private_help)
     emu.join(group, county)
-    assert "/org_parent" in commands(await bot.say(group, county, "/help"))
+    assert "org_parent" in commands(await bot.say(group, county, "/help"))
+
+
+def expected(*, private: bool, up_to: Who) -> list[str]:
+    """Names of the registered commands usable in that kind of chat at that level."""
+    return [c.name for c in COMMANDS if c.usable_in(private) and c.who.value <= up_to.value]
 
 
 async def test_command_menus_are_registered_per_scope(bot: RunningBot) -> None:
     def names(scope: str) -> list[str]:
         return [c["command"] for c in bot.emulator.commands({"type": scope})]
 
-    assert names("all_private_chats") == ["start", "help", "name"]
-    assert names("all_group_chats") == ["help", "name"]
-    assert names("all_chat_administrators") == ["help", "name", "bind", "unbind", "role", "status"]
+    assert names("all_private_chats") == expected(private=True, up_to=Who.EVERYONE)
+    assert names("all_group_chats") == expected(private=False, up_to=Who.EVERYONE)
+    assert names("all_chat_administrators") == expected(private=False, up_to=Who.MANAGER)
+    assert {"bind", "role"} <= set(names("all_chat_administrators")) - set(
+        names("all_group_chats")
+    )
 
 
 async def test_org_parent_is_for_superadmins(
