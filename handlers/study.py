@@ -20,11 +20,12 @@ from bot.context import AppContext
 from bot.core.errors import InvalidInput
 from bot.core.study_files import example_topics, template_csv, template_xlsx, template_yaml
 from bot.services import study, study_senders
+from bot.services.members import record_presence
 from bot.services.study_stats import StudyStats, topic_stats
 from bot.services.study_views import topic_line, when_text
 from bot.texts import study as texts
 from handlers import study_flow
-from handlers.common import command_args, person
+from handlers.common import command_args, group_record, is_group, person
 from handlers.study_common import acting_org, may_manage
 from storage.repositories.study import StudyRepo
 
@@ -206,6 +207,10 @@ async def cb_studied(update: Update, context: AppContext) -> None:
     _, verb, topic_id = query.data.split(":")
     makeup = verb == "mk"
     async with context.transaction() as session:
+        if query.message is not None and is_group(query.message.chat):
+            # A tap in the group shows the person belongs there (the roster is by presence).
+            chat = await group_record(session, query.message.chat, context)
+            await record_presence(session, chat, person(user), context.now())
         result = await study.record_study(
             session, int(topic_id), person(user), context.now(), makeup=makeup
         )
