@@ -58,6 +58,32 @@ TYPOS = {
 }
 
 _NON_WORD_RE = re.compile(r"[\W_]+")
+_NUMERAL_VALUES = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+_NUMERAL_VALUES |= {"八": 8, "九": 9}
+# A Chinese number before a measure word (三名, 十八岁, 一百人, 六个月): written as digits, so
+# that 3名 and 三名 meet. Numbered slogans (三会一课) have no measure word and stay as they are.
+_COUNTED_RE = re.compile(
+    "(?<![第])([零一二两三四五六七八九十百]+)(?=个|名|人|位|年|月|次|回|天|日|周|岁|学时|小时|届|季度|项|条|种|至)"
+)
+
+
+def chinese_number(text: str) -> int | None:
+    """The value of a Chinese numeral up to 999 (十八 -> 18, 一百 -> 100), or None."""
+    total, digit = 0, None
+    for char in text:
+        if char in _NUMERAL_VALUES:
+            digit = _NUMERAL_VALUES[char]
+        elif char in "十百":
+            total += (1 if digit is None else digit) * (10 if char == "十" else 100)
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def _counted(match: re.Match[str]) -> str:
+    value = chinese_number(match.group(1))
+    return match.group(1) if value is None else str(value)
 
 
 def _numeral_variants(term: str) -> dict[str, str]:
@@ -89,4 +115,5 @@ def normalise(text: str) -> str:
     """Fold width and case, fix numbered terms and typos, turn punctuation into spaces."""
     folded = fold(text)
     fixed = _REWRITE_RE.sub(lambda m: _REWRITES[m.group(0)], folded)
+    fixed = _COUNTED_RE.sub(_counted, fixed)
     return " ".join(_NON_WORD_RE.sub(" ", fixed).split())
