@@ -88,6 +88,14 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("study_stats", "查看学习主题的学习情况", Where.ANYWHERE, Who.MANAGER, "[编号]"),
     Command("broadcast", "回复一条消息，群发到本组织或下级组织", Where.ANYWHERE, Who.MANAGER),
+    Command("ask", "提问党务政策问题，回答附出处", Where.ANYWHERE, args="问题"),
+    Command(
+        "faq",
+        "管理本组织的问答库",
+        Where.GROUP,
+        Who.MANAGER,
+        "pending/add/list/edit/delete/export/import",
+    ),
 )
 
 

@@ -4,6 +4,7 @@ Every model module is imported here so that Alembic sees all tables on the metad
 """
 
 from storage.models.core import Chat, Delivery, Member, Organisation, User
+from storage.models.faq import FaqEntryRow, FaqQuestion
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
 from storage.models.study import (
     Broadcast,
@@ -18,6 +19,8 @@ __all__ = [
     "Broadcast",
     "Chat",
     "Delivery",
+    "FaqEntryRow",
+    "FaqQuestion",
     "Meeting",
     "MeetingAnswer",
     "MeetingSeries",

@@ -1,0 +1,118 @@
+"""Policy Q&A use cases: answer a question where it was asked, keep what went unanswered.
+
+Which entries apply: the shipped base everywhere, and an organisation's own entries in its
+groups and in those of every organisation below it (``org_ids`` = the asking group's
+organisation and its ancestors). In private, the organisations the asker belongs to.
+The managers' use cases (entries, pending questions, files) are in faq_manage.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.faq import FaqEntry
+from bot.services.faq_book import Snapshot
+from bot.texts import faq as texts
+from storage.records import ChatRecord
+from storage.repositories import MemberRepo, OrganisationRepo
+from storage.repositories.faq import FaqQuestionRepo
+
+MAX_KEPT_CHARS = 500
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An entry offered to the asker, with the key its button and inline result carry."""
+
+    key: str
+    entry: FaqEntry
+
+    @property
+    def text(self) -> str:
+        """The answer as sent: the answer, then its source."""
+        return render_answer(self.entry)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to tell the asker."""
+
+    outcome: Literal["answer", "suggest", "none"]
+    answer: Choice | None = None
+    candidates: tuple[Choice, ...] = ()
+    # Sure enough to speak up in a group unasked.
+    confident: bool = False
+
+
+def render_answer(entry: FaqEntry) -> str:
+    """An entry's answer ending with its source."""
+    return texts.ANSWER.format(answer=entry.answer, source=entry.source)
+
+
+async def scope_of_chat(session: AsyncSession, chat: ChatRecord | None) -> frozenset[int]:
+    """The organisations whose entries apply in a group: its own and every one above."""
+    if chat is None or chat.organisation_id is None:
+        return frozenset()
+    return frozenset(await OrganisationRepo(session).ancestor_ids(chat.organisation_id))
+
+
+async def scope_of_user(session: AsyncSession, user_id: int) -> frozenset[int]:
+    """The organisations whose entries apply to a person in private or inline."""
+    organisations = OrganisationRepo(session)
+    scope: set[int] = set()
+    for member in await MemberRepo(session).of_user(user_id):
+        scope.update(await organisations.ancestor_ids(member.organisation_id))
+    return frozenset(scope)
+
+
+async def home_organisation(session: AsyncSession, user_id: int) -> int | None:
+    """The organisation a private question is filed under: the asker's first membership."""
+    memberships = await MemberRepo(session).of_user(user_id)
+    return min((m.organisation_id for m in memberships), default=None)
+
+
+def _choice(snapshot: Snapshot, entry: FaqEntry) -> Choice:
+    return Choice(snapshot.key(entry), entry)
+
+
+def ask(snapshot: Snapshot, question: str, org_ids: frozenset[int]) -> Reply:
+    """Match a question against the entries that apply to ``org_ids`` (about a millisecond)."""
+    result = snapshot.matcher.match(question, org_ids=org_ids)
+    candidates = tuple(_choice(snapshot, entry) for entry, _ in result.candidates)
+    if result.answered and result.entry is not None:
+        answer = _choice(snapshot, result.entry)
+        return Reply("answer", answer, candidates, confident=result.confident)
+    if result.outcome == "suggest" and candidates:
+        return Reply("suggest", candidates=candidates)
+    return Reply("none")
+
+
+def entry_by_key(snapshot: Snapshot, key: str) -> Choice | None:
+    """The entry a suggestion button names, if it still exists."""
+    entry = snapshot.by_key.get(key)
+    return Choice(key, entry) if entry is not None else None
+
+
+async def keep_unanswered(
+    session: AsyncSession,
+    *,
+    organisation_id: int | None,
+    chat: ChatRecord | None,
+    user_id: int,
+    asker_name: str,
+    question: str,
+    now: datetime,
+) -> int:
+    """Keep a question nobody could answer, for the organisation's managers."""
+    return await FaqQuestionRepo(session).record(
+        organisation_id=organisation_id,
+        chat_id=chat.id if chat is not None else None,
+        user_id=user_id,
+        asker_name=asker_name,
+        question=question.strip()[:MAX_KEPT_CHARS],
+        now=now,
+    )

@@ -1,0 +1,249 @@
+"""Writing an entry step by step: `/faq add`, or 答复 on a pending question.
+
+/faq add asks for the question, other phrasings, keywords, the answer and its source;
+答复 starts from the asked question and asks for the answer and source first, then the
+phrasings (the asked question counts as one) and keywords. Then 保存 / 取消.
+As in meeting_flow, each step is a ForceReply prompt (mentioning the manager, so that only
+they get the reply box) and only their reply to the current prompt moves the draft on: with
+privacy mode on, the bot sees only replies to it. Drafts live in memory, per (group,
+manager); /cancel leaves. Saving checks again that the person manages the organisation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+from dataclasses import dataclass, field, replace
+
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ParseMode
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import AppContext
+from bot.core.errors import InvalidInput
+from bot.core.faq.kb import MAX_ANSWER_CHARS, MIN_PHRASINGS
+from bot.services import faq_input, faq_manage
+from bot.services.faq_book import FaqBook
+from bot.services.faq_input import EntryText
+from bot.texts import faq as texts
+from handlers.faq_common import managed_group
+
+Key = tuple[int, int]  # (chat id, user id)
+ADD_STEPS = ("question", "phrasings", "keywords", "answer", "source")
+REPLY_STEPS = ("answer", "source", "phrasings", "keywords")
+
+
+@dataclass
+class Draft:
+    """An entry being written, and the message whose reply moves it on."""
+
+    organisation_id: int
+    steps: list[str]
+    text: EntryText = field(default_factory=EntryText)
+    prompt_id: int = 0
+    pending_id: int | None = None
+    auto_keywords: tuple[str, ...] = ()
+
+    @property
+    def tag(self) -> str:
+        """The line that starts every prompt, so the manager knows which draft it is."""
+        if self.pending_id is None:
+            return texts.FLOW_TAG_NEW
+        return texts.FLOW_TAG_REPLY.format(question=self.text.question)
+
+    def take(self, value: str) -> None:
+        """Store the reply to the current step (raises InvalidInput) and move on."""
+        step = self.steps[0]
+        if step == "keywords" and value.strip() in texts.SKIP_WORDS and self.auto_keywords:
+            self.text = replace(self.text, keywords=self.auto_keywords)
+        elif step == "phrasings" and self.pending_id is not None:
+            phrasings = faq_input.read_phrasings(value, existing=(self.text.question,))
+            self.text = replace(self.text, phrasings=phrasings)
+        else:
+            self.text = self.text.with_field(step, value)
+        self.steps.pop(0)
+
+
+class _Answers(filters.MessageFilter):
+    """A text reply, by the drafting person, to their draft's current prompt."""
+
+    def __init__(self, drafts: dict[Key, Draft]) -> None:
+        super().__init__(name="faq_draft_answer")
+        self._drafts = drafts
+
+    def filter(self, message: Message) -> bool:
+        """True when the message answers a live draft's prompt."""
+        if message.from_user is None or message.reply_to_message is None:
+            return False
+        draft = self._drafts.get((message.chat.id, message.from_user.id))
+        return draft is not None and message.reply_to_message.message_id == draft.prompt_id
+
+
+class _Drafting(filters.MessageFilter):
+    """The sender has a draft in this chat (for /cancel)."""
+
+    def __init__(self, drafts: dict[Key, Draft]) -> None:
+        super().__init__(name="faq_drafting")
+        self._drafts = drafts
+
+    def filter(self, message: Message) -> bool:
+        """True while the sender is drafting here."""
+        user = message.from_user
+        return user is not None and (message.chat.id, user.id) in self._drafts
+
+
+def _confirm_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.BUTTON_SAVE, callback_data="faq:new:ok"),
+                InlineKeyboardButton(texts.BUTTON_ABORT, callback_data="faq:new:no"),
+            ]
+        ]
+    )
+
+
+def _step_question(draft: Draft) -> str:
+    step = draft.steps[0]
+    if step == "question":
+        return texts.FLOW_ASK_QUESTION
+    if step == "phrasings":
+        have = 1 if draft.pending_id is not None else 0
+        return texts.FLOW_ASK_PHRASINGS.format(n=MIN_PHRASINGS - have)
+    if step == "keywords":
+        if not draft.auto_keywords:
+            return texts.FLOW_ASK_KEYWORDS_NO_AUTO
+        return texts.FLOW_ASK_KEYWORDS.format(auto="、".join(draft.auto_keywords))
+    if step == "answer":
+        return texts.FLOW_ASK_ANSWER.format(limit=MAX_ANSWER_CHARS)
+    return texts.FLOW_ASK_SOURCE
+
+
+def render_draft(text: EntryText) -> str:
+    """The summary shown before saving."""
+    return texts.FLOW_CONFIRM.format(
+        question=text.question,
+        phrasings="；".join(text.phrasings),
+        keywords="、".join(text.keywords),
+        answer=text.answer,
+        source=text.source,
+    )
+
+
+class FaqFlow:
+    """The guided entry: its drafts and handlers."""
+
+    def __init__(self, book: FaqBook) -> None:
+        self.book = book
+        self.drafts: dict[Key, Draft] = {}
+
+    async def start_add(
+        self, context: AppContext, chat_id: int, user: User, organisation_id: int
+    ) -> None:
+        """`/faq add`: ask for the question."""
+        draft = Draft(organisation_id, list(ADD_STEPS))
+        self.drafts[(chat_id, user.id)] = draft
+        await self._ask(context, chat_id, user, draft)
+
+    async def start_reply(
+        self,
+        context: AppContext,
+        chat_id: int,
+        user: User,
+        organisation_id: int,
+        pending: tuple[int, str],
+    ) -> None:
+        """答复 on a pending question (id, text): the entry starts as that question."""
+        question = pending[1][: faq_input.MAX_QUESTION_CHARS]
+        draft = Draft(organisation_id, list(REPLY_STEPS), EntryText(question=question))
+        draft.pending_id = pending[0]
+        self.drafts[(chat_id, user.id)] = draft
+        await self._ask(context, chat_id, user, draft)
+
+    async def _ask(
+        self, context: AppContext, chat_id: int, user: User, draft: Draft, error: str = ""
+    ) -> None:
+        """Send the current step's prompt; the mention makes ForceReply target the manager."""
+        if draft.steps[0] == "keywords" and not draft.auto_keywords:
+            # jieba: in a worker thread, so a cold tokenizer never blocks the event loop.
+            draft.auto_keywords = await asyncio.to_thread(
+                faq_input.suggest_keywords, draft.text.question
+            )
+        body = f"{error}\n{texts.FLOW_RETRY}" if error else draft.tag + _step_question(draft)
+        mention = f'<a href="tg://user?id={user.id}">{html.escape(user.full_name)}</a>'
+        prompt = await context.bot.send_message(
+            chat_id,
+            f"{mention} {html.escape(body)}",
+            parse_mode=ParseMode.HTML,
+            reply_markup=ForceReply(selective=True),
+        )
+        draft.prompt_id = prompt.message_id
+
+    async def on_answer(self, update: Update, context: AppContext) -> None:
+        """A reply to the current prompt."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        draft = self.drafts[(message.chat.id, user.id)]
+        try:
+            draft.take(message.text or "")
+        except InvalidInput as err:
+            await self._ask(context, message.chat.id, user, draft, str(err))
+            return
+        if draft.steps:
+            await self._ask(context, message.chat.id, user, draft)
+            return
+        confirm = await message.reply_text(
+            render_draft(draft.text), reply_markup=_confirm_keyboard()
+        )
+        draft.prompt_id = confirm.message_id
+
+    async def on_button(self, update: Update, context: AppContext) -> None:
+        """保存 or 取消 under the summary."""
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None or query.message is None:
+            return
+        key = (query.message.chat.id, user.id)
+        draft = self.drafts.get(key)
+        if draft is None or draft.steps or draft.prompt_id != query.message.message_id:
+            await query.answer(texts.FLOW_NOT_YOURS, show_alert=True)
+            return
+        del self.drafts[key]
+        if query.data != "faq:new:ok":
+            await query.answer()
+            await query.edit_message_text(texts.FLOW_CANCELLED)
+            return
+        async with context.transaction() as session:
+            _, organisation = await managed_group(session, query.message.chat, user, context)
+            if organisation.id != draft.organisation_id:
+                raise InvalidInput(texts.FLOW_EXPIRED)  # the group was bound elsewhere meanwhile
+            stored = await faq_manage.add_entry(
+                session,
+                draft.organisation_id,
+                draft.text,
+                by=user.id,
+                now=context.now(),
+                pending_id=draft.pending_id,
+            )
+        await self.book.reload()
+        await query.answer()
+        done = texts.FLOW_SAVED if draft.pending_id is None else texts.FLOW_SAVED_PENDING
+        await query.edit_message_text(done.format(id=stored.id, question=draft.text.question))
+
+    async def cancel(self, update: Update, context: AppContext) -> None:  # noqa: ARG002
+        """/cancel: drop the draft."""
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        self.drafts.pop((message.chat.id, user.id), None)
+        await message.reply_text(texts.FLOW_CANCELLED)
+
+
+def setup(application: Application, group: int, book: FaqBook) -> FaqFlow:  # type: ignore[type-arg]
+    """Register the flow's replies, buttons and /cancel; return it for /faq to start."""
+    flow = FaqFlow(book)
+    answers = filters.TEXT & ~filters.COMMAND & _Answers(flow.drafts)
+    application.add_handler(MessageHandler(answers, flow.on_answer), group)
+    application.add_handler(CallbackQueryHandler(flow.on_button, pattern=r"^faq:new:"), group)
+    application.add_handler(CommandHandler("cancel", flow.cancel, _Drafting(flow.drafts)), group)
+    return flow
