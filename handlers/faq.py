@@ -7,15 +7,14 @@ registers all three. Triggers in groups, from the most to the least explicit:
   question (so "收到" or "谢谢" under a notice stay unanswered);
 - any other message reaches the bot only where it reads every message (admin, or privacy
   off): it is answered only when it reads like a question and the match is confident, never
-  twice within COOLDOWN for the same entry in the same group, and otherwise left alone.
+  twice within faq.COOLDOWN for the same entry in the same group, and otherwise left alone.
 callback_data: `faq:<key>` (key: `s<hash>` shipped, `o<id>` an organisation's entry).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import Literal
+from datetime import datetime
 
 from telegram import (
     InlineKeyboardButton,
@@ -39,18 +38,16 @@ from telegram.ext import (
 from bot.context import AppContext
 from bot.core.faq import is_question_like
 from bot.services import faq
-from bot.services.faq import Choice, Reply
+from bot.services.faq import Choice, Reply, Trigger
 from bot.services.faq_book import FaqBook
 from bot.texts import faq as texts
 from handlers import faq_flow, faq_manage
-from handlers.common import command_args, group_record, is_group
+from handlers.common import command_args, group_record, is_group, person
 
 log = logging.getLogger(__name__)
 
-COOLDOWN = timedelta(minutes=10)
 BUTTON_CHARS = 40
 INLINE_CACHE_SECONDS = 60
-Trigger = Literal["command", "reply", "overheard"]
 
 
 def mentions_bot(message: Message) -> bool:
@@ -117,11 +114,11 @@ def render_suggestions(candidates: tuple[Choice, ...]) -> str:
 
 
 class FaqChat:
-    """Answers questions; holds the FaqBook and when it last spoke up unasked in each group."""
+    """Answers questions; holds the FaqBook and when it last spoke up unasked in groups."""
 
     def __init__(self, book: FaqBook) -> None:
         self.book = book
-        self.spoken: dict[tuple[int, str], datetime] = {}
+        self.cooldown = faq.Cooldown()
 
     async def cmd_ask(self, update: Update, context: AppContext) -> None:
         """/ask 问题, anywhere."""
@@ -155,52 +152,27 @@ class FaqChat:
     ) -> None:
         snapshot = await self.book.snapshot()  # before the transaction: it may build
         async with context.transaction() as session:
-            chat = (
-                await group_record(session, message.chat, context)
-                if is_group(message.chat)
-                else None
-            )
-            if chat is not None:
+            chat = None
+            if is_group(message.chat):
+                chat = await group_record(session, message.chat, context)
                 org_ids = await faq.scope_of_chat(session, chat)
             else:
                 org_ids = await faq.scope_of_user(session, user.id)
             reply = faq.ask(snapshot, question, org_ids)
-            if not self._speaks(reply, trigger, question, message.chat.id, context.now()):
+            if not faq.worth_replying(reply, trigger, question):
                 return
-            kept = False
-            if reply.outcome == "none":
-                home = (
-                    chat.organisation_id if chat else await faq.home_organisation(session, user.id)
-                )
-                await faq.keep_unanswered(
-                    session,
-                    organisation_id=home,
-                    chat=chat,
-                    user_id=user.id,
-                    asker_name=user.full_name,
-                    question=question,
-                    now=context.now(),
-                )
-                kept = home is not None
+            if not self._fresh(reply, trigger, message.chat.id, context.now()):
+                return
+            kept = reply.outcome == "none" and await faq.keep_unanswered(
+                session, chat=chat, asker=person(user), question=question, now=context.now()
+            )
         await self._send(message, reply, kept=kept)
 
-    def _speaks(
-        self, reply: Reply, trigger: Trigger, question: str, chat_id: int, now: datetime
-    ) -> bool:
-        """Whether this trigger deserves a reply with this outcome."""
-        if trigger == "command":
+    def _fresh(self, reply: Reply, trigger: Trigger, chat_id: int, now: datetime) -> bool:
+        """Unasked, the same answer is not repeated in a group within the cooldown."""
+        if trigger != "overheard" or reply.answer is None:
             return True
-        if trigger == "reply":
-            return reply.outcome != "none" or is_question_like(question)
-        if reply.outcome != "answer" or not reply.confident or reply.answer is None:
-            return False
-        key = (chat_id, reply.answer.key)
-        last = self.spoken.get(key)
-        if last is not None and now - last < COOLDOWN:
-            return False
-        self.spoken = {k: t for k, t in self.spoken.items() if now - t < COOLDOWN}
-        self.spoken[key] = now
-        return True
+        return self.cooldown.allow(chat_id, reply.answer.key, now)
 
     @staticmethod
     async def _send(message: Message, reply: Reply, *, kept: bool) -> None:

@@ -9,19 +9,24 @@ The managers' use cases (entries, pending questions, files) are in faq_manage.py
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.faq import FaqEntry
+from bot.core.faq import FaqEntry, is_question_like
 from bot.services.faq_book import Snapshot
+from bot.services.members import Person
 from bot.texts import faq as texts
 from storage.records import ChatRecord
 from storage.repositories import MemberRepo, OrganisationRepo
 from storage.repositories.faq import FaqQuestionRepo
 
 MAX_KEPT_CHARS = 500
+COOLDOWN = timedelta(minutes=10)
+# How the question reached the bot: /ask or an @mention, a reply to the bot, or overheard in
+# a group where the bot reads every message.
+Trigger = Literal["command", "reply", "overheard"]
 
 
 @dataclass(frozen=True)
@@ -100,19 +105,50 @@ def entry_by_key(snapshot: Snapshot, key: str) -> Choice | None:
 async def keep_unanswered(
     session: AsyncSession,
     *,
-    organisation_id: int | None,
     chat: ChatRecord | None,
-    user_id: int,
-    asker_name: str,
+    asker: Person,
     question: str,
     now: datetime,
-) -> int:
-    """Keep a question nobody could answer, for the organisation's managers."""
-    return await FaqQuestionRepo(session).record(
+) -> bool:
+    """Keep a question nobody could answer for the managers of the group's organisation (in
+    private: of the asker's); False when there is no organisation to tell."""
+    if chat is not None:
+        organisation_id = chat.organisation_id
+    else:
+        organisation_id = await home_organisation(session, asker.id)
+    await FaqQuestionRepo(session).record(
         organisation_id=organisation_id,
         chat_id=chat.id if chat is not None else None,
-        user_id=user_id,
-        asker_name=asker_name,
+        user_id=asker.id,
+        asker_name=asker.display_name,
         question=question.strip()[:MAX_KEPT_CHARS],
         now=now,
     )
+    return organisation_id is not None
+
+
+def worth_replying(reply: Reply, trigger: Trigger, question: str) -> bool:
+    """Whether to reply: always when asked; to a reply to the bot when it matched or reads
+    like a question (not "收到"); unasked only with a confident direct answer."""
+    if trigger == "command":
+        return True
+    if trigger == "reply":
+        return reply.outcome != "none" or is_question_like(question)
+    return reply.outcome == "answer" and reply.confident
+
+
+class Cooldown:
+    """When the bot last spoke up unasked about each entry in each group: once per period."""
+
+    def __init__(self, period: timedelta = COOLDOWN) -> None:
+        self.period = period
+        self._last: dict[tuple[int, str], datetime] = {}
+
+    def allow(self, chat_id: int, key: str, now: datetime) -> bool:
+        """True (and remembered) unless the same entry was volunteered here within the period."""
+        last = self._last.get((chat_id, key))
+        if last is not None and now - last < self.period:
+            return False
+        self._last = {k: t for k, t in self._last.items() if now - t < self.period}
+        self._last[(chat_id, key)] = now
+        return True

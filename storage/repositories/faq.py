@@ -107,10 +107,7 @@ class FaqEntryRepo:
                 select(func.count(), func.max(FaqEntryRow.id), func.max(FaqEntryRow.updated_at))
             )
         ).one()
-        last_update = row[2]
-        if isinstance(last_update, str):  # SQLite returns the aggregate as text
-            last_update = datetime.fromisoformat(last_update)
-        return EntriesStamp(int(row[0]), row[1], last_update)
+        return EntriesStamp(int(row[0]), row[1], row[2])
 
     async def slugs(self, organisation_id: int) -> dict[str, int]:
         """The organisation's YAML ids, each with its entry's 编号."""
