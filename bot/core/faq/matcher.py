@@ -42,7 +42,6 @@ SCOPE_MISMATCH = 0.85
 TITLE_FLOOR = 0.7  # an entry whose own question the asker barely echoes is scaled down
 DOMAIN_BOOST = 2.0  # Party-work words carry the topic; 手续 or 时间 less so
 SINGLE_CHAR = 0.5  # single characters are mostly fragments of unknown words
-SUB_WORD = 0.5  # a word found inside a longer one counts half in a question
 QUESTION_REPEAT = 2
 KEYWORD_REPEAT = 2  # keywords are chosen by the author: they weigh twice
 # Weight of a question word the base has never seen, as a share of the rarest term's weight.
@@ -78,12 +77,8 @@ NO_MATCH = MatchResult("none")
 
 
 def query_weights(analysis: Analysis) -> dict[str, float]:
-    """How much each term of a question counts: words found inside longer ones count less."""
-    weights: dict[str, float] = {}
-    for term in analysis.terms:
-        weight = 1.0 if term in analysis.whole else SUB_WORD
-        weights[term] = max(weight, weights.get(term, 0.0))
-    return weights
+    """How much each term of a question counts (see tokenizer.to_terms)."""
+    return dict(analysis.weights)
 
 
 def is_question_like(text: str) -> bool:
@@ -121,7 +116,7 @@ def _entry_document(entry: FaqEntry) -> _EntryText:
         terms.extend(analyse(keyword).terms * KEYWORD_REPEAT)
     texts = 1 + len(entry.phrasings)
     title = analyse(entry.question)
-    title_terms = {t: (1.0 if t in title.whole else SUB_WORD) for t in title.terms}
+    title_terms = dict(title.weights)
     return _EntryText(terms, {intent: n / texts for intent, n in intents.items()}, title_terms)
 
 
@@ -162,7 +157,9 @@ class FaqMatcher:
             return NO_MATCH
         # Everyday words next to a Party term (党员能炒股吗) mean the base is probably not
         # about it: suggestions at most.
-        return self._decide(ranked, may_answer=not is_off_topic(analysis))
+        return self._decide(
+            ranked, may_answer=not is_off_topic(analysis), asks=bool(analysis.intents)
+        )
 
     def _has_anchor(self, terms: dict[str, float], org_ids: frozenset[int]) -> bool:
         anchors = domain_words().anchors
@@ -219,7 +216,9 @@ class FaqMatcher:
     def _has_org_entries(self) -> bool:
         return bool(self.org_terms)
 
-    def _decide(self, ranked: list[tuple[int, float]], *, may_answer: bool) -> MatchResult:
+    def _decide(
+        self, ranked: list[tuple[int, float]], *, may_answer: bool, asks: bool
+    ) -> MatchResult:
         top_id, top = ranked[0]
         rival = self._rival_score(ranked)
         candidates = tuple(
@@ -229,7 +228,8 @@ class FaqMatcher:
         )
         entry = self.entries[top_id]
         if may_answer and top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN:
-            confident = top >= CONFIDENT_MIN and top - rival >= CONFIDENT_MARGIN
+            # Speaking up unasked needs a clear question (多久, 怎么 ...) and a clear win.
+            confident = asks and top >= CONFIDENT_MIN and top - rival >= CONFIDENT_MARGIN
             return MatchResult("answer", entry, round(top, 3), candidates, confident)
         return MatchResult("suggest", None, round(top, 3), candidates)
 

@@ -63,7 +63,7 @@ _NUMERAL_VALUES |= {"八": 8, "九": 9}
 # A Chinese number before a measure word (三名, 十八岁, 一百人, 六个月): written as digits, so
 # that 3名 and 三名 meet. Numbered slogans (三会一课) have no measure word and stay as they are.
 _COUNTED_RE = re.compile(
-    "(?<![第])([零一二两三四五六七八九十百]+)(?=个|名|人|位|年|月|次|回|天|日|周|岁|学时|小时|届|季度|项|条|种|至)"
+    "(?<![第])([零一二两三四五六七八九十百]+)(?=个|名|人|位|年|月|次|回|天|日|周|岁|学时|小时|季度|项|条|种|至)"
 )
 
 
@@ -115,5 +115,5 @@ def normalise(text: str) -> str:
     """Fold width and case, fix numbered terms and typos, turn punctuation into spaces."""
     folded = fold(text)
     fixed = _REWRITE_RE.sub(lambda m: _REWRITES[m.group(0)], folded)
-    fixed = _COUNTED_RE.sub(_counted, fixed)
+    fixed = _COUNTED_RE.sub(_counted, fixed).replace("6个月", "半年")
     return " ".join(_NON_WORD_RE.sub(" ", fixed).split())

@@ -14,7 +14,7 @@ import io
 import logging
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -23,6 +23,7 @@ from bot.core.faq.lexicon import INTENTS, STOPWORDS, SYNONYMS
 from bot.core.faq.text import normalise
 
 MIN_WORD_FREQ = 10
+SUB_WORDS_SHARE = 1.0
 # Enough to keep a domain word whole against the general words around it.
 DOMAIN_WORD_FREQ = 50_000
 _CHINESE_NUMBERS = {
@@ -126,26 +127,29 @@ def segment(normalised: str) -> list[str]:
     return [word for word in tokenizer.cut(normalised, HMM=False) if not word.isspace()]
 
 
-def to_terms(words: list[str]) -> tuple[list[str], set[str]]:
+def to_terms(words: list[str]) -> tuple[list[str], dict[str, float]]:
     """Map synonyms to their canonical term, add the words inside long ones, drop stopwords.
 
-    Returns all terms (with repeats) and the set of those that stood as whole words.
+    Returns all terms (with repeats, for indexing) and each term's weight in a question: 1 for
+    a whole word, and the words found inside one long word share SUB_WORDS_SHARE between them,
+    so that a long term with many parts does not outweigh a short one.
     """
     synonyms = _synonym_map()
     freq = get_tokenizer().FREQ
     domain = domain_words().words
     terms: list[str] = []
-    whole: set[str] = set()
+    weights: dict[str, float] = {}
     for word in words:
         if word in STOPWORDS:
             continue
-        word = synonyms.get(word, word)
-        if len(word) > 2:
-            terms.extend(w for w in _sub_words(word, freq, domain) if w not in STOPWORDS)
-        word = _CHINESE_NUMBERS.get(word, word)
+        word = _CHINESE_NUMBERS.get(synonyms.get(word, word), synonyms.get(word, word))
+        parts = [w for w in _sub_words(word, freq, domain) if w not in STOPWORDS]
+        terms.extend(parts)
+        for part in parts:
+            weights[part] = max(weights.get(part, 0.0), SUB_WORDS_SHARE / len(parts))
         terms.append(word)
-        whole.add(word)
-    return terms, whole
+        weights[word] = 1.0
+    return terms, weights
 
 
 _INTENT_RES = {intent: re.compile("|".join(cues)) for intent, cues in INTENTS.items()}
@@ -163,11 +167,16 @@ class Analysis:
     normalised: str
     terms: tuple[str, ...]
     intents: frozenset[str]
-    whole: frozenset[str] = frozenset()
+    weights: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def whole(self) -> frozenset[str]:
+        """Terms that stood as whole words in the text."""
+        return frozenset(t for t, w in self.weights.items() if w == 1.0)
 
 
 def analyse(text: str) -> Analysis:
     """Normalise, segment and classify one text."""
     normalised = normalise(text)
-    terms, whole = to_terms(segment(normalised))
-    return Analysis(normalised, tuple(terms), detect_intents(normalised), frozenset(whole))
+    terms, weights = to_terms(segment(normalised))
+    return Analysis(normalised, tuple(terms), detect_intents(normalised), weights)

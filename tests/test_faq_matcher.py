@@ -1,0 +1,182 @@
+"""Choosing an answer, suggestions or silence; organisations' entries; the off-topic guard."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.faq import FaqEntry, FaqMatcher, is_question_like, load_shipped_entries
+
+
+def _entry(entry_id: str, question: str, *phrasings: str, org: int | None = None) -> FaqEntry:
+    return FaqEntry(
+        id=entry_id,
+        question=question,
+        phrasings=phrasings,
+        keywords=(),
+        answer=f"{entry_id} 的答案",
+        source="《条例》",
+        org_id=org,
+    )
+
+
+BASE = [
+    _entry(
+        "committee-freq", "支委会多久开一次？", "支部委员会会议几个月开一次", "支委会每月都开吗"
+    ),
+    _entry(
+        "assembly-freq", "支部党员大会多久开一次？", "党员大会几个月开一次", "支部大会每季度开吗"
+    ),
+    _entry("probation-length", "预备期多长？", "预备党员的预备期是几年", "预备期是一年吗"),
+    _entry("probation-extend", "预备期能延长吗？", "延长预备期最长多久", "预备期可以延期吗"),
+    _entry("dues-rate", "党费按什么比例交？", "工资多少交多少党费", "党费交纳标准"),
+    _entry("themed-day", "主题党日多久搞一次？", "党日活动每月一次吗", "主题党日定在哪天"),
+]
+LOCAL_DAY = _entry(
+    "our-day", "我们支部的主题党日是哪天？", "本支部党日定在几号", "党日哪天过", org=5
+)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> FaqMatcher:
+    return FaqMatcher(BASE)
+
+
+def test_answers_with_the_right_entry(matcher: FaqMatcher) -> None:
+    result = matcher.match("支委会一般多长时间开一次")
+    assert result.outcome == "answer"
+    assert result.answered
+    assert result.entry is not None
+    assert result.entry.id == "committee-freq"
+    assert 0.0 < result.score <= 1.0
+    assert result.candidates[0][0] == result.entry
+    assert len(result.candidates) <= 3
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("3会1课里的支部大会多久开", "assembly-freq"),
+        ("预备其一年还是两年", "probation-length"),
+        ("预备期可不可以延长", "probation-extend"),
+        ("主体党日每个月都要过吗", "themed-day"),
+    ],
+)
+def test_colloquial_questions(matcher: FaqMatcher, question: str, expected: str) -> None:
+    result = matcher.match(question)
+    assert result.entry is not None
+    assert result.entry.id == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "今天天气怎么样",
+        "明天会下雨吗",
+        "中午吃什么",
+        "淘宝怎么退货",
+        "这支股票还能涨吗",
+        "国足今晚几点比赛",
+        "孩子数学作业不会做",
+        "大家早上好",
+        "哈哈哈",
+        "家长会多久开一次",  # "多久开一次" as in the base, but not about Party work
+        "工会会费按什么比例交",  # "按什么比例交" as in the base
+        "公司年会一年开几次",
+        "",
+        "？？？",
+    ],
+)
+def test_off_topic_is_never_answered(matcher: FaqMatcher, question: str) -> None:
+    result = matcher.match(question)
+    assert result.outcome == "none"
+    assert result.entry is None
+    assert result.candidates == ()
+    assert not result.confident
+
+
+def test_everyday_words_next_to_a_party_term_get_no_direct_answer(matcher: FaqMatcher) -> None:
+    result = matcher.match("党费能用信用卡交吗")
+    assert not result.answered
+
+
+def test_ambiguous_question_gets_suggestions(matcher: FaqMatcher) -> None:
+    result = matcher.match("支委会和支部大会多久开")
+    assert result.outcome == "suggest"
+    assert result.entry is None
+    ids = [entry.id for entry, _ in result.candidates]
+    assert set(ids[:2]) == {"committee-freq", "assembly-freq"}
+    assert all(0.0 < score <= 1.0 for _, score in result.candidates)
+
+
+def test_confident_is_stricter_than_answered(matcher: FaqMatcher) -> None:
+    strong = matcher.match("支委会多久开一次")
+    assert strong.answered
+    assert strong.confident
+    weaker = matcher.match("支委会的事")
+    assert not weaker.confident
+
+
+def test_organisation_entry_takes_precedence_for_that_organisation() -> None:
+    matcher = FaqMatcher([*BASE, LOCAL_DAY])
+    assert matcher.match("主题党日哪天过").entry == BASE[5]
+    result = matcher.match("主题党日哪天过", org_ids=frozenset({5, 1}))
+    assert result.answered
+    assert result.entry == LOCAL_DAY
+
+
+def test_other_organisations_entries_are_invisible() -> None:
+    matcher = FaqMatcher([*BASE, LOCAL_DAY])
+    for org_ids in (frozenset(), frozenset({6})):
+        result = matcher.match("本支部党日定在几号", org_ids=org_ids)
+        assert all(entry.org_id is None for entry, _ in result.candidates)
+
+
+def test_organisation_entry_with_a_shipped_id_replaces_it() -> None:
+    override = _entry("dues-rate", "本单位党费怎么交？", "党费交给谁", "党费比例", org=5)
+    matcher = FaqMatcher([*BASE, override])
+    result = matcher.match("党费按什么比例交", org_ids=frozenset({5}))
+    assert result.entry == override
+    assert BASE[4] not in [entry for entry, _ in result.candidates]
+
+
+def test_organisation_keywords_count_as_party_topics() -> None:
+    room = FaqEntry(
+        id="reading-room",
+        question="活动室几点开门？",
+        phrasings=("活动室开放时间", "活动室周末开吗", "活动室在哪"),
+        keywords=("活动室",),
+        answer="活动室每天8:00至18:00开放。",
+        source="支部通知",
+        org_id=9,
+    )
+    matcher = FaqMatcher([*BASE, room])
+    assert matcher.match("活动室几点开门").outcome == "none"
+    assert matcher.match("活动室几点开门", org_ids=frozenset({9})).entry == room
+
+
+def test_shipped_base_answers_the_issue_examples() -> None:
+    matcher = FaqMatcher(load_shipped_entries())
+    for question in ("支委会多久开一次", "预备期能延长吗"):
+        result = matcher.match(question)
+        assert result.answered, question
+        assert result.entry is not None
+        assert result.entry.source.startswith("《")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("支委会多久开一次", True),
+        ("预备期能延长吗", True),
+        ("请问党费比例", True),
+        ("党费交多少？", True),
+        ("收到", False),
+        ("好的，谢谢书记", False),
+        ("明天下午三点开会，大家准时参加", False),
+        ("/ask 党费", False),
+        ("看这个 https://example.com 怎么样", False),
+        ("这是一段很长的讨论" * 12 + "吗", False),
+    ],
+)
+def test_is_question_like(text: str, expected: bool) -> None:
+    assert is_question_like(text) is expected

@@ -1,0 +1,119 @@
+"""Normalisation, segmentation, synonyms and intents of the FAQ matcher."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import jieba
+import pytest
+
+from bot.core.faq import analyse, get_tokenizer, normalise
+from bot.core.faq.text import chinese_number
+from bot.core.faq.tokenizer import detect_intents, segment
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ＡＢＣ　支部？！", "abc 支部"),  # full width letters, space and punctuation
+        ("  支委会   多久 \n 开一次  ", "支委会 多久 开1次"),
+        ("《党章》第七条：预备期……", "党章 第七条 预备期"),
+        ("3会1课", "三会一课"),
+        ("３会１课", "三会一课"),
+        ("三会1课", "三会一课"),
+        ("2学1做", "两学一做"),
+        ("4议2公开", "四议两公开"),
+        ("主体党日", "主题党日"),
+        ("留党查看", "留党察看"),
+        ("转证", "转正"),
+        ("满十八岁", "满18岁"),
+        ("一百名党员", "100名党员"),
+        ("不到三个人", "不到3个人"),
+        ("第一次", "第一次"),
+    ],
+)
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("三", 3), ("十", 10), ("十八", 18), ("五十", 50), ("一百", 100), ("两", 2)],
+)
+def test_chinese_number(text: str, value: int) -> None:
+    assert chinese_number(text) == value
+
+
+@pytest.mark.parametrize(
+    "term",
+    ["三会一课", "主题党日", "支部党员大会", "流动党员", "组织生活会", "两新组织", "党小组会"],
+)
+def test_domain_terms_stay_whole(term: str) -> None:
+    assert term in segment(f"请问{term}怎么弄")
+
+
+def test_search_mode_finds_the_words_inside_a_domain_term() -> None:
+    terms = analyse("支部党员大会多久开").terms
+    assert {"支部党员大会", "党员大会", "党员", "支部"} <= set(terms)
+
+
+def test_domain_words_do_not_break_their_neighbours() -> None:
+    assert segment("入党日期") == ["入党", "日期"]
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("支委会", "支部委员会"),
+        ("党日", "主题党日"),
+        ("支部大会", "支部党员大会"),
+        ("转为正式党员", "转正"),
+        ("积极分子", "入党积极分子"),
+        ("缴纳", "交纳"),
+    ],
+)
+def test_synonyms_map_to_one_term(variant: str, canonical: str) -> None:
+    analysis = analyse(f"{variant}的规定")
+    assert canonical in analysis.whole
+    assert variant not in analysis.whole
+
+
+@pytest.mark.parametrize(
+    ("question", "intent"),
+    [
+        ("支委会多久开一次", "frequency"),
+        ("党小组会一年开几次", "frequency"),
+        ("什么是三会一课", "definition"),
+        ("两新组织是什么意思", "definition"),
+        ("转正的流程", "procedure"),
+        ("怎么交党费", "procedure"),
+        ("党费交多少", "amount"),
+        ("党费的比例", "amount"),
+        ("入党有什么条件", "condition"),
+        ("预备期能延长吗", "condition"),
+        ("谁来召集支部大会", "who"),
+    ],
+)
+def test_intents(question: str, intent: str) -> None:
+    assert intent in detect_intents(normalise(question))
+
+
+def test_stopwords_are_dropped() -> None:
+    assert analyse("请问一下我们的党费是多少呢").terms == ("党费",)
+
+
+def test_one_shared_tokenizer_that_is_not_jiebas_global() -> None:
+    tokenizer = get_tokenizer()
+    assert get_tokenizer() is tokenizer
+    assert tokenizer is not jieba.dt
+    assert "三会一课" not in jieba.dt.FREQ  # the global dictionary is left alone
+
+
+def test_building_the_tokenizer_prints_nothing() -> None:
+    code = "from bot.core.faq import get_tokenizer; get_tokenizer()"
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert run.stdout == ""
+    assert run.stderr == ""
