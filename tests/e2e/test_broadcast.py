@@ -169,11 +169,15 @@ async def test_only_managers_broadcast_and_never_beyond_their_organisation(
     assert below == "范围：本组织及全部下级组织\n这个范围内没有已绑定的群，请换一个范围。"
     # A superadmin privately, for any organisation by name.
     private = emu.private_chat(superadmin)
-    post = emu.send_text(private, superadmin, "全县通知")
+    post = emu.send_document(private, superadmin, "通知.pdf", b"%PDF-1.4", caption="全县通知")
     emu.send_text(private, superadmin, "/broadcast 河西镇党委", reply_to=post)
     asked = await emu.wait_for_bot_message(private, contains="发给哪些群")
     preview = await press(bot, private, superadmin, asked["message_id"], "本组织")
     assert "发送到1个群：河西镇党委群" in preview
+    await press(bot, private, superadmin, asked["message_id"], "确认发送")
+    await bot.sweep()
+    (copied,) = [m for m in emu.bot_messages(tree.beside) if "document" in m]
+    assert (copied["document"]["file_name"], copied["caption"]) == ("通知.pdf", "全县通知")
 
 
 async def test_progress_is_edited_at_most_every_five_seconds(
