@@ -23,9 +23,20 @@ def outbox_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Outbox:
     return Outbox(bot=application.bot, sessions=runtime.sessions, clock=runtime.clock)
 
 
-async def sweep_due_deliveries(context: AppContext) -> SweepReport:
-    """Send every delivery that is due now."""
-    report = await context.runtime.senders.sweep(outbox_of(context.application))
+async def sweep_due_deliveries(context: AppContext) -> None:
+    """Start a sweep of what is due, unless one is running (it will pick that up too).
+
+    The sweep runs as the application's task, not inside the job: a long broadcast would
+    otherwise hold the job and APScheduler would warn about every skipped tick.
+    """
+    senders = context.runtime.senders
+    if not senders.sweeping:
+        context.application.create_task(_sweep(context.application), name=JOB_NAME)
+
+
+async def _sweep(application: Application[Any, Any, Any, Any, Any, Any]) -> SweepReport:
+    runtime: Runtime = application.bot_data.runtime
+    report = await runtime.senders.sweep(outbox_of(application))
     if report.errors:
         log.warning("Sweep could not deliver: %s", "; ".join(report.errors))
     return report

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -73,6 +75,11 @@ def enum_column(cls: type[enum.Enum]) -> Enum:
         length=20,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def dialect_insert(session: AsyncSession) -> Callable[[Any], Any]:
+    """The INSERT construct with ON CONFLICT support for the session's database."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:

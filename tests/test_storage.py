@@ -193,3 +193,24 @@ async def test_concurrent_sweeps_never_share_a_row(sessions: Sessions, clock: Fa
     batches = await asyncio.gather(*(claim(sessions, clock, limit=7) for _ in range(8)))
     claimed = [key for batch in batches for key in batch]
     assert sorted(claimed) == [f"m{index:02}" for index in range(40)]
+
+
+async def test_the_same_new_person_seen_twice_at_once(
+    sessions: Sessions, clock: FakeClock
+) -> None:
+    """A /start and a group message of a new user handled side by side: no duplicate error."""
+    async with sessions.begin() as session:
+        _, _, branch = await make_tree(session, clock.now())
+
+    async def seen(name: str) -> None:
+        async with sessions.begin() as session:
+            await UserRepo(session).upsert(8, username=None, display_name=name, now=clock.now())
+            await MemberRepo(session).join(branch, 8, clock.now())
+            await ChatRepo(session).upsert(-8, title=name, type_="group", now=clock.now())
+
+    await asyncio.gather(seen("甲"), seen("乙"), seen("丙"))
+    async with sessions.begin() as session:
+        [member] = await MemberRepo(session).of_organisation(branch)
+        chat = await ChatRepo(session).get(-8)
+    assert member.user.display_name in {"甲", "乙", "丙"}
+    assert chat is not None

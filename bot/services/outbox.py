@@ -138,6 +138,11 @@ class Senders:
         self._senders: dict[str, Sender] = {}
         self._lock = asyncio.Lock()
 
+    @property
+    def sweeping(self) -> bool:
+        """True while a sweep runs in this process."""
+        return self._lock.locked()
+
     def register(self, kind: str, sender: Sender) -> None:
         """Use `sender` for deliveries of `kind`."""
         self._senders[kind] = sender

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import dialect_insert
 from storage.models import Chat, Delivery
 from storage.records import ChatRecord
 
@@ -39,13 +40,17 @@ class ChatRepo:
     async def upsert(
         self, telegram_id: int, *, title: str, type_: str, now: datetime, active: bool = True
     ) -> ChatRecord:
-        """Create the chat or refresh its title, type and activity."""
+        """Create the chat or refresh its title, type and activity (race-free)."""
+        fields = {"title": title, "type": type_, "active": active, "updated_at": now}
+        insert = dialect_insert(self._session)(Chat).values(
+            telegram_id=telegram_id, created_at=now, **fields
+        )
+        await self._session.execute(
+            insert.on_conflict_do_update(index_elements=[Chat.telegram_id], set_=fields)
+        )
         row = await self._row(telegram_id)
-        if row is None:
-            row = Chat(telegram_id=telegram_id, created_at=now)
-            self._session.add(row)
-        row.title, row.type, row.active, row.updated_at = title, type_, active, now
-        await self._session.flush()
+        assert row is not None
+        await self._session.refresh(row)
         return _record(row)
 
     async def set_active(self, telegram_id: int, active: bool, now: datetime) -> None:

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import dialect_insert
 from storage.models import Delivery
 from storage.records import DeliveryRecord, DeliveryStatus
 
@@ -62,8 +62,11 @@ class DeliveryRepo:
             "attempts": 0,
             "created_at": now,
         }
-        insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
-        statement = insert(Delivery).values(values).on_conflict_do_nothing(index_elements=["key"])
+        statement = (
+            dialect_insert(self._session)(Delivery)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
         result = await self._session.execute(statement)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 

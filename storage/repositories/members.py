@@ -8,6 +8,7 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.domain import MemberStatus, Role
+from storage.db import dialect_insert
 from storage.models import Member, User
 from storage.records import MemberRecord, UserRecord
 
@@ -49,13 +50,23 @@ class UserRepo:
     async def upsert(
         self, user_id: int, *, username: str | None, display_name: str, now: datetime
     ) -> UserRecord:
-        """Create the user or refresh what Telegram says about them."""
-        row = await self._session.get(User, user_id)
-        if row is None:
-            row = User(id=user_id, created_at=now, can_dm=False)
-            self._session.add(row)
-        row.username, row.display_name, row.updated_at = username, display_name, now
-        await self._session.flush()
+        """Create the user or refresh what Telegram says about them (race-free)."""
+        insert = dialect_insert(self._session)(User).values(
+            id=user_id,
+            username=username,
+            display_name=display_name,
+            can_dm=False,
+            created_at=now,
+            updated_at=now,
+        )
+        await self._session.execute(
+            insert.on_conflict_do_update(
+                index_elements=[User.id],
+                set_={"username": username, "display_name": display_name, "updated_at": now},
+            )
+        )
+        row = await self._session.get(User, user_id, populate_existing=True)
+        assert row is not None
         return _user(row)
 
     async def set_real_name(self, user_id: int, real_name: str, now: datetime) -> None:
@@ -95,25 +106,27 @@ class MemberRepo:
     async def join(
         self, organisation_id: int, user_id: int, now: datetime, *, floating: bool = False
     ) -> MemberRecord:
-        """Record the user as a member; a member who had left comes back."""
-        row = await self._session.scalar(
-            select(Member).where(
-                Member.organisation_id == organisation_id, Member.user_id == user_id
-            )
+        """Record the user as a member; a member who had left comes back (race-free)."""
+        insert = dialect_insert(self._session)(Member).values(
+            organisation_id=organisation_id,
+            user_id=user_id,
+            role=Role.MEMBER,
+            status=MemberStatus.FULL,
+            floating=floating,
+            joined_at=now,
         )
-        if row is None:
-            row = Member(
-                organisation_id=organisation_id,
-                user_id=user_id,
-                role=Role.MEMBER,
-                status=MemberStatus.FULL,
-                floating=floating,
-                joined_at=now,
+        await self._session.execute(
+            insert.on_conflict_do_nothing(index_elements=["organisation_id", "user_id"])
+        )
+        await self._session.execute(
+            update(Member)
+            .where(
+                Member.organisation_id == organisation_id,
+                Member.user_id == user_id,
+                Member.left_at.is_not(None),
             )
-            self._session.add(row)
-        elif row.left_at is not None:
-            row.left_at, row.joined_at = None, now
-        await self._session.flush()
+            .values(left_at=None, joined_at=now)
+        )
         member = await self.get(organisation_id, user_id)
         assert member is not None
         return member
