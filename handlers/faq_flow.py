@@ -225,8 +225,8 @@ class FaqFlow:
                 now=context.now(),
                 pending_id=draft.pending_id,
             )
+        await query.answer()  # at once; the rebuild below takes a moment
         await self.book.reload()
-        await query.answer()
         done = texts.FLOW_SAVED if draft.pending_id is None else texts.FLOW_SAVED_PENDING
         await query.edit_message_text(done.format(id=stored.id, question=draft.text.question))
 

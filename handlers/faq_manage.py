@@ -206,6 +206,8 @@ class FaqManage:
         """`/faq import` as a reply to a document."""
         replied = message.reply_to_message
         if replied is None or replied.document is None:
+            async with context.transaction() as session:
+                await managed_group(session, message.chat, user, context)  # refusal first
             raise InvalidInput(texts.IMPORT_USAGE)
         await self._import(message, replied.document, user, context)
 

@@ -119,4 +119,7 @@ def suggest_keywords(question: str) -> tuple[str, ...]:
     """Words of the question to use as keywords when the manager skips them (uses jieba)."""
     analysis = analyse(question)
     words = [t for t in analysis.terms if t in analysis.whole and len(t) > 1 and not t.isdigit()]
-    return tuple(dict.fromkeys(words))[:AUTO_KEYWORDS]
+    unique = list(dict.fromkeys(words))
+    # 活动 adds nothing next to 活动室: keep the longest words.
+    kept = [w for w in unique if not any(w != other and w in other for other in unique)]
+    return tuple(kept)[:AUTO_KEYWORDS]
