@@ -10,10 +10,12 @@ about weather, food, shopping, sports, stocks, homework and small talk whatever 
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal
 
 from bot.core.faq.bm25 import Bm25Index
@@ -30,6 +32,7 @@ SUGGEST_MIN = 0.25  # confidence for "您是不是想问"
 CONFIDENT_MIN = 0.6  # unsolicited answers in a group need more
 CONFIDENT_MARGIN = 0.15
 MAX_CANDIDATES = 3
+REFINE_TOP = 48  # raw scores refined by intent, title and scope
 ORG_PRECEDENCE = 0.9  # an organisation's entry beats a shipped one scoring up to 1/0.9 of it
 INTENT_MISMATCH = 0.6  # "how often" asked, the entry answers "what is": scaled down
 # Words that narrow an entry to one kind of organisation (design.md's domains): an entry about
@@ -74,6 +77,7 @@ class MatchResult:
 
 
 NO_MATCH = MatchResult("none")
+_NO_SCOPE: frozenset[str] = frozenset()
 
 
 def query_weights(analysis: Analysis) -> dict[str, float]:
@@ -100,7 +104,7 @@ def is_off_topic(analysis: Analysis) -> bool:
 
 @dataclass(frozen=True)
 class _EntryText:
-    terms: list[str]
+    terms: tuple[str, ...]  # kept for rebuilds; a tuple of interned strings is small
     intents: dict[str, float]
     title: dict[str, float]
 
@@ -116,31 +120,39 @@ def _entry_document(entry: FaqEntry) -> _EntryText:
         terms.extend(analyse(keyword).terms * KEYWORD_REPEAT)
     texts = 1 + len(entry.phrasings)
     title = analyse(entry.question)
-    title_terms = dict(title.weights)
-    return _EntryText(terms, {intent: n / texts for intent, n in intents.items()}, title_terms)
+    profile = {intent: n / texts for intent, n in intents.items()}
+    return _EntryText(tuple(terms), profile, dict(title.weights))
 
 
 class FaqMatcher:
     """An index over a set of entries (shipped ones with org_id None, and organisations')."""
 
-    def __init__(self, entries: Iterable[FaqEntry]) -> None:
-        self.entries = tuple(entries)
-        documents = [_entry_document(entry) for entry in self.entries]
-        self.index = Bm25Index([d.terms for d in documents])
-        self.intents = [d.intents for d in documents]
-        self.scopes = [SCOPES.intersection(d.title) for d in documents]
-        self.titles = [
-            {t: f * self.index.idf.get(t, 0.0) for t, f in d.title.items()} for d in documents
-        ]
+    def __init__(self, entries: Iterable[FaqEntry], *, reuse: FaqMatcher | None = None) -> None:
+        """Index ``entries``; with ``reuse``, entries it already analysed are not analysed again.
 
+        Rebuild after an organisation edits its entries with
+        ``FaqMatcher(new_entries, reuse=old_matcher)``: only new or changed entries are
+        segmented, the rest of the cost is the BM25 tables (0.2 s at 5,000 entries).
+        """
+        self.entries = tuple(entries)
+        known: dict[FaqEntry, _EntryText] = reuse.documents if reuse is not None else {}
+        self.documents: dict[FaqEntry, _EntryText] = {
+            e: known.get(e) or _entry_document(e) for e in self.entries
+        }
+        documents = [self.documents[entry] for entry in self.entries]
+        self.index = Bm25Index([Counter(d.terms) for d in documents])
+        self.intents = [d.intents for d in documents]
+        self.scopes = [SCOPES.intersection(d.title) or _NO_SCOPE for d in documents]
+        self.titles = [d.title for d in documents]
         self.rarest = max(self.index.idf.values(), default=1.0)
-        self.org_terms: dict[int, frozenset[str]] = {}
+        self.org_terms: dict[int, set[str]] = {}
+        self.org_entry_ids: dict[int, set[str]] = {}
         for entry in self.entries:
             if entry.org_id is not None:
                 terms = {t for k in entry.keywords for t in analyse(k).terms}
-                self.org_terms[entry.org_id] = (
-                    self.org_terms.get(entry.org_id, frozenset()) | terms
-                )
+                self.org_terms.setdefault(entry.org_id, set()).update(terms)
+                self.org_entry_ids.setdefault(entry.org_id, set()).add(entry.id)
+        self.org_ids = frozenset(self.org_terms)
 
     def match(self, question: str, *, org_ids: frozenset[int] = frozenset()) -> MatchResult:
         """Find the entry answering ``question`` among shipped ones and those of ``org_ids``."""
@@ -163,7 +175,7 @@ class FaqMatcher:
 
     def _has_anchor(self, terms: dict[str, float], org_ids: frozenset[int]) -> bool:
         anchors = domain_words().anchors
-        org_terms = [self.org_terms.get(org, frozenset()) for org in org_ids]
+        org_terms = [self.org_terms.get(org, set()) for org in org_ids]
         return any(
             t in anchors or "党" in t or any(t in extra for extra in org_terms) for t in terms
         )
@@ -176,45 +188,68 @@ class FaqMatcher:
             return OOV_NUMBER * self.rarest
         return (OOV_CHAR if len(term) == 1 else OOV_WORD) * self.rarest
 
-    def _visible(self, org_ids: frozenset[int]) -> list[bool]:
-        overridden = {e.id for e in self.entries if e.org_id is not None and e.org_id in org_ids}
-        return [
-            (e.org_id in org_ids) if e.org_id is not None else e.id not in overridden
-            for e in self.entries
-        ]
+    def _hidden(self, org_ids: frozenset[int]) -> Callable[[int], bool]:
+        """Whether an entry is out of view for a group of these organisations."""
+        if not self.org_ids:
+            return lambda _doc_id: False
+        overridden = set().union(*(self.org_entry_ids.get(org, ()) for org in org_ids))
+
+        def hidden(doc_id: int) -> bool:
+            entry = self.entries[doc_id]
+            if entry.org_id is None:
+                return entry.id in overridden
+            return entry.org_id not in org_ids
+
+        return hidden
 
     def _rank(
         self, terms: dict[str, float], analysis: Analysis, org_ids: frozenset[int]
     ) -> list[tuple[int, float]]:
-        """(entry index, confidence), best first, organisations' entries favoured."""
+        """(entry index, confidence), best first, organisations' entries favoured.
+
+        Only the REFINE_TOP best raw BM25 scores are refined (the refinements scale a score
+        by 0.5 to 1): enough for the three candidates shown, and what keeps a question under
+        2 ms at 5,000 entries.
+        """
         total = sum(self._term_weight(t) * factor for t, factor in terms.items())
-        visible = self._visible(org_ids) if org_ids or self._has_org_entries else None
-        scored: list[tuple[float, int, float]] = []
-        for doc_id, raw in self.index.scores(terms.items()).items():
-            if visible is not None and not visible[doc_id]:
-                continue
-            confidence = min(1.0, raw / total)
-            if analysis.intents:
-                profile = self.intents[doc_id]
-                share = max(profile.get(intent, 0.0) for intent in analysis.intents)
-                confidence *= INTENT_MISMATCH + (1 - INTENT_MISMATCH) * share
-            confidence *= TITLE_FLOOR + (1 - TITLE_FLOOR) * self._title_cover(doc_id, terms)
-            if self.scopes[doc_id] and not self.scopes[doc_id] & terms.keys():
-                confidence *= SCOPE_MISMATCH
-            boost = 1 / ORG_PRECEDENCE if self.entries[doc_id].org_id is not None else 1.0
-            scored.append((confidence * boost, doc_id, confidence))
-        scored.sort(reverse=True)
+        hidden = self._hidden(org_ids)
+        if self.org_ids:
+            raw = self.index.scores(terms.items())
+            visible = ((d, score) for d, score in raw.items() if not hidden(d))
+            best = heapq.nlargest(REFINE_TOP, visible, key=itemgetter(1))
+        else:
+            best = self.index.top(terms.items(), REFINE_TOP)
+        scored = sorted(
+            (self._refine(doc_id, score / total, terms, analysis) for doc_id, score in best),
+            reverse=True,
+        )
         return [(doc_id, confidence) for _, doc_id, confidence in scored]
+
+    def _refine(
+        self, doc_id: int, coverage: float, terms: dict[str, float], analysis: Analysis
+    ) -> tuple[float, int, float]:
+        """(rank key, entry index, confidence) from the raw coverage and the features."""
+        confidence = min(1.0, coverage)
+        if analysis.intents:
+            profile = self.intents[doc_id]
+            share = max(profile.get(intent, 0.0) for intent in analysis.intents)
+            confidence *= INTENT_MISMATCH + (1 - INTENT_MISMATCH) * share
+        confidence *= TITLE_FLOOR + (1 - TITLE_FLOOR) * self._title_cover(doc_id, terms)
+        if self.scopes[doc_id] and not self.scopes[doc_id] & terms.keys():
+            confidence *= SCOPE_MISMATCH
+        boost = 1 / ORG_PRECEDENCE if self.entries[doc_id].org_id is not None else 1.0
+        return confidence * boost, doc_id, confidence
 
     def _title_cover(self, doc_id: int, terms: dict[str, float]) -> float:
         """Share of the entry's own question (by idf) that the asked question mentions."""
-        title = self.titles[doc_id]
-        total = sum(title.values())
-        return sum(w for t, w in title.items() if t in terms) / total if total else 1.0
-
-    @property
-    def _has_org_entries(self) -> bool:
-        return bool(self.org_terms)
+        idf = self.index.idf
+        total = covered = 0.0
+        for term, share in self.titles[doc_id].items():
+            weight = share * idf.get(term, 0.0)
+            total += weight
+            if term in terms:
+                covered += weight
+        return covered / total if total else 1.0
 
     def _decide(
         self, ranked: list[tuple[int, float]], *, may_answer: bool, asks: bool

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,7 +23,7 @@ from typing import Any
 from bot.core.faq.lexicon import INTENTS, STOPWORDS, SYNONYMS
 from bot.core.faq.text import normalise
 
-MIN_WORD_FREQ = 10
+MIN_WORD_FREQ = 40
 SUB_WORDS_SHARE = 1.0
 # Enough to keep a domain word whole against the general words around it.
 DOMAIN_WORD_FREQ = 50_000
@@ -143,7 +144,9 @@ def to_terms(words: list[str]) -> tuple[list[str], dict[str, float]]:
         if word in STOPWORDS:
             continue
         word = _CHINESE_NUMBERS.get(synonyms.get(word, word), synonyms.get(word, word))
-        parts = [w for w in _sub_words(word, freq, domain) if w not in STOPWORDS]
+        # Interned: thousands of entries repeat the same few thousand terms.
+        word = sys.intern(word)
+        parts = [sys.intern(w) for w in _sub_words(word, freq, domain) if w not in STOPWORDS]
         terms.extend(parts)
         for part in parts:
             weights[part] = max(weights.get(part, 0.0), SUB_WORDS_SHARE / len(parts))
