@@ -260,7 +260,14 @@ def setup(application: Application, group: int) -> None:  # type: ignore[type-ar
     application.add_handler(CommandHandler("ask", chat.cmd_ask), group)
     application.add_handler(CallbackQueryHandler(chat.cb_choice, pattern=r"^faq:[so]\w+$"), group)
     application.add_handler(InlineQueryHandler(chat.on_inline), group)
-    group_text = filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & _ForTheBot()
+    # New messages only: an edited question was already answered (or ignored).
+    group_text = (
+        filters.UpdateType.MESSAGE
+        & filters.ChatType.GROUPS
+        & filters.TEXT
+        & ~filters.COMMAND
+        & _ForTheBot()
+    )
     application.add_handler(MessageHandler(group_text, chat.on_group_text), group)
     job_queue = application.job_queue
     if job_queue is not None:

@@ -27,6 +27,7 @@ from handlers.faq_flow import FaqFlow
 from storage.repositories.faq import QuestionRecord
 
 LIST_SHOWN = 40
+QUESTION_SHOWN = 100  # eight pending questions and their buttons stay within one message
 ISSUES_SHOWN = 20
 Verb = Callable[[Message, User, str, AppContext], Awaitable[None]]
 
@@ -69,8 +70,13 @@ def _pending_line(n: int, question: QuestionRecord, tz: ZoneInfo) -> str:
     times = texts.PENDING_TIMES.format(times=question.times) if question.times > 1 else ""
     when = question.asked_at.astimezone(tz).strftime("%m-%d %H:%M")
     return texts.PENDING_LINE.format(
-        n=n, question=question.question, who=who, when=when, times=times
+        n=n, question=shorten(question.question), who=who, when=when, times=times
     )
+
+
+def shorten(text: str, limit: int = QUESTION_SHOWN) -> str:
+    """A long question cut to fit a list line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render_issues(err: FaqFormatError) -> str:
@@ -145,7 +151,7 @@ class FaqManage:
             return
         lines = [texts.LIST_HEADER.format(org=organisation.name, count=len(entries))]
         lines += [
-            texts.LIST_LINE.format(id=s.id, question=s.entry.question)
+            texts.LIST_LINE.format(id=s.id, question=shorten(s.entry.question, 60))
             for s in entries[:LIST_SHOWN]
         ]
         if len(entries) > LIST_SHOWN:

@@ -173,10 +173,13 @@ def test_fields_are_checked_as_the_base_file_is() -> None:
 
 
 def test_suggested_keywords_are_the_questions_words() -> None:
-    words = suggest_keywords("党员活动室的钥匙在谁那里？")
-    assert "活动室" in words
+    question = "党员活动室的钥匙在谁那里？"
+    words = suggest_keywords(question)
     assert "钥匙" in words
-    assert all(len(word) > 1 for word in words)
+    assert all(len(word) > 1 and word in question for word in words)
+    # No word that only repeats part of another (活动 next to 活动室).
+    assert not [w for w in words if any(w != other and w in other for other in words)]
+    assert suggest_keywords("？") == ()
 
 
 ENTRY = FaqEntry("e", "问题", ("一", "二", "三"), ("词",), "答", "出处")

@@ -1,8 +1,9 @@
 """A small county for the FAQ end-to-end tests: organisations in a tree, their groups, people.
 
-县委 (superadmin-free) ─┬─ 城关镇党委 ── 城关一支部 ── 城关一支部第一党小组
-                        └─ 河西镇党委
-Each organisation but the county has a group with its secretary (a Telegram admin).
+城关镇党委 ─┬─ 城关一支部 ── 一支部第一党小组
+            └─ 城关二支部
+河西镇党委
+Each organisation has a group with its secretary (a Telegram admin of it).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.domain import Domain, OrgKind
 from bot.core.faq import FaqMatcher, MatchResult
 from bot.services.faq_book import build_matcher, shipped_entries
 from storage.repositories import OrganisationRepo
@@ -72,6 +72,7 @@ TREE = (
     ("城关镇党委", None),
     ("城关一支部", "城关镇党委"),
     ("一支部第一党小组", "城关一支部"),
+    ("城关二支部", "城关镇党委"),
     ("河西镇党委", None),
 )
 
@@ -101,6 +102,3 @@ def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, callback_data) of a message's inline buttons."""
     rows = message.get("reply_markup", {}).get("inline_keyboard", [])
     return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
-
-
-__all__ = ["Domain", "OrgKind"]
