@@ -2,7 +2,8 @@
 
 Managing the base (/faq …) is in faq_manage.py and its guided flow in faq_flow.py; `setup`
 registers all three. Triggers in groups, from the most to the least explicit:
-- /ask and @mentions always get a reply ("没有找到" included, and the question is kept);
+- /ask and @mentions always get a reply ("没有找到" included); the question is kept for the
+  managers when it came by /ask or reads like a question;
 - a reply to one of the bot's messages is answered when it matches, or when it reads like a
   question (so "收到" or "谢谢" under a notice stay unanswered);
 - any other message reaches the bot only where it reads every message (admin, or privacy
@@ -138,7 +139,7 @@ class FaqChat:
             return
         trigger: Trigger = "overheard"
         if mentions_bot(message):
-            trigger = "command"
+            trigger = "mention"
         elif replies_to_bot(message):
             trigger = "reply"
         question = without_mention(message)
@@ -163,8 +164,12 @@ class FaqChat:
                 return
             if not self._fresh(reply, trigger, message.chat.id, context.now()):
                 return
-            kept = reply.outcome == "none" and await faq.keep_unanswered(
-                session, chat=chat, asker=person(user), question=question, now=context.now()
+            kept = (
+                reply.outcome == "none"
+                and faq.worth_keeping(trigger, question)
+                and await faq.keep_unanswered(
+                    session, chat=chat, asker=person(user), question=question, now=context.now()
+                )
             )
         await self._send(message, reply, kept=kept)
 

@@ -12,7 +12,7 @@ from bot.core.domain import Domain, OrgKind
 from bot.core.errors import InvalidInput
 from bot.core.faq import FaqEntry, FaqFormatError, load_entries_from_yaml
 from bot.services import faq_manage
-from bot.services.faq import Choice, Cooldown, Reply, worth_replying
+from bot.services.faq import Choice, Cooldown, Reply, worth_keeping, worth_replying
 from bot.services.faq_book import shipped_entries
 from bot.services.faq_input import (
     EntryText,
@@ -190,6 +190,7 @@ CHOICE = Choice("s1", ENTRY)
     ("reply", "trigger", "question", "speaks"),
     [
         (Reply("none"), "command", "天气？", True),
+        (Reply("none"), "mention", "谢谢", True),
         (Reply("none"), "reply", "收到", False),
         (Reply("none"), "reply", "那预备党员呢？", True),
         (Reply("suggest", candidates=(CHOICE,)), "reply", "好的", True),
@@ -201,6 +202,13 @@ CHOICE = Choice("s1", ENTRY)
 )
 def test_when_the_bot_speaks(reply: Reply, trigger: str, question: str, speaks: bool) -> None:
     assert worth_replying(reply, trigger, question) is speaks  # type: ignore[arg-type]
+
+
+def test_only_questions_are_kept_for_the_managers() -> None:
+    assert worth_keeping("command", "活动室钥匙")
+    assert worth_keeping("mention", "活动室钥匙在谁那里？")
+    assert not worth_keeping("mention", "谢谢")
+    assert not worth_keeping("reply", "收到")
 
 
 def test_an_unasked_answer_is_not_repeated_within_the_cooldown() -> None:

@@ -24,9 +24,9 @@ from storage.repositories.faq import FaqQuestionRepo
 
 MAX_KEPT_CHARS = 500
 COOLDOWN = timedelta(minutes=10)
-# How the question reached the bot: /ask or an @mention, a reply to the bot, or overheard in
-# a group where the bot reads every message.
-Trigger = Literal["command", "reply", "overheard"]
+# How the question reached the bot: /ask, an @mention, a reply to the bot, or overheard in a
+# group where the bot reads every message.
+Trigger = Literal["command", "mention", "reply", "overheard"]
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ async def keep_unanswered(
 def worth_replying(reply: Reply, trigger: Trigger, question: str) -> bool:
     """Whether to reply: always when asked; to a reply to the bot when it matched or reads
     like a question (not "收到"); unasked only with a confident direct answer."""
-    if trigger == "command":
+    if trigger in ("command", "mention"):
         return True
     if trigger == "reply":
         return reply.outcome != "none" or is_question_like(question)
@@ -152,3 +152,9 @@ class Cooldown:
         self._last = {k: t for k, t in self._last.items() if now - t < self.period}
         self._last[(chat_id, key)] = now
         return True
+
+
+def worth_keeping(trigger: Trigger, question: str) -> bool:
+    """Whether an unanswered question goes to the managers: /ask always, otherwise only text
+    that reads like a question (not "@bot 谢谢")."""
+    return trigger == "command" or is_question_like(question)

@@ -99,11 +99,12 @@ async def test_mentions_and_replies_reach_the_bot_with_privacy_on(bot: RunningBo
     assert await bot.say(group, member, f"{BOT} {ASSEMBLY_QUESTION}") == answer
     assert await bot.say(group, member, BOT) == texts.ASK_USAGE
     assert await bot.say(group, member, f"{BOT} {OFF_TOPIC}") == texts.NOT_FOUND_KEPT
+    assert await bot.say(group, member, f"{BOT} 谢谢") == texts.NOT_FOUND  # answered, not kept
 
     emu.send_text(group, member, ASSEMBLY_QUESTION)  # privacy mode: the bot never sees it
     await emu.settle()
     last = emu.bot_messages(group)[-1]
-    assert last["text"] == texts.NOT_FOUND_KEPT
+    assert last["text"] == texts.NOT_FOUND
     assert await bot.say(group, member, ASSEMBLY_QUESTION, reply_to=last) == answer
     emu.send_text(group, member, "收到，谢谢", reply_to=last)  # not a question: no reply
     await emu.settle()
