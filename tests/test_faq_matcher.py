@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.core.faq import FaqEntry, FaqMatcher, is_question_like, load_shipped_entries
@@ -180,3 +182,14 @@ def test_shipped_base_answers_the_issue_examples() -> None:
 )
 def test_is_question_like(text: str, expected: bool) -> None:
     assert is_question_like(text) is expected
+
+
+def test_rebuild_reuses_the_analysis_of_unchanged_entries() -> None:
+    first = FaqMatcher(BASE)
+    edited = replace(BASE[0], answer="新的答案")
+    second = FaqMatcher([edited, *BASE[1:]], reuse=first)
+    assert second.documents[BASE[1]] is first.documents[BASE[1]]
+    assert edited in second.documents
+    result = second.match("支委会多久开一次")
+    assert result.entry is not None
+    assert result.entry.answer == "新的答案"

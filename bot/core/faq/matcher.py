@@ -32,7 +32,7 @@ SUGGEST_MIN = 0.25  # confidence for "您是不是想问"
 CONFIDENT_MIN = 0.6  # unsolicited answers in a group need more
 CONFIDENT_MARGIN = 0.15
 MAX_CANDIDATES = 3
-REFINE_TOP = 48  # raw scores refined by intent, title and scope
+REFINE_TOP = 24  # raw scores refined by intent, title and scope
 ORG_PRECEDENCE = 0.9  # an organisation's entry beats a shipped one scoring up to 1/0.9 of it
 INTENT_MISMATCH = 0.6  # "how often" asked, the entry answers "what is": scaled down
 # Words that narrow an entry to one kind of organisation (design.md's domains): an entry about

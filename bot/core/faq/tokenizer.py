@@ -23,7 +23,7 @@ from typing import Any
 from bot.core.faq.lexicon import INTENTS, STOPWORDS, SYNONYMS
 from bot.core.faq.text import normalise
 
-MIN_WORD_FREQ = 40
+MIN_WORD_FREQ = 20
 SUB_WORDS_SHARE = 1.0
 # Enough to keep a domain word whole against the general words around it.
 DOMAIN_WORD_FREQ = 50_000
