@@ -56,6 +56,25 @@ print(time.perf_counter() - t0, (rss() - r0) / 1e6)
 """
 
 
+LARGE_RSS_CODE = """
+import gc, sys
+sys.path.insert(0, 'bench')
+def rss():
+    return int(open('/proc/self/statm').read().split()[1]) * 4096
+r0 = rss()
+from bot.core.faq import FaqMatcher, get_tokenizer
+get_tokenizer()
+r1 = rss()
+from faq import synthetic_entries
+entries = synthetic_entries(LARGE)
+gc.collect()
+r2 = rss()
+matcher = FaqMatcher(entries)
+gc.collect()
+print((r1 - r0) / 1e6, (rss() - r2) / 1e6)
+""".replace("LARGE", str(LARGE))
+
+
 def synthetic_entries(count: int, seed: int = 7) -> list[FaqEntry]:
     """Entries whose texts are drawn from the shipped base's words and common words."""
     rng = random.Random(seed)
@@ -142,6 +161,18 @@ def startup() -> None:
     rss = statistics.median(r[1] for r in runs)
     print(f"   startup: import + tokenizer + shipped index + 1 question: {seconds:.2f} s")
     print(f"            RSS added by all of it (jieba dictionary included): {rss:.0f} MB")
+    out = subprocess.run(
+        [sys.executable, "-c", LARGE_RSS_CODE],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout.split()
+    tokenizer, index = float(out[0]), float(out[1])
+    print(
+        f"            RSS at {LARGE} entries: imports + tokenizer {tokenizer:.0f} MB"
+        f" + index {index:.0f} MB = {tokenizer + index:.0f} MB"
+    )
 
 
 def compare_bm25s(entries: list[FaqEntry], questions: list[str]) -> None:
