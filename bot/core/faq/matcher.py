@@ -43,8 +43,6 @@ SCOPES = frozenset(
 )
 SCOPE_MISMATCH = 0.85
 TITLE_FLOOR = 0.7  # an entry whose own question the asker barely echoes is scaled down
-DOMAIN_BOOST = 2.0  # Party-work words carry the topic; 手续 or 时间 less so
-SINGLE_CHAR = 0.5  # single characters are mostly fragments of unknown words
 QUESTION_REPEAT = 2
 KEYWORD_REPEAT = 2  # keywords are chosen by the author: they weigh twice
 # Weight of a question word the base has never seen, as a share of the rarest term's weight.
