@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import binding, broadcast, errors, faq, groups, meetings, people, study
+from handlers import (
+    binding,
+    broadcast,
+    errors,
+    faq,
+    groups,
+    meetings,
+    people,
+    study,
+    wrong_place,
+)
 
 # PTB runs one matching handler per group, groups in ascending order.
 # -1: record who wrote in a group before anything else looks at the message;
@@ -21,6 +31,7 @@ def setup_handlers(application: Application) -> None:  # type: ignore[type-arg]
     meetings.setup(application, MAIN)
     study.setup(application, MAIN)
     broadcast.setup(application, MAIN)
+    wrong_place.setup(application, MAIN)
     # Last in MAIN: FAQ takes mentions of the bot and replies to it that nothing above claimed.
     faq.setup(application, MAIN)
     application.add_error_handler(errors.on_error)

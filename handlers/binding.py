@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler
+from telegram import Message, Update
+from telegram.ext import Application, CommandHandler, filters
 
 from bot import texts
 from bot.context import AppContext
 from bot.core.domain import Domain
+from bot.core.errors import NotFound
 from bot.services import organisations
-from handlers.common import command_args, group_record, is_group
+from handlers.common import command_args, group_record
 
 
 def split_bind_args(args: str) -> tuple[str, Domain | None]:
@@ -20,36 +21,34 @@ def split_bind_args(args: str) -> tuple[str, Domain | None]:
     return " ".join(words), None
 
 
-async def _may_bind(update: Update, context: AppContext) -> bool:
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None
-    assert chat is not None
-    if context.is_superadmin(user.id):
-        return True
-    return await context.runtime.admins.is_admin(context.bot, chat.id, user.id)
+async def _admin_caller(update: Update, context: AppContext) -> Message | None:
+    """The command's message when a Telegram admin of the group or a superadmin sent it."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return None
+    if context.is_superadmin(user.id) or await context.runtime.admins.is_admin(
+        context.bot, message.chat.id, user.id
+    ):
+        return message
+    await message.reply_text(texts.ADMINS_ONLY)
+    return None
 
 
 async def cmd_bind(update: Update, context: AppContext) -> None:
     """Bind the group to an organisation (Telegram admins of the group and superadmins)."""
-    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
-    if message is None or chat is None or user is None:
-        return
-    if not is_group(chat):
-        await message.reply_text(texts.GROUP_ONLY)
-        return
-    if not await _may_bind(update, context):
-        await message.reply_text(texts.ADMINS_ONLY)
+    message = await _admin_caller(update, context)
+    if message is None or message.from_user is None:
         return
     name, domain = split_bind_args(command_args(message))
     if not name:
         await message.reply_text(texts.BIND_USAGE)
         return
-    admins = [admin.user.id for admin in await chat.get_administrators() if not admin.user.is_bot]
+    admins = [a.user.id for a in await message.chat.get_administrators() if not a.user.is_bot]
     async with context.transaction() as session:
-        record = await group_record(session, chat, context)
+        record = await group_record(session, message.chat, context)
         result = await organisations.bind_chat(session, record, name, domain, context.now())
         await organisations.seed_members(
-            session, result.organisation, [*admins, user.id], context.now()
+            session, result.organisation, [*admins, message.from_user.id], context.now()
         )
     org = result.organisation
     reply = texts.BIND_DONE.format(org=org.name, kind=org.kind.label, domain=org.domain.label)
@@ -62,17 +61,11 @@ async def cmd_bind(update: Update, context: AppContext) -> None:
 
 async def cmd_unbind(update: Update, context: AppContext) -> None:
     """Unbind the group from its organisation."""
-    message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None:
-        return
-    if not is_group(chat):
-        await message.reply_text(texts.GROUP_ONLY)
-        return
-    if not await _may_bind(update, context):
-        await message.reply_text(texts.ADMINS_ONLY)
+    message = await _admin_caller(update, context)
+    if message is None:
         return
     async with context.transaction() as session:
-        record = await group_record(session, chat, context)
+        record = await group_record(session, message.chat, context)
         previous = await organisations.unbind_chat(session, record, context.now())
     if previous is None:
         await message.reply_text(texts.NOT_BOUND)
@@ -82,11 +75,8 @@ async def cmd_unbind(update: Update, context: AppContext) -> None:
 
 async def cmd_org_parent(update: Update, context: AppContext) -> None:
     """Place the group's organisation under another (superadmins only)."""
-    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
-    if message is None or chat is None or user is None:
-        return
-    if not is_group(chat):
-        await message.reply_text(texts.GROUP_ONLY)
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
         return
     if not context.is_superadmin(user.id):
         await message.reply_text(texts.SUPERADMINS_ONLY)
@@ -96,11 +86,10 @@ async def cmd_org_parent(update: Update, context: AppContext) -> None:
         await message.reply_text(texts.ORG_PARENT_USAGE)
         return
     async with context.transaction() as session:
-        record = await group_record(session, chat, context)
+        record = await group_record(session, message.chat, context)
         organisation = await organisations.organisation_of(session, record)
         if organisation is None:
-            await message.reply_text(texts.NOT_BOUND)
-            return
+            raise NotFound(texts.NOT_BOUND)
         parent = await organisations.place_under(session, organisation, parent_name)
     await message.reply_text(
         texts.ORG_PARENT_DONE.format(org=organisation.name, parent=parent.name)
@@ -109,6 +98,7 @@ async def cmd_org_parent(update: Update, context: AppContext) -> None:
 
 def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
     """Register this module's handlers."""
-    application.add_handler(CommandHandler("bind", cmd_bind), group)
-    application.add_handler(CommandHandler("unbind", cmd_unbind), group)
-    application.add_handler(CommandHandler("org_parent", cmd_org_parent), group)
+    in_groups = filters.ChatType.GROUPS
+    application.add_handler(CommandHandler("bind", cmd_bind, in_groups), group)
+    application.add_handler(CommandHandler("unbind", cmd_unbind, in_groups), group)
+    application.add_handler(CommandHandler("org_parent", cmd_org_parent, in_groups), group)

@@ -256,3 +256,19 @@ async def test_a_failure_gets_a_short_apology_and_is_logged(
     [record] = [r for r in caplog.records if r.name == "handlers.errors"]
     assert "Failed to handle update" in record.getMessage()
     assert record.exc_info is not None
+
+
+async def test_commands_in_the_wrong_kind_of_chat_are_explained(bot: RunningBot) -> None:
+    emu = bot.emulator
+    admin = emu.add_user("书记")
+    group = await bot.bound_group("十一支部", "第十一党支部", admin)
+    private = emu.private_chat(admin)
+    for command in (
+        "/bind 某支部",
+        "/unbind",
+        "/role 书记",
+        "/status 预备党员",
+        "/org_parent 某党委",
+    ):
+        assert await bot.say(private, admin, command) == texts.GROUP_ONLY
+    assert await bot.say(group, admin, "/start") == texts.PRIVATE_ONLY
