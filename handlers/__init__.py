@@ -31,7 +31,8 @@ def setup_handlers(application: Application) -> None:  # type: ignore[type-arg]
     meetings.setup(application, MAIN)
     study.setup(application, MAIN)
     broadcast.setup(application, MAIN)
-    wrong_place.setup(application, MAIN)
-    # Last in MAIN: FAQ takes mentions of the bot and replies to it that nothing above claimed.
+    # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     faq.setup(application, MAIN)
+    # Last: commands that no feature accepts in this kind of chat.
+    wrong_place.setup(application, MAIN)
     application.add_error_handler(errors.on_error)
