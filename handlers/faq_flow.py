@@ -3,10 +3,10 @@
 /faq add asks for the question, other phrasings, keywords, the answer and its source;
 答复 starts from the asked question and asks for the answer and source first, then the
 phrasings (the asked question counts as one) and keywords. Then 保存 / 取消.
-As in meeting_flow, each step is a ForceReply prompt (mentioning the manager, so that only
-they get the reply box) and only their reply to the current prompt moves the draft on: with
-privacy mode on, the bot sees only replies to it. Drafts live in memory, per (group,
-manager); /cancel leaves. Saving checks again that the person manages the organisation.
+As in meeting_flow, the drafts, prompts and /cancel are those of handlers/drafts.py; each
+prompt mentions the manager, so that only they get the reply box, and only their reply to
+the current prompt moves the draft on. Saving checks again that the person manages the
+organisation.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import asyncio
 import html
 from dataclasses import dataclass, field, replace
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import Update, User
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import AppContext
 from bot.core.errors import InvalidInput
@@ -26,9 +26,9 @@ from bot.services import faq_input, faq_manage
 from bot.services.faq_book import FaqBook
 from bot.services.faq_input import EntryText
 from bot.texts import faq as texts
+from handlers.drafts import Drafts, answer_handler, ask, cancel_handler, confirm_keyboard
 from handlers.faq_common import managed_group
 
-Key = tuple[int, int]  # (chat id, user id)
 ADD_STEPS = ("question", "phrasings", "keywords", "answer", "source")
 REPLY_STEPS = ("answer", "source", "phrasings", "keywords")
 
@@ -64,45 +64,6 @@ class Draft:
         self.steps.pop(0)
 
 
-class _Answers(filters.MessageFilter):
-    """A text reply, by the drafting person, to their draft's current prompt."""
-
-    def __init__(self, drafts: dict[Key, Draft]) -> None:
-        super().__init__(name="faq_draft_answer")
-        self._drafts = drafts
-
-    def filter(self, message: Message) -> bool:
-        """True when the message answers a live draft's prompt."""
-        if message.from_user is None or message.reply_to_message is None:
-            return False
-        draft = self._drafts.get((message.chat.id, message.from_user.id))
-        return draft is not None and message.reply_to_message.message_id == draft.prompt_id
-
-
-class _Drafting(filters.MessageFilter):
-    """The sender has a draft in this chat (for /cancel)."""
-
-    def __init__(self, drafts: dict[Key, Draft]) -> None:
-        super().__init__(name="faq_drafting")
-        self._drafts = drafts
-
-    def filter(self, message: Message) -> bool:
-        """True while the sender is drafting here."""
-        user = message.from_user
-        return user is not None and (message.chat.id, user.id) in self._drafts
-
-
-def _confirm_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(texts.BUTTON_SAVE, callback_data="faq:new:ok"),
-                InlineKeyboardButton(texts.BUTTON_ABORT, callback_data="faq:new:no"),
-            ]
-        ]
-    )
-
-
 def _step_question(draft: Draft) -> str:
     step = draft.steps[0]
     if step == "question":
@@ -135,7 +96,7 @@ class FaqFlow:
 
     def __init__(self, book: FaqBook) -> None:
         self.book = book
-        self.drafts: dict[Key, Draft] = {}
+        self.drafts: Drafts[Draft] = {}
 
     async def start_add(
         self, context: AppContext, chat_id: int, user: User, organisation_id: int
@@ -171,13 +132,8 @@ class FaqFlow:
             )
         body = f"{error}\n{texts.FLOW_RETRY}" if error else draft.tag + _step_question(draft)
         mention = f'<a href="tg://user?id={user.id}">{html.escape(user.full_name)}</a>'
-        prompt = await context.bot.send_message(
-            chat_id,
-            f"{mention} {html.escape(body)}",
-            parse_mode=ParseMode.HTML,
-            reply_markup=ForceReply(selective=True),
-        )
-        draft.prompt_id = prompt.message_id
+        text = f"{mention} {html.escape(body)}"
+        await ask(context, chat_id, draft, text, parse_mode=ParseMode.HTML)
 
     async def on_answer(self, update: Update, context: AppContext) -> None:
         """A reply to the current prompt."""
@@ -194,7 +150,8 @@ class FaqFlow:
             await self._ask(context, message.chat.id, user, draft)
             return
         confirm = await message.reply_text(
-            render_draft(draft.text), reply_markup=_confirm_keyboard()
+            render_draft(draft.text),
+            reply_markup=confirm_keyboard("faq:new:", texts.BUTTON_SAVE, texts.BUTTON_ABORT),
         )
         draft.prompt_id = confirm.message_id
 
@@ -230,20 +187,11 @@ class FaqFlow:
         done = texts.FLOW_SAVED if draft.pending_id is None else texts.FLOW_SAVED_PENDING
         await query.edit_message_text(done.format(id=stored.id, question=draft.text.question))
 
-    async def cancel(self, update: Update, context: AppContext) -> None:  # noqa: ARG002
-        """/cancel: drop the draft."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        self.drafts.pop((message.chat.id, user.id), None)
-        await message.reply_text(texts.FLOW_CANCELLED)
-
 
 def setup(application: Application, group: int, book: FaqBook) -> FaqFlow:  # type: ignore[type-arg]
     """Register the flow's replies, buttons and /cancel; return it for /faq to start."""
     flow = FaqFlow(book)
-    answers = filters.TEXT & ~filters.COMMAND & _Answers(flow.drafts)
-    application.add_handler(MessageHandler(answers, flow.on_answer), group)
+    application.add_handler(answer_handler(flow.drafts, "faq", flow.on_answer), group)
     application.add_handler(CallbackQueryHandler(flow.on_button, pattern=r"^faq:new:"), group)
-    application.add_handler(CommandHandler("cancel", flow.cancel, _Drafting(flow.drafts)), group)
+    application.add_handler(cancel_handler(flow.drafts, "faq", texts.FLOW_CANCELLED), group)
     return flow

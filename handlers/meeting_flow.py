@@ -1,25 +1,16 @@
 """`/meeting` without arguments: type buttons, then time, place and agenda as replies, confirm.
 
 A small state machine per (group, person) rather than PTB's ConversationHandler, whose
-callback-query tracking warns unless per_message. With group privacy mode on, the bot
-only sees replies to its own messages, so each question is a ForceReply prompt and only
-a reply to the current prompt, by the person who started, moves the draft on. Drafts
-live in memory: after a restart the person starts again. /cancel leaves.
+callback-query tracking warns unless per_message; the drafts, prompts and /cancel are
+those of handlers/drafts.py. Only a reply to the current prompt moves the draft on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from telegram import (
-    ForceReply,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    ReplyParameters,
-    Update,
-)
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import AppContext
 from bot.core.errors import InvalidInput
@@ -32,13 +23,19 @@ from bot.core.meeting_args import (
 )
 from bot.core.meetings import MeetingType, format_when
 from bot.texts import meetings as texts
+from handlers.drafts import (
+    SKIP_WORDS,
+    Drafts,
+    answer_handler,
+    ask,
+    cancel_handler,
+    confirm_keyboard,
+)
 from handlers.meeting_common import announce, in_group, managed_group
 from schedules.sweep import kick
 
-SKIP_WORDS = {"无", "没有", "跳过", "-", "—"}
 TEXT_STEPS = {"time", "place", "agenda"}  # answered by a reply; type and confirm by buttons
 TYPE_VALUES = {kind.value for kind in MeetingType}
-Key = tuple[int, int]  # (chat id, user id)
 
 
 @dataclass
@@ -58,38 +55,6 @@ class Draft:
         return MeetingRequest(kind=self.kind, when=self.when, place=self.place, agenda=self.agenda)
 
 
-class _Answers(filters.MessageFilter):
-    """A text reply, by the drafting person, to their draft's current prompt."""
-
-    def __init__(self, drafts: dict[Key, Draft]) -> None:
-        super().__init__(name="meeting_draft_answer")
-        self._drafts = drafts
-
-    def filter(self, message: Message) -> bool:
-        """True when the message answers a live draft's prompt."""
-        if message.from_user is None or message.reply_to_message is None:
-            return False
-        draft = self._drafts.get((message.chat.id, message.from_user.id))
-        return (
-            draft is not None
-            and draft.step in TEXT_STEPS
-            and message.reply_to_message.message_id == draft.prompt_id
-        )
-
-
-class _Drafting(filters.MessageFilter):
-    """The sender has a draft in this chat (for /cancel)."""
-
-    def __init__(self, drafts: dict[Key, Draft]) -> None:
-        super().__init__(name="meeting_drafting")
-        self._drafts = drafts
-
-    def filter(self, message: Message) -> bool:
-        """True while the sender is drafting here."""
-        user = message.from_user
-        return user is not None and (message.chat.id, user.id) in self._drafts
-
-
 def _type_keyboard() -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(kind.label, callback_data=f"m:new:{kind.value}")
@@ -100,22 +65,11 @@ def _type_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def _confirm_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(texts.BUTTON_CONFIRM, callback_data="m:new:ok"),
-                InlineKeyboardButton(texts.BUTTON_ABORT, callback_data="m:new:no"),
-            ]
-        ]
-    )
-
-
 class MeetingFlow:
     """The guided /meeting: its drafts and its handlers."""
 
     def __init__(self) -> None:
-        self.drafts: dict[Key, Draft] = {}
+        self.drafts: Drafts[Draft] = {}
 
     async def start(self, update: Update, context: AppContext) -> None:
         """`/meeting` alone: offer the types."""
@@ -127,16 +81,6 @@ class MeetingFlow:
         prompt = await message.reply_text(texts.FLOW_PICK_TYPE, reply_markup=_type_keyboard())
         draft = Draft(origin_id=message.message_id, prompt_id=prompt.message_id)
         self.drafts[(message.chat.id, user.id)] = draft
-
-    async def _ask(self, context: AppContext, chat_id: int, draft: Draft, text: str) -> None:
-        """Send the next question as a reply the drafting person is asked to answer."""
-        prompt = await context.bot.send_message(
-            chat_id,
-            text,
-            reply_markup=ForceReply(selective=True),
-            reply_parameters=ReplyParameters(draft.origin_id, allow_sending_without_reply=True),
-        )
-        draft.prompt_id = prompt.message_id
 
     async def on_button(self, update: Update, context: AppContext) -> None:
         """A type, 确认发布 or 取消 was pressed."""
@@ -168,9 +112,8 @@ class MeetingFlow:
             draft.kind, draft.step = MeetingType(choice), "time"
             await query.answer()
             await query.edit_message_text(texts.NOTICE_TYPE.format(kind=draft.kind.label))
-            await self._ask(
-                context, key[0], draft, texts.FLOW_ASK_TIME.format(kind=draft.kind.label)
-            )
+            question = texts.FLOW_ASK_TIME.format(kind=draft.kind.label)
+            await ask(context, key[0], draft, question, reply_to=draft.origin_id)
 
     async def on_answer(self, update: Update, context: AppContext) -> None:
         """A reply to the current question."""
@@ -182,10 +125,9 @@ class MeetingFlow:
         try:
             question = self._take(draft, text, context)
         except InvalidInput as err:
-            await self._ask(context, message.chat.id, draft, f"{err}\n{texts.FLOW_RETRY}")
-            return
+            question = f"{err}\n{texts.FLOW_RETRY}"  # the same step, asked again
         if question is not None:
-            await self._ask(context, message.chat.id, draft, question)
+            await ask(context, message.chat.id, draft, question, reply_to=draft.origin_id)
             return
         summary = texts.FLOW_SUMMARY.format(
             kind=draft.kind.label,
@@ -194,7 +136,8 @@ class MeetingFlow:
             agenda=draft.agenda or texts.AGENDA_NONE,
         )
         confirm = await message.reply_text(
-            texts.FLOW_CONFIRM.format(summary=summary), reply_markup=_confirm_keyboard()
+            texts.FLOW_CONFIRM.format(summary=summary),
+            reply_markup=confirm_keyboard("m:new:", texts.BUTTON_CONFIRM, texts.BUTTON_ABORT),
         )
         draft.prompt_id, draft.step = confirm.message_id, "confirm"
 
@@ -222,20 +165,14 @@ class MeetingFlow:
         draft.agenda = "" if skip else clean_agenda(text)
         return None
 
-    async def cancel(self, update: Update, context: AppContext) -> None:  # noqa: ARG002
-        """/cancel: drop the draft."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        self.drafts.pop((message.chat.id, user.id), None)
-        await message.reply_text(texts.FLOW_CANCELLED)
-
 
 def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
     """Register the flow; its /meeting (no arguments) must come before the one with them."""
     flow = MeetingFlow()
     application.add_handler(CommandHandler("meeting", flow.start, has_args=False), group)
     application.add_handler(CallbackQueryHandler(flow.on_button, pattern=r"^m:new:"), group)
-    answers = filters.TEXT & ~filters.COMMAND & _Answers(flow.drafts)
-    application.add_handler(MessageHandler(answers, flow.on_answer), group)
-    application.add_handler(CommandHandler("cancel", flow.cancel, _Drafting(flow.drafts)), group)
+    answers = answer_handler(
+        flow.drafts, "meeting", flow.on_answer, takes_text=lambda draft: draft.step in TEXT_STEPS
+    )
+    application.add_handler(answers, group)
+    application.add_handler(cancel_handler(flow.drafts, "meeting", texts.FLOW_CANCELLED), group)

@@ -1,9 +1,7 @@
 """`/study add [组织]`: one question per field, each answer checked at once, then confirm.
 
-As in meeting_flow, a small state machine per (chat, person): in groups each question is
-a ForceReply prompt and only a reply to it by the person who started moves the draft on
-(privacy mode lets the bot see just that); in a private chat any text does. Drafts live
-in memory: after a restart the person starts again. /cancel leaves.
+As in meeting_flow, a small state machine per (chat, person) on handlers/drafts.py: in
+groups only a reply to the current prompt moves the draft on; in a private chat any text does.
 """
 
 from __future__ import annotations
@@ -11,15 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import (
-    ForceReply,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    ReplyParameters,
-    Update,
-)
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AppContext
 from bot.core.errors import InvalidInput
@@ -27,10 +18,17 @@ from bot.core.study import LABELS, check_field, validate_fields
 from bot.services import study
 from bot.services.study_views import when_text
 from bot.texts import study as texts
-from handlers.common import command_args, is_group
+from handlers.common import command_args
+from handlers.drafts import (
+    SKIP_WORDS,
+    Drafts,
+    answer_handler,
+    ask,
+    cancel_handler,
+    confirm_keyboard,
+)
 from handlers.study_common import acting_org
 
-SKIP_WORDS = {"无", "没有", "跳过", "-", "—"}
 STEPS = (
     ("title", texts.FLOW_ASK_TITLE),
     ("publish_at", texts.FLOW_ASK_PUBLISH),
@@ -42,7 +40,6 @@ STEPS = (
     ("scope", texts.FLOW_ASK_SCOPE),
 )
 OPTIONAL = {"materials", "quiz"}
-Key = tuple[int, int]  # (chat id, user id)
 
 
 @dataclass
@@ -61,50 +58,6 @@ class Draft:
         return self.step >= len(STEPS)
 
 
-class _Answers(filters.MessageFilter):
-    """Text by a drafting person: a reply to the prompt in groups, anything in private."""
-
-    def __init__(self, drafts: dict[Key, Draft]) -> None:
-        super().__init__(name="study_draft_answer")
-        self._drafts = drafts
-
-    def filter(self, message: Message) -> bool:
-        """True when the message answers a live draft's current question."""
-        if message.from_user is None:
-            return False
-        draft = self._drafts.get((message.chat.id, message.from_user.id))
-        if draft is None or draft.confirming:
-            return False
-        if not is_group(message.chat):
-            return True
-        replied = message.reply_to_message
-        return replied is not None and replied.message_id == draft.prompt_id
-
-
-class _Drafting(filters.MessageFilter):
-    """The sender has a study draft in this chat (for /cancel)."""
-
-    def __init__(self, drafts: dict[Key, Draft]) -> None:
-        super().__init__(name="study_drafting")
-        self._drafts = drafts
-
-    def filter(self, message: Message) -> bool:
-        """True while the sender is drafting here."""
-        user = message.from_user
-        return user is not None and (message.chat.id, user.id) in self._drafts
-
-
-def _confirm_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(texts.BUTTON_CONFIRM, callback_data="study:add:ok"),
-                InlineKeyboardButton(texts.BUTTON_ABORT, callback_data="study:add:no"),
-            ]
-        ]
-    )
-
-
 def _summary(values: dict[str, Any]) -> str:
     lines = []
     for key, _ in STEPS:
@@ -118,7 +71,7 @@ class StudyFlow:
     """The guided /study add: its drafts and its handlers."""
 
     def __init__(self) -> None:
-        self.drafts: dict[Key, Draft] = {}
+        self.drafts: Drafts[Draft] = {}
 
     async def start(self, update: Update, context: AppContext) -> None:
         """`/study add [组织]`: check the caller manages an organisation, ask for the title."""
@@ -130,16 +83,7 @@ class StudyFlow:
             acting = await acting_org(session, context, message, user, name)
         draft = Draft(acting.organisation.id, origin_id=message.message_id)
         self.drafts[(message.chat.id, user.id)] = draft
-        await self._ask(context, message.chat.id, draft, STEPS[0][1])
-
-    async def _ask(self, context: AppContext, chat_id: int, draft: Draft, text: str) -> None:
-        prompt = await context.bot.send_message(
-            chat_id,
-            text,
-            reply_markup=ForceReply(selective=True),
-            reply_parameters=ReplyParameters(draft.origin_id, allow_sending_without_reply=True),
-        )
-        draft.prompt_id = prompt.message_id
+        await ask(context, message.chat.id, draft, STEPS[0][1], reply_to=draft.origin_id)
 
     async def on_answer(self, update: Update, context: AppContext) -> None:
         """An answer to the current question: checked, stored, and the next one asked."""
@@ -152,16 +96,18 @@ class StudyFlow:
         try:
             value = self._value(key, text, context)
         except InvalidInput as err:
-            await self._ask(context, message.chat.id, draft, f"{err}\n{texts.FLOW_RETRY}")
+            retry = f"{err}\n{texts.FLOW_RETRY}"
+            await ask(context, message.chat.id, draft, retry, reply_to=draft.origin_id)
             return
         draft.values[key] = value
         draft.step += 1
         if not draft.confirming:
-            await self._ask(context, message.chat.id, draft, STEPS[draft.step][1])
+            question = STEPS[draft.step][1]
+            await ask(context, message.chat.id, draft, question, reply_to=draft.origin_id)
             return
         confirm = await message.reply_text(
             texts.FLOW_CONFIRM.format(body=_summary(draft.values)),
-            reply_markup=_confirm_keyboard(),
+            reply_markup=confirm_keyboard("study:add:", texts.BUTTON_CONFIRM, texts.BUTTON_ABORT),
         )
         draft.prompt_id = confirm.message_id
 
@@ -199,14 +145,6 @@ class StudyFlow:
         when = when_text(topic.publish_at, tz)
         await query.edit_message_text(texts.FLOW_ADDED.format(id=topic.id, when=when))
 
-    async def cancel(self, update: Update, context: AppContext) -> None:  # noqa: ARG002
-        """/cancel: drop the draft."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        self.drafts.pop((message.chat.id, user.id), None)
-        await message.reply_text(texts.FLOW_CANCELLED)
-
 
 def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
     """Register the flow before the /study command that handles the other verbs."""
@@ -214,6 +152,12 @@ def setup(application: Application, group: int) -> None:  # type: ignore[type-ar
     adding = filters.Regex(r"^/study(@\w+)?\s+(add|添加)\b")
     application.add_handler(CommandHandler("study", flow.start, adding), group)
     application.add_handler(CallbackQueryHandler(flow.on_button, pattern=r"^study:add:"), group)
-    answers = filters.TEXT & ~filters.COMMAND & _Answers(flow.drafts)
-    application.add_handler(MessageHandler(answers, flow.on_answer), group)
-    application.add_handler(CommandHandler("cancel", flow.cancel, _Drafting(flow.drafts)), group)
+    answers = answer_handler(
+        flow.drafts,
+        "study",
+        flow.on_answer,
+        takes_text=lambda draft: not draft.confirming,
+        any_text_in_private=True,
+    )
+    application.add_handler(answers, group)
+    application.add_handler(cancel_handler(flow.drafts, "study", texts.FLOW_CANCELLED), group)
