@@ -82,23 +82,19 @@ class _Drafting(filters.MessageFilter):
         return user is not None and (message.chat.id, user.id) in self._drafts
 
 
-def _always(_: object) -> bool:
-    return True
-
-
 def answer_handler(
     drafts: Drafts[D],
     flow: str,
     callback: Callback,
     *,
-    takes_text: Callable[[D], bool] = _always,
+    takes_text: Callable[[D], bool],
     any_text_in_private: bool = False,
 ) -> MessageHandler[AppContext, None]:
     """Text (not a command) answering a draft's current question, for `callback`.
 
     In groups only a reply by the drafting person to the draft's current prompt counts;
-    with `any_text_in_private`, any text of theirs in a private chat does too. A draft
-    whose step is answered by buttons, not text, says so with `takes_text`. `flow` names
+    with `any_text_in_private`, any text of theirs in a private chat does too. `takes_text`
+    is False while the draft's step is answered by buttons (a type, confirm). `flow` names
     the filter in logs.
     """
     answers = _Answers(drafts, flow, takes_text, any_text_in_private)

@@ -191,7 +191,11 @@ class FaqFlow:
 def setup(application: Application, group: int, book: FaqBook) -> FaqFlow:  # type: ignore[type-arg]
     """Register the flow's replies, buttons and /cancel; return it for /faq to start."""
     flow = FaqFlow(book)
-    application.add_handler(answer_handler(flow.drafts, "faq", flow.on_answer), group)
+    # Once every step is answered the prompt is the summary with 保存 / 取消: text is no answer.
+    answers = answer_handler(
+        flow.drafts, "faq", flow.on_answer, takes_text=lambda draft: bool(draft.steps)
+    )
+    application.add_handler(answers, group)
     application.add_handler(CallbackQueryHandler(flow.on_button, pattern=r"^faq:new:"), group)
     application.add_handler(cancel_handler(flow.drafts, "faq", texts.FLOW_CANCELLED), group)
     return flow
