@@ -302,3 +302,19 @@ async def test_only_managers_change_the_base(bot: RunningBot) -> None:
     )
     loose = emu.add_group("未绑定群", members=[member], admins=[member], bot_admin=True)
     assert await bot.say(loose, member, "/faq list") == common_texts.NOT_BOUND
+
+
+async def test_a_reply_to_the_summary_is_ignored(bot: RunningBot) -> None:
+    """A reply to the draft's summary (buttons, not a question) is not taken as an answer."""
+    emu = bot.emulator
+    county = await make_county(bot)
+    branch = county["城关一支部"]
+    confirm = await add_group_leader_entry(bot, county)
+    emu.send_text(branch.group, branch.secretary, "好的", reply_to=confirm)
+    await emu.settle()
+    assert not [
+        m for m in emu.bot_messages(branch.group) if m["text"] == common_texts.ERROR_GENERIC
+    ]
+    emu.press_button(branch.group, branch.secretary, confirm["message_id"], text="保存")
+    await edited_to(bot, branch.group, confirm["message_id"], texts.FLOW_SAVED.format(id=1))
+    assert await entries_of(bot, branch.org_id) == 1
