@@ -85,6 +85,10 @@ async def start_bot(
     await application.start()
     assert application.updater is not None
     await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=1)
+    processor = application.update_processor
+    emulator.client_busy = lambda: (
+        processor.current_concurrent_updates > 0 or not application.update_queue.empty()
+    )
     return RunningBot(application, emulator, clock, settings)
 
 

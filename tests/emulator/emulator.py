@@ -30,6 +30,9 @@ T = TypeVar("T")
 DEFAULT_TOKEN = "123456:TEST-emulator-token"
 
 
+BUSY_RECHECK = 0.01  # seconds
+
+
 @dataclass
 class Stats:
     """Counters a test or benchmark can read."""
@@ -94,6 +97,9 @@ class BotApiEmulator(UserActions):
         self._in_flight = 0
         self._last_bot_activity = 0.0
         self._runner: web.AppRunner | None = None
+        # The client may say it is still working (handling an update without a request yet);
+        # settle() then waits for it too. The e2e harness plugs in the Application's state.
+        self.client_busy: Callable[[], bool] = lambda: False
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -266,11 +272,18 @@ class BotApiEmulator(UserActions):
             now = loop.time()
             idle_for = now - self._last_bot_activity
             ready = self.updates.all_fetched and self._in_flight == 0
-            if ready and idle_for >= quiet:
+            busy = self.client_busy()
+            if ready and not busy and idle_for >= quiet:
                 return
             if now >= deadline:
                 raise TimeoutError(self._timeout_report("the bot to settle", timeout))
-            wait = min(quiet - idle_for, deadline - now) if ready else deadline - now
+            if busy:
+                # Busy without talking to us: nothing signals its end, so look again shortly.
+                wait = min(BUSY_RECHECK, deadline - now)
+            elif ready:
+                wait = min(quiet - idle_for, deadline - now)
+            else:
+                wait = deadline - now
             await _wait_event(changed, wait)
 
     def _touch(self) -> None:
