@@ -14,7 +14,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 
 from bot.context import AppContext
 from bot.core.errors import InvalidInput
-from bot.core.study import LABELS, check_field, validate_fields
+from bot.core.study import check_field, validate_fields
+from bot.core.study_fields import LABELS
 from bot.services import study
 from bot.services.study_views import when_text
 from bot.texts import study as texts

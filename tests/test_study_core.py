@@ -10,15 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from bot.core.domain import Domain
-from bot.core.study import (
-    PlanError,
-    QuizItem,
-    Scope,
-    month_bounds,
-    reminder_time,
-    schedule_rules,
-    validate_plan,
-)
+from bot.core.study import PlanError, Scope, schedule_rules, validate_plan
 from bot.core.study_files import (
     example_topics,
     read_plan,
@@ -26,7 +18,9 @@ from bot.core.study_files import (
     template_xlsx,
     template_yaml,
 )
+from bot.core.study_quiz import QuizItem
 from bot.core.study_stats import OrgRef, completion, member_rows, scope_targets
+from bot.core.study_time import month_bounds, reminder_time
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Beijing

@@ -1,6 +1,6 @@
 """Read study plans from YAML, CSV or XLSX into RawTopics with lines; write the templates.
 
-YAML: ``topics:`` (or a bare list) of mappings with the keys of :mod:`bot.core.study`.
+YAML: ``topics:`` (or a bare list) of mappings with the keys of :mod:`bot.core.study_fields`.
 CSV and XLSX: a header row with the same names (or their Chinese names: 标题, 发布时间 …),
 one topic per row; lists separated by ``;``. Lines are the file's: the YAML line of each
 field, the CSV/XLSX row (the header is row 1).
@@ -21,7 +21,8 @@ from openpyxl import Workbook, load_workbook
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.core.study import KEYS, PlanError, RawTopic, key_of
+from bot.core.study import PlanError, RawTopic
+from bot.core.study_fields import KEYS, key_of
 
 MAX_FILE_BYTES = 1_000_000
 FORMATS = ("yaml", "csv", "xlsx")

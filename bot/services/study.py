@@ -21,17 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.recurrence import is_recurrence
-from bot.core.study import (
-    TopicDraft,
-    key_of,
-    month_bounds,
-    parse_relative,
-    reminder_time,
-    schedule_rules,
-    validate_fields,
-    validate_plan,
-)
+from bot.core.study import TopicDraft, schedule_rules, validate_fields, validate_plan
+from bot.core.study_fields import key_of
 from bot.core.study_files import read_plan
+from bot.core.study_time import month_bounds, parse_relative, reminder_time
 from bot.core.timeparse import TimeParseError, parse_meeting_time
 from bot.services.members import Person, record_user
 from bot.texts import study as texts

@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Poll, ReplyPara
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
 
-from bot.core.study import month_bounds
+from bot.core.study_time import month_bounds
 from bot.services import study
 from bot.services.outbox import Outbox, Senders, Skip
 from bot.services.study_views import mention, topic_body, topic_message, when_text

@@ -11,7 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
-from bot.core.study import QuizItem, Scope
+from bot.core.study import Scope
+from bot.core.study_quiz import QuizItem
 from storage.models import Chat, StudyAnswer, StudyPoll, StudyRecord, StudyTarget, StudyTopic
 from storage.models.meetings import Meeting, MeetingAnswer
 
