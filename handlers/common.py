@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat, Message, User
 
+from bot import texts
 from bot.commands import Who
 from bot.context import AppContext
+from bot.core.errors import PermissionDenied
 from bot.services.chats import seen_chat
 from bot.services.members import Person, is_manager
 from storage.records import ChatRecord
@@ -42,6 +44,16 @@ async def access_level(
     ):
         return Who.MANAGER
     return Who.EVERYONE
+
+
+async def require_manager(
+    session: AsyncSession, context: AppContext, chat: ChatRecord | None, user_id: int
+) -> Who:
+    """The caller's level; PermissionDenied unless they manage the chat's organisation."""
+    level = await access_level(session, context, chat, user_id)
+    if level is Who.EVERYONE:
+        raise PermissionDenied(texts.MANAGERS_ONLY)
+    return level
 
 
 def command_args(message: Message) -> str:

@@ -10,11 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat, User
 
 from bot import texts as common_texts
-from bot.commands import Who
 from bot.context import AppContext
 from bot.core.errors import NotFound, PermissionDenied
 from bot.services.organisations import organisation_of
-from handlers.common import access_level, group_record, is_group
+from handlers.common import group_record, is_group, require_manager
 from storage.records import ChatRecord, OrganisationRecord
 
 
@@ -25,8 +24,7 @@ async def managed_group(
     if not is_group(chat):
         raise PermissionDenied(common_texts.GROUP_ONLY)
     record = await group_record(session, chat, context)
-    if await access_level(session, context, record, user.id) is Who.EVERYONE:
-        raise PermissionDenied(common_texts.MANAGERS_ONLY)
+    await require_manager(session, context, record, user.id)
     organisation = await organisation_of(session, record)
     if organisation is None:
         raise NotFound(common_texts.NOT_BOUND)

@@ -18,8 +18,7 @@ from bot.core.meetings import Rsvp, format_when, mention_html
 from bot.services import meetings
 from bot.services.members import close_private_chat
 from bot.texts import meetings as texts
-from handlers.common import person
-from handlers.meeting_common import require_manager
+from handlers.common import person, require_manager
 from schedules.sweep import kick
 from storage.records import UserRecord
 from storage.repositories import ChatRepo, UserRepo

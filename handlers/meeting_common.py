@@ -6,15 +6,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat, Message, Update, User
 
 from bot import texts as common_texts
-from bot.commands import Who
 from bot.context import AppContext
-from bot.core.errors import NotFound, PermissionDenied
+from bot.core.errors import NotFound
 from bot.core.meeting_args import MeetingRequest
 from bot.core.meetings import format_when
 from bot.services import meeting_series, meetings
 from bot.services.meeting_plan import MeetingConfig
 from bot.texts import meetings as texts
-from handlers.common import access_level, group_record, is_group, person
+from handlers.common import group_record, is_group, person, require_manager
 from storage.records import ChatRecord
 
 
@@ -33,14 +32,6 @@ def config_of(context: AppContext) -> MeetingConfig:
     """The zone and default reminder offsets from the settings."""
     settings = context.settings
     return MeetingConfig(tz=settings.timezone, offsets=settings.reminder_offsets)
-
-
-async def require_manager(
-    session: AsyncSession, context: AppContext, chat: ChatRecord | None, user_id: int
-) -> None:
-    """PermissionDenied unless the user manages the chat's organisation."""
-    if await access_level(session, context, chat, user_id) is Who.EVERYONE:
-        raise PermissionDenied(common_texts.MANAGERS_ONLY)
 
 
 async def bound_group(session: AsyncSession, chat: Chat, context: AppContext) -> ChatRecord:

@@ -6,13 +6,20 @@ from telegram import Message, Update, User
 from telegram.ext import Application, CommandHandler, filters
 
 from bot import texts
-from bot.commands import Who, visible_commands
+from bot.commands import visible_commands
 from bot.context import AppContext
 from bot.core.domain import MemberStatus, Role
-from bot.core.errors import InvalidInput, PermissionDenied
+from bot.core.errors import InvalidInput
 from bot.services import members
 from bot.services.members import Profile
-from handlers.common import access_level, command_args, group_record, is_group, person
+from handlers.common import (
+    access_level,
+    command_args,
+    group_record,
+    is_group,
+    person,
+    require_manager,
+)
 
 
 def render_profile(profile: Profile) -> str:
@@ -92,8 +99,7 @@ async def _assign(update: Update, context: AppContext, *, is_role: bool) -> None
     usage = (texts.ROLE_USAGE if is_role else texts.STATUS_USAGE).format(choices=enum.labels())
     async with context.transaction() as session:
         chat = await group_record(session, message.chat, context)
-        if await access_level(session, context, chat, user.id) is Who.EVERYONE:
-            raise PermissionDenied(texts.MANAGERS_ONLY)
+        await require_manager(session, context, chat, user.id)
         value = enum.from_label(command_args(message))
         if value is None:
             raise InvalidInput(usage)

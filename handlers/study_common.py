@@ -18,7 +18,7 @@ from bot.context import AppContext
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.services.members import is_manager
 from bot.texts import study as texts
-from handlers.common import access_level, group_record, is_group
+from handlers.common import group_record, is_group, require_manager
 from storage.records import OrganisationRecord
 from storage.repositories import MemberRepo, OrganisationRepo
 
@@ -42,9 +42,7 @@ async def _in_group(
     chat = await group_record(session, message.chat, context)
     if chat.organisation_id is None:
         raise InvalidInput(base_texts.NOT_BOUND)
-    level = await access_level(session, context, chat, user.id)
-    if level is Who.EVERYONE:
-        raise PermissionDenied(base_texts.MANAGERS_ONLY)
+    level = await require_manager(session, context, chat, user.id)
     organisation = await OrganisationRepo(session).get(chat.organisation_id)
     assert organisation is not None
     return Acting(organisation, level is Who.SUPERADMIN)
