@@ -41,12 +41,12 @@ async def record_presence(
     session: AsyncSession, chat: ChatRecord, person: Person, now: datetime
 ) -> None:
     """Someone wrote in a group: refresh them and, in a bound group, count them a member."""
+    if chat.organisation_id is not None:
+        existing = await MemberRepo(session).get(chat.organisation_id, person.id)
+        if existing is None or not existing.active:
+            await member_joined(session, chat, person, now)  # records the user too
+            return
     await record_user(session, person, now)
-    if chat.organisation_id is None:
-        return
-    existing = await MemberRepo(session).get(chat.organisation_id, person.id)
-    if existing is None or not existing.active:
-        await member_joined(session, chat, person, now)
 
 
 async def member_joined(
