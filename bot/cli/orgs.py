@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import load_settings
 from bot.core.clock import SystemClock
@@ -15,15 +19,22 @@ from storage.db import create_engine, create_sessionmaker
 from storage.migrate import upgrade
 
 
-async def _import(url: str, text: str) -> str:
-    roots = parse_org_tree(text)
+@asynccontextmanager
+async def _migrated_session(url: str) -> AsyncIterator[AsyncSession]:
+    """One transaction on the database at `url`, migrated first; the engine is closed after."""
     await upgrade(url)
     engine = create_engine(url)
     try:
         async with create_sessionmaker(engine).begin() as session:
-            report = await import_tree(session, roots, SystemClock().now())
+            yield session
     finally:
         await engine.dispose()
+
+
+async def _import(url: str, text: str) -> str:
+    roots = parse_org_tree(text)
+    async with _migrated_session(url) as session:
+        report = await import_tree(session, roots, SystemClock().now())
     return f"Imported: {report.created} created, {report.updated} updated."
 
 
@@ -62,13 +73,8 @@ def format_tree(lines: list[TreeLine]) -> str:
 
 
 async def _list(url: str) -> str:
-    await upgrade(url)
-    engine = create_engine(url)
-    try:
-        async with create_sessionmaker(engine).begin() as session:
-            return format_tree(await describe_tree(session))
-    finally:
-        await engine.dispose()
+    async with _migrated_session(url) as session:
+        return format_tree(await describe_tree(session))
 
 
 def list_tree(_args: argparse.Namespace) -> int:
