@@ -24,7 +24,7 @@ from bot.texts import faq as texts
 from handlers.common import command_args, is_group
 from handlers.faq_common import managed_group, managed_organisation
 from handlers.faq_flow import FaqFlow
-from storage.repositories.faq import QuestionRecord
+from storage.records import QuestionRecord
 
 LIST_SHOWN = 40
 QUESTION_SHOWN = 100  # eight pending questions and their buttons stay within one message

@@ -20,9 +20,8 @@ from bot.services.members import close_private_chat
 from bot.texts import meetings as texts
 from handlers.common import person, require_manager
 from schedules.sweep import kick
-from storage.records import UserRecord
+from storage.records import MeetingRecord, UserRecord
 from storage.repositories import ChatRepo, UserRepo
-from storage.repositories.meetings import MeetingRecord
 
 
 def _meeting_id(data: str) -> int:

@@ -31,7 +31,7 @@ from bot.texts import meetings as texts
 from handlers.common import command_args
 from handlers.meeting_common import config_of, in_group, managed_group
 from schedules.sweep import kick
-from storage.repositories.meetings import MeetingRecord
+from storage.records import MeetingRecord
 
 
 def _what(meeting: MeetingRecord, field: EditField, context: AppContext) -> str:

@@ -26,8 +26,8 @@ from handlers import meeting_buttons, meeting_edits, meeting_flow
 from handlers.common import access_level, command_args, is_group
 from handlers.meeting_common import announce, bound_group, config_of, in_group, managed_group
 from schedules.sweep import kick
+from storage.records import MeetingRecord
 from storage.repositories import ChatRepo, MemberRepo, UserRepo
-from storage.repositories.meetings import MeetingRecord
 
 
 async def cmd_meeting(update: Update, context: AppContext) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import DateTime, Enum, Integer, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 # Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -64,6 +64,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Created:
+    """Mixin: when the row was written."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Timestamped(Created):
+    """Mixin: when the row was written and last changed."""
+
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Versioned:
+    """Mixin: bumped by every change that outdates the row's planned deliveries.
+
+    Delivery keys carry the version, so a new plan never collides with the old one's rows.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
 
 def enum_column(cls: type[enum.Enum]) -> Enum:

@@ -1,13 +1,39 @@
-"""Plain frozen dataclasses that repositories return (never ORM rows)."""
+"""Plain frozen dataclasses that repositories return (never ORM rows).
+
+Every record lives here, in one module that handlers and schedules may import (the layer
+rule lets them see records but no repository): they are shaped by the tables, so they
+belong to storage, and depend on nothing but bot.core's vocabulary.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 from bot.core.domain import Domain, MemberStatus, OrgKind, Role
+from bot.core.faq import FaqEntry
+from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
+from bot.core.study import Scope
+from bot.core.study_quiz import QuizItem
+
+
+class Keep(Enum):
+    """The default of a repository's optional change: leave the column as it is.
+
+    None cannot say it, since None is a value (reminder offsets: the configured default).
+    """
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+# Life of a study topic, a broadcast and an unanswered question (stored as text).
+PLANNED, PUBLISHED, DELETED = "planned", "published", "deleted"
+DRAFT, SENDING, DONE, CANCELLED = "draft", "sending", "done", "cancelled"
+PENDING, ANSWERED, DISMISSED = "pending", "answered", "dismissed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +121,159 @@ class DeliveryRecord:
     payload: dict[str, Any] = field(default_factory=dict)
     message_id: int | None = None
     last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRecord:
+    """A meeting, with the Telegram id of the group it lives in."""
+
+    id: int
+    organisation_id: int
+    chat_id: int
+    chat_telegram_id: int
+    series_id: int | None
+    kind: MeetingType
+    starts_at: datetime
+    place: str
+    agenda: str
+    organiser_id: int
+    reminder_offsets: str | None
+    status: MeetingStatus
+    version: int
+    notice_message_id: int | None
+
+    @property
+    def cancelled(self) -> bool:
+        """The meeting was called off."""
+        return self.status is MeetingStatus.CANCELLED
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRecord:
+    """A recurring meeting."""
+
+    id: int
+    organisation_id: int
+    chat_id: int
+    kind: MeetingType
+    rule: str
+    place: str
+    agenda: str
+    organiser_id: int
+    reminder_offsets: str | None
+    materialised_until: datetime | None
+    cancelled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """One person's answer to one meeting."""
+
+    meeting_id: int
+    user_id: int
+    rsvp: Rsvp
+    reason: str | None
+    answered_at: datetime | None
+    checked_in_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRecord:
+    """A study topic."""
+
+    id: int
+    organisation_id: int
+    title: str
+    summary: str
+    materials: tuple[str, ...]
+    questions: tuple[str, ...]
+    quiz: tuple[QuizItem, ...]
+    scope: Scope
+    publish_at: datetime
+    rule: str | None
+    deadline_at: datetime
+    status: str
+    version: int
+    published_at: datetime | None
+
+    @property
+    def planned(self) -> bool:
+        """Not yet published nor deleted: may still be edited."""
+        return self.status == PLANNED
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRecord:
+    """A group a topic went to."""
+
+    organisation_id: int
+    chat_id: int
+    telegram_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """What a quiz poll asks."""
+
+    topic_id: int
+    question: int
+    correct_option: int
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastRecord:
+    """A broadcast and where its manager watches it."""
+
+    id: int
+    organisation_id: int
+    created_by: int
+    source_chat_id: int
+    source_message_id: int
+    control_chat_id: int
+    control_message_id: int | None
+    scope: Scope | None
+    domain: Domain | None
+    status: str
+    target_count: int
+    progress_at: datetime | None
+    progress_text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """An organisation's entry with its 编号 (the database id)."""
+
+    id: int
+    entry: FaqEntry
+    created_by: int
+
+    @property
+    def organisation_id(self) -> int:
+        """The organisation the entry belongs to."""
+        assert self.entry.org_id is not None
+        return self.entry.org_id
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    """An unanswered question, with the Telegram id of the group it was asked in."""
+
+    id: int
+    organisation_id: int | None
+    chat_telegram_id: int | None
+    user_id: int
+    asker_name: str
+    question: str
+    times: int
+    asked_at: datetime
+    status: str
+    entry_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntriesStamp:
+    """Changes whenever any organisation's entries change (to notice other processes)."""
+
+    count: int
+    last_id: int | None
+    last_update: datetime | None

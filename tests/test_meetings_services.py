@@ -20,9 +20,9 @@ from bot.services import meetings
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.members import Person
 from bot.texts import meetings as texts
-from storage.records import ChatRecord, DeliveryRecord, DeliveryStatus
+from storage.records import ChatRecord, DeliveryRecord, DeliveryStatus, MeetingRecord
 from storage.repositories import ChatRepo, DeliveryRepo, MemberRepo, OrganisationRepo, UserRepo
-from storage.repositories.meetings import MeetingRecord, MeetingRepo
+from storage.repositories.meetings import MeetingRepo
 
 Sessions = async_sessionmaker[AsyncSession]
 SHANGHAI = ZoneInfo("Asia/Shanghai")

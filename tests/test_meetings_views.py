@@ -23,7 +23,7 @@ from bot.services.meeting_views import (
     render_attendance,
     render_notice,
 )
-from storage.repositories.meetings import MeetingRecord
+from storage.records import MeetingRecord
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)

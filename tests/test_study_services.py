@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.clock import FakeClock
 from bot.core.domain import Domain, OrgKind
 from bot.core.errors import InvalidInput
-from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
+from bot.core.meetings import MeetingType, Rsvp
 from bot.core.study import PlanError
 from bot.services import broadcast, study
 from bot.services.members import Person
@@ -217,7 +217,7 @@ async def test_make_up_follows_leaves_from_that_months_themed_day(
             starts_at=datetime(2026, 12, 11, 6, tzinfo=UTC),
             organiser_id=20,
         )
-        await meetings.update(cancelled.id, now, status=MeetingStatus.CANCELLED)
+        await meetings.cancel(cancelled.id, now)
         await answers.set_rsvp(cancelled.id, 20, Rsvp.LEAVE, now)
     publish_at = datetime(2026, 12, 4, 1, 0, tzinfo=UTC)
     async with sessions.begin() as session:

@@ -21,9 +21,9 @@ from bot.core.study import Scope
 from bot.core.study_stats import BROADCAST_DOMAINS, OrgRef, scope_targets
 from bot.services.outbox import Outbox, Senders
 from bot.texts import broadcast as texts
-from storage.records import ChatRecord, DeliveryRecord, DeliveryStatus
+from storage.records import BroadcastRecord, ChatRecord, DeliveryRecord, DeliveryStatus
 from storage.repositories import ChatRepo, DeliveryRepo, OrganisationRepo
-from storage.repositories.study_broadcasts import BroadcastRecord, BroadcastRepo
+from storage.repositories.study_broadcasts import BroadcastRepo
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +81,7 @@ async def start(
         now=now,
         organisation_id=org_id,
         created_by=user_id,
-        source_chat_id=source[0],
-        source_message_id=source[1],
+        source=source,
         control_chat_id=control_chat_id,
     )
 

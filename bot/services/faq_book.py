@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.faq import FaqEntry, FaqMatcher, load_shipped_entries
-from storage.repositories.faq import EntriesStamp, FaqEntryRepo, StoredEntry
+from storage.records import EntriesStamp, StoredEntry
+from storage.repositories.faq import FaqEntryRepo
 
 CHECK_EVERY = timedelta(seconds=30)
 SHIPPED_PREFIX, ORG_PREFIX = "s", "o"

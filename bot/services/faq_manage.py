@@ -16,14 +16,8 @@ from bot.core.errors import InvalidInput, NotFound
 from bot.core.faq import FaqEntry, dump_entries_yaml, load_entries_from_yaml
 from bot.services.faq_input import EntryText
 from bot.texts import faq as texts
-from storage.repositories.faq import (
-    ANSWERED,
-    DISMISSED,
-    FaqEntryRepo,
-    FaqQuestionRepo,
-    QuestionRecord,
-    StoredEntry,
-)
+from storage.records import ANSWERED, DISMISSED, QuestionRecord, StoredEntry
+from storage.repositories.faq import FaqEntryRepo, FaqQuestionRepo
 
 PENDING_SHOWN = 8
 MAX_IMPORT_BYTES = 512 * 1024

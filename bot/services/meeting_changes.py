@@ -15,7 +15,6 @@ from bot.config import parse_offsets
 from bot.core.errors import InvalidInput
 from bot.core.meeting_args import clean_agenda, clean_place, clean_reason
 from bot.core.meetings import (
-    MeetingStatus,
     format_when,
     offsets_text,
 )
@@ -23,8 +22,9 @@ from bot.services import meeting_plan
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meetings import get_meeting
 from bot.texts import meetings as texts
+from storage.records import KEEP, Keep, MeetingRecord
 from storage.repositories import DeliveryRepo
-from storage.repositories.meetings import MeetingRecord, MeetingRepo
+from storage.repositories.meetings import MeetingRepo
 
 
 async def _editable(session: AsyncSession, meeting_id: int, now: datetime) -> MeetingRecord:
@@ -57,11 +57,16 @@ async def _replan(
     meeting: MeetingRecord,
     config: MeetingConfig,
     now: datetime,
-    **values: Any,
+    *,
+    starts_at: datetime | Keep = KEEP,
+    place: str | Keep = KEEP,
+    reminder_offsets: str | Keep | None = KEEP,
 ) -> MeetingRecord:
-    """Change columns under a new version: the old plan's pending rows are cancelled."""
+    """Change what the plan depends on, under a new version: the old plan's rows go."""
     await meeting_plan.unplan(session, meeting)
-    updated = await MeetingRepo(session).update(meeting.id, now, bump=True, **values)
+    updated = await MeetingRepo(session).reschedule(
+        meeting.id, now, starts_at=starts_at, place=place, reminder_offsets=reminder_offsets
+    )
     await meeting_plan.plan(session, updated, config, now)
     await meeting_plan.refresh(session, updated, now)
     return updated
@@ -102,7 +107,7 @@ async def change_agenda(
 ) -> MeetingRecord:
     """Change the agenda; the notice shows it, nobody is messaged."""
     meeting = await _editable(session, meeting_id, now)
-    meeting = await MeetingRepo(session).update(meeting.id, now, agenda=clean_agenda(agenda))
+    meeting = await MeetingRepo(session).set_agenda(meeting.id, clean_agenda(agenda), now)
     await meeting_plan.refresh(session, meeting, now)
     return meeting
 
@@ -138,9 +143,7 @@ async def cancel_meeting(
     """Call the meeting off: nothing more is sent for it, those who answered are told."""
     meeting = await _editable(session, meeting_id, now)
     await meeting_plan.unplan(session, meeting)
-    meeting = await MeetingRepo(session).update(
-        meeting.id, now, status=MeetingStatus.CANCELLED, cancelled_at=now
-    )
+    meeting = await MeetingRepo(session).cancel(meeting.id, now)
     payload = {"cancelled": True, "reason": clean_reason(reason)}
     await _announce(session, meeting, "cancelled", payload, now)
     await meeting_plan.refresh(session, meeting, now)

@@ -17,9 +17,9 @@ from telegram.error import Forbidden
 from bot.core.meetings import Attendee, format_when
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.outbox import Outbox, Skip
-from storage.records import DeliveryRecord
+from storage.records import DeliveryRecord, MeetingRecord
 from storage.repositories import DeliveryRepo, OrganisationRepo, UserRepo
-from storage.repositories.meetings import MeetingRecord, MeetingRepo
+from storage.repositories.meetings import MeetingRepo
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ from bot.core.meetings import (
     refresh_slot,
     reminder_plan,
 )
+from storage.records import MeetingRecord
 from storage.repositories import DeliveryRepo
-from storage.repositories.meetings import MeetingRecord
 
 # Delivery kinds; bot/services/meeting_senders.py registers one sender for each.
 NOTICE = "meeting_notice"

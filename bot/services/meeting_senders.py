@@ -38,9 +38,9 @@ from bot.services.meeting_views import (
 from bot.services.meetings import attendance, notice_view
 from bot.services.outbox import Outbox, Senders, Skip
 from bot.texts import meetings as texts
-from storage.records import DeliveryRecord, DeliveryStatus
+from storage.records import DeliveryRecord, DeliveryStatus, MeetingRecord
 from storage.repositories import DeliveryRepo, UserRepo
-from storage.repositories.meetings import MeetingRecord, MeetingRepo
+from storage.repositories.meetings import MeetingRepo
 
 Sender = Callable[[Outbox, DeliveryRecord], Awaitable[int | None]]
 

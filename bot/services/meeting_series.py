@@ -31,8 +31,8 @@ from bot.services.meeting_plan import MeetingConfig
 from bot.services.members import Person, record_user
 from bot.texts import NOT_BOUND
 from bot.texts import meetings as texts
-from storage.records import ChatRecord
-from storage.repositories.meetings import MeetingRecord, MeetingRepo, SeriesRecord, SeriesRepo
+from storage.records import ChatRecord, MeetingRecord, SeriesRecord
+from storage.repositories.meetings import MeetingRepo, SeriesRepo
 
 # Occurrences looked at per materialisation; a weekly rule has 9 within the 60-day horizon.
 LOOKAHEAD = 12
@@ -90,7 +90,7 @@ async def materialise(
         times = next_occurrences(RecurrenceRule.from_text(series.rule), after, 1, config.tz)
     created = [await _occurrence(session, series, moment, config, now) for moment in times]
     if times:
-        await SeriesRepo(session).update(series.id, materialised_until=times[-1])
+        await SeriesRepo(session).change(series.id, materialised_until=times[-1])
     return created
 
 
@@ -144,7 +144,7 @@ async def _move_series(
     olds = await MeetingRepo(session).of_series(series.id, after=now)
     wanted = max(len(olds), len(_occurrences(rule, now, config)), 1)
     times = next_occurrences(rule, now, wanted, config.tz)
-    series = await SeriesRepo(session).update(
+    series = await SeriesRepo(session).change(
         series.id, rule=rule.to_text(), materialised_until=times[-1] if times else now
     )
     touched = []
@@ -170,16 +170,16 @@ async def edit_series(
     future = await MeetingRepo(session).of_series(series.id, after=now)
     touched = []
     if field is EditField.PLACE:
-        await repo.update(series.id, place=clean_place(value))
+        await repo.change(series.id, place=clean_place(value))
         for meeting in future:
             touched.append(await change_place(session, meeting.id, value, config, now))
     elif field is EditField.AGENDA:
-        await repo.update(series.id, agenda=clean_agenda(value))
+        await repo.change(series.id, agenda=clean_agenda(value))
         for meeting in future:
             touched.append(await change_agenda(session, meeting.id, value, now))
     else:
         offsets = read_offsets(value)
-        await repo.update(series.id, reminder_offsets=offsets)
+        await repo.change(series.id, reminder_offsets=offsets)
         for meeting in future:
             touched.append(await change_offsets(session, meeting.id, offsets, config, now))
     return touched
@@ -189,6 +189,6 @@ async def cancel_series(
     session: AsyncSession, series: SeriesRecord, now: datetime
 ) -> list[MeetingRecord]:
     """Stop the series and call off every occurrence that has not started."""
-    await SeriesRepo(session).update(series.id, cancelled_at=now)
+    await SeriesRepo(session).cancel(series.id, now)
     future = await MeetingRepo(session).of_series(series.id, after=now)
     return [await cancel_meeting(session, m.id, "", now) for m in future]

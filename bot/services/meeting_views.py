@@ -25,7 +25,7 @@ from bot.core.meetings import (
 )
 from bot.core.recurrence import RecurrenceRule
 from bot.texts import meetings as texts
-from storage.repositories.meetings import MeetingRecord
+from storage.records import MeetingRecord
 
 # Long rosters are cut so that a notice stays below Telegram's 4096 characters even with
 # the longest agenda, names and reasons (tests/test_meetings_views.py renders the worst).

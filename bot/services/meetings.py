@@ -32,9 +32,9 @@ from bot.services.meeting_views import NoticeView
 from bot.services.members import Person, record_user
 from bot.texts import NOT_BOUND
 from bot.texts import meetings as texts
-from storage.records import ChatRecord, MemberRecord, UserRecord
+from storage.records import ChatRecord, MeetingRecord, MemberRecord, UserRecord
 from storage.repositories import DeliveryRepo, MemberRepo, OrganisationRepo, UserRepo
-from storage.repositories.meetings import AnswerRepo, MeetingRecord, MeetingRepo, SeriesRepo
+from storage.repositories.meetings import AnswerRepo, MeetingRepo, SeriesRepo
 
 NUDGE_SLOT = timedelta(minutes=1)
 

@@ -28,8 +28,10 @@ from bot.core.study_time import month_bounds, parse_relative, reminder_time
 from bot.core.timeparse import TimeParseError, parse_meeting_time
 from bot.services.members import Person, record_user
 from bot.texts import study as texts
+from storage.records import TopicRecord
 from storage.repositories import ChatRepo, DeliveryRepo, OrganisationRepo
-from storage.repositories.study import StudyRepo, TopicRecord
+from storage.repositories.meetings import AnswerRepo
+from storage.repositories.study import StudyRepo
 
 PUBLISH, TOPIC, QUIZ, REMIND, REMIND_DM, MAKEUP = (
     "study_publish",
@@ -54,20 +56,6 @@ async def _enqueue_publish(session: AsyncSession, topic: TopicRecord, now: datet
     )
 
 
-def _columns(draft: TopicDraft) -> dict[str, Any]:
-    return {
-        "title": draft.title,
-        "summary": draft.summary,
-        "materials": draft.materials,
-        "questions": draft.questions,
-        "quiz": draft.quiz,
-        "scope": draft.scope,
-        "publish_at": draft.publish_at,
-        "rule": draft.rule,
-        "deadline_at": draft.deadline_at,
-    }
-
-
 async def _store(
     session: AsyncSession,
     org_id: int,
@@ -80,9 +68,7 @@ async def _store(
     scheduled = schedule_rules(drafts, await repo.rule_slots_taken(org_id), now, tz)
     topics = []
     for draft in scheduled:
-        topic = await repo.create(
-            now=now, organisation_id=org_id, created_by=user_id, **_columns(draft)
-        )
+        topic = await repo.create(now=now, organisation_id=org_id, created_by=user_id, draft=draft)
         await _enqueue_publish(session, topic, now)
         topics.append(topic)
     return topics
@@ -176,7 +162,7 @@ async def edit_topic(
     (draft,) = schedule_rules([draft], taken, now, tz)
     if key != "publish_at":
         draft = replace(draft, rule=topic.rule)  # same slot: keep showing its rule
-    if not await repo.update_planned(topic.id, now, **_columns(draft)):
+    if not await repo.update_planned(topic.id, now, draft):
         raise InvalidInput(texts.ALREADY_PUBLISHED.format(id=topic_id))
     await DeliveryRepo(session).cancel(f"{PUBLISH}:{topic.id}:")
     updated = await repo.get(topic.id)
@@ -256,11 +242,11 @@ async def enqueue_makeups(
     session: AsyncSession, topic: TopicRecord, now: datetime, tz: ZoneInfo
 ) -> int:
     """Make-up material for members on leave from that month's 主题党日; return how many new."""
-    repo, deliveries = StudyRepo(session), DeliveryRepo(session)
+    repo, deliveries, answers = StudyRepo(session), DeliveryRepo(session), AnswerRepo(session)
     start, end = month_bounds(topic.publish_at, tz)
     added = 0
     for org_id in sorted({target.organisation_id for target in await repo.targets(topic.id)}):
-        for user_id, meeting_at in await repo.themed_day_leaves(org_id, start, end):
+        for user_id, meeting_at in await answers.leaves_from_themed_days(org_id, start, end):
             added += await deliveries.enqueue(
                 key=f"{MAKEUP}:{topic.id}:{user_id}",
                 kind=MAKEUP,

@@ -20,9 +20,10 @@ from bot.services import study
 from bot.services.outbox import Outbox, Senders, Skip
 from bot.services.study_views import mention, topic_body, topic_message, when_text
 from bot.texts import study as texts
-from storage.records import DeliveryRecord, MemberRecord
+from storage.records import DeliveryRecord, MemberRecord, TopicRecord
 from storage.repositories import DeliveryRepo, MemberRepo, UserRepo
-from storage.repositories.study import StudyRepo, TopicRecord
+from storage.repositories.meetings import AnswerRepo
+from storage.repositories.study import StudyRepo
 
 MAX_MENTIONS = 30
 
@@ -176,7 +177,9 @@ async def send_makeup(tz: ZoneInfo, outbox: Outbox, delivery: DeliveryRecord) ->
     start, end = month_bounds(topic.publish_at, tz)
     async with outbox.sessions.begin() as session:
         repo = StudyRepo(session)
-        on_leave = await repo.themed_day_leaves(int(delivery.payload["org"]), start, end)
+        on_leave = await AnswerRepo(session).leaves_from_themed_days(
+            int(delivery.payload["org"]), start, end
+        )
         studied = await repo.studied(topic.id)
     if user_id in studied or user_id not in {user for user, _ in on_leave}:
         raise Skip

@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.errors import NotFound
 from bot.core.study_stats import MemberStudy, OrgCompletion, OrgRef, completion, member_rows
 from bot.texts import study as texts
-from storage.records import OrganisationRecord
+from storage.records import OrganisationRecord, TopicRecord
 from storage.repositories import MemberRepo, OrganisationRepo
-from storage.repositories.study import StudyRepo, TopicRecord
+from storage.repositories.study import StudyRepo
 
 
 @dataclass(frozen=True)

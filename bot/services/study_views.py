@@ -7,7 +7,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from bot.texts import study as texts
-from storage.repositories.study import TopicRecord
+from storage.records import TopicRecord
 
 
 def when_text(moment: datetime, tz: ZoneInfo) -> str:

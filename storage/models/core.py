@@ -19,10 +19,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.domain import Domain, MemberStatus, OrgKind, Role
-from storage.db import Base, UTCDateTime, enum_column
+from storage.db import Base, Created, Timestamped, UTCDateTime, enum_column
 
 
-class Organisation(Base):
+class Organisation(Created, Base):
     """A grassroots Party organisation: a node of the county's tree."""
 
     __tablename__ = "organisations"
@@ -35,10 +35,9 @@ class Organisation(Base):
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Chat(Base):
+class Chat(Timestamped, Base):
     """A Telegram group the bot is (or was) in."""
 
     __tablename__ = "chats"
@@ -52,11 +51,9 @@ class Chat(Base):
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class User(Base):
+class User(Timestamped, Base):
     """A Telegram user as a person: name and whether the bot may message them."""
 
     __tablename__ = "users"
@@ -66,8 +63,6 @@ class User(Base):
     display_name: Mapped[str] = mapped_column(String(255), default="")
     real_name: Mapped[str | None] = mapped_column(String(50))
     can_dm: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Member(Base):
@@ -90,7 +85,7 @@ class Member(Base):
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Delivery(Base):
+class Delivery(Created, Base):
     """The outbox: one message that must be sent at or after `due_at` (design.md)."""
 
     __tablename__ = "deliveries"
@@ -111,4 +106,3 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

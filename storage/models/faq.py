@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.db import Base, UTCDateTime
+from storage.db import Base, Timestamped, UTCDateTime
 
 
-class FaqEntryRow(Base):
+class FaqEntryRow(Timestamped, Base):
     """An entry an organisation added to the shipped base (it applies to it and below)."""
 
     __tablename__ = "faq_entries"
@@ -29,8 +29,6 @@ class FaqEntryRow(Base):
     answer: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
     created_by: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class FaqQuestion(Base):

@@ -8,10 +8,10 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
-from storage.db import Base, UTCDateTime, enum_column
+from storage.db import Base, Created, Timestamped, UTCDateTime, Versioned, enum_column
 
 
-class MeetingSeries(Base):
+class MeetingSeries(Created, Base):
     """A recurring meeting (每月第一个周五 15:00 …), materialised ahead into meetings."""
 
     __tablename__ = "meeting_series"
@@ -32,11 +32,10 @@ class MeetingSeries(Base):
     reminder_offsets: Mapped[str | None] = mapped_column(String(100))
     # Occurrences up to this moment exist as meetings; the next run starts after it.
     materialised_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Meeting(Base):
+class Meeting(Timestamped, Versioned, Base):
     """One meeting: its notice, schedule of reminders and the attendance it collects."""
 
     __tablename__ = "meetings"
@@ -61,12 +60,7 @@ class Meeting(Base):
     status: Mapped[MeetingStatus] = mapped_column(
         enum_column(MeetingStatus), default=MeetingStatus.SCHEDULED
     )
-    # Bumped by every change of time or place: delivery keys carry it, so a new plan
-    # never collides with the rows of the old one.
-    version: Mapped[int] = mapped_column(Integer, default=1)
     notice_message_id: Mapped[int | None] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

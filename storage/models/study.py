@@ -20,10 +20,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.domain import Domain
 from bot.core.study import Scope
-from storage.db import Base, UTCDateTime, enum_column
+from storage.db import Base, Created, Timestamped, UTCDateTime, Versioned, enum_column
 
 
-class StudyTopic(Base):
+class StudyTopic(Timestamped, Versioned, Base):
     """A 主题党日 study topic of an organisation, planned ahead and published once."""
 
     __tablename__ = "study_topics"
@@ -47,11 +47,7 @@ class StudyTopic(Base):
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # planned -> published, or deleted before that.
     status: Mapped[str] = mapped_column(String(10), default="planned")
-    # Bumped by every edit: the publish delivery's key carries it.
-    version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[int] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -113,7 +109,7 @@ class StudyAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Broadcast(Base):
+class Broadcast(Created, Base):
     """A message a manager copies to every group in a scope, with its live progress."""
 
     __tablename__ = "broadcasts"
@@ -135,6 +131,5 @@ class Broadcast(Base):
     target_count: Mapped[int] = mapped_column(Integer, default=0)
     progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     progress_text: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, delete, func, select, update
@@ -11,48 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.faq import FaqEntry
 from storage.models import Chat
 from storage.models.faq import FaqEntryRow, FaqQuestion
-
-PENDING, ANSWERED, DISMISSED = "pending", "answered", "dismissed"
-
-
-@dataclass(frozen=True, slots=True)
-class StoredEntry:
-    """An organisation's entry with its 编号 (the database id)."""
-
-    id: int
-    entry: FaqEntry
-    created_by: int
-
-    @property
-    def organisation_id(self) -> int:
-        """The organisation the entry belongs to."""
-        assert self.entry.org_id is not None
-        return self.entry.org_id
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionRecord:
-    """An unanswered question, with the Telegram id of the group it was asked in."""
-
-    id: int
-    organisation_id: int | None
-    chat_telegram_id: int | None
-    user_id: int
-    asker_name: str
-    question: str
-    times: int
-    asked_at: datetime
-    status: str
-    entry_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class EntriesStamp:
-    """Changes whenever any organisation's entries change (to notice other processes)."""
-
-    count: int
-    last_id: int | None
-    last_update: datetime | None
+from storage.records import PENDING, EntriesStamp, QuestionRecord, StoredEntry
 
 
 def _entry(row: FaqEntryRow) -> StoredEntry:

@@ -2,71 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
+from storage.db import dialect_insert
 from storage.models import Chat
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingRecord:
-    """A meeting, with the Telegram id of the group it lives in."""
-
-    id: int
-    organisation_id: int
-    chat_id: int
-    chat_telegram_id: int
-    series_id: int | None
-    kind: MeetingType
-    starts_at: datetime
-    place: str
-    agenda: str
-    organiser_id: int
-    reminder_offsets: str | None
-    status: MeetingStatus
-    version: int
-    notice_message_id: int | None
-
-    @property
-    def cancelled(self) -> bool:
-        """The meeting was called off."""
-        return self.status is MeetingStatus.CANCELLED
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesRecord:
-    """A recurring meeting."""
-
-    id: int
-    organisation_id: int
-    chat_id: int
-    kind: MeetingType
-    rule: str
-    place: str
-    agenda: str
-    organiser_id: int
-    reminder_offsets: str | None
-    materialised_until: datetime | None
-    cancelled: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AnswerRecord:
-    """One person's answer to one meeting."""
-
-    meeting_id: int
-    user_id: int
-    rsvp: Rsvp
-    reason: str | None
-    answered_at: datetime | None
-    checked_in_at: datetime | None
+from storage.records import KEEP, AnswerRecord, Keep, MeetingRecord, SeriesRecord
 
 
 def _meeting(row: Meeting, telegram_id: int) -> MeetingRecord:
@@ -115,6 +61,11 @@ def _answer(row: MeetingAnswer) -> AnswerRecord:
     )
 
 
+def _given(**values: object) -> dict[str, object]:
+    """The keyword arguments that were given (not KEEP), as column values."""
+    return {name: value for name, value in values.items() if value is not KEEP}
+
+
 class MeetingRepo:
     """Reads and writes meetings."""
 
@@ -130,10 +81,36 @@ class MeetingRepo:
             .execution_options(populate_existing=True)
         )
 
-    async def create(self, *, now: datetime, **values: Any) -> MeetingRecord:
-        """Add a meeting; `values` are the Meeting columns."""
-        row = Meeting(created_at=now, updated_at=now, status=MeetingStatus.SCHEDULED, **values)
-        row.version = 1
+    async def create(
+        self,
+        *,
+        now: datetime,
+        organisation_id: int,
+        chat_id: int,
+        kind: MeetingType,
+        starts_at: datetime,
+        organiser_id: int,
+        place: str = "",
+        agenda: str = "",
+        series_id: int | None = None,
+        reminder_offsets: str | None = None,
+    ) -> MeetingRecord:
+        """Add a scheduled meeting (version 1)."""
+        row = Meeting(
+            organisation_id=organisation_id,
+            chat_id=chat_id,
+            series_id=series_id,
+            kind=kind,
+            starts_at=starts_at,
+            place=place,
+            agenda=agenda,
+            organiser_id=organiser_id,
+            reminder_offsets=reminder_offsets,
+            status=MeetingStatus.SCHEDULED,
+            version=1,
+            created_at=now,
+            updated_at=now,
+        )
         self._session.add(row)
         await self._session.flush()
         found = await self.get(row.id)
@@ -174,11 +151,28 @@ class MeetingRepo:
         )
         return [_meeting(*row) for row in rows]
 
-    async def update(self, meeting_id: int, now: datetime, **values: Any) -> MeetingRecord:
-        """Change the given columns; `bump=True` also raises the version."""
-        bump = values.pop("bump", False)
-        if bump:
-            values["version"] = Meeting.version + 1
+    async def reschedule(
+        self,
+        meeting_id: int,
+        now: datetime,
+        *,
+        starts_at: datetime | Keep = KEEP,
+        place: str | Keep = KEEP,
+        reminder_offsets: str | Keep | None = KEEP,
+    ) -> MeetingRecord:
+        """Change what the plan of deliveries depends on, under a new version."""
+        values = _given(starts_at=starts_at, place=place, reminder_offsets=reminder_offsets)
+        return await self._set(meeting_id, now, version=Meeting.version + 1, **values)
+
+    async def set_agenda(self, meeting_id: int, agenda: str, now: datetime) -> MeetingRecord:
+        """Change the agenda (the plan does not depend on it: same version)."""
+        return await self._set(meeting_id, now, agenda=agenda)
+
+    async def cancel(self, meeting_id: int, now: datetime) -> MeetingRecord:
+        """Call the meeting off."""
+        return await self._set(meeting_id, now, status=MeetingStatus.CANCELLED, cancelled_at=now)
+
+    async def _set(self, meeting_id: int, now: datetime, **values: object) -> MeetingRecord:
         await self._session.execute(
             update(Meeting).where(Meeting.id == meeting_id).values(updated_at=now, **values)
         )
@@ -201,9 +195,9 @@ class AnswerRepo:
 
     async def _upsert(self, meeting_id: int, user_id: int, values: dict[str, Any]) -> None:
         """Insert the row or update the given columns (two taps at once cannot collide)."""
-        dialect = self._session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert(MeetingAnswer).values(meeting_id=meeting_id, user_id=user_id, **values)
+        statement = dialect_insert(self._session)(MeetingAnswer).values(
+            meeting_id=meeting_id, user_id=user_id, **values
+        )
         statement = statement.on_conflict_do_update(
             index_elements=["meeting_id", "user_id"], set_=values
         )
@@ -248,6 +242,26 @@ class AnswerRepo:
         await self._upsert(meeting_id, user_id, {"checked_in_at": now})
         return True
 
+    async def leaves_from_themed_days(
+        self, org_id: int, start: datetime, end: datetime
+    ) -> list[tuple[int, datetime]]:
+        """Who asked leave from the organisation's 主题党日 in [start, end), with its start."""
+        rows = await self._session.execute(
+            select(MeetingAnswer.user_id, func.min(Meeting.starts_at))
+            .join(Meeting, MeetingAnswer.meeting_id == Meeting.id)
+            .where(
+                Meeting.organisation_id == org_id,
+                Meeting.kind == MeetingType.THEMED_DAY,
+                Meeting.status != MeetingStatus.CANCELLED,
+                Meeting.starts_at >= start,
+                Meeting.starts_at < end,
+                MeetingAnswer.rsvp == Rsvp.LEAVE,
+            )
+            .group_by(MeetingAnswer.user_id)
+            .order_by(MeetingAnswer.user_id)
+        )
+        return [(user, when) for user, when in rows]
+
 
 class SeriesRepo:
     """Reads and writes recurring series."""
@@ -255,9 +269,29 @@ class SeriesRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def create(self, *, now: datetime, **values: Any) -> SeriesRecord:
-        """Add a series; `values` are the MeetingSeries columns."""
-        row = MeetingSeries(created_at=now, **values)
+    async def create(
+        self,
+        *,
+        now: datetime,
+        organisation_id: int,
+        chat_id: int,
+        kind: MeetingType,
+        rule: str,
+        organiser_id: int,
+        place: str = "",
+        agenda: str = "",
+    ) -> SeriesRecord:
+        """Add a running series (not yet materialised)."""
+        row = MeetingSeries(
+            organisation_id=organisation_id,
+            chat_id=chat_id,
+            kind=kind,
+            rule=rule,
+            place=place,
+            agenda=agenda,
+            organiser_id=organiser_id,
+            created_at=now,
+        )
         self._session.add(row)
         await self._session.flush()
         return _series(row)
@@ -283,8 +317,31 @@ class SeriesRepo:
         )
         return list(rows)
 
-    async def update(self, series_id: int, **values: Any) -> SeriesRecord:
-        """Change the given columns."""
+    async def change(
+        self,
+        series_id: int,
+        *,
+        rule: str | Keep = KEEP,
+        place: str | Keep = KEEP,
+        agenda: str | Keep = KEEP,
+        reminder_offsets: str | Keep | None = KEEP,
+        materialised_until: datetime | Keep = KEEP,
+    ) -> SeriesRecord:
+        """Change the given fields of a series."""
+        values = _given(
+            rule=rule,
+            place=place,
+            agenda=agenda,
+            reminder_offsets=reminder_offsets,
+            materialised_until=materialised_until,
+        )
+        return await self._set(series_id, **values)
+
+    async def cancel(self, series_id: int, now: datetime) -> SeriesRecord:
+        """Stop the series (its meetings are cancelled by the caller)."""
+        return await self._set(series_id, cancelled_at=now)
+
+    async def _set(self, series_id: int, **values: object) -> SeriesRecord:
         await self._session.execute(
             update(MeetingSeries).where(MeetingSeries.id == series_id).values(**values)
         )

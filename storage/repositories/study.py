@@ -2,64 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
-from bot.core.study import Scope
+from bot.core.study import TopicDraft
 from bot.core.study_quiz import QuizItem
+from storage.db import dialect_insert
 from storage.models import Chat, StudyAnswer, StudyPoll, StudyRecord, StudyTarget, StudyTopic
-from storage.models.meetings import Meeting, MeetingAnswer
-
-PLANNED, PUBLISHED, DELETED = "planned", "published", "deleted"
-
-
-@dataclass(frozen=True, slots=True)
-class TopicRecord:
-    """A study topic."""
-
-    id: int
-    organisation_id: int
-    title: str
-    summary: str
-    materials: tuple[str, ...]
-    questions: tuple[str, ...]
-    quiz: tuple[QuizItem, ...]
-    scope: Scope
-    publish_at: datetime
-    rule: str | None
-    deadline_at: datetime
-    status: str
-    version: int
-    published_at: datetime | None
-
-    @property
-    def planned(self) -> bool:
-        """Not yet published nor deleted: may still be edited."""
-        return self.status == PLANNED
-
-
-@dataclass(frozen=True, slots=True)
-class TargetRecord:
-    """A group a topic went to."""
-
-    organisation_id: int
-    chat_id: int
-    telegram_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class PollRecord:
-    """What a quiz poll asks."""
-
-    topic_id: int
-    question: int
-    correct_option: int
+from storage.records import (
+    DELETED,
+    PLANNED,
+    PUBLISHED,
+    PollRecord,
+    TargetRecord,
+    TopicRecord,
+)
 
 
 def _topic(row: StudyTopic) -> TopicRecord:
@@ -81,22 +41,42 @@ def _topic(row: StudyTopic) -> TopicRecord:
     )
 
 
+def _columns(draft: TopicDraft) -> dict[str, Any]:
+    """A checked, scheduled draft as StudyTopic columns (JSON lists, quiz as dicts)."""
+    assert draft.publish_at is not None
+    assert draft.deadline_at is not None
+    return {
+        "title": draft.title,
+        "summary": draft.summary,
+        "materials": list(draft.materials),
+        "questions": list(draft.questions),
+        "quiz": [item.to_dict() for item in draft.quiz],
+        "scope": draft.scope,
+        "publish_at": draft.publish_at,
+        "rule": draft.rule,
+        "deadline_at": draft.deadline_at,
+    }
+
+
 class StudyRepo:
     """Reads and writes study topics and what members did with them."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def _insert(self) -> Any:
-        dialect = self._session.get_bind().dialect.name
-        return postgresql.insert if dialect == "postgresql" else sqlite.insert
-
-    async def create(self, *, now: datetime, **values: Any) -> TopicRecord:
-        """Add a planned topic; `values` are StudyTopic columns (quiz as QuizItems)."""
-        values["quiz"] = [item.to_dict() for item in values.get("quiz", ())]
-        for key in ("materials", "questions"):
-            values[key] = list(values.get(key, ()))
-        row = StudyTopic(status=PLANNED, version=1, created_at=now, updated_at=now, **values)
+    async def create(
+        self, *, now: datetime, organisation_id: int, created_by: int, draft: TopicDraft
+    ) -> TopicRecord:
+        """Add a planned topic (version 1); rule topics are scheduled already."""
+        row = StudyTopic(
+            organisation_id=organisation_id,
+            created_by=created_by,
+            status=PLANNED,
+            version=1,
+            created_at=now,
+            updated_at=now,
+            **_columns(draft),
+        )
         self._session.add(row)
         await self._session.flush()
         return _topic(row)
@@ -110,17 +90,12 @@ class StudyRepo:
         )
         return _topic(row) if row else None
 
-    async def update_planned(self, topic_id: int, now: datetime, **values: Any) -> bool:
-        """Change a topic that is still planned, raising its version; False if it is not."""
-        if "quiz" in values:
-            values["quiz"] = [item.to_dict() for item in values["quiz"]]
-        for key in ("materials", "questions"):
-            if key in values:
-                values[key] = list(values[key])
+    async def update_planned(self, topic_id: int, now: datetime, draft: TopicDraft) -> bool:
+        """Replace a topic that is still planned, raising its version; False if it is not."""
         result = await self._session.execute(
             update(StudyTopic)
             .where(StudyTopic.id == topic_id, StudyTopic.status == PLANNED)
-            .values(updated_at=now, version=StudyTopic.version + 1, **values)
+            .values(updated_at=now, version=StudyTopic.version + 1, **_columns(draft))
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -195,7 +170,7 @@ class StudyRepo:
     async def add_target(self, topic_id: int, organisation_id: int, chat_id: int) -> None:
         """Note that the topic went to this group (once)."""
         statement = (
-            self._insert()(StudyTarget)
+            dialect_insert(self._session)(StudyTarget)
             .values(topic_id=topic_id, organisation_id=organisation_id, chat_id=chat_id)
             .on_conflict_do_nothing(index_elements=["topic_id", "chat_id"])
         )
@@ -224,7 +199,7 @@ class StudyRepo:
         if found is not None:
             return found[0], found[1]
         statement = (
-            self._insert()(StudyRecord)
+            dialect_insert(self._session)(StudyRecord)
             .values(topic_id=topic_id, user_id=user_id, studied_at=now, makeup=makeup)
             .on_conflict_do_nothing(index_elements=["topic_id", "user_id"])
         )
@@ -259,7 +234,7 @@ class StudyRepo:
     ) -> bool:
         """Record a member's first answer to a quiz question; False if they had answered."""
         statement = (
-            self._insert()(StudyAnswer)
+            dialect_insert(self._session)(StudyAnswer)
             .values(
                 topic_id=poll.topic_id,
                 question=poll.question,
@@ -282,26 +257,3 @@ class StudyRepo:
             .group_by(StudyAnswer.user_id)
         )
         return {user: (int(right or 0), int(total)) for user, right, total in rows}
-
-    async def themed_day_leaves(
-        self, org_id: int, start: datetime, end: datetime
-    ) -> list[tuple[int, datetime]]:
-        """Who asked leave from the organisation's 主题党日 in [start, end), with its start.
-
-        Reads the meetings tables directly (issue 4 offers no such query yet).
-        """
-        rows = await self._session.execute(
-            select(MeetingAnswer.user_id, func.min(Meeting.starts_at))
-            .join(Meeting, MeetingAnswer.meeting_id == Meeting.id)
-            .where(
-                Meeting.organisation_id == org_id,
-                Meeting.kind == MeetingType.THEMED_DAY,
-                Meeting.status != MeetingStatus.CANCELLED,
-                Meeting.starts_at >= start,
-                Meeting.starts_at < end,
-                MeetingAnswer.rsvp == Rsvp.LEAVE,
-            )
-            .group_by(MeetingAnswer.user_id)
-            .order_by(MeetingAnswer.user_id)
-        )
-        return [(user, when) for user, when in rows]

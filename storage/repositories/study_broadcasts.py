@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,27 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.domain import Domain
 from bot.core.study import Scope
 from storage.models import Broadcast
-
-DRAFT, SENDING, DONE, CANCELLED = "draft", "sending", "done", "cancelled"
-
-
-@dataclass(frozen=True, slots=True)
-class BroadcastRecord:
-    """A broadcast and where its manager watches it."""
-
-    id: int
-    organisation_id: int
-    created_by: int
-    source_chat_id: int
-    source_message_id: int
-    control_chat_id: int
-    control_message_id: int | None
-    scope: Scope | None
-    domain: Domain | None
-    status: str
-    target_count: int
-    progress_at: datetime | None
-    progress_text: str | None
+from storage.records import CANCELLED, DONE, DRAFT, SENDING, BroadcastRecord
 
 
 def _record(row: Broadcast) -> BroadcastRecord:
@@ -59,9 +37,26 @@ class BroadcastRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def create(self, *, now: datetime, **values: Any) -> BroadcastRecord:
-        """A draft broadcast; `values` are Broadcast columns."""
-        row = Broadcast(status=DRAFT, target_count=0, created_at=now, **values)
+    async def create(
+        self,
+        *,
+        now: datetime,
+        organisation_id: int,
+        created_by: int,
+        source: tuple[int, int],
+        control_chat_id: int,
+    ) -> BroadcastRecord:
+        """A draft broadcast of the message `source` (chat id, message id)."""
+        row = Broadcast(
+            organisation_id=organisation_id,
+            created_by=created_by,
+            source_chat_id=source[0],
+            source_message_id=source[1],
+            control_chat_id=control_chat_id,
+            status=DRAFT,
+            target_count=0,
+            created_at=now,
+        )
         self._session.add(row)
         await self._session.flush()
         return _record(row)
@@ -75,7 +70,7 @@ class BroadcastRepo:
         )
         return _record(row) if row else None
 
-    async def _change(self, broadcast_id: int, current: str, **values: Any) -> bool:
+    async def _change(self, broadcast_id: int, current: str, **values: object) -> bool:
         result = await self._session.execute(
             update(Broadcast)
             .where(Broadcast.id == broadcast_id, Broadcast.status == current)

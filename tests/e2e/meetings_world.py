@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from bot.core.domain import MemberStatus
 from schedules import sweep
+from storage.records import MeetingRecord
 from storage.repositories import DeliveryRepo, MemberRepo, OrganisationRepo
-from storage.repositories.meetings import MeetingRecord, MeetingRepo
+from storage.repositories.meetings import MeetingRepo
 from tests.e2e.harness import RunningBot
 from tests.emulator.world import Chat, User
 
