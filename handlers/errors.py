@@ -18,7 +18,7 @@ async def on_error(update: object, context: AppContext) -> None:
     """Log the failure with its update and tell the user briefly, without internals."""
     error = context.error
     if isinstance(error, UserFacingError):
-        await _tell(update, str(error))
+        await _tell(update, texts.error_text(error))
         return
     log.error("Failed to handle update %r", update, exc_info=error)
     if isinstance(error, Forbidden):

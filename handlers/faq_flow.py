@@ -25,6 +25,7 @@ from bot.core.faq.kb import MAX_ANSWER_CHARS, MIN_PHRASINGS
 from bot.services import faq_input, faq_manage
 from bot.services.faq_book import FaqBook
 from bot.services.faq_input import EntryText
+from bot.texts import error_text
 from bot.texts import faq as texts
 from handlers.drafts import Drafts, answer_handler, ask, cancel_handler, confirm_keyboard
 from handlers.faq_common import managed_group
@@ -144,7 +145,7 @@ class FaqFlow:
         try:
             draft.take(message.text or "")
         except InvalidInput as err:
-            await self._ask(context, message.chat.id, user, draft, str(err))
+            await self._ask(context, message.chat.id, user, draft, error_text(err))
             return
         if draft.steps:
             await self._ask(context, message.chat.id, user, draft)

@@ -22,6 +22,7 @@ from bot.core.meeting_args import (
     parse_when,
 )
 from bot.core.meetings import MeetingType, format_when
+from bot.texts import error_text
 from bot.texts import meetings as texts
 from handlers.drafts import (
     SKIP_WORDS,
@@ -125,7 +126,7 @@ class MeetingFlow:
         try:
             question = self._take(draft, text, context)
         except InvalidInput as err:
-            question = f"{err}\n{texts.FLOW_RETRY}"  # the same step, asked again
+            question = f"{error_text(err)}\n{texts.FLOW_RETRY}"  # the same step, asked again
         if question is not None:
             await ask(context, message.chat.id, draft, question, reply_to=draft.origin_id)
             return

@@ -18,6 +18,7 @@ from bot.core.study import check_field, validate_fields
 from bot.core.study_fields import LABELS
 from bot.services import study
 from bot.services.study_views import when_text
+from bot.texts import error_text
 from bot.texts import study as texts
 from handlers.common import command_args
 from handlers.drafts import (
@@ -97,7 +98,7 @@ class StudyFlow:
         try:
             value = self._value(key, text, context)
         except InvalidInput as err:
-            retry = f"{err}\n{texts.FLOW_RETRY}"
+            retry = f"{error_text(err)}\n{texts.FLOW_RETRY}"
             await ask(context, message.chat.id, draft, retry, reply_to=draft.origin_id)
             return
         draft.values[key] = value

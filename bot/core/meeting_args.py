@@ -22,7 +22,6 @@ from bot.core.timeparse import (
     TimeParseError,
     parse_meeting_time,
 )
-from bot.texts import meetings as texts
 
 MAX_PLACE = 100
 MAX_AGENDA = 1000
@@ -51,7 +50,7 @@ def parse_kind(word: str) -> MeetingType:
     """A meeting type from its Chinese name, or InvalidInput listing the types."""
     kind = MeetingType.from_label(word)
     if kind is None:
-        raise InvalidInput(texts.UNKNOWN_TYPE.format(word=word, types=MeetingType.labels()))
+        raise InvalidInput(code="unknown_meeting_type", word=word, types=MeetingType.labels())
     return kind
 
 
@@ -70,7 +69,7 @@ def parse_time_words(words: list[str], now: datetime, tz: ZoneInfo) -> tuple[dat
             if best is None or best.kind is TimeErrorKind.UNRECOGNISED:
                 best = err
     if best is None:
-        best = TimeParseError(TimeErrorKind.UNRECOGNISED, texts.TIME_MISSING)
+        raise InvalidInput(code="time_missing_forms", forms=ACCEPTED_FORMS_HELP)
     raise _time_error(best)
 
 
@@ -82,7 +81,9 @@ def parse_rule_words(words: list[str]) -> tuple[RecurrenceRule, int]:
             return parse_recurrence(" ".join(words[:count])), count
         except RecurrenceParseError as err:
             first = first or err
-    raise InvalidInput(first.message if first else texts.TIME_MISSING)
+    if first is None:
+        raise InvalidInput(code="time_missing")
+    raise InvalidInput(first.message)
 
 
 def parse_when(words: list[str], now: datetime, tz: ZoneInfo) -> tuple[When, int]:
@@ -98,7 +99,7 @@ def clean_place(text: str) -> str:
     """A place as typed, whitespace folded and length checked."""
     place = " ".join(text.split())
     if len(place) > MAX_PLACE:
-        raise InvalidInput(texts.PLACE_TOO_LONG.format(limit=MAX_PLACE))
+        raise InvalidInput(code="place_too_long", limit=MAX_PLACE)
     return place
 
 
@@ -106,7 +107,7 @@ def clean_agenda(text: str) -> str:
     """An agenda as typed, length checked (line breaks are kept)."""
     agenda = text.strip()
     if len(agenda) > MAX_AGENDA:
-        raise InvalidInput(texts.AGENDA_TOO_LONG.format(limit=MAX_AGENDA))
+        raise InvalidInput(code="agenda_too_long", limit=MAX_AGENDA)
     return agenda
 
 
@@ -114,7 +115,7 @@ def clean_reason(text: str) -> str:
     """A reason (for a 请假 or a cancellation) on one line, length checked."""
     reason = " ".join(text.split())
     if len(reason) > MAX_REASON:
-        raise InvalidInput(texts.REASON_TOO_LONG.format(limit=MAX_REASON))
+        raise InvalidInput(code="reason_too_long", limit=MAX_REASON)
     return reason
 
 
@@ -122,7 +123,7 @@ def parse_meeting_args(text: str, now: datetime, tz: ZoneInfo) -> MeetingRequest
     """`支委会 2026-12-05 15:00 会议室 议题…` -> type, time (or rule), place, agenda."""
     words = text.split()
     if len(words) < 2:
-        raise InvalidInput(texts.MEETING_USAGE.format(types=MeetingType.labels()))
+        raise InvalidInput(code="meeting_usage", types=MeetingType.labels())
     kind = parse_kind(words[0])
     when, used = parse_when(words[1:], now, tz)
     rest = words[1 + used :]
@@ -156,7 +157,7 @@ def parse_number(word: str) -> int:
     """A meeting or series number as typed: `12` or `#12`."""
     match = _NUMBER.match(word.strip())
     if match is None:
-        raise InvalidInput(texts.BAD_NUMBER.format(word=word))
+        raise InvalidInput(code="bad_meeting_number", word=word)
     return int(match[1])
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot.core.domain import Domain
+from bot.core.errors import UserFacingError
+from bot.texts.meetings import ERRORS as MEETING_ERRORS
 
 # General
 ERROR_GENERIC = "抱歉，刚才处理时出了点问题，请稍后再试。"
@@ -56,3 +58,21 @@ REPLY_TO_A_PERSON = "请回复一位党员（不是机器人）的消息再使�
 HELP_HEADER_GROUP = "在本群可用的命令："
 HELP_HEADER_PRIVATE = "私聊中可用的命令："
 HELP_LINE = "/{name} {args}— {description}"
+
+NOT_YOUR_ORGANISATION = "抱歉，您只能管理自己所在的组织及其下级组织。"
+
+
+_TEMPLATES = {
+    "not_bound": NOT_BOUND,
+    "not_manager": MANAGERS_ONLY,
+    "not_your_organisation": NOT_YOUR_ORGANISATION,
+    **MEETING_ERRORS,
+}
+
+
+def error_text(error: UserFacingError) -> str:
+    """The Chinese reply for a user's mistake: its code's template, else its own message."""
+    template = _TEMPLATES.get(error.code)
+    if template is None:
+        return error.message or str(error)
+    return template.format(**error.values)

@@ -173,3 +173,15 @@ INFO_QUORUM_OK = "超过半数。"
 INFO_QUORUM_SHORT = "未超过半数，表决将不能有效进行。"
 INFO_SENT_PRIVATELY = "详细名单已私信发给您。"
 INFO_START_FIRST = "详细名单只能私信发送。请先私聊我并发送 /start，再来查看。"
+
+# The codes of bot.core.meeting_args' errors.
+ERRORS = {
+    "meeting_usage": MEETING_USAGE,
+    "unknown_meeting_type": UNKNOWN_TYPE,
+    "time_missing": TIME_MISSING,
+    "time_missing_forms": TIME_MISSING + "\n{forms}",
+    "place_too_long": PLACE_TOO_LONG,
+    "agenda_too_long": AGENDA_TOO_LONG,
+    "reason_too_long": REASON_TOO_LONG,
+    "bad_meeting_number": BAD_NUMBER,
+}
