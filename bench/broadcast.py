@@ -69,7 +69,7 @@ async def county(
     top = emu.add_group("县委群", members=[admin], admins=[admin], bot_admin=True)
     branches = [emu.add_group(f"第{n}支部群", with_bot=True) for n in range(groups)]
     now = SystemClock().now()
-    async with application.bot_data.runtime.sessions.begin() as session:
+    async with application.bot_data.runtime.database.transaction() as session:
         orgs, chats = OrganisationRepo(session), ChatRepo(session)
         parent = await orgs.create(
             name="某县委", kind=OrgKind.COMMITTEE, domain=Domain.ORGAN, now=now

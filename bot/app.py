@@ -11,16 +11,20 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
 
 from bot.commands import Who, visible_commands
 from bot.config import Settings
-from bot.context import AdminCache, AppContext, BotData, Runtime
+from bot.context import AdminCache, AppApplication, AppContext, BotData, Runtime
 from bot.core.clock import Clock, SystemClock
+from bot.services import broadcast, meeting_messages, study_messages
+from bot.services.container import Services, build_services
+from bot.services.meeting_plan import MeetingConfig
 from bot.updates import PerChatUpdateProcessor
+from delivery.sweep import Sweeper
 from handlers import setup_handlers
 from schedules import setup_schedules
-from storage.db import create_engine, create_sessionmaker
+from storage.db import Database, create_engine
 
 log = logging.getLogger(__name__)
 
@@ -44,37 +48,44 @@ ALLOWED_UPDATES = [
 MESSAGES_PER_SECOND = 29
 
 
-def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:  # type: ignore[type-arg]
-    """Build the bot: HTTP client, rate limiter, update processor, handlers, runtime."""
-    engine = create_engine(settings.database_url)
-    context_types = ContextTypes(context=AppContext, bot_data=BotData)
-    application = (
+def build_application(settings: Settings, *, clock: Clock | None = None) -> AppApplication:
+    """Build the bot: HTTP client, rate limiter, update processor, services, door, handlers."""
+    clock = clock or SystemClock()
+    database = Database(create_engine(settings.database_url))
+    application: AppApplication = (
         ApplicationBuilder()
         .token(settings.require_token())
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.base_file_url)
-        .context_types(context_types)
+        .context_types(ContextTypes(context=AppContext, bot_data=BotData))
         .rate_limiter(
             AIORateLimiter(
                 overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=3
             )
         )
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(PerChatUpdateProcessor(around=database.deferring_wakes))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
-    clock = clock or SystemClock()
-    application.bot_data.runtime = Runtime(
-        settings=settings,
-        engine=engine,
-        sessions=create_sessionmaker(engine),
-        clock=clock,
-        admins=AdminCache(clock),
-    )
+    admins = AdminCache(application.bot, clock)
+    services = build_services(database, clock, settings, admins.is_admin)
+    _register_deliveries(services, database, settings)
+    sweeper = Sweeper(application.bot, services.outbox)
+    database.on_due = sweeper.wake  # a delivery due now wakes the sweep after its commit
+    application.bot_data.runtime = Runtime(settings, database, clock, admins, services, sweeper)
     setup_handlers(application)
     setup_schedules(application)
     return application
+
+
+def _register_deliveries(services: Services, database: Database, settings: Settings) -> None:
+    """Every delivery kind of the outbox, with the composer that renders it at send time."""
+    config = MeetingConfig(tz=settings.timezone, offsets=settings.reminder_offsets)
+    services.outbox.register(meeting_messages.delivery_kinds(database, config))
+    services.outbox.register(study_messages.delivery_kinds(database, settings.timezone))
+    services.outbox.register(broadcast.delivery_kinds())
 
 
 def _menu(*, private: bool, level: Who) -> list[BotCommand]:
@@ -83,7 +94,7 @@ def _menu(*, private: bool, level: Who) -> list[BotCommand]:
     ]
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(application: AppApplication) -> None:
     """Register the command menus per scope, so each person sees what they may use."""
     bot = application.bot
     await bot.set_my_commands(
@@ -98,8 +109,16 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     log.info("Bot @%s is ready", bot.username)
 
 
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_stop(application: AppApplication) -> None:
+    """Let a running sweep finish the message in flight while the bot can still send."""
+    runtime = application.bot_data.runtime
+    if runtime is not None:
+        await runtime.sweeper.stop()
+
+
+async def _post_shutdown(application: AppApplication) -> None:
     """Release the database connections."""
     runtime = application.bot_data.runtime
     if runtime is not None:
-        await runtime.engine.dispose()
+        await runtime.sweeper.stop()
+        await runtime.database.dispose()

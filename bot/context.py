@@ -1,23 +1,23 @@
-"""What every handler and job can reach: settings, sessions, clock, caches.
+"""What every handler and job can reach: settings, services, the clock, the delivery door.
 
 Built once by `build_application`; handlers read it through `AppContext`.
 """
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Bot, ChatMember
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.core.clock import Clock
-from bot.services.outbox import Senders
+from bot.services.container import Services
+from delivery.sweep import Sweeper
+from storage.db import Database
 
 ADMIN_STATUSES = {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 MAX_CACHED = 10_000
@@ -30,18 +30,18 @@ class AdminCache:
     rate limit, and a minute of staleness is harmless.
     """
 
-    def __init__(self, clock: Clock, ttl: timedelta = timedelta(seconds=60)) -> None:
-        self._clock, self._ttl = clock, ttl
+    def __init__(self, bot: Bot, clock: Clock, ttl: timedelta = timedelta(seconds=60)) -> None:
+        self._bot, self._clock, self._ttl = bot, clock, ttl
         self._entries: dict[tuple[int, int], tuple[bool, datetime]] = {}
 
-    async def is_admin(self, bot: Bot, chat_id: int, user_id: int) -> bool:
+    async def is_admin(self, chat_id: int, user_id: int) -> bool:
         """True when Telegram says the user administers the chat."""
         now = self._clock.now()
         cached = self._entries.get((chat_id, user_id))
         if cached is not None and now - cached[1] < self._ttl:
             return cached[0]
         try:
-            member = await bot.get_chat_member(chat_id, user_id)
+            member = await self._bot.get_chat_member(chat_id, user_id)
         except TelegramError:
             return False
         is_admin = member.status in ADMIN_STATUSES
@@ -58,14 +58,14 @@ class AdminCache:
 
 @dataclass
 class Runtime:
-    """The application's long-lived services."""
+    """The application's long-lived parts."""
 
     settings: Settings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    database: Database
     clock: Clock
     admins: AdminCache
-    senders: Senders = field(default_factory=Senders)
+    services: Services
+    sweeper: Sweeper
 
 
 class BotData:
@@ -79,11 +79,16 @@ class AppContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
     @property
     def runtime(self) -> Runtime:
-        """The application's services."""
+        """The application's long-lived parts."""
         runtime = self.bot_data.runtime
         if runtime is None:
             raise RuntimeError("build_application() did not attach the runtime")
         return runtime
+
+    @property
+    def services(self) -> Services:
+        """The use cases."""
+        return self.runtime.services
 
     @property
     def settings(self) -> Settings:
@@ -94,15 +99,6 @@ class AppContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         """The current time from the injected clock (UTC)."""
         return self.runtime.clock.now()
 
-    def transaction(self) -> AbstractAsyncContextManager[AsyncSession]:
-        """One session in one transaction: commits on success, rolls back on error."""
-        return self.runtime.sessions.begin()
 
-    def is_superadmin(self, user_id: int) -> bool:
-        """County administrators named in SUPERADMIN_IDS."""
-        return user_id in self.settings.superadmin_ids
-
-
-AppApplication = Application[
-    ExtBot[None], AppContext, dict[Any, Any], dict[Any, Any], BotData, Any
-]
+# The bot's type parameter is the rate limiter's (ExtBot[int] with AIORateLimiter).
+AppApplication = Application[ExtBot[Any], AppContext, dict[Any, Any], dict[Any, Any], BotData, Any]

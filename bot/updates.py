@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
 from telegram import Update
@@ -28,22 +29,27 @@ def ordering_key(update: object) -> object:
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Serialises updates per chat, with at most `max_active` handlers running at once."""
 
-    def __init__(self, max_active: int = 32) -> None:
+    def __init__(
+        self,
+        max_active: int = 32,
+        around: Callable[[], AbstractAsyncContextManager[None]] = nullcontext,
+    ) -> None:
         super().__init__(max_concurrent_updates=QUEUE_LIMIT)
         self._active = asyncio.Semaphore(max_active)
         self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
+        self._around = around  # entered around each update (the database defers wakes)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the chat's earlier updates, then for a free slot, then run."""
         key = ordering_key(update)
         if key is None:
-            async with self._active:
+            async with self._active, self._around():
                 await coroutine
             return
         lock, users = self._locks.get(key, (asyncio.Lock(), 0))
         self._locks[key] = (lock, users + 1)
         try:
-            async with lock, self._active:
+            async with lock, self._active, self._around():
                 await coroutine
         finally:
             lock, users = self._locks[key]

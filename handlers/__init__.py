@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
+from bot.context import AppApplication
 from handlers import (
     binding,
     broadcast,
@@ -23,7 +22,7 @@ PRESENCE = -1
 MAIN = 0
 
 
-def setup_handlers(application: Application) -> None:  # type: ignore[type-arg]
+def setup_handlers(application: AppApplication) -> None:
     """Register every handler and the error handler."""
     groups.setup(application, MAIN, PRESENCE)
     binding.setup(application, MAIN)

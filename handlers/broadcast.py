@@ -8,17 +8,13 @@ while they still manage the organisation.
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import AppContext
-from bot.core.errors import InvalidInput
+from bot.context import AppApplication, AppContext
 from bot.core.study_stats import BROADCAST_DOMAINS
 from bot.services import broadcast
 from bot.texts import broadcast as texts
-from handlers.common import command_args
-from handlers.study_common import acting_org, may_manage
-from schedules.sweep import kick
-from storage.repositories.study_broadcasts import BroadcastRepo
+from handlers.common import actor, command_args, sender
 
 SAMPLE = 5
 
@@ -41,28 +37,20 @@ def scope_keyboard(broadcast_id: int, *, confirm: bool = False) -> InlineKeyboar
 
 async def cmd_broadcast(update: Update, context: AppContext) -> None:
     """Start a broadcast of the replied-to message: ask for the scope."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
+    if (found := sender(update)) is None:
         return
+    message, user = found
     source = message.reply_to_message
-    if source is None:
-        raise InvalidInput(texts.USAGE)
-    async with context.transaction() as session:
-        acting = await acting_org(
-            session, context, message, user, command_args(message), "/broadcast"
-        )
-        draft = await broadcast.start(
-            session,
-            acting.organisation.id,
-            user.id,
-            (source.chat.id, source.message_id),
-            message.chat.id,
-            context.now(),
-        )
+    broadcasts = context.services.broadcasts
+    draft = await broadcasts.start(
+        actor(user, message.chat),
+        command_args(message),
+        (source.chat.id, source.message_id) if source is not None else None,
+    )
+    assert source is not None
     # A reply to the source: the message being sent stays in view as its preview.
     prompt = await source.reply_text(texts.CHOOSE_SCOPE, reply_markup=scope_keyboard(draft.id))
-    async with context.transaction() as session:
-        await BroadcastRepo(session).set_control_message(draft.id, prompt.message_id)
+    await broadcasts.shown_in(draft.id, prompt.message_id)
 
 
 def _preview_text(preview: broadcast.Preview) -> str:
@@ -84,28 +72,21 @@ async def cb_broadcast(update: Update, context: AppContext) -> None:
         return
     _, number, choice = query.data.split(":")
     broadcast_id = int(number)
-    async with context.transaction() as session:
-        draft = await broadcast.draft_of(session, broadcast_id, user.id)
-        await may_manage(session, context, message, user, draft.organisation_id)
-        if choice == "no":
-            await broadcast.cancel(session, broadcast_id, user.id)
-        elif choice == "ok":
-            count = await broadcast.confirm(session, broadcast_id, user.id, context.now())
-        else:
-            preview = await broadcast.choose(session, broadcast_id, user.id, choice)
+    pressed = await context.services.broadcasts.press(
+        actor(user, message.chat), broadcast_id, choice
+    )
     await query.answer()
     if choice == "no":
         await query.edit_message_text(texts.CANCELLED)
     elif choice == "ok":
-        await query.edit_message_text(texts.STARTED.format(count=count))
-        kick(context)
+        await query.edit_message_text(texts.STARTED.format(count=pressed.count))
     else:
-        keyboard = scope_keyboard(broadcast_id, confirm=bool(preview.chats))
-        await query.edit_message_text(_preview_text(preview), reply_markup=keyboard)
+        assert pressed.preview is not None
+        keyboard = scope_keyboard(broadcast_id, confirm=bool(pressed.preview.chats))
+        await query.edit_message_text(_preview_text(pressed.preview), reply_markup=keyboard)
 
 
-def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
-    """Register /broadcast, its buttons and its outbox sender."""
+def setup(application: AppApplication, group: int) -> None:
+    """Register /broadcast and its buttons."""
     application.add_handler(CommandHandler("broadcast", cmd_broadcast), group)
     application.add_handler(CallbackQueryHandler(cb_broadcast, pattern=r"^bc:\d+:\w+$"), group)
-    broadcast.register(application.bot_data.runtime.senders)

@@ -1,17 +1,11 @@
-"""Small helpers every handler shares: who is speaking, where, and may they."""
+"""Small helpers every handler shares: who is speaking, where, and what they typed."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Chat, Message, User
+from telegram import Chat, Message, Update, User
 
-from bot import texts
-from bot.commands import Who
-from bot.context import AppContext
-from bot.core.errors import PermissionDenied
-from bot.services.chats import seen_chat
-from bot.services.members import Person, is_manager
-from storage.records import ChatRecord
+from bot.services.access import Actor, Place
+from bot.services.members import Person
 
 
 def person(user: User) -> Person:
@@ -19,41 +13,25 @@ def person(user: User) -> Person:
     return Person(id=user.id, username=user.username, display_name=user.full_name)
 
 
+def place(chat: Chat) -> Place:
+    """The plain values of a Telegram chat."""
+    return Place(chat_id=chat.id, title=chat.title or "", type=chat.type)
+
+
+def actor(user: User, chat: Chat) -> Actor:
+    """Who acts, and where."""
+    return Actor(person(user), place(chat))
+
+
 def is_group(chat: Chat | None) -> bool:
     """Groups and supergroups (the bot ignores channels)."""
     return chat is not None and chat.type in (Chat.GROUP, Chat.SUPERGROUP)
 
 
-async def group_record(session: AsyncSession, chat: Chat, context: AppContext) -> ChatRecord:
-    """The stored record of a group the update came from."""
-    return await seen_chat(session, chat.id, chat.title or "", chat.type, context.now())
-
-
-async def access_level(
-    session: AsyncSession, context: AppContext, chat: ChatRecord | None, user_id: int
-) -> Who:
-    """What the user may do here: superadmin, manager of the chat's organisation, or member."""
-    if context.is_superadmin(user_id):
-        return Who.SUPERADMIN
-    if chat is None:
-        return Who.EVERYONE
-    if await context.runtime.admins.is_admin(context.bot, chat.telegram_id, user_id):
-        return Who.MANAGER
-    if chat.organisation_id is not None and await is_manager(
-        session, chat.organisation_id, user_id
-    ):
-        return Who.MANAGER
-    return Who.EVERYONE
-
-
-async def require_manager(
-    session: AsyncSession, context: AppContext, chat: ChatRecord | None, user_id: int
-) -> Who:
-    """The caller's level; PermissionDenied unless they manage the chat's organisation."""
-    level = await access_level(session, context, chat, user_id)
-    if level is Who.EVERYONE:
-        raise PermissionDenied(texts.MANAGERS_ONLY)
-    return level
+def sender(update: Update) -> tuple[Message, User] | None:
+    """The message and its sender, when the update has both."""
+    message, user = update.effective_message, update.effective_user
+    return None if message is None or user is None else (message, user)
 
 
 def command_args(message: Message) -> str:

@@ -13,12 +13,14 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 from telegram import (
+    CallbackQuery,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     ReplyParameters,
     Update,
+    User,
 )
 from telegram.ext import CommandHandler, MessageHandler, filters
 
@@ -141,6 +143,28 @@ async def ask(
         reply_parameters=replying,
     )
     draft.prompt_id = prompt.message_id
+
+
+async def pressed_draft(
+    update: Update,
+    drafts: Drafts[D],
+    not_yours: str,
+    accepts: Callable[[D, str], bool] = lambda _draft, _data: True,
+) -> tuple[CallbackQuery, User, D] | None:
+    """The query, its sender and their draft, when the button pressed belongs to the draft's
+    current prompt and `accepts` its data; otherwise the presser is told `not_yours`."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.message is None:
+        return None
+    draft = drafts.get((query.message.chat.id, user.id))
+    if (
+        draft is None
+        or draft.prompt_id != query.message.message_id
+        or not accepts(draft, query.data or "")
+    ):
+        await query.answer(not_yours, show_alert=True)
+        return None
+    return query, user, draft
 
 
 def confirm_keyboard(prefix: str, confirm: str, abort: str) -> InlineKeyboardMarkup:

@@ -15,7 +15,6 @@ callback_data: `faq:<key>` (key: `s<hash>` shipped, `o<id>` an organisation's en
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from telegram import (
     InlineKeyboardButton,
@@ -28,7 +27,6 @@ from telegram import (
     User,
 )
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     InlineQueryHandler,
@@ -36,14 +34,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import AppContext
+from bot.context import AppApplication, AppContext
 from bot.core.faq import is_question_like
-from bot.services import faq
 from bot.services.faq import Choice, Reply, Trigger
-from bot.services.faq_book import FaqBook
 from bot.texts import faq as texts
 from handlers import faq_flow, faq_manage
-from handlers.common import command_args, group_record, is_group, person
+from handlers.common import actor, command_args, sender
 
 log = logging.getLogger(__name__)
 
@@ -114,127 +110,83 @@ def render_suggestions(candidates: tuple[Choice, ...]) -> str:
     return "\n".join([texts.SUGGEST, *lines])
 
 
-class FaqChat:
-    """Answers questions; holds the FaqBook and when it last spoke up unasked in groups."""
+async def cmd_ask(update: Update, context: AppContext) -> None:
+    """/ask 问题, anywhere."""
+    if (found := sender(update)) is None:
+        return
+    message, user = found
+    question = command_args(message)
+    if not question:
+        await message.reply_text(texts.ASK_USAGE)
+        return
+    await _answer(message, user, question, "command", context)
 
-    def __init__(self, book: FaqBook) -> None:
-        self.book = book
-        self.cooldown = faq.Cooldown()
 
-    async def cmd_ask(self, update: Update, context: AppContext) -> None:
-        """/ask 问题, anywhere."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        question = command_args(message)
-        if not question:
-            await message.reply_text(texts.ASK_USAGE)
-            return
-        await self._answer(message, user, question, "command", context)
+async def on_group_text(update: Update, context: AppContext) -> None:
+    """A mention of the bot, a reply to it, or a question overheard in a group."""
+    if (found := sender(update)) is None or found[1].is_bot:
+        return
+    message, user = found
+    trigger: Trigger = "overheard"
+    if mentions_bot(message):
+        trigger = "mention"
+    elif replies_to_bot(message):
+        trigger = "reply"
+    question = without_mention(message)
+    if not question:
+        await message.reply_text(texts.ASK_USAGE)
+        return
+    await _answer(message, user, question, trigger, context)
 
-    async def on_group_text(self, update: Update, context: AppContext) -> None:
-        """A mention of the bot, a reply to it, or a question overheard in a group."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None or user.is_bot:
-            return
-        trigger: Trigger = "overheard"
-        if mentions_bot(message):
-            trigger = "mention"
-        elif replies_to_bot(message):
-            trigger = "reply"
-        question = without_mention(message)
-        if not question:
-            await message.reply_text(texts.ASK_USAGE)
-            return
-        await self._answer(message, user, question, trigger, context)
 
-    async def _answer(
-        self, message: Message, user: User, question: str, trigger: Trigger, context: AppContext
-    ) -> None:
-        snapshot = await self.book.snapshot()  # before the transaction: it may build
-        async with context.transaction() as session:
-            chat = None
-            if is_group(message.chat):
-                chat = await group_record(session, message.chat, context)
-                org_ids = await faq.scope_of_chat(session, chat)
-            else:
-                org_ids = await faq.scope_of_user(session, user.id)
-            reply = faq.ask(snapshot, question, org_ids)
-            if not faq.worth_replying(reply, trigger, question):
-                return
-            if not self._fresh(reply, trigger, message.chat.id, context.now()):
-                return
-            kept = (
-                reply.outcome == "none"
-                and faq.worth_keeping(trigger, question)
-                and await faq.keep_unanswered(
-                    session, chat=chat, asker=person(user), question=question, now=context.now()
-                )
-            )
-        await self._send(message, reply, kept=kept)
+async def _answer(
+    message: Message, user: User, question: str, trigger: Trigger, context: AppContext
+) -> None:
+    asked = await context.services.faq.ask(actor(user, message.chat), question, trigger)
+    if asked is None:
+        return
+    reply = asked.reply
+    if reply.answer is not None:
+        await message.reply_text(reply.answer.text)
+    elif reply.candidates:
+        await message.reply_text(
+            render_suggestions(reply.candidates),
+            reply_markup=suggestion_keyboard(reply.candidates),
+        )
+    else:
+        await message.reply_text(texts.NOT_FOUND_KEPT if asked.kept else texts.NOT_FOUND)
 
-    def _fresh(self, reply: Reply, trigger: Trigger, chat_id: int, now: datetime) -> bool:
-        """Unasked, the same answer is not repeated in a group within the cooldown."""
-        if trigger != "overheard" or reply.answer is None:
-            return True
-        return self.cooldown.allow(chat_id, reply.answer.key, now)
 
-    @staticmethod
-    async def _send(message: Message, reply: Reply, *, kept: bool) -> None:
-        if reply.answer is not None:
-            await message.reply_text(reply.answer.text)
-        elif reply.candidates:
-            await message.reply_text(
-                render_suggestions(reply.candidates),
-                reply_markup=suggestion_keyboard(reply.candidates),
-            )
-        else:
-            await message.reply_text(texts.NOT_FOUND_KEPT if kept else texts.NOT_FOUND)
+async def cb_choice(update: Update, context: AppContext) -> None:
+    """A suggestion was pressed: the message becomes that entry's answer."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.data is None or query.message is None:
+        return
+    here = actor(user, query.message.chat)
+    choice = await context.services.faq.choice(here, query.data.removeprefix("faq:"))
+    if choice is None:
+        await query.answer(texts.ENTRY_GONE, show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(choice.text)
 
-    async def cb_choice(self, update: Update, context: AppContext) -> None:
-        """A suggestion was pressed: the message becomes that entry's answer."""
-        query, user = update.callback_query, update.effective_user
-        if query is None or user is None or query.data is None or query.message is None:
-            return
-        snapshot = await self.book.snapshot()
-        choice = faq.entry_by_key(snapshot, query.data.removeprefix("faq:"))
-        if choice is not None and choice.entry.org_id is not None:
-            # Buttons can be forged: an organisation's entry only where it applies.
-            chat = query.message.chat
-            async with context.transaction() as session:
-                if is_group(chat):
-                    record = await group_record(session, chat, context)
-                    scope = await faq.scope_of_chat(session, record)
-                else:
-                    scope = await faq.scope_of_user(session, user.id)
-            if choice.entry.org_id not in scope:
-                choice = None
-        if choice is None:
-            await query.answer(texts.ENTRY_GONE, show_alert=True)
-            return
-        await query.answer()
-        await query.edit_message_text(choice.text)
 
-    async def on_inline(self, update: Update, context: AppContext) -> None:
-        """`@bot 党费`: the best matches, each sending its answer and source."""
-        query = update.inline_query
-        if query is None:
-            return
-        text = query.query.strip()
-        results: list[InlineQueryResultArticle] = []
-        if text:
-            snapshot = await self.book.snapshot()
-            async with context.transaction() as session:
-                org_ids = await faq.scope_of_user(session, query.from_user.id)
-            results = inline_results(faq.ask(snapshot, text, org_ids))
-        await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=True)
+async def on_inline(update: Update, context: AppContext) -> None:
+    """`@bot 党费`: the best matches, each sending its answer and source."""
+    query = update.inline_query
+    if query is None:
+        return
+    reply = await context.services.faq.inline(query.from_user.id, query.query.strip())
+    results = inline_results(reply) if reply is not None else []
+    await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=True)
 
-    async def warm_up(self, context: AppContext) -> None:  # noqa: ARG002
-        """Build the matcher soon after start, in a worker thread, before the first question."""
-        try:
-            await self.book.snapshot()
-        except Exception:
-            log.exception("Could not build the FAQ matcher; it will be retried on first use")
+
+async def warm_up(context: AppContext) -> None:
+    """Build the matcher soon after start, in a worker thread, before the first question."""
+    try:
+        await context.services.faq.warm_up()
+    except Exception:
+        log.exception("Could not build the FAQ matcher; it will be retried on first use")
 
 
 def inline_results(reply: Reply) -> list[InlineQueryResultArticle]:
@@ -253,18 +205,14 @@ def inline_results(reply: Reply) -> list[InlineQueryResultArticle]:
     ]
 
 
-def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
+def setup(application: AppApplication, group: int) -> None:
     """Register Q&A and its management. Keep it after other features' handlers of `group`:
     its group-text handler takes mentions and replies to the bot that nobody claimed before.
     """
-    runtime = application.bot_data.runtime
-    book = FaqBook(runtime.sessions, runtime.clock)
-    chat = FaqChat(book)
-    flow = faq_flow.setup(application, group, book)
-    faq_manage.setup(application, group, book, flow)
-    application.add_handler(CommandHandler("ask", chat.cmd_ask), group)
-    application.add_handler(CallbackQueryHandler(chat.cb_choice, pattern=r"^faq:[so]\w+$"), group)
-    application.add_handler(InlineQueryHandler(chat.on_inline), group)
+    faq_manage.setup(application, group, faq_flow.setup(application, group))
+    application.add_handler(CommandHandler("ask", cmd_ask), group)
+    application.add_handler(CallbackQueryHandler(cb_choice, pattern=r"^faq:[so]\w+$"), group)
+    application.add_handler(InlineQueryHandler(on_inline), group)
     # New messages only: an edited question was already answered (or ignored).
     group_text = (
         filters.UpdateType.MESSAGE
@@ -273,7 +221,7 @@ def setup(application: Application, group: int) -> None:  # type: ignore[type-ar
         & ~filters.COMMAND
         & _ForTheBot()
     )
-    application.add_handler(MessageHandler(group_text, chat.on_group_text), group)
+    application.add_handler(MessageHandler(group_text, on_group_text), group)
     job_queue = application.job_queue
     if job_queue is not None:
-        job_queue.run_once(chat.warm_up, 0, name="faq_warm_up")
+        job_queue.run_once(warm_up, 0, name="faq_warm_up")

@@ -17,18 +17,24 @@ from dataclasses import dataclass, field, replace
 
 from telegram import Update, User
 from telegram.constants import ParseMode
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
-from bot.context import AppContext
+from bot.context import AppApplication, AppContext
 from bot.core.errors import InvalidInput
 from bot.core.faq.kb import MAX_ANSWER_CHARS, MIN_PHRASINGS
-from bot.services import faq_input, faq_manage
-from bot.services.faq_book import FaqBook
+from bot.services import faq_input
 from bot.services.faq_input import EntryText
 from bot.texts import error_text
 from bot.texts import faq as texts
-from handlers.drafts import Drafts, answer_handler, ask, cancel_handler, confirm_keyboard
-from handlers.faq_common import managed_group
+from handlers.common import actor
+from handlers.drafts import (
+    Drafts,
+    answer_handler,
+    ask,
+    cancel_handler,
+    confirm_keyboard,
+    pressed_draft,
+)
 
 ADD_STEPS = ("question", "phrasings", "keywords", "answer", "source")
 REPLY_STEPS = ("answer", "source", "phrasings", "keywords")
@@ -95,8 +101,7 @@ def render_draft(text: EntryText) -> str:
 class FaqFlow:
     """The guided entry: its drafts and handlers."""
 
-    def __init__(self, book: FaqBook) -> None:
-        self.book = book
+    def __init__(self) -> None:
         self.drafts: Drafts[Draft] = {}
 
     async def start_add(
@@ -158,40 +163,33 @@ class FaqFlow:
 
     async def on_button(self, update: Update, context: AppContext) -> None:
         """保存 or 取消 under the summary."""
-        query, user = update.callback_query, update.effective_user
-        if query is None or user is None or query.message is None:
+        found = await pressed_draft(update, self.drafts, texts.FLOW_NOT_YOURS, _finished)
+        if found is None:
             return
-        key = (query.message.chat.id, user.id)
-        draft = self.drafts.get(key)
-        if draft is None or draft.steps or draft.prompt_id != query.message.message_id:
-            await query.answer(texts.FLOW_NOT_YOURS, show_alert=True)
-            return
-        del self.drafts[key]
+        query, user, draft = found
+        assert query.message is not None
+        del self.drafts[(query.message.chat.id, user.id)]
         if query.data != "faq:new:ok":
             await query.answer()
             await query.edit_message_text(texts.FLOW_CANCELLED)
             return
-        async with context.transaction() as session:
-            _, organisation = await managed_group(session, query.message.chat, user, context)
-            if organisation.id != draft.organisation_id:
-                raise InvalidInput(texts.FLOW_EXPIRED)  # the group was bound elsewhere meanwhile
-            stored = await faq_manage.add_entry(
-                session,
-                draft.organisation_id,
-                draft.text,
-                by=user.id,
-                now=context.now(),
-                pending_id=draft.pending_id,
-            )
-        await query.answer()  # at once; the rebuild below takes a moment
-        await self.book.reload()
+        here = actor(user, query.message.chat)
+        stored = await context.services.faq.save(
+            here, draft.organisation_id, draft.text, draft.pending_id
+        )
+        await query.answer()
         done = texts.FLOW_SAVED if draft.pending_id is None else texts.FLOW_SAVED_PENDING
         await query.edit_message_text(done.format(id=stored.id, question=draft.text.question))
 
 
-def setup(application: Application, group: int, book: FaqBook) -> FaqFlow:  # type: ignore[type-arg]
+def _finished(draft: Draft, _data: str) -> bool:
+    """Every step is answered: the summary's buttons are live."""
+    return not draft.steps
+
+
+def setup(application: AppApplication, group: int) -> FaqFlow:
     """Register the flow's replies, buttons and /cancel; return it for /faq to start."""
-    flow = FaqFlow(book)
+    flow = FaqFlow()
     # Once every step is answered the prompt is the summary with 保存 / 取消: text is no answer.
     answers = answer_handler(
         flow.drafts, "faq", flow.on_answer, takes_text=lambda draft: bool(draft.steps)

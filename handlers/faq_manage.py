@@ -12,31 +12,23 @@ import io
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
-from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Document, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import AppContext
+from bot.context import AppApplication, AppContext
 from bot.core.errors import InvalidInput
 from bot.core.faq import FaqFormatError
 from bot.services import faq_manage
-from bot.services.faq_book import FaqBook
+from bot.services.access import Actor
 from bot.texts import faq as texts
-from handlers.common import command_args, is_group
-from handlers.faq_common import managed_group, managed_organisation
+from handlers.common import actor, command_args, is_group, sender
 from handlers.faq_flow import FaqFlow
 from storage.records import QuestionRecord
 
 LIST_SHOWN = 40
 QUESTION_SHOWN = 100  # eight pending questions and their buttons stay within one message
 ISSUES_SHOWN = 20
-Verb = Callable[[Message, User, str, AppContext], Awaitable[None]]
-
-
-def parse_number(word: str) -> int:
-    """An entry's 编号."""
-    if not word.isdigit():
-        raise InvalidInput(texts.BAD_NUMBER.format(word=word))
-    return int(word)
+Verb = Callable[[Message, Actor, str, AppContext], Awaitable[None]]
 
 
 def render_pending(
@@ -91,8 +83,8 @@ def render_issues(err: FaqFormatError) -> str:
 class FaqManage:
     """The /faq verbs and the pending list's buttons."""
 
-    def __init__(self, book: FaqBook, flow: FaqFlow) -> None:
-        self.book, self.flow = book, flow
+    def __init__(self, flow: FaqFlow) -> None:
+        self.flow = flow
         self.verbs: dict[str, Verb] = {
             "pending": self.pending,
             "add": self.add,
@@ -105,51 +97,43 @@ class FaqManage:
 
     async def cmd_faq(self, update: Update, context: AppContext) -> None:
         """/faq <verb> …: managers only, in the organisation's group."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
+        if (found := sender(update)) is None:
             return
+        message, user = found
         if not is_group(message.chat):
             await message.reply_text(texts.PRIVATE_MANAGE)
             return
         verb, _, rest = command_args(message).partition(" ")
-        handler = self.verbs.get(verb.strip().lower())
-        if handler is None:
-            await self._usage(message, user, context)
-            return
-        await handler(message, user, rest.strip(), context)
+        handler = self.verbs.get(verb.strip().lower(), self._usage)
+        await handler(message, actor(user, message.chat), rest.strip(), context)
 
-    async def _usage(self, message: Message, user: User, context: AppContext) -> None:
-        async with context.transaction() as session:
-            organisation = await managed_organisation(session, message.chat, user, context)
-            waiting = (await faq_manage.pending(session, organisation.id)).total
+    async def _usage(self, message: Message, here: Actor, _: str, context: AppContext) -> None:
+        waiting = await context.services.faq.waiting(here)
         hint = texts.PENDING_HINT.format(count=waiting) if waiting else ""
         await message.reply_text(texts.FAQ_USAGE + hint)
 
-    async def pending(self, message: Message, user: User, _: str, context: AppContext) -> None:
+    async def pending(self, message: Message, here: Actor, _: str, context: AppContext) -> None:
         """The oldest questions nobody could answer, each with 答复 and 忽略."""
-        async with context.transaction() as session:
-            organisation = await managed_organisation(session, message.chat, user, context)
-            found = await faq_manage.pending(session, organisation.id)
+        found = await context.services.faq.pending(here)
         text, keyboard = render_pending(found, context.settings.timezone)
         await message.reply_text(text, reply_markup=keyboard)
 
-    async def add(self, message: Message, user: User, _: str, context: AppContext) -> None:
+    async def add(self, message: Message, here: Actor, _: str, context: AppContext) -> None:
         """Start the guided entry."""
-        async with context.transaction() as session:
-            organisation = await managed_organisation(session, message.chat, user, context)
-        await self.flow.start_add(context, message.chat.id, user, organisation.id)
+        organisation = await context.services.faq.managed(here)
+        assert message.from_user is not None
+        await self.flow.start_add(context, message.chat.id, message.from_user, organisation.id)
 
     async def list_entries(
-        self, message: Message, user: User, _: str, context: AppContext
+        self, message: Message, here: Actor, _: str, context: AppContext
     ) -> None:
         """The organisation's entries with their 编号."""
-        async with context.transaction() as session:
-            organisation = await managed_organisation(session, message.chat, user, context)
-            entries = await faq_manage.list_entries(session, organisation.id)
+        found = await context.services.faq.entries(here)
+        org, entries = found.organisation, found.entries
         if not entries:
-            await message.reply_text(texts.LIST_EMPTY.format(org=organisation.name))
+            await message.reply_text(texts.LIST_EMPTY.format(org=org.name))
             return
-        lines = [texts.LIST_HEADER.format(org=organisation.name, count=len(entries))]
+        lines = [texts.LIST_HEADER.format(org=org.name, count=len(entries))]
         lines += [
             texts.LIST_LINE.format(id=s.id, question=shorten(s.entry.question, 60))
             for s in entries[:LIST_SHOWN]
@@ -159,104 +143,73 @@ class FaqManage:
         lines.append(texts.LIST_FOOTER)
         await message.reply_text("\n".join(lines))
 
-    async def edit(self, message: Message, user: User, args: str, context: AppContext) -> None:
+    async def edit(self, message: Message, here: Actor, args: str, context: AppContext) -> None:
         """`/faq edit 编号 字段 新内容`."""
-        async with context.transaction() as session:
-            organisation = await managed_organisation(session, message.chat, user, context)
-            words = args.split(maxsplit=2)
-            if len(words) < 3:
-                raise InvalidInput(texts.EDIT_USAGE)
-            entry_id, field = parse_number(words[0]), texts.FIELDS.get(words[1])
-            if field is None:
-                raise InvalidInput(texts.UNKNOWN_FIELD.format(word=words[1]))
-            await faq_manage.edit_entry(
-                session, organisation.id, entry_id, field, words[2], context.now()
-            )
-        await self.book.reload()
-        await message.reply_text(texts.EDIT_DONE.format(id=entry_id, field=words[1]))
+        entry_id, field = await context.services.faq.edit(here, args)
+        await message.reply_text(texts.EDIT_DONE.format(id=entry_id, field=field))
 
-    async def delete(self, message: Message, user: User, args: str, context: AppContext) -> None:
+    async def delete(self, message: Message, here: Actor, args: str, context: AppContext) -> None:
         """`/faq delete 编号`."""
-        async with context.transaction() as session:
-            organisation = await managed_organisation(session, message.chat, user, context)
-            if not args:
-                raise InvalidInput(texts.DELETE_USAGE)
-            entry_id = parse_number(args.split()[0])
-            gone = await faq_manage.delete_entry(session, organisation.id, entry_id)
-        await self.book.reload()
+        gone = await context.services.faq.delete(here, args)
         await message.reply_text(
-            texts.DELETE_DONE.format(id=entry_id, question=gone.entry.question)
+            texts.DELETE_DONE.format(id=gone.id, question=gone.entry.question)
         )
 
-    async def export(self, message: Message, user: User, args: str, context: AppContext) -> None:
+    async def export(self, message: Message, here: Actor, args: str, context: AppContext) -> None:
         """The organisation's entries as a YAML document (and the shipped base on request)."""
-        async with context.transaction() as session:
-            organisation = await managed_organisation(session, message.chat, user, context)
-            text, count = await faq_manage.export_yaml(session, organisation.id)
+        wants_all = args.strip().lower() in texts.EXPORT_ALL_WORDS
+        done = await context.services.faq.export(here, wants_all)
+        org = done.organisation
         await message.reply_document(
-            io.BytesIO(text.encode()),
-            filename=f"faq-{organisation.id}.yaml",
-            caption=texts.EXPORT_CAPTION.format(org=organisation.name, count=count),
+            io.BytesIO(done.text.encode()),
+            filename=f"faq-{org.id}.yaml",
+            caption=texts.EXPORT_CAPTION.format(org=org.name, count=done.count),
         )
-        if args.strip().lower() in texts.EXPORT_ALL_WORDS:
-            shipped = await self.book.shipped()
+        if done.shipped is not None:
             await message.reply_document(
-                io.BytesIO(faq_manage.export_shipped(shipped).encode()),
+                io.BytesIO(faq_manage.export_shipped(done.shipped).encode()),
                 filename="faq-shipped.yaml",
-                caption=texts.EXPORT_SHIPPED_CAPTION.format(count=len(shipped)),
+                caption=texts.EXPORT_SHIPPED_CAPTION.format(count=len(done.shipped)),
             )
 
     async def import_reply(
-        self, message: Message, user: User, _: str, context: AppContext
+        self, message: Message, here: Actor, _: str, context: AppContext
     ) -> None:
         """`/faq import` as a reply to a document."""
         replied = message.reply_to_message
         if replied is None or replied.document is None:
-            async with context.transaction() as session:
-                await managed_group(session, message.chat, user, context)  # refusal first
+            await context.services.faq.managed(here)  # refusal first
             raise InvalidInput(texts.IMPORT_USAGE)
-        await self._import(message, replied.document, user, context)
+        await self._import(message, replied.document, here, context)
 
     async def on_document(self, update: Update, context: AppContext) -> None:
         """A document sent with the caption `/faq import`."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None or message.document is None:
+        if (found := sender(update)) is None or found[0].document is None:
             return
+        message, user = found
         if not is_group(message.chat):
             await message.reply_text(texts.PRIVATE_MANAGE)
             return
-        await self._import(message, message.document, user, context)
+        assert message.document is not None
+        await self._import(message, message.document, actor(user, message.chat), context)
 
+    @staticmethod
     async def _import(
-        self, message: Message, document: Document, user: User, context: AppContext
+        message: Message, document: Document, here: Actor, context: AppContext
     ) -> None:
-        async with context.transaction() as session:
-            await managed_group(session, message.chat, user, context)  # before downloading
-        if (document.file_size or 0) > faq_manage.MAX_IMPORT_BYTES:
-            raise InvalidInput(
-                texts.IMPORT_TOO_BIG.format(limit=faq_manage.MAX_IMPORT_BYTES // 1024)
-            )
-        data = bytes(await (await document.get_file()).download_as_bytearray())
-        text = faq_manage.decode_upload(data)
-        filename = document.file_name or "faq.yaml"
+        async def download() -> bytes:
+            return bytes(await (await document.get_file()).download_as_bytearray())
+
         try:
-            async with context.transaction() as session:
-                organisation = await managed_organisation(session, message.chat, user, context)
-                done = await faq_manage.import_yaml(
-                    session,
-                    organisation.id,
-                    text,
-                    filename=filename,
-                    by=user.id,
-                    now=context.now(),
-                )
+            org, done = await context.services.faq.import_file(
+                here, document.file_name or "faq.yaml", document.file_size, download
+            )
         except FaqFormatError as err:
             await message.reply_text(render_issues(err))
             return
-        await self.book.reload()
         await message.reply_text(
             texts.IMPORT_DONE.format(
-                added=done.added, updated=done.updated, org=organisation.name, total=done.total
+                added=done.added, updated=done.updated, org=org.name, total=done.total
             )
         )
 
@@ -265,31 +218,29 @@ class FaqManage:
         query, user = update.callback_query, update.effective_user
         if query is None or user is None or query.data is None or query.message is None:
             return
-        action, question_id = query.data.split(":")[1], int(query.data.split(":")[2])
+        _, action, question_id = query.data.split(":")
         chat = query.message.chat
-        async with context.transaction() as session:
-            organisation = await managed_organisation(session, chat, user, context)
-            if action == "pd":
-                gone = await faq_manage.dismiss(
-                    session, organisation.id, question_id, by=user.id, now=context.now()
-                )
-                refreshed = await faq_manage.pending(session, organisation.id)
-            else:
-                asked = await faq_manage.pending_question(session, organisation.id, question_id)
-        if action == "pd":
-            await query.answer(texts.DISMISSED.format(question=gone.question)[:200])
-            text, keyboard = render_pending(refreshed, context.settings.timezone)
+        done = await context.services.faq.press_pending(
+            actor(user, chat), action, int(question_id)
+        )
+        if done.refreshed is not None:
+            await query.answer(texts.DISMISSED.format(question=done.question.question)[:200])
+            text, keyboard = render_pending(done.refreshed, context.settings.timezone)
             await query.edit_message_text(text, reply_markup=keyboard)
             return
         await query.answer()
         await self.flow.start_reply(
-            context, chat.id, user, organisation.id, (asked.id, asked.question)
+            context,
+            chat.id,
+            user,
+            done.organisation.id,
+            (done.question.id, done.question.question),
         )
 
 
-def setup(application: Application, group: int, book: FaqBook, flow: FaqFlow) -> None:  # type: ignore[type-arg]
+def setup(application: AppApplication, group: int, flow: FaqFlow) -> None:
     """Register /faq, imports by caption, and the pending list's buttons."""
-    manage = FaqManage(book, flow)
+    manage = FaqManage(flow)
     application.add_handler(CommandHandler("faq", manage.cmd_faq), group)
     caption = filters.CaptionRegex(r"^/faq(@\w+)?\s+import\b")
     application.add_handler(

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from telegram import Chat, ChatMember, ChatMemberUpdated, Update
-from telegram.ext import Application, ChatMemberHandler, MessageHandler, filters
+from telegram.ext import ChatMemberHandler, MessageHandler, filters
 
 from bot import texts
-from bot.context import AppContext
-from bot.services import chats, members, organisations
-from handlers.common import group_record, is_group, person
+from bot.context import AppApplication, AppContext
+from handlers.common import is_group, person, place
 
 PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
 
@@ -30,19 +29,17 @@ async def on_my_chat_member(update: Update, context: AppContext) -> None:
     if change is None:
         return
     was_in, is_in = membership_change(change)
-    chat = change.chat
-    async with context.transaction() as session:
-        if chat.type == Chat.PRIVATE:
-            if not is_in:
-                await members.close_private_chat(session, change.from_user.id, context.now())
-            return
-        if not is_group(chat) or was_in == is_in:
-            return
+    chat, chats = change.chat, context.services.chats
+    if chat.type == Chat.PRIVATE:
         if not is_in:
-            await chats.bot_removed(session, chat.id, context.now())
-            return
-        record = await group_record(session, chat, context)
-        organisation = await organisations.organisation_of(session, record)
+            await chats.private_closed(change.from_user.id)
+        return
+    if not is_group(chat) or was_in == is_in:
+        return
+    if not is_in:
+        await chats.bot_removed(chat.id)
+        return
+    organisation = await chats.bot_added(place(chat))
     context.runtime.admins.forget_chat(chat.id)
     if organisation is None:
         await context.bot.send_message(chat.id, texts.GREETING)
@@ -60,12 +57,10 @@ async def on_chat_member(update: Update, context: AppContext) -> None:
     context.runtime.admins.forget_chat(change.chat.id)
     if user.is_bot or was_in == is_in:
         return
-    async with context.transaction() as session:
-        record = await group_record(session, change.chat, context)
-        if is_in:
-            await members.member_joined(session, record, person(user), context.now())
-        else:
-            await members.member_left(session, record, user.id, context.now())
+    if is_in:
+        await context.services.chats.roster_changed(place(change.chat), [person(user)])
+    else:
+        await context.services.chats.roster_changed(place(change.chat), [], [user.id])
 
 
 async def on_service_message(update: Update, context: AppContext) -> None:
@@ -73,14 +68,10 @@ async def on_service_message(update: Update, context: AppContext) -> None:
     message = update.effective_message
     if message is None or not is_group(message.chat):
         return
-    async with context.transaction() as session:
-        record = await group_record(session, message.chat, context)
-        for user in message.new_chat_members or ():
-            if not user.is_bot:
-                await members.member_joined(session, record, person(user), context.now())
-        left = message.left_chat_member
-        if left is not None and not left.is_bot:
-            await members.member_left(session, record, left.id, context.now())
+    joined = [person(user) for user in message.new_chat_members or () if not user.is_bot]
+    gone = message.left_chat_member
+    left = [gone.id] if gone is not None and not gone.is_bot else []
+    await context.services.chats.roster_changed(place(message.chat), joined, left)
 
 
 async def on_migration(update: Update, context: AppContext) -> None:
@@ -94,8 +85,7 @@ async def on_migration(update: Update, context: AppContext) -> None:
         old_id, new_id = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    async with context.transaction() as session:
-        await chats.chat_migrated(session, old_id, new_id, context.now())
+    await context.services.chats.migrated(old_id, new_id)
     context.runtime.admins.forget_chat(old_id)
 
 
@@ -105,12 +95,10 @@ async def on_any_group_message(update: Update, context: AppContext) -> None:
     user = update.effective_user
     if message is None or user is None or user.is_bot or not is_group(message.chat):
         return
-    async with context.transaction() as session:
-        record = await group_record(session, message.chat, context)
-        await members.record_presence(session, record, person(user), context.now())
+    await context.services.chats.seen_writing(place(message.chat), person(user))
 
 
-def setup(application: Application, group: int, presence_group: int) -> None:  # type: ignore[type-arg]
+def setup(application: AppApplication, group: int, presence_group: int) -> None:
     """Register this module's handlers."""
     application.add_handler(
         ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER), group

@@ -7,26 +7,31 @@ sender), and only managers may nudge. callback_data: `m:rsvp:<id>:y|l`, `m:ci:<i
 
 from __future__ import annotations
 
-from telegram import ForceReply, Message, Update, User
+from telegram import CallbackQuery, ForceReply, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.context import AppContext
+from bot.context import AppApplication, AppContext
 from bot.core.errors import PermissionDenied
-from bot.core.meetings import Rsvp, format_when, mention_html
+from bot.core.meetings import Attendee, Rsvp, format_when, mention_html
 from bot.services import meetings
-from bot.services.members import close_private_chat
 from bot.texts import meetings as texts
-from handlers.common import person, require_manager
-from schedules.sweep import kick
-from storage.records import MeetingRecord, UserRecord
-from storage.repositories import ChatRepo, UserRepo
+from handlers.common import actor, person
+from storage.records import MeetingRecord
 
 
 def _meeting_id(data: str) -> int:
     """The meeting number in `m:<action>:<id>…`."""
     return int(data.split(":")[2])
+
+
+def pressed(update: Update) -> tuple[CallbackQuery, User, int] | None:
+    """The query, its sender and the meeting number of a meeting button."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.data is None:
+        return None
+    return query, user, _meeting_id(query.data)
 
 
 async def _ask_privately(context: AppContext, meeting: MeetingRecord, user: User) -> bool:
@@ -39,26 +44,23 @@ async def _ask_privately(context: AppContext, meeting: MeetingRecord, user: User
     try:
         await context.bot.send_message(user.id, text, reply_markup=ForceReply())
     except Forbidden:
-        async with context.transaction() as session:
-            await close_private_chat(session, user.id, context.now())
+        await context.services.chats.private_closed(user.id)
         return False
     return True
 
 
 async def ask_reason(
-    context: AppContext, meeting: MeetingRecord, user: User, record: UserRecord
+    context: AppContext, meeting: MeetingRecord, user: User, member: Attendee
 ) -> None:
     """Ask a member on leave why: privately where possible, else in the group as a reply.
 
     The prompt starts with the meeting number, so a reply to it is all the bot needs.
     """
-    if record.can_dm and await _ask_privately(context, meeting, user):
+    if member.can_dm and await _ask_privately(context, meeting, user):
         return
     await context.bot.send_message(
         meeting.chat_telegram_id,
-        texts.ASK_REASON_GROUP.format(
-            mention=mention_html(meetings.attendee(record)), id=meeting.id
-        ),
+        texts.ASK_REASON_GROUP.format(mention=mention_html(member), id=meeting.id),
         parse_mode=ParseMode.HTML,
         reply_markup=ForceReply(selective=True),
     )
@@ -66,50 +68,40 @@ async def ask_reason(
 
 async def cb_rsvp(update: Update, context: AppContext) -> None:
     """参加 or 请假, for the person who pressed it; 请假 then asks for the reason."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.data is None:
+    if (found := pressed(update)) is None:
         return
-    rsvp = Rsvp.YES if query.data.endswith(":y") else Rsvp.LEAVE
-    async with context.transaction() as session:
-        outcome = await meetings.answer(
-            session, _meeting_id(query.data), person(user), rsvp, context.now()
-        )
-        record = await UserRepo(session).get(user.id)
+    query, user, meeting_id = found
+    rsvp = Rsvp.YES if (query.data or "").endswith(":y") else Rsvp.LEAVE
+    answered = await context.services.meetings.answer(person(user), meeting_id, rsvp)
     if rsvp is Rsvp.YES:
         same = texts.ANSWERED_SAME.format(rsvp=rsvp.label)
-        await query.answer(texts.ANSWERED_YES if outcome.changed else same)
+        await query.answer(texts.ANSWERED_YES if answered.outcome.changed else same)
         return
-    await query.answer(texts.ANSWERED_LEAVE)
-    assert record is not None  # answering recorded the user
-    await ask_reason(context, outcome.meeting, user, record)
+    await query.answer(texts.ANSWERED_LEAVE)  # first: the reason prompt may wait for a slot
+    await ask_reason(context, answered.outcome.meeting, user, answered.member)
 
 
 async def cb_check_in(update: Update, context: AppContext) -> None:
     """签到 for the person who pressed it, within the window."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.data is None:
+    if (found := pressed(update)) is None:
         return
-    async with context.transaction() as session:
-        new = await meetings.check_in(
-            session, _meeting_id(query.data), person(user), context.now()
-        )
+    query, user, meeting_id = found
+    new = await context.services.meetings.check_in(person(user), meeting_id)
     await query.answer(texts.CHECKED_IN if new else texts.CHECKED_IN_ALREADY)
 
 
 async def cb_nudge(update: Update, context: AppContext) -> None:
     """提醒未回复: a manager reminds the non-responders now."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.data is None:
+    if (found := pressed(update)) is None:
         return
-    async with context.transaction() as session:
-        meeting = await meetings.get_meeting(session, _meeting_id(query.data))
-        chat = await ChatRepo(session).get(meeting.chat_telegram_id)
-        try:
-            await require_manager(session, context, chat, user.id)
-        except PermissionDenied:
-            raise PermissionDenied(texts.MANAGERS_ONLY) from None  # short: an alert
-        reply = await meetings.nudge(session, meeting.id, context.now())
-    kick(context)
+    query, user, meeting_id = found
+    if query.message is None:
+        return
+    here = actor(user, query.message.chat)
+    try:
+        reply = await context.services.meetings.nudge(here, meeting_id)
+    except PermissionDenied:
+        raise PermissionDenied(texts.MANAGERS_ONLY) from None  # short: an alert
     await query.answer(reply)
 
 
@@ -136,15 +128,11 @@ async def on_reason(update: Update, context: AppContext) -> None:
     meeting_id = meetings.prompt_meeting_id(message.reply_to_message.text or "")
     if meeting_id is None:
         return
-    async with context.transaction() as session:
-        saved = await meetings.save_reason(
-            session, meeting_id, user.id, message.text or "", context.now()
-        )
-    if saved:
+    if await context.services.meetings.save_reason(person(user), meeting_id, message.text or ""):
         await message.reply_text(texts.REASON_SAVED)
 
 
-def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
+def setup(application: AppApplication, group: int) -> None:
     """Register this module's handlers."""
     application.add_handler(CallbackQueryHandler(cb_rsvp, pattern=r"^m:rsvp:\d+:[yl]$"), group)
     application.add_handler(CallbackQueryHandler(cb_check_in, pattern=r"^m:ci:\d+$"), group)

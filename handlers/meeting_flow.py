@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AppContext
+from bot.context import AppApplication, AppContext
 from bot.core.errors import InvalidInput
 from bot.core.meeting_args import (
     MeetingRequest,
@@ -22,8 +22,10 @@ from bot.core.meeting_args import (
     parse_when,
 )
 from bot.core.meetings import MeetingType, format_when
+from bot.services.meeting_views import render_announced
 from bot.texts import error_text
 from bot.texts import meetings as texts
+from handlers.common import actor, sender
 from handlers.drafts import (
     SKIP_WORDS,
     Drafts,
@@ -31,12 +33,12 @@ from handlers.drafts import (
     ask,
     cancel_handler,
     confirm_keyboard,
+    pressed_draft,
 )
-from handlers.meeting_common import announce, in_group, managed_group
-from schedules.sweep import kick
 
 TEXT_STEPS = {"time", "place", "agenda"}  # answered by a reply; type and confirm by buttons
 TYPE_VALUES = {kind.value for kind in MeetingType}
+PREFIX = "m:new:"
 
 
 @dataclass
@@ -56,13 +58,19 @@ class Draft:
         return MeetingRequest(kind=self.kind, when=self.when, place=self.place, agenda=self.agenda)
 
 
+def _expected(draft: Draft, data: str) -> bool:
+    """A type while choosing one, 确认发布 once confirming, 取消 always."""
+    expected = TYPE_VALUES if draft.step == "type" else {"ok"}
+    return data.removeprefix(PREFIX) in {*expected, "no"}
+
+
 def _type_keyboard() -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(kind.label, callback_data=f"m:new:{kind.value}")
+        InlineKeyboardButton(kind.label, callback_data=f"{PREFIX}{kind.value}")
         for kind in MeetingType
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([InlineKeyboardButton(texts.BUTTON_ABORT, callback_data="m:new:no")])
+    rows.append([InlineKeyboardButton(texts.BUTTON_ABORT, callback_data=f"{PREFIX}no")])
     return InlineKeyboardMarkup(rows)
 
 
@@ -74,47 +82,39 @@ class MeetingFlow:
 
     async def start(self, update: Update, context: AppContext) -> None:
         """`/meeting` alone: offer the types."""
-        if (found := await in_group(update)) is None:
+        if (found := sender(update)) is None:
             return
         message, user = found
-        async with context.transaction() as session:
-            await managed_group(session, message.chat, user, context)
+        await context.services.meetings.check_manager(actor(user, message.chat))
         prompt = await message.reply_text(texts.FLOW_PICK_TYPE, reply_markup=_type_keyboard())
         draft = Draft(origin_id=message.message_id, prompt_id=prompt.message_id)
         self.drafts[(message.chat.id, user.id)] = draft
 
     async def on_button(self, update: Update, context: AppContext) -> None:
         """A type, 确认发布 or 取消 was pressed."""
-        query, user = update.callback_query, update.effective_user
-        if query is None or user is None or query.data is None or query.message is None:
+        found = await pressed_draft(update, self.drafts, texts.FLOW_NOT_YOURS, _expected)
+        if found is None:
             return
-        key = (query.message.chat.id, user.id)
-        draft = self.drafts.get(key)
-        choice = query.data.removeprefix("m:new:")
-        expected = TYPE_VALUES if draft is not None and draft.step == "type" else {"ok"}
-        if (
-            draft is None
-            or draft.prompt_id != query.message.message_id
-            or choice not in {*expected, "no"}
-        ):
-            await query.answer(texts.FLOW_NOT_YOURS, show_alert=True)
-            return
+        query, user, draft = found
+        assert query.message is not None
+        chat, choice = query.message.chat, (query.data or "").removeprefix(PREFIX)
         if choice == "no":
-            del self.drafts[key]
+            del self.drafts[(chat.id, user.id)]
             await query.answer()
             await query.edit_message_text(texts.FLOW_CANCELLED)
         elif choice == "ok":
-            del self.drafts[key]
-            reply = await announce(context, query.message.chat, user, draft.request())
+            del self.drafts[(chat.id, user.id)]
+            result = await context.services.meetings.announce(actor(user, chat), draft.request())
             await query.answer()
-            await query.edit_message_text(reply)
-            kick(context)
+            await query.edit_message_text(
+                render_announced(result, context.settings.timezone, context.now())
+            )
         else:
             draft.kind, draft.step = MeetingType(choice), "time"
             await query.answer()
             await query.edit_message_text(texts.NOTICE_TYPE.format(kind=draft.kind.label))
             question = texts.FLOW_ASK_TIME.format(kind=draft.kind.label)
-            await ask(context, key[0], draft, question, reply_to=draft.origin_id)
+            await ask(context, chat.id, draft, question, reply_to=draft.origin_id)
 
     async def on_answer(self, update: Update, context: AppContext) -> None:
         """A reply to the current question."""
@@ -138,7 +138,7 @@ class MeetingFlow:
         )
         confirm = await message.reply_text(
             texts.FLOW_CONFIRM.format(summary=summary),
-            reply_markup=confirm_keyboard("m:new:", texts.BUTTON_CONFIRM, texts.BUTTON_ABORT),
+            reply_markup=confirm_keyboard(PREFIX, texts.BUTTON_CONFIRM, texts.BUTTON_ABORT),
         )
         draft.prompt_id, draft.step = confirm.message_id, "confirm"
 
@@ -167,11 +167,14 @@ class MeetingFlow:
         return None
 
 
-def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
+def setup(application: AppApplication, group: int) -> None:
     """Register the flow; its /meeting (no arguments) must come before the one with them."""
     flow = MeetingFlow()
-    application.add_handler(CommandHandler("meeting", flow.start, has_args=False), group)
-    application.add_handler(CallbackQueryHandler(flow.on_button, pattern=r"^m:new:"), group)
+    in_groups = filters.ChatType.GROUPS
+    application.add_handler(
+        CommandHandler("meeting", flow.start, in_groups, has_args=False), group
+    )
+    application.add_handler(CallbackQueryHandler(flow.on_button, pattern=f"^{PREFIX}"), group)
     answers = answer_handler(
         flow.drafts, "meeting", flow.on_answer, takes_text=lambda draft: draft.step in TEXT_STEPS
     )

@@ -6,9 +6,8 @@ Privately, a manager names the organisation as the last argument when they manag
 
 from __future__ import annotations
 
-from telegram import InputFile, Message, Update, User
+from telegram import InputFile, Message, Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -16,141 +15,83 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import AppContext
-from bot.core.errors import InvalidInput
-from bot.core.study_files import example_topics, template_csv, template_xlsx, template_yaml
-from bot.services import study, study_senders
-from bot.services.members import record_presence
-from bot.services.study_stats import StudyStats, topic_stats
+from bot.context import AppApplication, AppContext
+from bot.services.study_service import Planned
+from bot.services.study_stats import StudyStats
 from bot.services.study_views import topic_line, when_text
 from bot.texts import study as texts
 from handlers import study_flow
-from handlers.common import command_args, group_record, is_group, person
-from handlers.study_common import acting_org, may_manage
-from storage.repositories.study import StudyRepo
+from handlers.common import actor, command_args, person, sender
 
 IMPORT_CAPTION = r"^/study(@\w+)?\s+import\b"
 
 
-def _caller(update: Update) -> tuple[Message, User] | None:
-    message, user = update.effective_message, update.effective_user
-    return None if message is None or user is None else (message, user)
-
-
-def _number(text: str) -> int:
-    if not text.isdigit():
-        raise InvalidInput(texts.BAD_NUMBER)
-    return int(text)
-
-
 async def cmd_study(update: Update, context: AppContext) -> None:
     """`/study [template|add|edit|delete|import] …`; without a verb, the upcoming topics."""
-    if (found := _caller(update)) is None:
+    if (found := sender(update)) is None:
         return
     message, user = found
-    verb, _, rest = command_args(message).partition(" ")
+    args, study = command_args(message), context.services.study
+    verb, _, rest = args.partition(" ")
+    here = actor(user, message.chat)
     if verb in ("template", "模板"):
         await send_templates(message, context)
     elif verb in ("import", "导入"):
         await message.reply_text(texts.IMPORT_NEEDS_FILE)
     elif verb in ("edit", "修改"):
-        await edit(message, user, rest.strip(), context)
+        topic = await study.edit(here, rest.strip())
+        line = topic_line(topic, context.settings.timezone)
+        await message.reply_text(texts.EDIT_DONE.format(id=topic.id, line=line))
     elif verb in ("delete", "删除"):
-        await delete(message, user, rest.strip(), context)
+        topic = await study.delete(here, rest.strip())
+        await message.reply_text(texts.DELETE_DONE.format(id=topic.id, title=topic.title))
     elif verb in ("help", "帮助"):
         await message.reply_text(texts.USAGE)
     else:
-        await list_upcoming(message, user, command_args(message), context)
+        await list_upcoming(message, await study.upcoming(here, args), context)
 
 
-async def list_upcoming(message: Message, user: User, name: str, context: AppContext) -> None:
+async def list_upcoming(message: Message, planned: Planned, context: AppContext) -> None:
     """The organisation's planned topics."""
-    async with context.transaction() as session:
-        acting = await acting_org(session, context, message, user, name)
-        topics = await study.upcoming(session, acting.organisation.id)
-    org = acting.organisation.name
-    if not topics:
+    org = planned.organisation.name
+    if not planned.topics:
         await message.reply_text(texts.LIST_EMPTY.format(org=org))
         return
     tz = context.settings.timezone
-    lines = [texts.LIST_HEADER.format(org=org), *(topic_line(t, tz) for t in topics)]
+    lines = [texts.LIST_HEADER.format(org=org), *(topic_line(t, tz) for t in planned.topics)]
     await message.reply_text("\n".join(lines))
 
 
 async def send_templates(message: Message, context: AppContext) -> None:
     """The three filled-in templates as files, then the rules in short."""
-    topics = example_topics(context.now(), context.settings.timezone)
-    files = (
-        ("YAML", "学习计划模板.yaml", template_yaml(topics)),
-        ("CSV", "学习计划模板.csv", template_csv(topics)),
-        ("Excel", "学习计划模板.xlsx", template_xlsx(topics)),
-    )
-    for kind, name, content in files:
-        caption = texts.TEMPLATE_CAPTION.format(kind=kind)
-        await message.reply_document(InputFile(content, filename=name), caption=caption)
+    for template in context.services.study.templates():
+        caption = texts.TEMPLATE_CAPTION.format(kind=template.kind)
+        await message.reply_document(
+            InputFile(template.content, filename=template.filename), caption=caption
+        )
     await message.reply_text(texts.TEMPLATE_DONE)
 
 
 async def on_plan_file(update: Update, context: AppContext) -> None:
     """A plan file with the caption `/study import [组织]`: imported whole or not at all."""
-    if (found := _caller(update)) is None or found[0].document is None:
+    if (found := sender(update)) is None or found[0].document is None:
         return
     message, user = found
     document = message.document
     assert document is not None
-    name = command_args(message).removeprefix("import").strip()
-    async with context.transaction() as session:
-        acting = await acting_org(session, context, message, user, name)
-    content = bytes(await (await document.get_file()).download_as_bytearray())
-    async with context.transaction() as session:
-        topics = await study.import_plan(
-            session,
-            acting.organisation.id,
-            user.id,
-            (document.file_name or "", content),
-            context.now(),
-            context.settings.timezone,
-        )
-    tz = context.settings.timezone
-    lines = "\n".join(topic_line(topic, tz) for topic in topics)
-    await message.reply_text(
-        texts.IMPORT_DONE.format(count=len(topics), org=acting.organisation.name, lines=lines)
+
+    async def download() -> bytes:
+        return bytes(await (await document.get_file()).download_as_bytearray())
+
+    planned = await context.services.study.import_plan(
+        actor(user, message.chat), command_args(message), document.file_name or "", download
     )
-
-
-async def _change_allowed(
-    message: Message, user: User, topic_id: int, context: AppContext
-) -> None:
-    async with context.transaction() as session:
-        topic = await StudyRepo(session).get(topic_id)
-        if topic is not None:
-            await may_manage(session, context, message, user, topic.organisation_id)
-
-
-async def edit(message: Message, user: User, args: str, context: AppContext) -> None:
-    """`/study edit <编号> <字段> <新内容>`: change a topic that is not published yet."""
-    number, field, value = [*args.split(maxsplit=2), "", "", ""][:3]
-    if not number or not field or not value:
-        raise InvalidInput(texts.EDIT_USAGE)
-    topic_id = _number(number)
-    await _change_allowed(message, user, topic_id, context)
-    async with context.transaction() as session:
-        topic = await study.edit_topic(
-            session, topic_id, None, (field, value), context.now(), context.settings.timezone
-        )
-    line = topic_line(topic, context.settings.timezone)
-    await message.reply_text(texts.EDIT_DONE.format(id=topic.id, line=line))
-
-
-async def delete(message: Message, user: User, args: str, context: AppContext) -> None:
-    """`/study delete <编号>`: drop a topic that is not published yet."""
-    if not args:
-        raise InvalidInput(texts.DELETE_USAGE)
-    topic_id = _number(args.split()[0])
-    await _change_allowed(message, user, topic_id, context)
-    async with context.transaction() as session:
-        topic = await study.delete_topic(session, topic_id, None, context.now())
-    await message.reply_text(texts.DELETE_DONE.format(id=topic.id, title=topic.title))
+    tz = context.settings.timezone
+    lines = "\n".join(topic_line(topic, tz) for topic in planned.topics)
+    org = planned.organisation.name
+    await message.reply_text(
+        texts.IMPORT_DONE.format(count=len(planned.topics), org=org, lines=lines)
+    )
 
 
 def render_stats(stats: StudyStats, context: AppContext) -> str:
@@ -187,39 +128,28 @@ def render_stats(stats: StudyStats, context: AppContext) -> str:
 
 async def cmd_study_stats(update: Update, context: AppContext) -> None:
     """`/study_stats [编号] [组织]` for managers: per member and per organisation below."""
-    if (found := _caller(update)) is None:
+    if (found := sender(update)) is None:
         return
     message, user = found
-    words = command_args(message).split(maxsplit=1)
-    topic_id = int(words[0]) if words and words[0].isdigit() else None
-    name = " ".join(words[1:] if topic_id is not None else words)
-    async with context.transaction() as session:
-        acting = await acting_org(session, context, message, user, name, "/study_stats")
-        stats = await topic_stats(session, acting.organisation.id, topic_id)
+    stats = await context.services.study.stats(actor(user, message.chat), command_args(message))
     await message.reply_text(render_stats(stats, context)[:4096])
 
 
 async def cb_studied(update: Update, context: AppContext) -> None:
     """已学习 in a group, or 已补学 in a private chat: recorded once, with the time."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.data is None:
+    if query is None or user is None or query.data is None or query.message is None:
         return
     _, verb, topic_id = query.data.split(":")
     makeup = verb == "mk"
-    async with context.transaction() as session:
-        if query.message is not None and is_group(query.message.chat):
-            # A tap in the group shows the person belongs there (the roster is by presence).
-            chat = await group_record(session, query.message.chat, context)
-            await record_presence(session, chat, person(user), context.now())
-        result = await study.record_study(
-            session, int(topic_id), person(user), context.now(), makeup=makeup
-        )
+    here = actor(user, query.message.chat)
+    result = await context.services.study.studied(here, int(topic_id), makeup=makeup)
     if result.earlier is not None:
         when = when_text(result.earlier[0], context.settings.timezone)
         await query.answer(texts.STUDIED_BEFORE.format(when=when), show_alert=True)
         return
     await query.answer(texts.MADE_UP_DONE if makeup else texts.STUDIED_DONE)
-    if makeup and query.message is not None:
+    if makeup:
         # The private message is the member's own: mark it done and drop the button.
         when = when_text(context.now(), context.settings.timezone)
         await context.bot.edit_message_reply_markup(
@@ -233,14 +163,13 @@ async def on_poll_answer(update: Update, context: AppContext) -> None:
     answer = update.poll_answer
     if answer is None or answer.user is None:
         return
-    async with context.transaction() as session:
-        await study.record_quiz_answer(
-            session, answer.poll_id, person(answer.user), answer.option_ids, context.now()
-        )
+    await context.services.study.quiz_answer(
+        person(answer.user), answer.poll_id, list(answer.option_ids)
+    )
 
 
-def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
-    """Register the study handlers, the guided flow and the outbox senders."""
+def setup(application: AppApplication, group: int) -> None:
+    """Register the study handlers and the guided flow."""
     study_flow.setup(application, group)
     application.add_handler(CommandHandler("study", cmd_study), group)
     application.add_handler(CommandHandler("study_stats", cmd_study_stats), group)
@@ -250,5 +179,3 @@ def setup(application: Application, group: int) -> None:  # type: ignore[type-ar
         CallbackQueryHandler(cb_studied, pattern=r"^study:(done|mk):\d+$"), group
     )
     application.add_handler(PollAnswerHandler(on_poll_answer), group)
-    runtime = application.bot_data.runtime
-    study_senders.register(runtime.senders, runtime.settings.timezone)

@@ -10,17 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import AppContext
+from bot.context import AppApplication, AppContext
 from bot.core.errors import InvalidInput
-from bot.core.study import check_field, validate_fields
 from bot.core.study_fields import LABELS
-from bot.services import study
 from bot.services.study_views import when_text
 from bot.texts import error_text
 from bot.texts import study as texts
-from handlers.common import command_args
+from handlers.common import actor, command_args, sender
 from handlers.drafts import (
     SKIP_WORDS,
     Drafts,
@@ -28,8 +26,8 @@ from handlers.drafts import (
     ask,
     cancel_handler,
     confirm_keyboard,
+    pressed_draft,
 )
-from handlers.study_common import acting_org
 
 STEPS = (
     ("title", texts.FLOW_ASK_TITLE),
@@ -77,13 +75,13 @@ class StudyFlow:
 
     async def start(self, update: Update, context: AppContext) -> None:
         """`/study add [组织]`: check the caller manages an organisation, ask for the title."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
+        if (found := sender(update)) is None:
             return
-        name = command_args(message).removeprefix("add").strip()
-        async with context.transaction() as session:
-            acting = await acting_org(session, context, message, user, name)
-        draft = Draft(acting.organisation.id, origin_id=message.message_id)
+        message, user = found
+        acting = await context.services.study.start_adding(
+            actor(user, message.chat), command_args(message)
+        )
+        draft = Draft(acting.org.id, origin_id=message.message_id)
         self.drafts[(message.chat.id, user.id)] = draft
         await ask(context, message.chat.id, draft, STEPS[0][1], reply_to=draft.origin_id)
 
@@ -115,40 +113,31 @@ class StudyFlow:
 
     @staticmethod
     def _value(key: str, text: str, context: AppContext) -> Any:
-        now, tz = context.now(), context.settings.timezone
         if key in OPTIONAL and text in SKIP_WORDS:
             return ""
-        value = study.typed_value(key, text, now, tz)
-        check_field(key, value, now, tz)
-        return value
+        return context.services.study.field_value(key, text)
 
     async def on_button(self, update: Update, context: AppContext) -> None:
         """确认添加 or 取消."""
-        query, user = update.callback_query, update.effective_user
-        if query is None or user is None or query.message is None:
+        found = await pressed_draft(update, self.drafts, texts.FLOW_NOT_YOURS)
+        if found is None:
             return
-        key = (query.message.chat.id, user.id)
-        draft = self.drafts.get(key)
-        if draft is None or draft.prompt_id != query.message.message_id:
-            await query.answer(texts.FLOW_NOT_YOURS, show_alert=True)
-            return
-        del self.drafts[key]
+        query, user, draft = found
+        assert query.message is not None
+        del self.drafts[(query.message.chat.id, user.id)]
         if query.data == "study:add:no":
             await query.answer()
             await query.edit_message_text(texts.FLOW_CANCELLED)
             return
-        now, tz = context.now(), context.settings.timezone
-        validate_fields(draft.values, now, tz)  # the cross-field rules, before writing
-        async with context.transaction() as session:
-            topic = await study.add_topic(
-                session, draft.organisation_id, user.id, draft.values, now, tz
-            )
+        topic = await context.services.study.add(
+            actor(user, query.message.chat), draft.organisation_id, draft.values
+        )
         await query.answer()
-        when = when_text(topic.publish_at, tz)
+        when = when_text(topic.publish_at, context.settings.timezone)
         await query.edit_message_text(texts.FLOW_ADDED.format(id=topic.id, when=when))
 
 
-def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
+def setup(application: AppApplication, group: int) -> None:
     """Register the flow before the /study command that handles the other verbs."""
     flow = StudyFlow()
     adding = filters.Regex(r"^/study(@\w+)?\s+(add|添加)\b")

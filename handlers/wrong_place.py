@@ -7,11 +7,11 @@ chat has already taken it, so only commands filtered to the other kind of chat l
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot import texts
 from bot.commands import COMMANDS, Where
-from bot.context import AppContext
+from bot.context import AppApplication, AppContext
 
 
 async def group_only(update: Update, _context: AppContext) -> None:
@@ -26,7 +26,7 @@ async def private_only(update: Update, _context: AppContext) -> None:
         await update.effective_message.reply_text(texts.PRIVATE_ONLY)
 
 
-def setup(application: Application, group: int) -> None:  # type: ignore[type-arg]
+def setup(application: AppApplication, group: int) -> None:
     """Register the two fallbacks from the command registry."""
     in_groups = [c.name for c in COMMANDS if c.where is Where.GROUP]
     in_private = [c.name for c in COMMANDS if c.where is Where.PRIVATE]

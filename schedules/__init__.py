@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from telegram.ext import Application
-
+from bot.context import AppApplication
 from schedules import meetings, study, sweep
 
 
-def setup_schedules(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def setup_schedules(application: AppApplication) -> None:
     """Start every repeating job."""
     sweep.setup(application)
     meetings.setup(application)

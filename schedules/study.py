@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 
-from telegram.ext import Application
-
-from bot.context import AppContext
-from bot.services import study
-from bot.services.broadcast import update_progress
-from schedules.sweep import kick, outbox_of
+from bot.context import AppApplication, AppContext
+from delivery.progress import show_broadcast_progress
+from schedules.jobs import repeat
 
 log = logging.getLogger(__name__)
 
@@ -26,34 +22,30 @@ PROGRESS_EVERY = timedelta(seconds=1)
 
 async def enqueue_makeups(context: AppContext) -> int:
     """Make-up material for leaves from 主题党日 answered after their topic went out."""
-    async with context.transaction() as session:
-        added = await study.sweep_makeups(session, context.now(), context.settings.timezone)
+    added = await context.services.study.sweep_makeups()
     if added:
         log.info("Queued make-up study material for %d members", added)
-        kick(context)
     return added
 
 
 async def broadcast_progress(context: AppContext) -> int:
     """Update running broadcasts' progress messages; finish them with their report."""
-    return await update_progress(outbox_of(context.application))
+    return await show_broadcast_progress(context.bot, context.services.broadcasts)
 
 
-def setup(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def setup(application: AppApplication) -> None:
     """Start both repeating jobs."""
-    assert application.job_queue is not None
-    kwargs = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
-    application.job_queue.run_repeating(
+    repeat(
+        application,
         enqueue_makeups,
-        interval=MAKEUP_EVERY,
+        every=MAKEUP_EVERY,
         first=timedelta(seconds=10),
         name="enqueue_study_makeups",
-        job_kwargs=kwargs,
     )
-    application.job_queue.run_repeating(
+    repeat(
+        application,
         broadcast_progress,
-        interval=PROGRESS_EVERY,
+        every=PROGRESS_EVERY,
         first=timedelta(seconds=1),
         name="broadcast_progress",
-        job_kwargs=kwargs,
     )

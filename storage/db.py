@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -126,3 +128,54 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded values after commit (repositories return dataclasses)."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+# Set in a session's `info` when it enqueued a delivery that is due at once.
+DUE_NOW = "deliveries_due_now"
+
+
+class Database:
+    """The session factory, one transaction at a time, and who to wake for due deliveries.
+
+    Whoever commits a delivery that is due now need not know who sends it: after the
+    commit, `on_due` runs (the sweep wakes). Inside `deferring_wakes()` (one update being
+    handled) the wake waits for the end of the scope, so a confirmation reply goes out
+    before the message it announces.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions = create_sessionmaker(engine)
+        self.on_due: Callable[[], None] = lambda: None
+        self._deferred: ContextVar[list[bool] | None] = ContextVar("deferred", default=None)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One session in one transaction: commits on success, rolls back on error."""
+        async with self.sessions.begin() as session:
+            yield session
+        if session.info.pop(DUE_NOW, False):
+            self._due()
+
+    @asynccontextmanager
+    async def deferring_wakes(self) -> AsyncIterator[None]:
+        """Hold back wakes of the sweep until the scope ends (then wake once if needed)."""
+        held: list[bool] = []
+        token = self._deferred.set(held)
+        try:
+            yield
+        finally:
+            self._deferred.reset(token)
+            if held:
+                self.on_due()
+
+    def _due(self) -> None:
+        held = self._deferred.get()
+        if held is None:
+            self.on_due()
+        elif not held:
+            held.append(True)
+
+    async def dispose(self) -> None:
+        """Close every connection."""
+        await self.engine.dispose()

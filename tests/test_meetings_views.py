@@ -78,7 +78,7 @@ def test_a_full_branch_with_long_everything_fits_in_one_message() -> None:
 def test_buttons_until_the_start_none_after_or_when_cancelled() -> None:
     keyboard = notice_keyboard(meeting(), NOW)
     assert keyboard is not None
-    data = [b.callback_data for row in keyboard.inline_keyboard for b in row]
+    data = [b.data for row in keyboard for b in row]
     assert data == ["m:rsvp:12:y", "m:rsvp:12:l", "m:nudge:12"]
     assert notice_keyboard(meeting(), START) is None
     assert notice_keyboard(meeting(status=MeetingStatus.CANCELLED), NOW) is None

@@ -8,24 +8,22 @@ clock) and becomes the delivery report when nothing is pending.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.error import TelegramError
 
 from bot.core.domain import Domain
 from bot.core.errors import InvalidInput, PermissionDenied
 from bot.core.study import Scope
 from bot.core.study_stats import BROADCAST_DOMAINS, OrgRef, scope_targets
-from bot.services.outbox import Outbox, Senders
+from bot.services.outbox import DeliveryKind
+from bot.services.outgoing import Copy, Edit, Outgoing
 from bot.texts import broadcast as texts
+from storage.db import Database
 from storage.records import BroadcastRecord, ChatRecord, DeliveryRecord, DeliveryStatus
 from storage.repositories import ChatRepo, DeliveryRepo, OrganisationRepo
 from storage.repositories.study_broadcasts import BroadcastRepo
-
-log = logging.getLogger(__name__)
 
 KIND = "broadcast"
 PROGRESS_EVERY = timedelta(seconds=5)
@@ -147,23 +145,19 @@ async def cancel(session: AsyncSession, broadcast_id: int, user_id: int) -> None
     await BroadcastRepo(session).cancel(broadcast.id)
 
 
-async def send_copy(outbox: Outbox, delivery: DeliveryRecord) -> int:
-    """One copy of the broadcast message (copyMessage: no "forwarded from" header).
+async def _copy(delivery: DeliveryRecord, _now: datetime) -> Outgoing:
+    """One copy of the broadcast message.
 
     Copies exist only for confirmed broadcasts, which cannot be called off, so nothing is
     read first: a broadcast runs at the rate limit, not at the database's pace.
     """
-    copied = await outbox.bot.copy_message(
-        delivery.chat_id,
-        from_chat_id=int(delivery.payload["from_chat_id"]),
-        message_id=int(delivery.payload["message_id"]),
-    )
-    return copied.message_id
+    payload = delivery.payload
+    return Copy(int(payload["from_chat_id"]), int(payload["message_id"]))
 
 
-def register(senders: Senders) -> None:
-    """Register the broadcast sender."""
-    senders.register(KIND, send_copy)
+def delivery_kinds() -> dict[str, DeliveryKind]:
+    """The broadcast copy."""
+    return {KIND: DeliveryKind(_copy)}
 
 
 def failure_reason(error: str | None) -> str:
@@ -208,31 +202,29 @@ async def _report(session: AsyncSession, broadcast: BroadcastRecord) -> tuple[st
     return "\n".join(lines), True
 
 
-async def update_progress(outbox: Outbox) -> int:
-    """Edit each running broadcast's progress (at most every 5 s); finish those done."""
-    async with outbox.sessions.begin() as session:
+@dataclass(frozen=True)
+class ProgressEdit:
+    """A broadcast's progress (or final report) to show on its control message."""
+
+    broadcast_id: int
+    chat_id: int
+    edit: Edit
+
+
+async def progress_to_show(database: Database, now: datetime) -> list[ProgressEdit]:
+    """Each running broadcast's progress, at most every 5 s; those done get their report."""
+    async with database.transaction() as session:
         running = await BroadcastRepo(session).sending()
+    edits = []
     for broadcast in running:
-        await _progress_of(outbox, broadcast)
-    return len(running)
-
-
-async def _progress_of(outbox: Outbox, broadcast: BroadcastRecord) -> None:
-    now = outbox.clock.now()
-    async with outbox.sessions.begin() as session:
-        text, done = await _report(session, broadcast)
-        repo = BroadcastRepo(session)
-        if done:
-            show = await repo.finish(broadcast.id, now, text)
-        else:
-            show = await repo.claim_progress(broadcast.id, now, PROGRESS_EVERY, text)
-    if show and broadcast.control_message_id is not None:
-        try:
-            await outbox.bot.edit_message_text(
-                text,
-                chat_id=broadcast.control_chat_id,
-                message_id=broadcast.control_message_id,
-            )
-        except TelegramError as exc:
-            # The manager deleted the progress message, or left: the copies still go out.
-            log.warning("Could not show progress of broadcast %s: %s", broadcast.id, exc)
+        async with database.transaction() as session:
+            text, done = await _report(session, broadcast)
+            repo = BroadcastRepo(session)
+            if done:
+                show = await repo.finish(broadcast.id, now, text)
+            else:
+                show = await repo.claim_progress(broadcast.id, now, PROGRESS_EVERY, text)
+        if show and broadcast.control_message_id is not None:
+            edit = Edit(broadcast.control_message_id, text, html=False)
+            edits.append(ProgressEdit(broadcast.id, broadcast.control_chat_id, edit))
+    return edits

@@ -93,9 +93,12 @@ class FaqBook:
     _checked_at: datetime | None = None
     _shipped: tuple[FaqEntry, ...] | None = None
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _pending: asyncio.Task[Snapshot] | None = None  # the background rebuild (kept alive)
 
     async def snapshot(self) -> Snapshot:
         """The current snapshot, built on first use and refreshed when the table changed."""
+        if self._pending is not None and not self._pending.done():
+            return await asyncio.shield(self._pending)  # this process's change, being built
         current = self._current
         now = self.clock.now()
         if current is not None and (
@@ -112,6 +115,11 @@ class FaqBook:
     async def reload(self) -> Snapshot:
         """Rebuild now (this process just changed an organisation's entries)."""
         return await self._rebuild(force=True)
+
+    def changed(self) -> None:
+        """This process just changed entries: rebuild in the background (whoever asks before
+        it is done waits for it), so that the manager's reply need not wait."""
+        self._pending = asyncio.get_running_loop().create_task(self.reload())
 
     async def shipped(self) -> tuple[FaqEntry, ...]:
         """The shipped base (read once, in a worker thread)."""

@@ -9,9 +9,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.meetings import (
     NAME_CHARS,
@@ -24,8 +23,12 @@ from bot.core.meetings import (
     shorten,
 )
 from bot.core.recurrence import RecurrenceRule
+from bot.services.outgoing import Button, Keyboard, keyboard
 from bot.texts import meetings as texts
 from storage.records import MeetingRecord
+
+if TYPE_CHECKING:
+    from bot.services.meeting_series import SeriesResult
 
 # Long rosters are cut so that a notice stays below Telegram's 4096 characters even with
 # the longest agenda, names and reasons (tests/test_meetings_views.py renders the worst).
@@ -52,31 +55,30 @@ def callback(action: str, meeting_id: int, *extra: str) -> str:
     return ":".join(["m", action, str(meeting_id), *extra])
 
 
-def rsvp_buttons(meeting_id: int) -> list[InlineKeyboardButton]:
+def rsvp_buttons(meeting_id: int) -> tuple[Button, Button]:
     """The 参加 and 请假 buttons."""
-    return [
-        InlineKeyboardButton(texts.BUTTON_YES, callback_data=callback("rsvp", meeting_id, "y")),
-        InlineKeyboardButton(texts.BUTTON_LEAVE, callback_data=callback("rsvp", meeting_id, "l")),
-    ]
+    return (
+        Button(texts.BUTTON_YES, callback("rsvp", meeting_id, "y")),
+        Button(texts.BUTTON_LEAVE, callback("rsvp", meeting_id, "l")),
+    )
 
 
-def rsvp_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+def rsvp_keyboard(meeting_id: int) -> Keyboard:
     """Buttons for reminders: answer right there."""
-    return InlineKeyboardMarkup([rsvp_buttons(meeting_id)])
+    return keyboard(rsvp_buttons(meeting_id))
 
 
-def notice_keyboard(meeting: MeetingRecord, now: datetime) -> InlineKeyboardMarkup | None:
+def notice_keyboard(meeting: MeetingRecord, now: datetime) -> Keyboard | None:
     """参加 / 请假 and the managers' 提醒未回复, until the start; none after or if cancelled."""
     if meeting.cancelled or now >= meeting.starts_at:
         return None
-    nudge = InlineKeyboardButton(texts.BUTTON_NUDGE, callback_data=callback("nudge", meeting.id))
-    return InlineKeyboardMarkup([rsvp_buttons(meeting.id), [nudge]])
+    nudge = Button(texts.BUTTON_NUDGE, callback("nudge", meeting.id))
+    return keyboard(rsvp_buttons(meeting.id), [nudge])
 
 
-def checkin_keyboard(meeting_id: int) -> InlineKeyboardMarkup:
+def checkin_keyboard(meeting_id: int) -> Keyboard:
     """The 签到 button."""
-    button = InlineKeyboardButton(texts.BUTTON_CHECK_IN, callback_data=callback("ci", meeting_id))
-    return InlineKeyboardMarkup([[button]])
+    return keyboard([Button(texts.BUTTON_CHECK_IN, callback("ci", meeting_id))])
 
 
 def esc(text: str) -> str:
@@ -203,3 +205,18 @@ def render_attendance(view: NoticeView, quorum: Quorum | None, *, full: bool) ->
             )
         )
     return "\n".join(lines)
+
+
+def render_announced(result: MeetingRecord | SeriesResult, tz: ZoneInfo, now: datetime) -> str:
+    """The confirmation of a new meeting, or of a series with its first dates."""
+    if isinstance(result, MeetingRecord):
+        when = format_when(result.starts_at, tz, now)
+        return texts.CREATED.format(id=result.id, kind=result.kind.label, when=when)
+    dates = [
+        texts.SERIES_DATE_LINE.format(id=m.id, when=format_when(m.starts_at, tz, now))
+        for m in result.meetings
+    ]
+    series = result.series
+    return texts.SERIES_CREATED.format(
+        id=series.id, kind=series.kind.label, rule=rule_text(series.rule), dates="\n".join(dates)
+    )

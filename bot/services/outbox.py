@@ -1,27 +1,27 @@
-"""The outbox sweep: send every due delivery once, through the rate-limited bot.
+"""The outbox as the delivery door uses it: claim what is due, compose it, record the outcome.
 
-Each feature registers a sender per delivery kind. A sender renders the message at send
-time (so a reminder names who has *still* not answered) and returns the sent message id.
-Every delivery is finished in its own transaction right after its send: a crash can
-repeat only the message in flight, never a batch.
+Each feature declares its delivery kinds: a composer that renders the message at send time
+from the database (so a reminder names who has *still* not answered) and, optionally, what
+to store once Telegram accepted it. The door (delivery/) sends; this module never touches
+Telegram. Every delivery is recorded in its own transaction right after its send: a crash
+can repeat only the message in flight, never a batch.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
+from bot.services.outgoing import Outgoing, Sent
+from storage.db import Database
 from storage.records import DeliveryRecord
-from storage.repositories import ChatRepo, DeliveryRepo
+from storage.repositories import ChatRepo, DeliveryRepo, UserRepo
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +32,35 @@ MAX_ATTEMPTS = 5
 
 
 class Skip(Exception):
-    """Raised by a sender when the message is no longer wanted (meeting cancelled …)."""
+    """Raised by a composer when the message is no longer wanted (meeting cancelled …)."""
+
+
+Compose = Callable[[DeliveryRecord, datetime], Awaitable[Outgoing | None]]
+AfterSent = Callable[[AsyncSession, DeliveryRecord, Sent], Awaitable[None]]
 
 
 @dataclass(frozen=True)
-class Outbox:
-    """What a sender needs: the bot, the database, the time."""
+class DeliveryKind:
+    """How one kind of delivery is composed (None: nothing to send, e.g. a fan-out), and
+    what is stored once it went out."""
 
-    bot: Bot
-    sessions: async_sessionmaker[AsyncSession]
-    clock: Clock
+    compose: Compose
+    after_sent: AfterSent | None = None
 
 
-Sender = Callable[[Outbox, DeliveryRecord], Awaitable[int | None]]
+SessionCompose = Callable[[AsyncSession, DeliveryRecord, datetime], Awaitable[Outgoing | None]]
+
+
+def composed_in_transaction(
+    database: Database, compose: SessionCompose, after_sent: AfterSent | None = None
+) -> DeliveryKind:
+    """A kind whose composer reads (and may enqueue) in a transaction of its own."""
+
+    async def composed(delivery: DeliveryRecord, now: datetime) -> Outgoing | None:
+        async with database.transaction() as session:
+            return await compose(session, delivery, now)
+
+    return DeliveryKind(composed, after_sent)
 
 
 class Outcome(Enum):
@@ -54,7 +70,7 @@ class Outcome(Enum):
     SKIPPED = "skipped"
     RETRY = "retry"
     FAILED = "failed"
-    GONE = "gone"  # the chat is gone for the bot: fail, and mark the chat inactive
+    GONE = "gone"  # the chat is gone for the bot: fail; a group goes inactive, a person's DM off
     MIGRATED = "migrated"
 
 
@@ -63,7 +79,7 @@ class Attempt:
     """The outcome of one send, with what is needed to record it."""
 
     outcome: Outcome
-    message_id: int | None = None
+    sent: Sent | None = None
     reason: str = ""
     retry_after: timedelta = timedelta(0)
     new_chat_id: int = 0
@@ -79,104 +95,86 @@ class SweepReport:
     retried: int = 0
     errors: list[str] = field(default_factory=list)
 
-
-async def attempt(outbox: Outbox, sender: Sender, delivery: DeliveryRecord) -> Attempt:
-    """Send once and classify Telegram's answer."""
-    try:
-        return Attempt(Outcome.SENT, message_id=await sender(outbox, delivery))
-    except Skip:
-        return Attempt(Outcome.SKIPPED)
-    except RetryAfter as exc:
-        wait = exc.retry_after
-        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        return Attempt(Outcome.RETRY, reason="429", retry_after=timedelta(seconds=seconds))
-    except ChatMigrated as exc:
-        return Attempt(Outcome.MIGRATED, new_chat_id=exc.new_chat_id)
-    except Forbidden as exc:
-        return Attempt(Outcome.GONE, reason=exc.message)
-    except BadRequest as exc:
-        gone = "chat not found" in exc.message.lower()
-        return Attempt(Outcome.GONE if gone else Outcome.FAILED, reason=exc.message)
-    except NetworkError as exc:
-        backoff = timedelta(seconds=10 * 2**delivery.attempts)
-        return Attempt(Outcome.RETRY, reason=f"network: {exc}", retry_after=backoff)
-    except Exception as exc:
-        log.exception("Sender for %s crashed", delivery.key)
-        return Attempt(Outcome.FAILED, reason=f"internal error: {type(exc).__name__}")
+    def count(self, counter: str, delivery: DeliveryRecord, attempt: Attempt) -> None:
+        """Add one delivery's outcome."""
+        setattr(self, counter, getattr(self, counter) + 1)
+        if counter == "failed":
+            self.errors.append(f"{delivery.key}: {attempt.reason}")
 
 
-async def record(
-    session: AsyncSession, delivery: DeliveryRecord, result: Attempt, outbox: Outbox
+class Outbox:
+    """The deliveries table, the registered kinds, and the clock."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self.database, self.clock = database, clock
+        self._kinds: dict[str, DeliveryKind] = {}
+
+    def register(self, kinds: Mapping[str, DeliveryKind]) -> None:
+        """Use these composers for deliveries of their kinds (the composition root calls it)."""
+        self._kinds.update(kinds)
+
+    def kind(self, name: str) -> DeliveryKind:
+        """The registered kind called `name`."""
+        return self._kinds[name]
+
+    async def claim(self) -> list[DeliveryRecord]:
+        """Take up to BATCH due deliveries for sending."""
+        async with self.database.transaction() as session:
+            return await DeliveryRepo(session).claim_due(
+                self.clock.now(), limit=BATCH, stale_after=STALE_AFTER
+            )
+
+    async def prepare(self, delivery: DeliveryRecord) -> Outgoing | Attempt | None:
+        """The message to send now; an Attempt when it ends without sending; None when the
+        delivery sends nothing itself (it fanned out)."""
+        now = self.clock.now()
+        kind = self._kinds.get(delivery.kind)
+        if delivery.expires_at is not None and now >= delivery.expires_at:
+            return Attempt(Outcome.SKIPPED)
+        if kind is None:
+            return Attempt(Outcome.FAILED, reason=f"no sender for {delivery.kind!r}")
+        try:
+            return await kind.compose(delivery, now)
+        except Skip:
+            return Attempt(Outcome.SKIPPED)
+        except Exception as exc:
+            log.exception("Composing %s crashed", delivery.key)
+            return Attempt(Outcome.FAILED, reason=f"internal error: {type(exc).__name__}")
+
+    async def record(self, delivery: DeliveryRecord, attempt: Attempt) -> str:
+        """Store the attempt's outcome (and what its kind keeps); return the report counter."""
+        kind = self._kinds.get(delivery.kind)
+        async with self.database.transaction() as session:
+            counter = await _record(session, delivery, attempt, self.clock.now())
+            if counter == "sent" and attempt.sent is not None and kind and kind.after_sent:
+                await kind.after_sent(session, delivery, attempt.sent)
+        return counter
+
+
+async def _record(
+    session: AsyncSession, delivery: DeliveryRecord, attempt: Attempt, now: datetime
 ) -> str:
-    """Store the attempt's outcome; return the counter it adds to."""
-    repo, now = DeliveryRepo(session), outbox.clock.now()
-    match result.outcome:
+    repo = DeliveryRepo(session)
+    match attempt.outcome:
         case Outcome.SENT:
-            await repo.mark_sent(delivery.id, message_id=result.message_id, now=now)
+            message_id = attempt.sent.message_id if attempt.sent else None
+            await repo.mark_sent(delivery.id, message_id=message_id, now=now)
             return "sent"
         case Outcome.SKIPPED:
             await repo.mark_expired(delivery.id)
             return "expired"
         case Outcome.MIGRATED if delivery.attempts < MAX_ATTEMPTS:
             # Follow the supergroup and send again at once; the chat's rows all move.
-            await ChatRepo(session).migrate(delivery.chat_id, result.new_chat_id, now)
-            await repo.retry_at(delivery.id, now, f"migrated to {result.new_chat_id}")
+            await ChatRepo(session).migrate(delivery.chat_id, attempt.new_chat_id, now)
+            await repo.retry_at(delivery.id, now, f"migrated to {attempt.new_chat_id}")
             return "retried"
         case Outcome.RETRY if delivery.attempts < MAX_ATTEMPTS:
-            await repo.retry_at(delivery.id, now + result.retry_after, result.reason)
+            await repo.retry_at(delivery.id, now + attempt.retry_after, attempt.reason)
             return "retried"
         case Outcome.GONE if delivery.chat_id < 0:
             await ChatRepo(session).set_active(delivery.chat_id, False, now)
-    await repo.mark_failed(delivery.id, result.reason)
+        case Outcome.GONE:
+            # The person blocked the bot (or never started it): stop messaging them.
+            await UserRepo(session).set_can_dm(delivery.chat_id, False, now)
+    await repo.mark_failed(delivery.id, attempt.reason)
     return "failed"
-
-
-class Senders:
-    """The registry of senders by delivery kind, and the sweep that uses it."""
-
-    def __init__(self) -> None:
-        self._senders: dict[str, Sender] = {}
-        self._lock = asyncio.Lock()
-
-    @property
-    def sweeping(self) -> bool:
-        """True while a sweep runs in this process."""
-        return self._lock.locked()
-
-    def register(self, kind: str, sender: Sender) -> None:
-        """Use `sender` for deliveries of `kind`."""
-        self._senders[kind] = sender
-
-    async def sweep(self, outbox: Outbox) -> SweepReport:
-        """Send everything due now; one sweep at a time per process."""
-        report = SweepReport()
-        async with self._lock:
-            # Until nothing is due: a delivery re-queued for "now" (a migrated chat) goes out
-            # in the same sweep; every claim counts an attempt, so this ends.
-            while batch := await self._claim(outbox):
-                for delivery in batch:
-                    await self._deliver(outbox, delivery, report)
-        return report
-
-    @staticmethod
-    async def _claim(outbox: Outbox) -> list[DeliveryRecord]:
-        async with outbox.sessions.begin() as session:
-            return await DeliveryRepo(session).claim_due(
-                outbox.clock.now(), limit=BATCH, stale_after=STALE_AFTER
-            )
-
-    async def _deliver(
-        self, outbox: Outbox, delivery: DeliveryRecord, report: SweepReport
-    ) -> None:
-        sender = self._senders.get(delivery.kind)
-        if delivery.expires_at is not None and outbox.clock.now() >= delivery.expires_at:
-            result = Attempt(Outcome.SKIPPED)
-        elif sender is None:
-            result = Attempt(Outcome.FAILED, reason=f"no sender for {delivery.kind!r}")
-        else:
-            result = await attempt(outbox, sender, delivery)
-        async with outbox.sessions.begin() as session:
-            counter = await record(session, delivery, result, outbox)
-        setattr(report, counter, getattr(report, counter) + 1)
-        if counter == "failed":
-            report.errors.append(f"{delivery.key}: {result.reason}")

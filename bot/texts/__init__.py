@@ -65,6 +65,12 @@ NOT_YOUR_ORGANISATION = "抱歉，您只能管理自己所在的组织及其下�
 _TEMPLATES = {
     "not_bound": NOT_BOUND,
     "not_manager": MANAGERS_ONLY,
+    "admins_only": ADMINS_ONLY,
+    "bind_usage": BIND_USAGE,
+    "org_parent_usage": ORG_PARENT_USAGE,
+    "reply_to_a_person": REPLY_TO_A_PERSON,
+    "role_usage": ROLE_USAGE,
+    "status_usage": STATUS_USAGE,
     "not_your_organisation": NOT_YOUR_ORGANISATION,
     **MEETING_ERRORS,
 }
@@ -72,7 +78,7 @@ _TEMPLATES = {
 
 def error_text(error: UserFacingError) -> str:
     """The Chinese reply for a user's mistake: its code's template, else its own message."""
+    if error.message:
+        return error.message
     template = _TEMPLATES.get(error.code)
-    if template is None:
-        return error.message or str(error)
-    return template.format(**error.values)
+    return template.format(**error.values) if template else str(error)

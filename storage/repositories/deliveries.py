@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import dialect_insert
+from storage.db import DUE_NOW, dialect_insert
 from storage.models import Delivery
 from storage.records import DeliveryRecord, DeliveryStatus
 
@@ -68,7 +68,10 @@ class DeliveryRepo:
             .on_conflict_do_nothing(index_elements=["key"])
         )
         result = await self._session.execute(statement)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        added = bool(result.rowcount)  # type: ignore[attr-defined]
+        if added and due_at <= now:
+            self._session.info[DUE_NOW] = True  # Database wakes the sweep after the commit
+        return added
 
     async def claim_due(
         self, now: datetime, *, limit: int, stale_after: timedelta

@@ -18,9 +18,10 @@ from telegram.ext import Application
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings, load_settings
+from bot.context import Runtime
 from bot.core.clock import FakeClock
 from bot.services.outbox import SweepReport
-from schedules.sweep import outbox_of
+from delivery.progress import show_broadcast_progress
 from storage.migrate import upgrade
 from tests.emulator.emulator import BotApiEmulator
 from tests.emulator.world import Chat, User
@@ -35,14 +36,26 @@ class RunningBot:
     clock: FakeClock
     settings: Settings
 
+    @property
+    def runtime(self) -> Runtime:
+        """The bot's long-lived parts (services, database, the delivery door)."""
+        runtime: Runtime = self.application.bot_data.runtime
+        return runtime
+
     def db(self) -> AbstractAsyncContextManager[AsyncSession]:
-        """A transaction on the bot's own database, to check what it stored."""
-        return self.application.bot_data.runtime.sessions.begin()  # type: ignore[no-any-return]
+        """A transaction on the bot's own database, to check what it stored (or to add rows
+        that the test then sweeps itself: it does not wake the sweep)."""
+        return self.runtime.database.sessions.begin()
 
     async def sweep(self) -> SweepReport:
         """Run the outbox sweep now (instead of waiting for its tick)."""
-        runtime = self.application.bot_data.runtime
-        return await runtime.senders.sweep(outbox_of(self.application))
+        return await self.runtime.sweeper.sweep()
+
+    async def show_progress(self) -> int:
+        """Run the broadcast progress job now."""
+        return await show_broadcast_progress(
+            self.application.bot, self.runtime.services.broadcasts
+        )
 
     async def say(self, chat: Chat | User, user: User, text: str, **kwargs: Any) -> str:
         """`user` writes `text`; return the bot's next message text in that chat."""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bot.core.domain import Domain, OrgKind
 from bot.services import broadcast
-from bot.services.outbox import STALE_AFTER, Outbox
-from schedules.sweep import outbox_of
+from bot.services.outbox import STALE_AFTER, DeliveryKind
+from bot.services.outgoing import Outgoing
 from storage.records import DeliveryRecord
 from storage.repositories import ChatRepo, OrganisationRepo
 from tests.e2e.harness import BotFactory, RunningBot, stop_bot
@@ -83,9 +83,10 @@ async def ghost_branch(bot: RunningBot) -> None:
 async def started(bot_factory: BotFactory, emulator: BotApiEmulator) -> tuple[RunningBot, User]:
     superadmin = emulator.add_user("县委组织部")
     bot = await bot_factory(superadmin_ids=str(superadmin.id))
-    # Tests sweep by hand: the scheduler would race them.
+    # Tests sweep by hand: the scheduler and the wake after a commit would race them.
     assert bot.application.job_queue is not None
     bot.application.job_queue.scheduler.pause()
+    bot.runtime.database.on_due = lambda: None
     return bot, superadmin
 
 
@@ -140,7 +141,7 @@ async def test_scope_preview_copies_and_report(
     assert copies(emu, tree.branches["第2支部"], text) == 0  # 社区
     assert copies(emu, tree.beside, text) == 0
     assert copies(emu, tree.group, text) == 0  # the source group has the original
-    await broadcast.update_progress(outbox_of(bot.application))
+    await bot.show_progress()
     report = emu.message(tree.group, prompt["message_id"])["text"]
     assert report.splitlines() == [
         "群发完成：共4个群，成功2个，失败2个。",
@@ -188,18 +189,20 @@ async def test_progress_is_edited_at_most_every_five_seconds(
     emu = bot.emulator
     gate, arrivals = asyncio.Semaphore(0), asyncio.Queue[None]()
 
-    async def gated(outbox: Outbox, delivery: DeliveryRecord) -> int:
+    outbox = bot.runtime.services.outbox
+    copy = outbox.kind(broadcast.KIND)
+
+    async def gated(delivery: DeliveryRecord, now: datetime) -> Outgoing | None:
         arrivals.put_nowait(None)  # the previous copy is recorded by now
         await gate.acquire()
-        return await broadcast.send_copy(outbox, delivery)
+        return await copy.compose(delivery, now)
 
-    bot.application.bot_data.runtime.senders.register(broadcast.KIND, gated)
+    outbox.register({broadcast.KIND: DeliveryKind(gated)})
     prompt = await begin(bot, tree.group, tree.admin)
     await press(bot, tree.group, tree.admin, prompt["message_id"], "下级组织")
     await press(bot, tree.group, tree.admin, prompt["message_id"], "确认发送")
     sweeping = asyncio.create_task(bot.sweep())
     await arrivals.get()
-    outbox = outbox_of(bot.application)
 
     async def let_through(count: int) -> None:
         for _ in range(count):
@@ -216,7 +219,7 @@ async def test_progress_is_edited_at_most_every_five_seconds(
 
     async def tick(seconds: float) -> None:
         bot.clock.advance(timedelta(seconds=seconds))
-        await broadcast.update_progress(outbox)
+        await bot.show_progress()
 
     shown = len(edits())  # the preview and the start
     await let_through(2)
@@ -248,14 +251,17 @@ async def test_a_restart_resumes_without_sending_any_group_twice(
     emu = first.emulator
     sent = 0
 
-    async def dies_after_three(outbox: Outbox, delivery: DeliveryRecord) -> int:
+    outbox = first.runtime.services.outbox
+    copy = outbox.kind(broadcast.KIND)
+
+    async def dies_after_three(delivery: DeliveryRecord, now: datetime) -> Outgoing | None:
         nonlocal sent
         if sent == 3:
             raise SimulatedCrash
         sent += 1
-        return await broadcast.send_copy(outbox, delivery)
+        return await copy.compose(delivery, now)
 
-    first.application.bot_data.runtime.senders.register(broadcast.KIND, dies_after_three)
+    outbox.register({broadcast.KIND: DeliveryKind(dies_after_three)})
     prompt = await begin(first, tree.group, tree.admin)
     await press(first, tree.group, tree.admin, prompt["message_id"], "下级组织")
     await press(first, tree.group, tree.admin, prompt["message_id"], "确认发送")
@@ -269,7 +275,7 @@ async def test_a_restart_resumes_without_sending_any_group_twice(
     second.clock.advance(STALE_AFTER + timedelta(seconds=1))  # rows the dead process held
     await second.sweep()
     assert [copies(emu, g, text) for g in tree.branches.values()] == [1] * 6
-    await broadcast.update_progress(outbox_of(second.application))
+    await second.show_progress()
     await emu.settle()
     assert emu.message(tree.group, prompt["message_id"])["text"] == (
         "群发完成：共6个群，成功6个，失败0个。"

@@ -87,7 +87,7 @@ async def test_a_series_is_materialised_ahead_and_managed_as_a_whole(bot: Runnin
     bot.clock.set(beijing(12, 27, 9))
     await job.run(bot.application)
     await job.run(bot.application)  # idempotent
-    # The job kicked the sweep: the notice of 1 January went out (due a week ahead).
+    await bot.sweep()  # the notice of 1 January is due (a week ahead) by the clock
     assert "（编号 2）" in (await emu.wait_for_bot_message(branch.group, contains="📢"))["text"]
     await emu.settle()
     async with bot.db() as session:

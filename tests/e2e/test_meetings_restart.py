@@ -10,9 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.services import meeting_plan, meeting_senders
-from bot.services.meeting_plan import MeetingConfig
-from bot.services.outbox import STALE_AFTER, Outbox
+from bot.services import meeting_plan
+from bot.services.outbox import STALE_AFTER, Attempt
 from storage.records import DeliveryRecord
 from storage.repositories import ChatRepo, DeliveryRepo
 from tests.e2e.harness import BotFactory, RunningBot, stop_bot
@@ -79,14 +78,15 @@ async def test_killed_mid_sweep_repeats_at_most_the_message_in_flight(
     branch = await make_branch(first)
     one, _ = await branch.announce("党课 2026-11-28 15:00")
     two, _ = await branch.announce("支委会 2026-11-28 16:00")
-    config = MeetingConfig(first.settings.timezone, first.settings.reminder_offsets)
-    real = meeting_senders.sender_for(meeting_plan.REMINDER, config)
+    outbox = first.runtime.services.outbox
+    record = outbox.record
 
-    async def dies_after_sending(outbox: Outbox, delivery: DeliveryRecord) -> int | None:
-        await real(outbox, delivery)  # Telegram has the message ...
-        raise Killed  # ... and the process dies before the outbox records it
+    async def dies_after_sending(delivery: DeliveryRecord, attempt: Attempt) -> str:
+        if delivery.kind == meeting_plan.REMINDER:  # Telegram has the message ...
+            raise Killed  # ... and the process dies before the outbox records it
+        return await record(delivery, attempt)
 
-    first.application.bot_data.runtime.senders.register(meeting_plan.REMINDER, dies_after_sending)
+    outbox.record = dies_after_sending  # type: ignore[method-assign]
     first.clock.set(beijing(11, 27, 16, 30))  # both 1-day reminders are due
     with pytest.raises(Killed):
         await first.sweep()

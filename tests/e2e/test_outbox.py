@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from bot.services.outbox import Outbox
+from bot.services.outbox import DeliveryKind
+from bot.services.outgoing import Outgoing, Text
 from storage.records import DeliveryRecord, DeliveryStatus
 from storage.repositories import ChatRepo, DeliveryRepo
 from tests.e2e.harness import BotFactory, RunningBot
 
 
-async def send_text(outbox: Outbox, delivery: DeliveryRecord) -> int:
-    message = await outbox.bot.send_message(delivery.chat_id, delivery.payload["text"])
-    return message.message_id
+async def compose_text(delivery: DeliveryRecord, _now: datetime) -> Outgoing:
+    return Text(delivery.payload["text"], html=False)
 
 
 async def started(bot_factory: BotFactory) -> RunningBot:
     bot = await bot_factory()
-    bot.application.bot_data.runtime.senders.register("test_text", send_text)
+    bot.runtime.services.outbox.register({"test_text": DeliveryKind(compose_text)})
     return bot
 
 

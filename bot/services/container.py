@@ -1,0 +1,55 @@
+"""Every handler-facing service, built once by the composition root (bot/app.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.core.clock import Clock
+from bot.services.access import AccessService, IsAdmin
+from bot.services.broadcast_service import BroadcastService
+from bot.services.chat_service import ChatService
+from bot.services.faq_book import FaqBook
+from bot.services.faq_service import FaqService
+from bot.services.meeting_plan import MeetingConfig
+from bot.services.meeting_service import MeetingService
+from bot.services.org_service import OrganisationService
+from bot.services.outbox import Outbox
+from bot.services.people_service import PeopleService
+from bot.services.study_service import StudyService
+from storage.db import Database
+
+
+@dataclass(frozen=True)
+class Services:
+    """What handlers and schedules call: one object per feature, plus the outbox."""
+
+    access: AccessService
+    chats: ChatService
+    people: PeopleService
+    organisations: OrganisationService
+    meetings: MeetingService
+    study: StudyService
+    broadcasts: BroadcastService
+    faq: FaqService
+    outbox: Outbox
+
+
+def build_services(
+    database: Database, clock: Clock, settings: Settings, is_admin: IsAdmin
+) -> Services:
+    """Wire the services; `is_admin` asks Telegram whether a user administers a group."""
+    access = AccessService(frozenset(settings.superadmin_ids), is_admin)
+    config = MeetingConfig(tz=settings.timezone, offsets=settings.reminder_offsets)
+    common = (database, clock, access)
+    return Services(
+        access=access,
+        chats=ChatService(*common),
+        people=PeopleService(*common),
+        organisations=OrganisationService(*common),
+        meetings=MeetingService(*common, config),
+        study=StudyService(*common, settings.timezone),
+        broadcasts=BroadcastService(*common),
+        faq=FaqService(*common, FaqBook(database.sessions, clock)),
+        outbox=Outbox(database, clock),  # the composition root registers the kinds
+    )
