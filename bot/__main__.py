@@ -1,5 +1,14 @@
-"""`python -m bot`: see bot/cli."""
+"""`python -m bot`: see bot/cli. The one module that loads the composition root."""
 
 from bot.cli import main
+from bot.config import Settings
 
-raise SystemExit(main())
+
+def run_application(settings: Settings) -> None:
+    """Build the bot and long-poll until SIGINT or SIGTERM (loaded only for `run`)."""
+    from bot.app import run_polling
+
+    run_polling(settings)
+
+
+raise SystemExit(main(run_application=run_application))

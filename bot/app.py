@@ -80,6 +80,11 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> AppA
     return application
 
 
+def run_polling(settings: Settings) -> None:
+    """Build the bot and long-poll until SIGINT, SIGTERM or SIGABRT (then stop cleanly)."""
+    build_application(settings).run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
 def _register_deliveries(services: Services, database: Database, settings: Settings) -> None:
     """Every delivery kind of the outbox, with the composer that renders it at send time."""
     config = MeetingConfig(tz=settings.timezone, offsets=settings.reminder_offsets)

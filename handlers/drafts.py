@@ -10,6 +10,7 @@ Drafts live in memory: after a restart the person starts again. /cancel leaves.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 from telegram import (
@@ -145,26 +146,47 @@ async def ask(
     draft.prompt_id = prompt.message_id
 
 
-async def pressed_draft(
-    update: Update,
-    drafts: Drafts[D],
-    not_yours: str,
-    accepts: Callable[[D, str], bool] = lambda _draft, _data: True,
-) -> tuple[CallbackQuery, User, D] | None:
-    """The query, its sender and their draft, when the button pressed belongs to the draft's
-    current prompt and `accepts` its data; otherwise the presser is told `not_yours`."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.message is None:
-        return None
-    draft = drafts.get((query.message.chat.id, user.id))
-    if (
-        draft is None
-        or draft.prompt_id != query.message.message_id
-        or not accepts(draft, query.data or "")
-    ):
-        await query.answer(not_yours, show_alert=True)
-        return None
-    return query, user, draft
+@dataclass(frozen=True)
+class Press(Generic[D]):
+    """A button pressed under a draft's current prompt, by the person drafting."""
+
+    query: CallbackQuery
+    user: User
+    message: Message
+    draft: D
+
+    @property
+    def key(self) -> Key:
+        """The draft's key."""
+        return (self.message.chat.id, self.user.id)
+
+
+class GuidedFlow(Generic[D]):
+    """A flow's drafts, one per (chat, person), and the check of the buttons pressed."""
+
+    def __init__(self) -> None:
+        self.drafts: Drafts[D] = {}
+
+    async def pressed(
+        self,
+        update: Update,
+        not_yours: str,
+        accepts: Callable[[D, str], bool] = lambda _draft, _data: True,
+    ) -> Press[D] | None:
+        """The press, when the button belongs to the presser's draft's current prompt and
+        `accepts` its data; otherwise the presser is told `not_yours`."""
+        query, user = update.callback_query, update.effective_user
+        if query is None or user is None or not isinstance(query.message, Message):
+            return None
+        draft = self.drafts.get((query.message.chat.id, user.id))
+        if (
+            draft is None
+            or draft.prompt_id != query.message.message_id
+            or not accepts(draft, query.data or "")
+        ):
+            await query.answer(not_yours, show_alert=True)
+            return None
+        return Press(query, user, query.message, draft)
 
 
 def confirm_keyboard(prefix: str, confirm: str, abort: str) -> InlineKeyboardMarkup:

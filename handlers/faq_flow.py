@@ -28,12 +28,11 @@ from bot.texts import error_text
 from bot.texts import faq as texts
 from handlers.common import actor
 from handlers.drafts import (
-    Drafts,
+    GuidedFlow,
     answer_handler,
     ask,
     cancel_handler,
     confirm_keyboard,
-    pressed_draft,
 )
 
 ADD_STEPS = ("question", "phrasings", "keywords", "answer", "source")
@@ -98,11 +97,8 @@ def render_draft(text: EntryText) -> str:
     )
 
 
-class FaqFlow:
+class FaqFlow(GuidedFlow[Draft]):
     """The guided entry: its drafts and handlers."""
-
-    def __init__(self) -> None:
-        self.drafts: Drafts[Draft] = {}
 
     async def start_add(
         self, context: AppContext, chat_id: int, user: User, organisation_id: int
@@ -163,17 +159,15 @@ class FaqFlow:
 
     async def on_button(self, update: Update, context: AppContext) -> None:
         """保存 or 取消 under the summary."""
-        found = await pressed_draft(update, self.drafts, texts.FLOW_NOT_YOURS, _finished)
-        if found is None:
+        if (press := await self.pressed(update, texts.FLOW_NOT_YOURS, _finished)) is None:
             return
-        query, user, draft = found
-        assert query.message is not None
-        del self.drafts[(query.message.chat.id, user.id)]
+        query, draft = press.query, press.draft
+        del self.drafts[press.key]
         if query.data != "faq:new:ok":
             await query.answer()
             await query.edit_message_text(texts.FLOW_CANCELLED)
             return
-        here = actor(user, query.message.chat)
+        here = actor(press.user, press.message.chat)
         stored = await context.services.faq.save(
             here, draft.organisation_id, draft.text, draft.pending_id
         )

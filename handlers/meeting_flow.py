@@ -28,12 +28,11 @@ from bot.texts import meetings as texts
 from handlers.common import actor, sender
 from handlers.drafts import (
     SKIP_WORDS,
-    Drafts,
+    GuidedFlow,
     answer_handler,
     ask,
     cancel_handler,
     confirm_keyboard,
-    pressed_draft,
 )
 
 TEXT_STEPS = {"time", "place", "agenda"}  # answered by a reply; type and confirm by buttons
@@ -74,11 +73,8 @@ def _type_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-class MeetingFlow:
+class MeetingFlow(GuidedFlow[Draft]):
     """The guided /meeting: its drafts and its handlers."""
-
-    def __init__(self) -> None:
-        self.drafts: Drafts[Draft] = {}
 
     async def start(self, update: Update, context: AppContext) -> None:
         """`/meeting` alone: offer the types."""
@@ -92,19 +88,18 @@ class MeetingFlow:
 
     async def on_button(self, update: Update, context: AppContext) -> None:
         """A type, 确认发布 or 取消 was pressed."""
-        found = await pressed_draft(update, self.drafts, texts.FLOW_NOT_YOURS, _expected)
-        if found is None:
+        if (press := await self.pressed(update, texts.FLOW_NOT_YOURS, _expected)) is None:
             return
-        query, user, draft = found
-        assert query.message is not None
-        chat, choice = query.message.chat, (query.data or "").removeprefix(PREFIX)
+        query, draft, chat = press.query, press.draft, press.message.chat
+        choice = (query.data or "").removeprefix(PREFIX)
         if choice == "no":
-            del self.drafts[(chat.id, user.id)]
+            del self.drafts[press.key]
             await query.answer()
             await query.edit_message_text(texts.FLOW_CANCELLED)
         elif choice == "ok":
-            del self.drafts[(chat.id, user.id)]
-            result = await context.services.meetings.announce(actor(user, chat), draft.request())
+            del self.drafts[press.key]
+            here = actor(press.user, chat)
+            result = await context.services.meetings.announce(here, draft.request())
             await query.answer()
             await query.edit_message_text(
                 render_announced(result, context.settings.timezone, context.now())

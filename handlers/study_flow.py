@@ -21,12 +21,11 @@ from bot.texts import study as texts
 from handlers.common import actor, command_args, sender
 from handlers.drafts import (
     SKIP_WORDS,
-    Drafts,
+    GuidedFlow,
     answer_handler,
     ask,
     cancel_handler,
     confirm_keyboard,
-    pressed_draft,
 )
 
 STEPS = (
@@ -67,11 +66,8 @@ def _summary(values: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-class StudyFlow:
+class StudyFlow(GuidedFlow[Draft]):
     """The guided /study add: its drafts and its handlers."""
-
-    def __init__(self) -> None:
-        self.drafts: Drafts[Draft] = {}
 
     async def start(self, update: Update, context: AppContext) -> None:
         """`/study add [组织]`: check the caller manages an organisation, ask for the title."""
@@ -119,19 +115,16 @@ class StudyFlow:
 
     async def on_button(self, update: Update, context: AppContext) -> None:
         """确认添加 or 取消."""
-        found = await pressed_draft(update, self.drafts, texts.FLOW_NOT_YOURS)
-        if found is None:
+        if (press := await self.pressed(update, texts.FLOW_NOT_YOURS)) is None:
             return
-        query, user, draft = found
-        assert query.message is not None
-        del self.drafts[(query.message.chat.id, user.id)]
+        query, draft = press.query, press.draft
+        del self.drafts[press.key]
         if query.data == "study:add:no":
             await query.answer()
             await query.edit_message_text(texts.FLOW_CANCELLED)
             return
-        topic = await context.services.study.add(
-            actor(user, query.message.chat), draft.organisation_id, draft.values
-        )
+        here = actor(press.user, press.message.chat)
+        topic = await context.services.study.add(here, draft.organisation_id, draft.values)
         await query.answer()
         when = when_text(topic.publish_at, context.settings.timezone)
         await query.edit_message_text(texts.FLOW_ADDED.format(id=topic.id, when=when))

@@ -62,8 +62,7 @@ async def create(
     session: AsyncSession, chat: ChatRecord, text: str, now: datetime
 ) -> MeetingRecord:
     request = parse_meeting_args(text, now, SHANGHAI)
-    meeting, _ = await meetings.create_meeting(session, chat, SECRETARY, request, CONFIG, now)
-    return meeting
+    return await meetings.create_meeting(session, chat, SECRETARY, request, CONFIG, now)
 
 
 async def rows(session: AsyncSession, prefix: str) -> dict[str, DeliveryRecord]:

@@ -11,10 +11,10 @@ from bot.cli import faq, orgs, run
 from bot.config import ConfigError
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The parser with every verb registered."""
+def build_parser(run_application: run.RunApplication | None = None) -> argparse.ArgumentParser:
+    """The parser with every verb registered; `run_application` runs the bot (`run`)."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="党建助手 Telegram bot")
-    parser.set_defaults(func=run.run_bot)
+    parser.set_defaults(func=run.run_bot, run_application=run_application)
     verbs = parser.add_subparsers(title="verbs", metavar="{run,migrate,orgs,faq}")
     run.register(verbs)
     orgs.register(verbs)
@@ -22,9 +22,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, run_application: run.RunApplication | None = None
+) -> int:
     """Parse arguments, run the verb, return the exit code."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(run_application).parse_args(argv)
     try:
         return int(args.func(args))
     except ConfigError as exc:

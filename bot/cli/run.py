@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+from collections.abc import Callable
 
 from bot.config import Settings, load_settings
 from storage.migrate import upgrade
@@ -20,17 +21,18 @@ def configure_logging(settings: Settings) -> None:
             logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
-def run_bot(_args: argparse.Namespace) -> int:
-    """Migrate to head, then long-poll until SIGINT or SIGTERM."""
-    from bot.app import ALLOWED_UPDATES, build_application
+# Builds and runs the bot until it stops (bot.app.run_bot; bot/__main__ passes it, since
+# only the entry point loads the composition root).
+RunApplication = Callable[[Settings], None]
 
+
+def run_bot(args: argparse.Namespace) -> int:
+    """Migrate to head, then long-poll until SIGINT or SIGTERM."""
     settings = load_settings()
     settings.require_token()
     configure_logging(settings)
     asyncio.run(upgrade(settings.database_url))
-    application = build_application(settings)
-    # run_polling stops cleanly on SIGINT, SIGTERM and SIGABRT.
-    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    args.run_application(settings)
     return 0
 
 

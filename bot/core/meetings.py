@@ -1,7 +1,8 @@
 """三会一课 rules without I/O: meeting types, answers, tallies, quorum, reminder times.
 
 Everything here takes and returns plain values; services feed it what the database holds
-and the clock says, and handlers render the results with bot/texts/meetings.py.
+and the clock says, and render the results (bot/services/meeting_views.py, with the
+sentences of bot/texts/meetings.py).
 """
 
 from __future__ import annotations

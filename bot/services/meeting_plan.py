@@ -77,15 +77,13 @@ def notice_due(meeting: MeetingRecord, now: datetime) -> datetime:
 
 async def plan(
     session: AsyncSession, meeting: MeetingRecord, config: MeetingConfig, now: datetime
-) -> bool:
+) -> None:
     """Enqueue the notice (unless posted), reminders, check-in post and quorum check.
 
-    Idempotent by key. Returns True when something is due at once (the caller kicks
-    the sweep).
+    Idempotent by key; what is due at once wakes the sweep after the commit.
     """
     repo, start, base = DeliveryRepo(session), meeting.starts_at, plan_prefix(meeting)
     chat, payload = meeting.chat_telegram_id, {"meeting": meeting.id, "version": meeting.version}
-    due_now = False
     if meeting.notice_message_id is None:
         due = notice_due(meeting, now)
         await repo.enqueue(
@@ -97,7 +95,6 @@ async def plan(
             payload=payload,
             expires_at=start,
         )
-        due_now = due <= now
     reminders = reminder_plan(start, offsets_of(meeting.reminder_offsets, config), now)
     # A reminder is stale once the next one is due (or the meeting starts): after downtime
     # only the most recent reminder goes out, never "还有1天" an hour before the start.
@@ -132,7 +129,6 @@ async def plan(
             payload=payload,
             expires_at=start,
         )
-    return due_now
 
 
 async def unplan(session: AsyncSession, meeting: MeetingRecord) -> int:

@@ -107,10 +107,9 @@ class MeetingService(Service):
                 return await meeting_series.create_series(
                     session, group, actor.person, request, self.config, now
                 )
-            meeting, _ = await meetings.create_meeting(
+            return await meetings.create_meeting(
                 session, group, actor.person, request, self.config, now
             )
-        return meeting
 
     async def upcoming(self, actor: Actor) -> Upcoming:
         """Meetings that have not started, with answer counts."""

@@ -133,8 +133,8 @@ async def create_meeting(
     request: MeetingRequest,
     config: MeetingConfig,
     now: datetime,
-) -> tuple[MeetingRecord, bool]:
-    """Announce a one-off meeting in the group; returns it and whether to sweep at once."""
+) -> MeetingRecord:
+    """Announce a one-off meeting in the group (its notice is due at once)."""
     if chat.organisation_id is None:
         raise NotFound(NOT_BOUND)
     assert request.when.starts_at is not None
@@ -151,7 +151,8 @@ async def create_meeting(
         agenda=request.agenda,
         organiser_id=organiser.id,
     )
-    return meeting, await meeting_plan.plan(session, meeting, config, now)
+    await meeting_plan.plan(session, meeting, config, now)
+    return meeting
 
 
 async def _join_roster(
