@@ -17,7 +17,7 @@ from bot.commands import Who, visible_commands
 from bot.config import Settings
 from bot.context import AdminCache, AppApplication, AppContext, BotData, Runtime
 from bot.core.clock import Clock, SystemClock
-from bot.services import broadcast, meeting_messages, study_messages
+from bot.services import binding, broadcast, meeting_messages, study_messages
 from bot.services.container import Services, build_services
 from bot.services.meeting_plan import MeetingConfig
 from bot.updates import PerChatUpdateProcessor
@@ -91,6 +91,7 @@ def _register_deliveries(services: Services, database: Database, settings: Setti
     services.outbox.register(meeting_messages.delivery_kinds(database, config))
     services.outbox.register(study_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(broadcast.delivery_kinds())
+    services.outbox.register(binding.delivery_kinds(database))
 
 
 def _menu(*, private: bool, level: Who) -> list[BotCommand]:

@@ -41,7 +41,14 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", "开始使用，查看我的登记信息", Where.PRIVATE),
     Command("help", "查看可用命令", Where.ANYWHERE),
     Command("name", "登记真实姓名", Where.ANYWHERE, args="姓名"),
-    Command("bind", "把本群绑定到党组织", Where.GROUP, Who.MANAGER, "组织名称 [领域]"),
+    Command("bind", "把本群绑定到党组织", Where.GROUP, Who.MANAGER, "组织名称 [领域] [邀请码]"),
+    Command(
+        "invite",
+        "生成邀请码，让另一个群加入本组织",
+        Where.ANYWHERE,
+        Who.MANAGER,
+        "[组织名称]",
+    ),
     Command("unbind", "解除本群的组织绑定", Where.GROUP, Who.MANAGER),
     Command("role", "回复党员消息，设置职务", Where.GROUP, Who.MANAGER, "书记/副书记/委员/党员"),
     Command(

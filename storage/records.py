@@ -277,3 +277,26 @@ class EntriesStamp:
     count: int
     last_id: int | None
     last_update: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRecord:
+    """A one-time invitation code of an organisation."""
+
+    code: str
+    organisation_id: int
+    created_by: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BindRequestRecord:
+    """A group's request to join an existing organisation."""
+
+    id: int
+    chat_id: int
+    chat_telegram_id: int
+    chat_title: str
+    organisation_id: int
+    requested_by: int
+    status: str

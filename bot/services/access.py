@@ -93,6 +93,11 @@ class AccessService:
     def __init__(self, superadmins: frozenset[int], is_admin: IsAdmin) -> None:
         self._superadmins, self._is_admin = superadmins, is_admin
 
+    @property
+    def superadmins(self) -> frozenset[int]:
+        """The county administrators (SUPERADMIN_IDS)."""
+        return self._superadmins
+
     def is_superadmin(self, user_id: int) -> bool:
         """A county administrator named in SUPERADMIN_IDS."""
         return user_id in self._superadmins

@@ -92,25 +92,44 @@ async def describe_tree(session: AsyncSession) -> list[TreeLine]:
     return lines
 
 
-async def bind_chat(
-    session: AsyncSession, chat: ChatRecord, name: str, domain: Domain | None, now: datetime
-) -> BindResult:
-    """Bind the chat to the organisation called `name`, creating it when it is new."""
-    name = " ".join(name.split())
+async def named(
+    session: AsyncSession, name: str, domain: Domain | None, now: datetime
+) -> tuple[OrganisationRecord, bool]:
+    """The organisation called `name`, created (with `domain`) when there is none; and
+    whether it was created. A new organisation has no parent and no children: creating one
+    places nobody under the person who named it."""
     if not name or len(name) > MAX_NAME_LENGTH:
         raise InvalidInput(f"组织名称应为1到{MAX_NAME_LENGTH}个字")
     repo = OrganisationRepo(session)
-    organisation = await repo.by_name(name)
-    created = organisation is None
-    if organisation is None:
-        organisation = await repo.create(
-            name=name, kind=infer_org_kind(name), domain=domain or Domain.OTHER, now=now
-        )
-    elif domain is not None and domain is not organisation.domain:
-        organisation = await repo.update(organisation.id, domain=domain)
+    existing = await repo.by_name(name)
+    if existing is not None:
+        return existing, False
+    kind = infer_org_kind(name)
+    return await repo.create(name=name, kind=kind, domain=domain or Domain.OTHER, now=now), True
+
+
+async def bind_chat(
+    session: AsyncSession,
+    chat: ChatRecord,
+    organisation: OrganisationRecord,
+    now: datetime,
+    *,
+    created: bool = False,
+) -> BindResult:
+    """Bind the chat to the organisation (the caller checked it may)."""
+    repo = OrganisationRepo(session)
     previous = await repo.get(chat.organisation_id) if chat.organisation_id else None
     await ChatRepo(session).bind(chat.telegram_id, organisation.id, now)
     return BindResult(organisation, created, previous)
+
+
+async def set_domain(
+    session: AsyncSession, organisation: OrganisationRecord, domain: Domain | None
+) -> OrganisationRecord:
+    """Give the organisation another 领域 (managers only: the caller checked)."""
+    if domain is None or domain is organisation.domain:
+        return organisation
+    return await OrganisationRepo(session).update(organisation.id, domain=domain)
 
 
 async def unbind_chat(
@@ -128,7 +147,7 @@ async def place_under(
 ) -> OrganisationRecord:
     """Make `parent_name` the organisation's parent; refuse cycles."""
     repo = OrganisationRepo(session)
-    parent = await repo.by_name(" ".join(parent_name.split()))
+    parent = await repo.by_name(parent_name)
     if parent is None:
         raise NotFound(f"没有找到名为“{parent_name}”的组织，请先用 /bind 或组织文件建立它")
     if parent.id in await repo.descendant_ids(organisation.id):

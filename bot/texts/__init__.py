@@ -26,7 +26,8 @@ GREETING_BOUND = "大家好，我回来了。本群仍绑定在“{org}”。"
 
 # /bind /unbind /org_parent
 BIND_USAGE = (
-    f"用法：/bind 组织名称 [领域]\n领域可选：{Domain.labels()}\n例如：/bind 城关镇第一党支部 机关"
+    f"用法：/bind 组织名称 [领域] [邀请码]\n领域可选：{Domain.labels()}\n"
+    "例如：/bind 城关镇第一党支部 机关\n已有的组织需要它的管理员同意，或使用他们给的邀请码。"
 )
 BIND_DONE = "已将本群绑定到“{org}”（{kind}·{domain}）。"
 BIND_CREATED = "这是新建的组织。"

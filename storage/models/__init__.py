@@ -3,6 +3,7 @@
 Every model module is imported here so that Alembic sees all tables on the metadata.
 """
 
+from storage.models.binding import BindRequest, Invite
 from storage.models.core import Chat, Delivery, Member, Organisation, User
 from storage.models.faq import FaqEntryRow, FaqQuestion
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
@@ -16,11 +17,13 @@ from storage.models.study import (
 )
 
 __all__ = [
+    "BindRequest",
     "Broadcast",
     "Chat",
     "Delivery",
     "FaqEntryRow",
     "FaqQuestion",
+    "Invite",
     "Meeting",
     "MeetingAnswer",
     "MeetingSeries",

@@ -8,6 +8,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.domain import Domain, OrgKind
+from bot.core.names import clean_org_name
 from storage.models import Chat, Member, Organisation
 from storage.records import OrganisationRecord
 
@@ -35,7 +36,8 @@ class OrganisationRepo:
         return _record(row) if row else None
 
     async def by_name(self, name: str) -> OrganisationRecord | None:
-        """The organisation with exactly this name."""
+        """The organisation with this name, spelt any way that reads the same."""
+        name = clean_org_name(name)
         row = await self._session.scalar(select(Organisation).where(Organisation.name == name))
         return _record(row) if row else None
 
@@ -54,9 +56,9 @@ class OrganisationRepo:
         floating: bool = False,
         parent_id: int | None = None,
     ) -> OrganisationRecord:
-        """Add an organisation."""
+        """Add an organisation (its name in the one spelling of bot.core.names)."""
         row = Organisation(
-            name=name,
+            name=clean_org_name(name),
             kind=kind,
             domain=domain,
             floating=floating,

@@ -38,16 +38,26 @@ class UserActions(GroupActions):
         if target.is_group and target.status_of(person.id) not in PRESENT:
             raise ValueError(f"{person.first_name} is not a member of chat {target.id}")
         button = _find_button(message, data, text)
+        return self._callback(target, person.id, message, button["callback_data"])
+
+    def forge_button(self, chat: ChatRef, user: UserRef, message_id: int, data: str) -> str:
+        """A callback with `data` under a message that never offered it (a modified client,
+        or a button copied from elsewhere); returns the query id."""
+        target = self.chat(chat)
+        message = target.messages[message_id]
+        return self._callback(target, self.user(user).id, message, data)
+
+    def _callback(self, target: Chat, user_id: int, message: dict[str, Any], data: str) -> str:
         query_id = self.interactions.new_id("4")
         self.interactions.callbacks[query_id] = PendingQuery(
-            query_id, person.id, self.clock(), button["callback_data"], target.id, message_id
+            query_id, user_id, self.clock(), data, target.id, message["message_id"]
         )
         query = {
             "id": query_id,
-            "from": person.to_dict(),
+            "from": self.world.users[user_id].to_dict(),
             "message": copy.deepcopy(message),
             "chat_instance": _chat_instance(target),
-            "data": button["callback_data"],
+            "data": data,
         }
         self.push_update("callback_query", query)
         return query_id
