@@ -98,8 +98,8 @@ async def plan(
     reminders = reminder_plan(start, offsets_of(meeting.reminder_offsets, config), now)
     # A reminder is stale once the next one is due (or the meeting starts): after downtime
     # only the most recent reminder goes out, never "还有1天" an hour before the start.
-    stale_at = [due for _, due in reminders[1:]] + [start]
-    for (offset, due), expires_at in zip(reminders, stale_at, strict=True):
+    stale_at = [due for _, due in reminders[1:]] + [start]  # one per reminder (none: none)
+    for (offset, due), expires_at in zip(reminders, stale_at[: len(reminders)], strict=True):
         seconds = int(offset.total_seconds())
         await repo.enqueue(
             key=f"{base}reminder:{seconds}",

@@ -111,3 +111,13 @@ async def test_a_series_is_materialised_ahead_and_managed_as_a_whole(bot: Runnin
     assert second is not None
     assert (second.cancelled, second.place) == (True, "二楼会议室")
     assert second.starts_at == beijing(1, 8, 15).replace(year=2027)
+
+
+async def test_a_meeting_minutes_ahead_has_no_reminders_but_its_notice(bot: RunningBot) -> None:
+    """Regression: a start closer than the smallest reminder offset (1 h) crashed plan()."""
+    branch = await make_branch(bot)
+    number, notice = await branch.announce("党课 2026-11-26 10:03 活动室")
+    assert f"编号 {number}" in notice["text"]
+    statuses = await branch.statuses(number)
+    assert not [key for key in statuses if "reminder" in key]
+    assert statuses["v1:checkin"] == "pending"
