@@ -14,7 +14,11 @@ from handlers.common import actor, command_args, is_group, person, sender
 
 
 def render_profile(profile: Profile) -> str:
-    """The /start answer: who the user is and where they belong."""
+    """The /start answer: who the user is, where they belong, and their numeric id."""
+    return _memberships(profile) + texts.START_YOUR_ID.format(id=profile.user.id)
+
+
+def _memberships(profile: Profile) -> str:
     if not profile.memberships:
         return texts.START_UNKNOWN
     lines = [

@@ -252,3 +252,11 @@ def test_parse_clock(text: str, hour: int, minute: int) -> None:
 def test_parse_clock_rejects(text: str) -> None:
     with pytest.raises(TimeParseError):
         parse_clock(text)
+
+
+def test_far_and_past_years_are_named() -> None:
+    """Regression: year 9999 was accepted, and a past date of last year was shown without it."""
+    with pytest.raises(TimeParseError, match="时间太远了：9999年12月5日 15:00"):
+        parse_meeting_time("9999-12-05 15:00", NOW, SHANGHAI)
+    with pytest.raises(TimeParseError, match="时间已经过去了：2025年12月5日 15:00"):
+        parse_meeting_time("2025-12-05 15:00", NOW, SHANGHAI)

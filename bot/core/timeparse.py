@@ -281,6 +281,10 @@ def _localize(day: date, clock: time, tz: ZoneInfo) -> datetime:
     return local
 
 
+# Plans reach a year or two ahead; 9999年 is a typo, not a plan.
+MAX_AHEAD = timedelta(days=2 * 365)
+
+
 def parse_meeting_time(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     """Read a meeting time typed by a user; an aware datetime in ``tz``, strictly after ``now``."""
     if now.tzinfo is None:
@@ -294,8 +298,12 @@ def parse_meeting_time(text: str, now: datetime, tz: ZoneInfo) -> datetime:
             f"不是周{WEEKDAY_NAMES[reading.check_weekday]}",
         )
     result = _localize(reading.day, reading.clock, tz)
+    when = f"{result.month}月{result.day}日 {result:%H:%M}"
+    if result.year != now.year:
+        when = f"{result.year}年{when}"  # 2025年12月1日 is not this year's 12月1日
     if result <= now:
-        raise TimeParseError(
-            TimeErrorKind.PAST, f"时间已经过去了：{result.month}月{result.day}日 {result:%H:%M}"
-        )
+        raise TimeParseError(TimeErrorKind.PAST, f"时间已经过去了：{when}")
+    if result > now + MAX_AHEAD:
+        limit = f"最多只能提前{MAX_AHEAD.days // 365}年安排"
+        raise TimeParseError(TimeErrorKind.INVALID, f"时间太远了：{when}，{limit}")
     return result

@@ -43,6 +43,7 @@ START_UNKNOWN = (
     "也会在这里私信提醒您。\n"
     "发送 /name 张三 可以登记您的真实姓名，发送 /help 查看全部命令。"
 )
+START_YOUR_ID = "\n您的用户编号：{id}（县委组织部把您登记为县级管理员时需要）"
 START_PROFILE = "您好，{name}！以下是您的登记信息：\n{memberships}\n发送 /help 查看全部命令。"
 PROFILE_LINE = "· {org}：{role}，{status}{floating}"
 PROFILE_FLOATING = "，流动党员"

@@ -26,7 +26,8 @@ async def test_start_in_private_shows_the_profile(bot: RunningBot) -> None:
     user = emu.add_user("三", last_name="张", username="zhangsan")
     emu.start_private_chat(user)
     first = await emu.wait_for_bot_message(user)
-    assert first["text"] == texts.START_UNKNOWN
+    your_id = texts.START_YOUR_ID.format(id=user.id)  # what SUPERADMIN_IDS needs
+    assert first["text"] == texts.START_UNKNOWN + your_id
     async with bot.db() as session:
         stored = await UserRepo(session).get(user.id)
     assert stored is not None
@@ -41,6 +42,7 @@ async def test_start_in_private_shows_the_profile(bot: RunningBot) -> None:
     profile = (await emu.wait_for_bot_message(user))["text"]
     assert profile.startswith("您好，张三！")
     assert "· 城关镇第一党支部：党员，正式党员" in profile
+    assert profile.endswith(your_id)
 
 
 async def test_bad_names_are_refused(bot: RunningBot) -> None:
