@@ -11,12 +11,13 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
 
 from bot.commands import Who, visible_commands
 from bot.config import Settings
 from bot.context import AdminCache, AppContext, BotData, Runtime
 from bot.core.clock import Clock, SystemClock
+from bot.ratelimit import ChatRateLimiter
 from bot.updates import PerChatUpdateProcessor
 from handlers import setup_handlers
 from schedules import setup_schedules
@@ -36,15 +37,12 @@ ALLOWED_UPDATES = [
 ]
 
 
-# Telegram allows 30 messages in any sliding second. AIORateLimiter's default bucket lets 30
-# through at once and then 30/s more, which breaks that window (bench/broadcast.py measured
-# 17 × 429 in a 500-group broadcast, each pausing every chat for a second). A bucket of one,
-# refilled 29 times a second, never bursts: 31 sends would need more than a second, and a
-# reply in another chat waits at most one slot behind a broadcast.
-MESSAGES_PER_SECOND = 29
-
-
-def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rate_limiter: BaseRateLimiter[int] | None = None,
+) -> Application:  # type: ignore[type-arg]
     """Build the bot: HTTP client, rate limiter, update processor, handlers, runtime."""
     engine = create_engine(settings.database_url)
     context_types = ContextTypes(context=AppContext, bot_data=BotData)
@@ -54,11 +52,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.base_file_url)
         .context_types(context_types)
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=3
-            )
-        )
+        # Telegram's flood limits per chat and overall (bot/ratelimit.py); tests inject one
+        # on their own clock.
+        .rate_limiter(rate_limiter or ChatRateLimiter())
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
