@@ -9,7 +9,6 @@ sliding window and its own 429 pause; the only thing chats share is the overall 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import math
 import time
@@ -117,9 +116,11 @@ class _Lane:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def wait(self, now: float) -> float:
+        """Seconds until the chat may have its next message."""
         return max(self.paused_until - now, self.window.wait(now))
 
     def idle(self, now: float) -> bool:
+        """True when forgetting the chat loses nothing: no one waits, nothing is counted."""
         return self.users == 0 and self.paused_until <= now and self.window.empty(now)
 
 
@@ -149,6 +150,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
 
     `rate_limit_args` (an int) overrides the number of retries for one call. The clock
     (monotonic seconds) and sleep are injectable so tests move time without sleeping.
+    Paid broadcasts (allow_paid_broadcast) are paced like any message: the bot sends none.
     """
 
     def __init__(
@@ -203,15 +205,16 @@ class ChatRateLimiter(BaseRateLimiter[int]):
     async def _retrying(
         self, attempt: Call, chat: ChatKey | None, lane: _Lane | None, retries: int
     ) -> Result:
-        for number in itertools.count():
+        retried = 0
+        while True:
             try:
                 return await attempt()
             except RetryAfter as exc:
-                if number >= retries:
+                if retried >= retries:
                     log.warning("429 for chat %s after %d retries, giving up", chat, retries)
                     raise
+                retried += 1
                 await self._hold(chat, lane, _seconds(exc))
-        raise AssertionError("unreachable")  # pragma: no cover - the loop only returns/raises
 
     async def _hold(self, chat: ChatKey | None, lane: _Lane | None, retry_after: float) -> None:
         """Wait out a 429 where it applies: its chat, everything, or just this request."""
@@ -226,15 +229,18 @@ class ChatRateLimiter(BaseRateLimiter[int]):
             await self._sleep(until - self._clock())
 
     async def _unpaced(self, call: Call) -> Result:
+        """Not a message (a callback answer, a lookup): only a bot-wide pause holds it."""
         await self._wait_until(lambda now: self._paused_until - now)
         return await call()
 
     async def _paced(self, call: Call) -> Result:
+        """A message: after any bot-wide pause, in its overall slot."""
         await self._wait_until(lambda now: self._paused_until - now)
         await self._pacer.turn()
         return await call()
 
     async def _in_lane(self, lane: _Lane, call: Call) -> Result:
+        """A message to a chat: when the chat's window and pause allow, then paced."""
         await self._wait_until(lane.wait)
         refused = False
         try:

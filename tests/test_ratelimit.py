@@ -136,7 +136,7 @@ async def test_a_429_in_chat_a_delays_chat_a_only_and_is_retried(
     assert telegram.times(USER)[0] - a_times[0] < 1.5
 
 
-async def test_a_429_without_a_chat_pauses_every_chat(
+async def test_a_message_without_a_chat_is_retried_after_its_429(
     time: VirtualTime, telegram: FakeTelegram
 ) -> None:
     limiter = telegram.limiter()
