@@ -4,8 +4,10 @@ The real application (build_application, real clock, SQLite file) runs against a
 real-time emulator with Telegram's flood limits (30 messages/s overall over a sliding
 second, 20/min per group). A county committee's manager broadcasts to GROUPS branch
 groups through the real /broadcast flow; meanwhile a member of another group sends a
-command every 2 s. Printed: copies per second (first to last copy), the number of 429
-answers, and the reply latency of those commands (/ask when it exists, else /help).
+command every 2 s. Printed: copies per second (first to last copy), every message the bot
+sent in that time (copies, the command replies, the progress edits: one budget), the most
+in any sliding second, the number of 429 answers, and the reply latency of those commands
+(/ask when it exists, else /help).
 
 Reproduce: .venv/bin/python bench/broadcast.py [--groups 500]
 """
@@ -14,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import logging
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,7 @@ from bot.commands import COMMANDS
 from bot.config import load_settings
 from bot.core.clock import SystemClock
 from bot.core.domain import Domain, OrgKind
+from bot.ratelimit import counts_as_message
 from storage.migrate import upgrade
 from storage.repositories import ChatRepo, OrganisationRepo
 from tests.emulator.emulator import BotApiEmulator
@@ -147,12 +152,32 @@ async def run(groups: int) -> None:
     rate = (len(accepted) - 1) / (accepted[-1] - accepted[0])
     print(f"groups: {groups}; copies accepted: {len(accepted)}")
     print(f"throughput: {rate:.1f} messages/s (first to last copy; Telegram allows 30)")
+    print(budget(emu))
     print(f"429 responses: {emu.stats.rate_limited}")
     print(
         f"{command.split()[0]} reply latency mid-broadcast ({len(latencies)} probes): "
         f"median {statistics.median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms"
     )
     print(f"report: {report.splitlines()[0]}")
+
+
+def budget(emu: BotApiEmulator) -> str:
+    """Every accepted message from the first copy to the last, by kind, on the emulator's clock."""
+    copies = [r.at for r in emu.requests if r.method == "copyMessage" and r.status == 200]
+    first, last = copies[0], copies[-1]
+    sent = [
+        r
+        for r in emu.requests
+        if counts_as_message(r.method) and r.status == 200 and first <= r.at <= last
+    ]
+    kinds = Counter(r.method for r in sent)
+    times = [r.at for r in sent]
+    most = max(bisect.bisect_left(times, t + 1.0) - n for n, t in enumerate(times))
+    listing = ", ".join(f"{method} {count}" for method, count in kinds.most_common())
+    return (
+        f"all messages in that time: {(len(sent) - 1) / (last - first):.1f}/s ({listing}); "
+        f"most in any sliding second: {most}"
+    )
 
 
 async def _watch(emu: BotApiEmulator, groups: int, accepted: list[float]) -> None:

@@ -11,12 +11,13 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes
 
 from bot.commands import Who, visible_commands
 from bot.config import Settings
 from bot.context import AdminCache, AppApplication, AppContext, BotData, Runtime
 from bot.core.clock import Clock, SystemClock
+from bot.ratelimit import ChatRateLimiter
 from bot.services import binding, broadcast, meeting_messages, study_messages
 from bot.services.container import Services, build_services
 from bot.services.meeting_plan import MeetingConfig
@@ -40,15 +41,12 @@ ALLOWED_UPDATES = [
 ]
 
 
-# Telegram allows 30 messages in any sliding second. AIORateLimiter's default bucket lets 30
-# through at once and then 30/s more, which breaks that window (bench/broadcast.py measured
-# 17 × 429 in a 500-group broadcast, each pausing every chat for a second). A bucket of one,
-# refilled 29 times a second, never bursts: 31 sends would need more than a second, and a
-# reply in another chat waits at most one slot behind a broadcast.
-MESSAGES_PER_SECOND = 29
-
-
-def build_application(settings: Settings, *, clock: Clock | None = None) -> AppApplication:
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rate_limiter: BaseRateLimiter[int] | None = None,
+) -> AppApplication:
     """Build the bot: HTTP client, rate limiter, update processor, services, door, handlers."""
     clock = clock or SystemClock()
     database = Database(create_engine(settings.database_url))
@@ -58,11 +56,9 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> AppA
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.base_file_url)
         .context_types(ContextTypes(context=AppContext, bot_data=BotData))
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=1, overall_time_period=1 / MESSAGES_PER_SECOND, max_retries=3
-            )
-        )
+        # Telegram's flood limits per chat and overall (bot/ratelimit.py); tests inject one
+        # on their own clock.
+        .rate_limiter(rate_limiter or ChatRateLimiter())
         .concurrent_updates(PerChatUpdateProcessor(around=database.deferring_wakes))
         .post_init(_post_init)
         .post_stop(_post_stop)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import Application
+from telegram.ext import Application, BaseRateLimiter
 
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Settings, load_settings
@@ -80,9 +80,14 @@ class RunningBot:
 
 
 async def start_bot(
-    emulator: BotApiEmulator, database_url: str, clock: FakeClock, **overrides: Any
+    emulator: BotApiEmulator,
+    database_url: str,
+    clock: FakeClock,
+    *,
+    rate_limiter: BaseRateLimiter[int] | None = None,
+    **overrides: Any,
 ) -> RunningBot:
-    """Migrate, build and start the bot against the emulator."""
+    """Migrate, build and start the bot against the emulator (settings from `overrides`)."""
     settings = load_settings(
         telegram_bot_token=emulator.token,
         telegram_base_url=emulator.base_url,
@@ -91,7 +96,7 @@ async def start_bot(
         **overrides,
     )
     await upgrade(database_url)
-    application = build_application(settings, clock=clock)
+    application = build_application(settings, clock=clock, rate_limiter=rate_limiter)
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)

@@ -32,6 +32,7 @@ class RequestRecord:
     files: dict[str, str] = field(default_factory=dict)  # part name -> file name
     status: int | None = None
     response: dict[str, Any] | None = None
+    at: float = 0.0  # when it arrived, on the clock of the rate windows
 
     def get(self, name: str) -> Any:
         """A parameter with JSON text (objects, arrays) decoded."""
@@ -94,7 +95,8 @@ class _ApiServer:
         """Validate and run one method call; (HTTP status, Telegram envelope)."""
         emu = self.emu
         method = self._canonical(name)
-        record = RequestRecord(method or name, raw, {k: u.filename for k, u in uploads.items()})
+        files = {k: u.filename for k, u in uploads.items()}
+        record = RequestRecord(method or name, raw, files, at=emu.clock())
         emu.begin_request(record)
         status, body = 200, {}
         try:
