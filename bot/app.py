@@ -48,7 +48,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     """Build the bot: HTTP client, rate limiter, update processor, handlers, runtime."""
     engine = create_engine(settings.database_url)
     context_types = ContextTypes(context=AppContext, bot_data=BotData)
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(settings.require_token())
         .base_url(settings.telegram_base_url)
@@ -62,8 +62,11 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .build()
     )
+    if settings.telegram_proxy:
+        # getUpdates has its own HTTP client in PTB: both must go through the proxy.
+        builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(settings.telegram_proxy)
+    application = builder.build()
     clock = clock or SystemClock()
     application.bot_data.runtime = Runtime(
         settings=settings,

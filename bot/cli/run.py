@@ -6,8 +6,8 @@ import argparse
 import asyncio
 import logging
 
+from bot.cli.checks import check_token, migrate_database, telegram_errors
 from bot.config import Settings, load_settings
-from storage.migrate import upgrade
 
 
 def configure_logging(settings: Settings) -> None:
@@ -20,17 +20,25 @@ def configure_logging(settings: Settings) -> None:
             logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
+async def _prepare(settings: Settings) -> None:
+    await migrate_database(settings.database_url)
+    # PTB's own getMe comes later, inside run_polling, where a failure is a log line plus a
+    # traceback; asking first makes a wrong token or an unreachable API one clear line.
+    await check_token(settings)
+
+
 def run_bot(_args: argparse.Namespace) -> int:
-    """Migrate to head, then long-poll until SIGINT or SIGTERM."""
+    """Migrate to head, check the token, then long-poll until SIGINT or SIGTERM."""
     from bot.app import ALLOWED_UPDATES, build_application
 
     settings = load_settings()
     settings.require_token()
     configure_logging(settings)
-    asyncio.run(upgrade(settings.database_url))
+    asyncio.run(_prepare(settings))
     application = build_application(settings)
     # run_polling stops cleanly on SIGINT, SIGTERM and SIGABRT.
-    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    with telegram_errors(settings):
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
     return 0
 
 
@@ -38,7 +46,7 @@ def migrate(_args: argparse.Namespace) -> int:
     """Bring the database schema up to date."""
     settings = load_settings()
     configure_logging(settings)
-    asyncio.run(upgrade(settings.database_url))
+    asyncio.run(migrate_database(settings.database_url))
     print("Database is up to date.")
     return 0
 
