@@ -86,7 +86,7 @@ class ChatRepo:
             .where(Chat.active.is_(True))
             .order_by(Chat.id)
         )
-        return [(_record(chat), name) for chat, name in rows.tuples()]
+        return [(_record(chat), name) for chat, name in rows.all()]
 
     async def migrate(self, old_id: int, new_id: int, now: datetime) -> ChatRecord | None:
         """Follow a group's upgrade to a supergroup: everything keyed by `old_id` moves."""
