@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.cli import main
+from bot.cli import checks, main
 from tests.conftest import POSTGRES_URL
 from tests.emulator.emulator import BotApiEmulator
 
@@ -125,3 +125,22 @@ def test_missing_postgres_database(
     err = capsys.readouterr().err
     assert err.startswith(f"Database at {url.render_as_string(hide_password=True)} refused")
     assert err.endswith(': database "no_such_database_here" does not exist — check DATABASE_URL\n')
+
+
+async def test_a_database_that_never_answers_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # accept, never answer: a firewall that swallows packets, roughly
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setattr(checks, "DATABASE_TIMEOUT", 0.3)
+    try:
+        with pytest.raises(checks.StartupError) as error:
+            await checks.check_database(f"postgresql+asyncpg://bot:s3cret@127.0.0.1:{port}/bot")
+    finally:
+        server.close()
+    assert str(error.value) == (
+        f"Database unreachable at postgresql+asyncpg://bot:***@127.0.0.1:{port}/bot:"
+        " no answer within 0.3 s — check DATABASE_URL"
+    )
