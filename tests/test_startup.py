@@ -128,9 +128,14 @@ def test_missing_postgres_database(
 
 
 async def test_a_database_that_never_answers_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    handlers: list[asyncio.Task[None]] = []
+    writers: list[asyncio.StreamWriter] = []
+
     async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.read()  # accept, never answer: a firewall that swallows packets, roughly
-        writer.close()
+        # Accept, never answer: roughly a firewall that swallows packets.
+        handlers.append(asyncio.current_task())  # type: ignore[arg-type]
+        writers.append(writer)
+        await reader.read()
 
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -139,7 +144,12 @@ async def test_a_database_that_never_answers_times_out(monkeypatch: pytest.Monke
         with pytest.raises(checks.StartupError) as error:
             await checks.check_database(f"postgresql+asyncpg://bot:s3cret@127.0.0.1:{port}/bot")
     finally:
+        for writer in writers:
+            writer.close()
+            await writer.wait_closed()
+        await asyncio.gather(*handlers)
         server.close()
+        await server.wait_closed()
     assert str(error.value) == (
         f"Database unreachable at postgresql+asyncpg://bot:***@127.0.0.1:{port}/bot:"
         " no answer within 0.3 s — check DATABASE_URL"

@@ -97,6 +97,8 @@ class Socks5Proxy:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()  # from 3.12 this waits for the tunnels too
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
@@ -112,11 +114,15 @@ class Socks5Proxy:
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:
+            # Close both before waiting: stop() may cancel this task during a wait.
             for each in writers:
                 each.close()
-                with contextlib.suppress(OSError):
-                    await each.wait_closed()
-            self._tasks.discard(task)  # type: ignore[arg-type]
+            try:
+                for each in writers:
+                    with contextlib.suppress(OSError):
+                        await each.wait_closed()
+            finally:
+                self._tasks.discard(task)  # type: ignore[arg-type]
 
     @staticmethod
     async def _handshake(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> str:
