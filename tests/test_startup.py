@@ -123,7 +123,9 @@ def test_missing_postgres_database(
     monkeypatch.setenv("DATABASE_URL", url.render_as_string(hide_password=False))
     assert main(["migrate"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"Database at {url.render_as_string(hide_password=True)} refused")
+    assert err.startswith(
+        f"Database refused the connection at {url.render_as_string(hide_password=True)}: "
+    )
     assert err.endswith(': database "no_such_database_here" does not exist — check DATABASE_URL\n')
 
 
@@ -153,4 +155,19 @@ async def test_a_database_that_never_answers_times_out(monkeypatch: pytest.Monke
     assert str(error.value) == (
         f"Database unreachable at postgresql+asyncpg://bot:***@127.0.0.1:{port}/bot:"
         " no answer within 0.3 s — check DATABASE_URL"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/proc/no-such-folder/bot.db", "no such file or directory"),
+        ("/proc/bot.db", "unable to open database file"),
+    ],
+)
+async def test_a_sqlite_file_that_cannot_be_opened(path: str, reason: str) -> None:
+    with pytest.raises(checks.StartupError) as error:
+        await checks.check_database(f"sqlite+aiosqlite:///{path}")
+    assert str(error.value) == (
+        f"Cannot open the database at sqlite+aiosqlite:///{path}: {reason} — check DATABASE_URL"
     )

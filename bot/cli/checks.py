@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from telegram import Bot
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
@@ -30,7 +32,8 @@ async def check_database(url: str) -> None:
     """Connect once and run SELECT 1; StartupError naming the problem otherwise."""
     try:
         engine = create_engine(url)  # SQLite: creates the folder, which may fail too
-    except OSError as exc:
+        _open_sqlite_file(url)
+    except (OSError, sqlite3.Error) as exc:
         raise StartupError(database_problem(url, exc)) from None
     try:
         async with asyncio.timeout(DATABASE_TIMEOUT), engine.connect() as connection:
@@ -41,6 +44,14 @@ async def check_database(url: str) -> None:
         await engine.dispose()
 
 
+def _open_sqlite_file(url: str) -> None:
+    # aiosqlite's worker thread outlives a failed connect and may then call into a closed
+    # event loop (a stray traceback at exit); opening the file directly first avoids that.
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in {None, "", ":memory:"}:
+        sqlite3.connect(str(parsed.database)).close()
+
+
 async def migrate_database(url: str) -> None:
     """Check the database answers, then migrate it to the newest schema."""
     await check_database(url)
@@ -49,11 +60,15 @@ async def migrate_database(url: str) -> None:
 
 def database_problem(url: str, exc: BaseException) -> str:
     """One line for a failed connection: where, why, and what to check."""
-    where = redact_url(url)
-    if isinstance(exc, DBAPIError):
-        reason = str(exc.orig).splitlines()[0] if exc.orig is not None else str(exc)
-        return f"Database at {where} refused the connection: {reason} — check DATABASE_URL"
-    return f"Database unreachable at {where}: {_os_reason(exc)} — check DATABASE_URL"
+    where, sqlite = redact_url(url), url.startswith("sqlite")
+    if isinstance(exc, DBAPIError | sqlite3.Error):
+        cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+        reason = str(cause).splitlines()[0]
+        problem = "Cannot open the database" if sqlite else "Database refused the connection"
+    else:
+        reason = _os_reason(exc)
+        problem = "Cannot open the database" if sqlite else "Database unreachable"
+    return f"{problem} at {where}: {reason} — check DATABASE_URL"
 
 
 def _os_reason(exc: BaseException) -> str:
