@@ -50,7 +50,7 @@ def build_application(
     """Build the bot: HTTP client, rate limiter, update processor, services, door, handlers."""
     clock = clock or SystemClock()
     database = Database(create_engine(settings.database_url))
-    application: AppApplication = (
+    builder = (
         ApplicationBuilder()
         .token(settings.require_token())
         .base_url(settings.telegram_base_url)
@@ -63,8 +63,11 @@ def build_application(
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
-        .build()
     )
+    if settings.telegram_proxy:
+        # getUpdates has its own HTTP client in PTB: both must go through the proxy.
+        builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(settings.telegram_proxy)
+    application: AppApplication = builder.build()
     admins = AdminCache(application.bot, clock)
     services = build_services(database, clock, settings, admins.is_admin)
     _register_deliveries(services, database, settings)

@@ -8,12 +8,19 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import httpx
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/bot.db"
 
+# The async drivers the storage layer is written and tested for.
+DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+_TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _OFFSET_RE = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _OFFSET_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -33,6 +40,40 @@ def parse_offsets(text: str) -> tuple[timedelta, ...]:
     return tuple(sorted(set(offsets), reverse=True))
 
 
+def check_database_url(url: str) -> str:
+    """The URL if its driver is one we support; ValueError saying what to write otherwise."""
+    supported = "only sqlite+aiosqlite:// and postgresql+asyncpg:// are supported"
+    try:
+        driver = make_url(url).drivername
+    except ArgumentError:
+        raise ValueError(f"not a database URL; {supported}") from None
+    if driver not in DATABASE_DRIVERS:
+        raise ValueError(f"{driver}:// is not supported: {supported}")
+    if driver == "sqlite+aiosqlite" and not make_url(url).database:
+        raise ValueError("a SQLite URL needs a file, e.g. sqlite+aiosqlite:///data/bot.db")
+    return url
+
+
+def check_proxy_url(url: str) -> str:
+    """The proxy URL if httpx can use it; ValueError with an example otherwise."""
+    example = "e.g. http://127.0.0.1:7890 or socks5://127.0.0.1:1080"
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        raise ValueError(f"not a URL, {example}") from None
+    if parsed.scheme not in PROXY_SCHEMES or not parsed.host:
+        raise ValueError(f"expected an {'/'.join(PROXY_SCHEMES)} URL with a host, {example}")
+    return url
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password replaced by ***, safe to print and log."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@")[-1]
+
+
 class Settings(BaseSettings):
     """Everything the bot reads from its environment (see .env.example)."""
 
@@ -41,6 +82,7 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_base_url: str = DEFAULT_BASE_URL
     telegram_base_file_url: str | None = None
+    telegram_proxy: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     bot_timezone: str = "Asia/Shanghai"
     superadmin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -58,6 +100,21 @@ class Settings(BaseSettings):
                 raise ValueError("expected comma-separated numeric Telegram user ids")
             return frozenset(int(item) for item in items)
         return value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty token is reported by require_token; a mangled one (quotes, spaces, a
+        # missing id) is caught here, before any request. Never echo the token itself.
+        token = value.get_secret_value().strip() if value is not None else ""
+        if token and not _TOKEN_RE.fullmatch(token):
+            raise ValueError("expected the form 123456789:AA… that @BotFather gives")
+        return SecretStr(token) if value is not None else None
+
+    @field_validator("telegram_proxy")
+    @classmethod
+    def _proxy_url(cls, value: str | None) -> str | None:
+        return check_proxy_url(value.strip()) if value and value.strip() else None
 
     @field_validator("reminder_offsets", mode="before")
     @classmethod
@@ -87,6 +144,11 @@ class Settings(BaseSettings):
         if not value.strip():
             raise ValueError("must not be empty")
         return value.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        return check_database_url(value)
 
     @property
     def timezone(self) -> ZoneInfo:

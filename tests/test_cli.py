@@ -73,7 +73,8 @@ def test_run_without_token_says_what_to_do(
 
 
 @pytest.mark.parametrize(
-    "verb", [[], ["run"], ["migrate"], ["orgs"], ["orgs", "import"], ["orgs", "list"]]
+    "verb",
+    [[], ["run"], ["migrate"], ["doctor"], ["orgs"], ["orgs", "import"], ["orgs", "list"]],
 )
 def test_every_verb_has_help(verb: list[str]) -> None:
     result = subprocess.run(

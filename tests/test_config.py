@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.config import ConfigError, Settings, load_settings, parse_offsets
+from bot.config import ConfigError, Settings, load_settings, parse_offsets, redact_url
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +15,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None
         "TELEGRAM_BOT_TOKEN",
         "TELEGRAM_BASE_URL",
         "TELEGRAM_BASE_FILE_URL",
+        "TELEGRAM_PROXY",
         "DATABASE_URL",
         "BOT_TIMEZONE",
         "SUPERADMIN_IDS",
@@ -69,6 +70,16 @@ def test_missing_token_names_the_variable() -> None:
         ("BOT_TIMEZONE", "Asia/Nowhere"),
         ("LOG_LEVEL", "LOUD"),
         ("DATABASE_URL", "  "),
+        ("DATABASE_URL", "mysql://bot:s3cret@db/bot"),
+        ("DATABASE_URL", "postgresql://bot:s3cret@db/bot"),
+        ("DATABASE_URL", "sqlite:///data/bot.db"),
+        ("DATABASE_URL", "sqlite+aiosqlite://"),
+        ("DATABASE_URL", "data/bot.db"),
+        ("TELEGRAM_PROXY", "127.0.0.1:7890"),
+        ("TELEGRAM_PROXY", "ftp://127.0.0.1:21"),
+        ("TELEGRAM_PROXY", "http://"),
+        ("TELEGRAM_BOT_TOKEN", "'123456:s3cret'"),
+        ("TELEGRAM_BOT_TOKEN", "s3cret"),
     ],
 )
 def test_malformed_value_names_the_variable(
@@ -78,6 +89,38 @@ def test_malformed_value_names_the_variable(
     with pytest.raises(ConfigError, match=rf"^{variable} is invalid: ") as error:
         load_settings()
     assert "\n" not in str(error.value)
+    assert "s3cret" not in str(error.value)
+
+
+def test_database_url_names_what_is_supported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://bot:s3cret@db/bot")
+    with pytest.raises(ConfigError) as error:
+        load_settings()
+    assert str(error.value) == (
+        "DATABASE_URL is invalid: mysql:// is not supported: "
+        "only sqlite+aiosqlite:// and postgresql+asyncpg:// are supported"
+    )
+
+
+@pytest.mark.parametrize(
+    "proxy", ["http://127.0.0.1:7890", "https://proxy.example:443", "socks5://u:p@127.0.0.1:1080"]
+)
+def test_proxy_is_read(monkeypatch: pytest.MonkeyPatch, proxy: str) -> None:
+    monkeypatch.setenv("TELEGRAM_PROXY", f" {proxy} ")
+    assert load_settings().telegram_proxy == proxy
+
+
+def test_blank_proxy_means_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_PROXY", "")
+    assert load_settings().telegram_proxy is None
+
+
+def test_redact_url() -> None:
+    assert redact_url("postgresql+asyncpg://bot:s3cret@db:5432/bot") == (
+        "postgresql+asyncpg://bot:***@db:5432/bot"
+    )
+    assert redact_url("socks5://me:s3cret@127.0.0.1:1080") == "socks5://me:***@127.0.0.1:1080"
+    assert redact_url("sqlite+aiosqlite:///data/bot.db") == "sqlite+aiosqlite:///data/bot.db"
 
 
 def test_offsets() -> None:

@@ -183,6 +183,24 @@ async def test_second_poll_conflicts(emu: BotApiEmulator, bot: Bot) -> None:
         await first
 
 
+async def test_webhook_info_reports_the_last_delivery_error(emu: BotApiEmulator, bot: Bot) -> None:
+    assert (await bot.get_webhook_info()).url == ""
+    with pytest.raises(ValueError, match="no webhook"):
+        emu.webhook_failed("Connection refused")
+    await bot.set_webhook("https://example.org/hook")
+    emu.webhook_failed("Connection refused")
+    info = await bot.get_webhook_info()  # the emulator checks its answer against the spec
+    assert (info.url, info.last_error_message) == (
+        "https://example.org/hook",
+        "Connection refused",
+    )
+    assert info.last_error_date is not None
+    with pytest.raises(Conflict, match="webhook is active"):
+        await bot.get_updates()
+    await bot.delete_webhook()
+    assert (await bot.get_webhook_info()).last_error_message is None
+
+
 async def test_file_upload_get_file_and_download(emu: BotApiEmulator, bot: Bot) -> None:
     user = emu.add_user("张三")
     group = emu.add_group("第一支部", [user], with_bot=True)

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|migrate|orgs|faq] ...`."""
+"""Command line: `python -m bot [run|migrate|doctor|orgs|faq] ...`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import faq, orgs, run
+from bot.cli import doctor, faq, orgs, run
+from bot.cli.checks import StartupError
 from bot.config import ConfigError
 
 
@@ -15,8 +16,9 @@ def build_parser(run_application: run.RunApplication | None = None) -> argparse.
     """The parser with every verb registered; `run_application` runs the bot (`run`)."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="党建助手 Telegram bot")
     parser.set_defaults(func=run.run_bot, run_application=run_application)
-    verbs = parser.add_subparsers(title="verbs", metavar="{run,migrate,orgs,faq}")
+    verbs = parser.add_subparsers(title="verbs", metavar="{run,migrate,doctor,orgs,faq}")
     run.register(verbs)
+    doctor.register(verbs)
     orgs.register(verbs)
     faq.register(verbs)
     return parser
@@ -32,6 +34,9 @@ def main(
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         logging.getLogger(__name__).info("Interrupted")
         return 130

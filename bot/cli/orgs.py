@@ -11,18 +11,18 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli.checks import migrate_database
 from bot.config import load_settings
 from bot.core.clock import SystemClock
 from bot.core.orgtree import OrgTreeError, parse_org_tree
 from bot.services.organisations import TreeLine, describe_tree, import_tree
 from storage.db import create_engine, create_sessionmaker
-from storage.migrate import upgrade
 
 
 @asynccontextmanager
 async def _migrated_session(url: str) -> AsyncIterator[AsyncSession]:
     """One transaction on the database at `url`, migrated first; the engine is closed after."""
-    await upgrade(url)
+    await migrate_database(url)
     engine = create_engine(url)
     try:
         async with create_sessionmaker(engine).begin() as session:

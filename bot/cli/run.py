@@ -7,8 +7,8 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+from bot.cli.checks import check_token, migrate_database, telegram_errors
 from bot.config import Settings, load_settings
-from storage.migrate import upgrade
 
 
 def configure_logging(settings: Settings) -> None:
@@ -21,18 +21,26 @@ def configure_logging(settings: Settings) -> None:
             logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
-# Builds and runs the bot until it stops (bot.app.run_bot; bot/__main__ passes it, since
-# only the entry point loads the composition root).
+# Builds the bot and long-polls until it stops (bot.app.run_polling; bot/__main__ passes it,
+# since only the entry point loads the composition root).
 RunApplication = Callable[[Settings], None]
 
 
+async def _prepare(settings: Settings) -> None:
+    await migrate_database(settings.database_url)
+    # PTB's own getMe comes later, inside run_polling, where a failure is a log line plus a
+    # traceback; asking first makes a wrong token or an unreachable API one clear line.
+    await check_token(settings)
+
+
 def run_bot(args: argparse.Namespace) -> int:
-    """Migrate to head, then long-poll until SIGINT or SIGTERM."""
+    """Migrate to head, check the token, then long-poll until SIGINT or SIGTERM."""
     settings = load_settings()
     settings.require_token()
     configure_logging(settings)
-    asyncio.run(upgrade(settings.database_url))
-    args.run_application(settings)
+    asyncio.run(_prepare(settings))
+    with telegram_errors(settings):
+        args.run_application(settings)
     return 0
 
 
@@ -40,7 +48,7 @@ def migrate(_args: argparse.Namespace) -> int:
     """Bring the database schema up to date."""
     settings = load_settings()
     configure_logging(settings)
-    asyncio.run(upgrade(settings.database_url))
+    asyncio.run(migrate_database(settings.database_url))
     print("Database is up to date.")
     return 0
 

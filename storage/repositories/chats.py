@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import dialect_insert
-from storage.models import Chat, Delivery
+from storage.models import Chat, Delivery, Organisation
 from storage.records import ChatRecord
 
 
@@ -77,6 +77,16 @@ class ChatRepo:
             .order_by(Chat.id)
         )
         return [_record(row) for row in rows]
+
+    async def bound_with_organisation(self) -> list[tuple[ChatRecord, str]]:
+        """Every active chat bound to an organisation, with the organisation's name."""
+        rows = await self._session.execute(
+            select(Chat, Organisation.name)
+            .join(Organisation, Chat.organisation_id == Organisation.id)
+            .where(Chat.active.is_(True))
+            .order_by(Chat.id)
+        )
+        return [(_record(chat), name) for chat, name in rows.all()]
 
     async def migrate(self, old_id: int, new_id: int, now: datetime) -> ChatRecord | None:
         """Follow a group's upgrade to a supergroup: everything keyed by `old_id` moves."""

@@ -87,14 +87,14 @@ async def start_bot(
     rate_limiter: BaseRateLimiter[int] | None = None,
     **overrides: Any,
 ) -> RunningBot:
-    """Migrate, build and start the bot against the emulator (settings from `overrides`)."""
-    settings = load_settings(
-        telegram_bot_token=emulator.token,
-        telegram_base_url=emulator.base_url,
-        telegram_base_file_url=emulator.base_file_url,
-        database_url=database_url,
-        **overrides,
-    )
+    """Migrate, build and start the bot against the emulator; `overrides` win over its URLs."""
+    defaults = {
+        "telegram_bot_token": emulator.token,
+        "telegram_base_url": emulator.base_url,
+        "telegram_base_file_url": emulator.base_file_url,
+        "database_url": database_url,
+    }
+    settings = load_settings(**(defaults | overrides))
     await upgrade(database_url)
     application = build_application(settings, clock=clock, rate_limiter=rate_limiter)
     await application.initialize()

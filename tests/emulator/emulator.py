@@ -186,6 +186,13 @@ class BotApiEmulator(UserActions):
         user = self.world.users.get(user_id)
         return None if user is None else user.to_dict()
 
+    def webhook_failed(self, message: str) -> None:
+        """Telegram could not deliver to the webhook; getWebhookInfo reports it from now on."""
+        if self.webhook is None:
+            raise ValueError("no webhook is set (the bot sets one with setWebhook)")
+        self.webhook["last_error_date"] = self.world.now()
+        self.webhook["last_error_message"] = message
+
     # -- inspection --------------------------------------------------------------------
 
     def messages(self, chat: ChatRef) -> list[dict[str, Any]]:

@@ -78,7 +78,7 @@ async def delete_webhook(emu: BotApiEmulator, p: Params) -> bool:
 
 @api_method("getWebhookInfo")
 async def get_webhook_info(emu: BotApiEmulator, p: Params) -> dict[str, Any]:
-    """getWebhookInfo: url is empty in getUpdates mode."""
+    """getWebhookInfo: url is empty in getUpdates mode; the last delivery error if any."""
     info: dict[str, Any] = {
         "url": "",
         "has_custom_certificate": False,
@@ -89,6 +89,9 @@ async def get_webhook_info(emu: BotApiEmulator, p: Params) -> dict[str, Any]:
         info["max_connections"] = emu.webhook["max_connections"]
         if emu.webhook["allowed_updates"]:
             info["allowed_updates"] = emu.webhook["allowed_updates"]
+        if "last_error_message" in emu.webhook:
+            info["last_error_date"] = emu.webhook["last_error_date"]
+            info["last_error_message"] = emu.webhook["last_error_message"]
     return info
 
 
