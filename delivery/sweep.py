@@ -13,7 +13,7 @@ import logging
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.services.outbox import Attempt, Outbox, Outcome, SweepReport
+from bot.services.outbox import RENEW_EVERY, Attempt, Outbox, Outcome, SweepReport
 from delivery.calls import classify, send
 from storage.records import DeliveryRecord
 
@@ -42,14 +42,29 @@ class Sweeper:
         report = SweepReport()
         async with self._lock:
             self._again = False
-            # Until nothing is due: a delivery re-queued for "now" (a migrated chat) goes out
-            # in the same sweep; every claim counts an attempt, so this ends.
-            while (batch := await self._outbox.claim()) or self._again:
-                self._again = False
-                for delivery in batch:
-                    attempt = await self._attempt(delivery)
-                    report.count(await self._outbox.record(delivery, attempt), delivery, attempt)
+            renewing = asyncio.get_running_loop().create_task(self._renew_leases())
+            try:
+                # Until nothing is due: a delivery re-queued for "now" (a migrated chat) goes
+                # out in the same sweep; every claim counts an attempt, so this ends.
+                while (batch := await self._outbox.claim()) or self._again:
+                    self._again = False
+                    for delivery in batch:
+                        attempt = await self._attempt(delivery)
+                        counter = await self._outbox.record(delivery, attempt)
+                        report.count(counter, delivery, attempt)
+            finally:
+                renewing.cancel()
         return report
+
+    async def _renew_leases(self) -> None:
+        """While this process sweeps, it keeps the rows it claimed (a send may wait a minute
+        for a group's rate window); a killed process stops renewing and loses them."""
+        while True:
+            await asyncio.sleep(RENEW_EVERY.total_seconds())
+            try:
+                await self._outbox.renew()
+            except Exception:
+                log.exception("Could not renew the outbox leases")
 
     async def stop(self) -> None:
         """Let a running sweep finish its message in flight (the rest waits in the outbox)."""

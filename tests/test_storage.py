@@ -134,7 +134,7 @@ async def enqueue(sessions: Sessions, clock: FakeClock, key: str, due_in: timede
 async def claim(sessions: Sessions, clock: FakeClock, limit: int = 10) -> list[str]:
     async with sessions.begin() as session:
         rows = await DeliveryRepo(session).claim_due(
-            clock.now(), limit=limit, stale_after=timedelta(minutes=2)
+            clock.now(), owner="me", limit=limit, lease=timedelta(minutes=2)
         )
     return [row.key for row in rows]
 
@@ -165,22 +165,40 @@ async def test_outbox_reclaims_rows_of_a_dead_sender(sessions: Sessions, clock: 
     assert await claim(sessions, clock) == ["inflight"]
 
 
+async def test_a_live_sender_keeps_its_rows_by_renewing(
+    sessions: Sessions, clock: FakeClock
+) -> None:
+    await enqueue(sessions, clock, "slow", timedelta(0))
+    assert await claim(sessions, clock) == ["slow"]  # leased for 2 minutes
+    for _ in range(3):  # a send that waits long (a group's rate window), renewed meanwhile
+        clock.advance(timedelta(minutes=1))
+        async with sessions.begin() as session:
+            assert await DeliveryRepo(session).renew("me", clock.now(), timedelta(minutes=2)) == 1
+        async with sessions.begin() as session:
+            taken = await DeliveryRepo(session).claim_due(
+                clock.now(), owner="other", limit=5, lease=timedelta(minutes=2)
+            )
+        assert taken == []
+    async with sessions.begin() as session:  # another owner renews nothing of it
+        assert await DeliveryRepo(session).renew("other", clock.now(), timedelta(minutes=2)) == 0
+
+
 async def test_outbox_outcomes(sessions: Sessions, clock: FakeClock) -> None:
     for key in ("reminder:1:a", "reminder:1:b", "reminder:2:a", "x"):
         await enqueue(sessions, clock, key, timedelta(0))
     async with sessions.begin() as session:
         repo = DeliveryRepo(session)
         assert await repo.cancel("reminder:1:") == 2
-        [row] = [r for r in await repo.claim_due(clock.now(), limit=1, stale_after=timedelta(1))]
+        [row] = await repo.claim_due(clock.now(), owner="me", limit=1, lease=timedelta(1))
         await repo.mark_sent(row.id, message_id=42, now=clock.now())
     async with sessions.begin() as session:
         repo = DeliveryRepo(session)
         sent = await repo.by_key(row.key)
         assert sent is not None
         assert (sent.status, sent.message_id, sent.attempts) == (DeliveryStatus.SENT, 42, 1)
-        [other] = await repo.claim_due(clock.now(), limit=5, stale_after=timedelta(1))
+        [other] = await repo.claim_due(clock.now(), owner="me", limit=5, lease=timedelta(1))
         await repo.retry_at(other.id, clock.now() + timedelta(seconds=30), "429")
-        assert await repo.claim_due(clock.now(), limit=5, stale_after=timedelta(1)) == []
+        assert await repo.claim_due(clock.now(), owner="me", limit=5, lease=timedelta(1)) == []
         counts = await repo.counts("reminder:")
     assert row.key == "reminder:2:a"
     assert other.key == "x"

@@ -10,6 +10,9 @@ can repeat only the message in flight, never a batch.
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,8 +29,11 @@ from storage.repositories import ChatRepo, DeliveryRepo, UserRepo
 log = logging.getLogger(__name__)
 
 BATCH = 50
-# A row left `sending` this long belongs to a process that died: send it again.
-STALE_AFTER = timedelta(minutes=3)
+# A sweeping process holds the rows it claimed for LEASE and renews the lease every
+# RENEW_EVERY while it lives; rows of a process killed mid-sweep are claimable again at
+# most LEASE later, so a restart (or another process) resumes within seconds.
+LEASE = timedelta(seconds=6)
+RENEW_EVERY = timedelta(seconds=2)
 MAX_ATTEMPTS = 5
 
 
@@ -108,6 +114,9 @@ class Outbox:
     def __init__(self, database: Database, clock: Clock) -> None:
         self.database, self.clock = database, clock
         self._kinds: dict[str, DeliveryKind] = {}
+        # Who claims: unique per process start, so a restarted process never renews the
+        # leases of its previous life.
+        self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
     def register(self, kinds: Mapping[str, DeliveryKind]) -> None:
         """Use these composers for deliveries of their kinds (the composition root calls it)."""
@@ -118,11 +127,16 @@ class Outbox:
         return self._kinds[name]
 
     async def claim(self) -> list[DeliveryRecord]:
-        """Take up to BATCH due deliveries for sending."""
+        """Take up to BATCH due deliveries for sending, leased to this process."""
         async with self.database.transaction() as session:
             return await DeliveryRepo(session).claim_due(
-                self.clock.now(), limit=BATCH, stale_after=STALE_AFTER
+                self.clock.now(), owner=self.owner, limit=BATCH, lease=LEASE
             )
+
+    async def renew(self) -> int:
+        """Keep holding what this process is sending; how many rows it holds."""
+        async with self.database.transaction() as session:
+            return await DeliveryRepo(session).renew(self.owner, self.clock.now(), LEASE)
 
     async def prepare(self, delivery: DeliveryRecord) -> Outgoing | Attempt | None:
         """The message to send now; an Attempt when it ends without sending; None when the

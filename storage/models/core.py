@@ -103,6 +103,11 @@ class Delivery(Created, Base):
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The process sending it (`sending`) and until when it holds it: a process renews its
+    # leases while it lives, so the rows of one killed mid-sweep are free again within
+    # seconds, and a slow send (a group's rate window) is never taken by another process.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(Text)

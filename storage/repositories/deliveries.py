@@ -74,16 +74,16 @@ class DeliveryRepo:
         return added
 
     async def claim_due(
-        self, now: datetime, *, limit: int, stale_after: timedelta
+        self, now: datetime, *, owner: str, limit: int, lease: timedelta
     ) -> list[DeliveryRecord]:
-        """Atomically take up to `limit` due rows for sending, oldest first.
+        """Atomically take up to `limit` due rows for `owner` to send, oldest first.
 
-        Rows left in `sending` by a process that died are taken again once `stale_after`
-        has passed: delivery is at least once, and only the message in flight can repeat.
+        A row in `sending` whose lease ran out belongs to a process that died: it is taken
+        again (delivery is at least once; only the message in flight can repeat).
         """
         claimable = (Delivery.status == DeliveryStatus.PENDING.value) | (
             (Delivery.status == DeliveryStatus.SENDING.value)
-            & (Delivery.claimed_at < now - stale_after)
+            & ((Delivery.lease_until.is_(None)) | (Delivery.lease_until < now))
         )
         candidates = (
             select(Delivery.id)
@@ -100,12 +100,26 @@ class DeliveryRepo:
             .values(
                 status=DeliveryStatus.SENDING.value,
                 claimed_at=now,
+                claimed_by=owner,
+                lease_until=now + lease,
                 attempts=Delivery.attempts + 1,
             )
             .returning(Delivery),
             execution_options={"synchronize_session": False},
         )
         return sorted((_record(row) for row in rows), key=lambda d: (d.due_at, d.id))
+
+    async def renew(self, owner: str, now: datetime, lease: timedelta) -> int:
+        """Extend the leases of every row `owner` is sending; how many it holds."""
+        result = await self._session.execute(
+            update(Delivery)
+            .where(
+                Delivery.claimed_by == owner,
+                Delivery.status == DeliveryStatus.SENDING.value,
+            )
+            .values(lease_until=now + lease)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def _finish(self, delivery_id: int, **values: Any) -> None:
         await self._session.execute(

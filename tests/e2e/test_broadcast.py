@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.domain import Domain, OrgKind
 from bot.services import broadcast
-from bot.services.outbox import STALE_AFTER, DeliveryKind
+from bot.services.outbox import LEASE, DeliveryKind
 from bot.services.outgoing import Outgoing
 from storage.records import DeliveryRecord
 from storage.repositories import ChatRepo, OrganisationRepo
@@ -272,7 +272,7 @@ async def test_a_restart_resumes_without_sending_any_group_twice(
     assert sum(copies(emu, g, text) for g in tree.branches.values()) == 3
 
     second = await bot_factory(superadmin_ids=str(superadmin.id))
-    second.clock.advance(STALE_AFTER + timedelta(seconds=1))  # rows the dead process held
+    second.clock.advance(LEASE + timedelta(seconds=1))  # rows the dead process held
     await second.sweep()
     assert [copies(emu, g, text) for g in tree.branches.values()] == [1] * 6
     await second.show_progress()

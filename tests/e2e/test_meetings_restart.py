@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from bot.services import meeting_plan
-from bot.services.outbox import STALE_AFTER, Attempt
+from bot.services.outbox import LEASE, Attempt
 from storage.records import DeliveryRecord
 from storage.repositories import ChatRepo, DeliveryRepo
 from tests.e2e.harness import BotFactory, RunningBot, stop_bot
@@ -96,7 +96,7 @@ async def test_killed_mid_sweep_repeats_at_most_the_message_in_flight(
     second = await restart(bot_factory, first)
     await second.sweep()  # the claimed rows belong to the dead process for a while
     assert len(group_texts(second, group, "会议提醒")) == 1
-    second.clock.advance(STALE_AFTER + timedelta(seconds=1))
+    second.clock.advance(LEASE + timedelta(seconds=1))
     for _ in range(3):
         await second.sweep()
     reminders = group_texts(second, group, "会议提醒")
