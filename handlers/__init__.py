@@ -6,6 +6,7 @@ from bot.context import AppApplication
 from handlers import (
     binding,
     broadcast,
+    drafts,
     errors,
     faq,
     groups,
@@ -16,9 +17,11 @@ from handlers import (
 )
 
 # PTB runs one matching handler per group, groups in ascending order.
-# -1: record who wrote in a group before anything else looks at the message;
+# -2: record who wrote in a group before anything else looks at the message;
+# -1: text answering a guided flow's draft (it stops there: no feature sees the answer);
 #  0: commands and membership events.
-PRESENCE = -1
+PRESENCE = -2
+DRAFTS = -1
 MAIN = 0
 
 
@@ -27,11 +30,11 @@ def setup_handlers(application: AppApplication) -> None:
     groups.setup(application, MAIN, PRESENCE)
     binding.setup(application, MAIN)
     people.setup(application, MAIN)
-    meetings.setup(application, MAIN)
-    study.setup(application, MAIN)
+    flows = [meetings.setup(application, MAIN), study.setup(application, MAIN)]
     broadcast.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
-    faq.setup(application, MAIN)
+    flows.append(faq.setup(application, MAIN))
+    drafts.setup(application, DRAFTS, flows)
     # Last: commands that no feature accepts in this kind of chat.
     wrong_place.setup(application, MAIN)
     application.add_error_handler(errors.on_error)

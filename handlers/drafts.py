@@ -1,17 +1,24 @@
-"""What the guided flows (meeting_flow, study_flow, faq_flow) share: drafts, prompts, filters.
+"""What the guided flows (meeting_flow, study_flow, faq_flow) share: drafts, prompts, answers.
 
 A guided flow asks one question at a time and keeps the answers in a draft, one per
-(chat, person). With group privacy mode on the bot sees only replies to its own messages,
-so each question is a ForceReply prompt, and only a reply to the current prompt by the
-person drafting moves the draft on; in a private chat a flow may take any text instead.
-Drafts live in memory: after a restart the person starts again. /cancel leaves.
+(chat, person, flow). With group privacy mode on the bot sees only replies to its own
+messages, so each question is a ForceReply prompt, and only a reply to the current prompt
+by the person drafting moves the draft on; in a private chat a flow may take any text
+instead. Drafts are kept in the database (bot/services/draft_service.py): a restart or
+another bot process carries on where the person left off. /cancel leaves.
+
+Answers are recognised by one handler in its own handler group, before the features': it
+looks the draft up and, when the text answers it, stops the update there; otherwise the
+text goes on to the features (a reply giving a 请假 reason, a question for the FAQ).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeAlias, TypeVar
+from datetime import datetime
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from telegram import (
     CallbackQuery,
@@ -23,9 +30,9 @@ from telegram import (
     Update,
     User,
 )
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, CommandHandler, MessageHandler, filters
 
-from bot.context import AppContext
+from bot.context import AppApplication, AppContext
 from handlers.common import is_group
 
 # Answers that leave an optional step empty.
@@ -39,84 +46,28 @@ class Prompted(Protocol):
 
 
 D = TypeVar("D", bound=Prompted)
-Key: TypeAlias = tuple[int, int]  # (chat id, user id)
-Drafts: TypeAlias = dict[Key, D]  # one flow's drafts
-Callback: TypeAlias = Callable[[Update, AppContext], Coroutine[Any, Any, None]]
 
 
-class _Answers(filters.MessageFilter, Generic[D]):
-    """Text by a drafting person for the current question (see answer_handler)."""
-
-    def __init__(
-        self,
-        drafts: Drafts[D],
-        flow: str,
-        takes_text: Callable[[D], bool],
-        any_text_in_private: bool,
-    ) -> None:
-        super().__init__(name=f"{flow}_draft_answer")
-        self._drafts = drafts
-        self._takes_text = takes_text
-        self._any_text_in_private = any_text_in_private
-
-    def filter(self, message: Message) -> bool:
-        """True when the message answers a live draft's current question."""
-        if message.from_user is None:
-            return False
-        draft = self._drafts.get((message.chat.id, message.from_user.id))
-        if draft is None or not self._takes_text(draft):
-            return False
-        if self._any_text_in_private and not is_group(message.chat):
-            return True
-        replied = message.reply_to_message
-        return replied is not None and replied.message_id == draft.prompt_id
+def dump(value: Any) -> Any:
+    """A draft's value as JSON (datetimes tagged, tuples as lists)."""
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, list | tuple):
+        return [dump(item) for item in value]
+    if isinstance(value, dict):
+        return {key: dump(item) for key, item in value.items()}
+    return value
 
 
-class _Drafting(filters.MessageFilter):
-    """The sender has a draft of this flow in this chat (for /cancel)."""
-
-    def __init__(self, drafts: Drafts[Any], flow: str) -> None:
-        super().__init__(name=f"{flow}_drafting")
-        self._drafts = drafts
-
-    def filter(self, message: Message) -> bool:
-        """True while the sender is drafting here."""
-        user = message.from_user
-        return user is not None and (message.chat.id, user.id) in self._drafts
-
-
-def answer_handler(
-    drafts: Drafts[D],
-    flow: str,
-    callback: Callback,
-    *,
-    takes_text: Callable[[D], bool],
-    any_text_in_private: bool = False,
-) -> MessageHandler[AppContext, None]:
-    """Text (not a command) answering a draft's current question, for `callback`.
-
-    In groups only a reply by the drafting person to the draft's current prompt counts;
-    with `any_text_in_private`, any text of theirs in a private chat does too. `takes_text`
-    is False while the draft's step is answered by buttons (a type, confirm). `flow` names
-    the filter in logs.
-    """
-    answers = _Answers(drafts, flow, takes_text, any_text_in_private)
-    return MessageHandler(filters.TEXT & ~filters.COMMAND & answers, callback)
-
-
-def cancel_handler(
-    drafts: Drafts[Any], flow: str, cancelled: str
-) -> CommandHandler[AppContext, None]:
-    """/cancel from someone drafting in this chat: drop the draft and reply `cancelled`."""
-
-    async def cancel(update: Update, context: AppContext) -> None:  # noqa: ARG001
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
-            return
-        drafts.pop((message.chat.id, user.id), None)
-        await message.reply_text(cancelled)
-
-    return CommandHandler("cancel", cancel, _Drafting(drafts, flow))
+def load(value: Any) -> Any:
+    """The inverse of `dump`."""
+    if isinstance(value, dict):
+        if set(value) == {"$datetime"}:
+            return datetime.fromisoformat(value["$datetime"])
+        return {key: load(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [load(item) for item in value]
+    return value
 
 
 async def ask(
@@ -155,21 +106,42 @@ class Press(Generic[D]):
     message: Message
     draft: D
 
-    @property
-    def key(self) -> Key:
-        """The draft's key."""
-        return (self.message.chat.id, self.user.id)
 
+class GuidedFlow(ABC, Generic[D]):
+    """One kind of guided flow: how its drafts are stored, answered and pressed."""
 
-class GuidedFlow(Generic[D]):
-    """A flow's drafts, one per (chat, person), and the check of the buttons pressed."""
+    name: ClassVar[str]  # the flow's key in the drafts table
+    cancelled: ClassVar[str]  # the reply to /cancel
+    any_text_in_private: ClassVar[bool] = False
 
-    def __init__(self) -> None:
-        self.drafts: Drafts[D] = {}
+    @abstractmethod
+    def restore(self, state: dict[str, Any]) -> D:
+        """The draft from its stored state."""
+
+    @abstractmethod
+    def state(self, draft: D) -> dict[str, Any]:
+        """The draft's state to store (JSON)."""
+
+    @abstractmethod
+    def takes_text(self, draft: D) -> bool:
+        """The draft waits for typed text (not for a button)."""
+
+    @abstractmethod
+    async def on_answer(self, update: Update, context: AppContext, draft: D) -> None:
+        """Text answering the draft's current question (the flow saves the draft)."""
+
+    async def save(self, context: AppContext, chat_id: int, user_id: int, draft: D) -> None:
+        """Keep the draft as it is now."""
+        await context.services.drafts.put(chat_id, user_id, self.name, self.state(draft))
+
+    async def drop(self, context: AppContext, chat_id: int, user_id: int) -> None:
+        """The draft is finished or abandoned."""
+        await context.services.drafts.drop(chat_id, user_id, self.name)
 
     async def pressed(
         self,
         update: Update,
+        context: AppContext,
         not_yours: str,
         accepts: Callable[[D, str], bool] = lambda _draft, _data: True,
     ) -> Press[D] | None:
@@ -178,7 +150,8 @@ class GuidedFlow(Generic[D]):
         query, user = update.callback_query, update.effective_user
         if query is None or user is None or not isinstance(query.message, Message):
             return None
-        draft = self.drafts.get((query.message.chat.id, user.id))
+        stored = await context.services.drafts.get(query.message.chat.id, user.id, self.name)
+        draft = self.restore(stored) if stored is not None else None
         if (
             draft is None
             or draft.prompt_id != query.message.message_id
@@ -187,6 +160,50 @@ class GuidedFlow(Generic[D]):
             await query.answer(not_yours, show_alert=True)
             return None
         return Press(query, user, query.message, draft)
+
+    def answers(self, message: Message, draft: D) -> bool:
+        """The message is the drafting person's answer to the draft's current question."""
+        if not self.takes_text(draft):
+            return False
+        if self.any_text_in_private and not is_group(message.chat):
+            return True
+        replied = message.reply_to_message
+        return replied is not None and replied.message_id == draft.prompt_id
+
+
+def setup(application: AppApplication, group: int, flows: list[GuidedFlow[Any]]) -> None:
+    """Register the answers to drafts and /cancel, in their own group before the features."""
+    by_name = {flow.name: flow for flow in flows}
+
+    async def on_text(update: Update, context: AppContext) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        for stored in await context.services.drafts.of(message.chat.id, user.id):
+            flow = by_name.get(stored.flow)
+            if flow is None:
+                continue
+            draft = flow.restore(stored.state)
+            if flow.answers(message, draft):
+                await flow.on_answer(update, context, draft)
+                raise ApplicationHandlerStop  # answered: no feature sees this text
+
+    async def on_cancel(update: Update, context: AppContext) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None:
+            return
+        drafts = await context.services.drafts.of(message.chat.id, user.id)
+        if not drafts:
+            return
+        await context.services.drafts.drop(message.chat.id, user.id)
+        flow = by_name.get(drafts[0].flow)
+        await message.reply_text(flow.cancelled if flow else "")
+        raise ApplicationHandlerStop
+
+    # Text a draft may be waiting for: anything privately, replies to the bot in groups.
+    waiting = filters.TEXT & ~filters.COMMAND & (filters.ChatType.PRIVATE | filters.REPLY)
+    application.add_handler(MessageHandler(waiting, on_text), group)
+    application.add_handler(CommandHandler("cancel", on_cancel), group)
 
 
 def confirm_keyboard(prefix: str, confirm: str, abort: str) -> InlineKeyboardMarkup:

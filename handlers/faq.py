@@ -15,6 +15,7 @@ callback_data: `faq:<key>` (key: `s<hash>` shipped, `o<id>` an organisation's en
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -40,6 +41,7 @@ from bot.services.faq import Choice, Reply, Trigger
 from bot.texts import faq as texts
 from handlers import faq_flow, faq_manage
 from handlers.common import actor, command_args, sender
+from handlers.drafts import GuidedFlow
 
 log = logging.getLogger(__name__)
 
@@ -205,11 +207,12 @@ def inline_results(reply: Reply) -> list[InlineQueryResultArticle]:
     ]
 
 
-def setup(application: AppApplication, group: int) -> None:
+def setup(application: AppApplication, group: int) -> GuidedFlow[Any]:
     """Register Q&A and its management. Keep it after other features' handlers of `group`:
     its group-text handler takes mentions and replies to the bot that nobody claimed before.
     """
-    faq_manage.setup(application, group, faq_flow.setup(application, group))
+    flow = faq_flow.setup(application, group)
+    faq_manage.setup(application, group, flow)
     application.add_handler(CommandHandler("ask", cmd_ask), group)
     application.add_handler(CallbackQueryHandler(cb_choice, pattern=r"^faq:[so]\w+$"), group)
     application.add_handler(InlineQueryHandler(on_inline), group)
@@ -225,3 +228,4 @@ def setup(application: AppApplication, group: int) -> None:
     job_queue = application.job_queue
     if job_queue is not None:
         job_queue.run_once(warm_up, 0, name="faq_warm_up")
+    return flow

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import html
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 from telegram import Update, User
 from telegram.constants import ParseMode
@@ -26,17 +27,12 @@ from bot.services import faq_input
 from bot.services.faq_input import EntryText
 from bot.texts import error_text
 from bot.texts import faq as texts
-from handlers.common import actor
-from handlers.drafts import (
-    GuidedFlow,
-    answer_handler,
-    ask,
-    cancel_handler,
-    confirm_keyboard,
-)
+from handlers.common import actor, sender
+from handlers.drafts import GuidedFlow, ask, confirm_keyboard, dump
 
 ADD_STEPS = ("question", "phrasings", "keywords", "answer", "source")
 REPLY_STEPS = ("answer", "source", "phrasings", "keywords")
+PREFIX = "faq:new:"
 
 
 @dataclass
@@ -98,14 +94,43 @@ def render_draft(text: EntryText) -> str:
 
 
 class FaqFlow(GuidedFlow[Draft]):
-    """The guided entry: its drafts and handlers."""
+    """The guided entry."""
+
+    name = "faq"
+    cancelled = texts.FLOW_CANCELLED
+
+    def restore(self, state: dict[str, Any]) -> Draft:
+        """The draft from its stored state."""
+        text = EntryText(**{key: _tuple(value) for key, value in state["text"].items()})
+        return Draft(
+            organisation_id=state["organisation_id"],
+            steps=list(state["steps"]),
+            text=text,
+            prompt_id=state["prompt_id"],
+            pending_id=state["pending_id"],
+            auto_keywords=tuple(state["auto_keywords"]),
+        )
+
+    def state(self, draft: Draft) -> dict[str, Any]:
+        """The draft's state to store."""
+        return {
+            "organisation_id": draft.organisation_id,
+            "steps": draft.steps,
+            "text": dump(asdict(draft.text)),
+            "prompt_id": draft.prompt_id,
+            "pending_id": draft.pending_id,
+            "auto_keywords": list(draft.auto_keywords),
+        }
+
+    def takes_text(self, draft: Draft) -> bool:
+        """Once every step is answered the prompt is the summary with 保存 / 取消."""
+        return bool(draft.steps)
 
     async def start_add(
         self, context: AppContext, chat_id: int, user: User, organisation_id: int
     ) -> None:
         """`/faq add`: ask for the question."""
         draft = Draft(organisation_id, list(ADD_STEPS))
-        self.drafts[(chat_id, user.id)] = draft
         await self._ask(context, chat_id, user, draft)
 
     async def start_reply(
@@ -120,7 +145,6 @@ class FaqFlow(GuidedFlow[Draft]):
         question = pending[1][: faq_input.MAX_QUESTION_CHARS]
         draft = Draft(organisation_id, list(REPLY_STEPS), EntryText(question=question))
         draft.pending_id = pending[0]
-        self.drafts[(chat_id, user.id)] = draft
         await self._ask(context, chat_id, user, draft)
 
     async def _ask(
@@ -136,13 +160,13 @@ class FaqFlow(GuidedFlow[Draft]):
         mention = f'<a href="tg://user?id={user.id}">{html.escape(user.full_name)}</a>'
         text = f"{mention} {html.escape(body)}"
         await ask(context, chat_id, draft, text, parse_mode=ParseMode.HTML)
+        await self.save(context, chat_id, user.id, draft)
 
-    async def on_answer(self, update: Update, context: AppContext) -> None:
+    async def on_answer(self, update: Update, context: AppContext, draft: Draft) -> None:
         """A reply to the current prompt."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
+        if (found := sender(update)) is None:
             return
-        draft = self.drafts[(message.chat.id, user.id)]
+        message, user = found
         try:
             draft.take(message.text or "")
         except InvalidInput as err:
@@ -153,17 +177,19 @@ class FaqFlow(GuidedFlow[Draft]):
             return
         confirm = await message.reply_text(
             render_draft(draft.text),
-            reply_markup=confirm_keyboard("faq:new:", texts.BUTTON_SAVE, texts.BUTTON_ABORT),
+            reply_markup=confirm_keyboard(PREFIX, texts.BUTTON_SAVE, texts.BUTTON_ABORT),
         )
         draft.prompt_id = confirm.message_id
+        await self.save(context, message.chat.id, user.id, draft)
 
     async def on_button(self, update: Update, context: AppContext) -> None:
         """保存 or 取消 under the summary."""
-        if (press := await self.pressed(update, texts.FLOW_NOT_YOURS, _finished)) is None:
+        press = await self.pressed(update, context, texts.FLOW_NOT_YOURS, _finished)
+        if press is None:
             return
         query, draft = press.query, press.draft
-        del self.drafts[press.key]
-        if query.data != "faq:new:ok":
+        await self.drop(context, press.message.chat.id, press.user.id)
+        if query.data != f"{PREFIX}ok":
             await query.answer()
             await query.edit_message_text(texts.FLOW_CANCELLED)
             return
@@ -182,13 +208,12 @@ def _finished(draft: Draft, _data: str) -> bool:
 
 
 def setup(application: AppApplication, group: int) -> FaqFlow:
-    """Register the flow's replies, buttons and /cancel; return it for /faq to start."""
+    """Register the flow's buttons; return it for /faq to start and for the drafts' answers."""
     flow = FaqFlow()
-    # Once every step is answered the prompt is the summary with 保存 / 取消: text is no answer.
-    answers = answer_handler(
-        flow.drafts, "faq", flow.on_answer, takes_text=lambda draft: bool(draft.steps)
-    )
-    application.add_handler(answers, group)
-    application.add_handler(CallbackQueryHandler(flow.on_button, pattern=r"^faq:new:"), group)
-    application.add_handler(cancel_handler(flow.drafts, "faq", texts.FLOW_CANCELLED), group)
+    application.add_handler(CallbackQueryHandler(flow.on_button, pattern=f"^{PREFIX}"), group)
     return flow
+
+
+def _tuple(value: Any) -> Any:
+    """JSON lists back as the tuples EntryText holds."""
+    return tuple(value) if isinstance(value, list) else value

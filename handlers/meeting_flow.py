@@ -8,6 +8,7 @@ those of handlers/drafts.py. Only a reply to the current prompt moves the draft 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
@@ -22,18 +23,12 @@ from bot.core.meeting_args import (
     parse_when,
 )
 from bot.core.meetings import MeetingType, format_when
+from bot.core.recurrence import RecurrenceRule
 from bot.services.meeting_views import render_announced
 from bot.texts import error_text
 from bot.texts import meetings as texts
 from handlers.common import actor, sender
-from handlers.drafts import (
-    SKIP_WORDS,
-    GuidedFlow,
-    answer_handler,
-    ask,
-    cancel_handler,
-    confirm_keyboard,
-)
+from handlers.drafts import SKIP_WORDS, GuidedFlow, ask, confirm_keyboard, dump, load
 
 TEXT_STEPS = {"time", "place", "agenda"}  # answered by a reply; type and confirm by buttons
 TYPE_VALUES = {kind.value for kind in MeetingType}
@@ -74,7 +69,45 @@ def _type_keyboard() -> InlineKeyboardMarkup:
 
 
 class MeetingFlow(GuidedFlow[Draft]):
-    """The guided /meeting: its drafts and its handlers."""
+    """The guided /meeting."""
+
+    name = "meeting"
+    cancelled = texts.FLOW_CANCELLED
+
+    def restore(self, state: dict[str, Any]) -> Draft:
+        """The draft from its stored state."""
+        rule = state.get("rule")
+        when = When(
+            starts_at=load(state.get("starts_at")),
+            rule=RecurrenceRule.from_text(rule) if rule else None,
+        )
+        return Draft(
+            origin_id=state["origin_id"],
+            prompt_id=state["prompt_id"],
+            step=state["step"],
+            kind=MeetingType(state["kind"]),
+            when=when,
+            place=state["place"],
+            agenda=state["agenda"],
+        )
+
+    def state(self, draft: Draft) -> dict[str, Any]:
+        """The draft's state to store."""
+        rule = draft.when.rule
+        return {
+            "origin_id": draft.origin_id,
+            "prompt_id": draft.prompt_id,
+            "step": draft.step,
+            "kind": draft.kind.value,
+            "starts_at": dump(draft.when.starts_at),
+            "rule": rule.to_text() if rule else None,
+            "place": draft.place,
+            "agenda": draft.agenda,
+        }
+
+    def takes_text(self, draft: Draft) -> bool:
+        """Time, place and agenda are typed; the type and the confirmation are buttons."""
+        return draft.step in TEXT_STEPS
 
     async def start(self, update: Update, context: AppContext) -> None:
         """`/meeting` alone: offer the types."""
@@ -84,22 +117,22 @@ class MeetingFlow(GuidedFlow[Draft]):
         await context.services.meetings.check_manager(actor(user, message.chat))
         prompt = await message.reply_text(texts.FLOW_PICK_TYPE, reply_markup=_type_keyboard())
         draft = Draft(origin_id=message.message_id, prompt_id=prompt.message_id)
-        self.drafts[(message.chat.id, user.id)] = draft
+        await self.save(context, message.chat.id, user.id, draft)
 
     async def on_button(self, update: Update, context: AppContext) -> None:
         """A type, 确认发布 or 取消 was pressed."""
-        if (press := await self.pressed(update, texts.FLOW_NOT_YOURS, _expected)) is None:
+        press = await self.pressed(update, context, texts.FLOW_NOT_YOURS, _expected)
+        if press is None:
             return
-        query, draft, chat = press.query, press.draft, press.message.chat
+        query, draft, chat, user = press.query, press.draft, press.message.chat, press.user
         choice = (query.data or "").removeprefix(PREFIX)
+        if choice in ("no", "ok"):
+            await self.drop(context, chat.id, user.id)
         if choice == "no":
-            del self.drafts[press.key]
             await query.answer()
             await query.edit_message_text(texts.FLOW_CANCELLED)
         elif choice == "ok":
-            del self.drafts[press.key]
-            here = actor(press.user, chat)
-            result = await context.services.meetings.announce(here, draft.request())
+            result = await context.services.meetings.announce(actor(user, chat), draft.request())
             await query.answer()
             await query.edit_message_text(
                 render_announced(result, context.settings.timezone, context.now())
@@ -110,13 +143,13 @@ class MeetingFlow(GuidedFlow[Draft]):
             await query.edit_message_text(texts.NOTICE_TYPE.format(kind=draft.kind.label))
             question = texts.FLOW_ASK_TIME.format(kind=draft.kind.label)
             await ask(context, chat.id, draft, question, reply_to=draft.origin_id)
+            await self.save(context, chat.id, user.id, draft)
 
-    async def on_answer(self, update: Update, context: AppContext) -> None:
+    async def on_answer(self, update: Update, context: AppContext, draft: Draft) -> None:
         """A reply to the current question."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
+        if (found := sender(update)) is None:
             return
-        draft = self.drafts[(message.chat.id, user.id)]
+        message, user = found
         text = (message.text or "").strip()
         try:
             question = self._take(draft, text, context)
@@ -124,18 +157,19 @@ class MeetingFlow(GuidedFlow[Draft]):
             question = f"{error_text(err)}\n{texts.FLOW_RETRY}"  # the same step, asked again
         if question is not None:
             await ask(context, message.chat.id, draft, question, reply_to=draft.origin_id)
-            return
-        summary = texts.FLOW_SUMMARY.format(
-            kind=draft.kind.label,
-            when=self._when_text(draft, context),
-            place=draft.place or texts.PLACE_NONE,
-            agenda=draft.agenda or texts.AGENDA_NONE,
-        )
-        confirm = await message.reply_text(
-            texts.FLOW_CONFIRM.format(summary=summary),
-            reply_markup=confirm_keyboard(PREFIX, texts.BUTTON_CONFIRM, texts.BUTTON_ABORT),
-        )
-        draft.prompt_id, draft.step = confirm.message_id, "confirm"
+        else:
+            summary = texts.FLOW_SUMMARY.format(
+                kind=draft.kind.label,
+                when=self._when_text(draft, context),
+                place=draft.place or texts.PLACE_NONE,
+                agenda=draft.agenda or texts.AGENDA_NONE,
+            )
+            confirm = await message.reply_text(
+                texts.FLOW_CONFIRM.format(summary=summary),
+                reply_markup=confirm_keyboard(PREFIX, texts.BUTTON_CONFIRM, texts.BUTTON_ABORT),
+            )
+            draft.prompt_id, draft.step = confirm.message_id, "confirm"
+        await self.save(context, message.chat.id, user.id, draft)
 
     @staticmethod
     def _when_text(draft: Draft, context: AppContext) -> str:
@@ -162,16 +196,13 @@ class MeetingFlow(GuidedFlow[Draft]):
         return None
 
 
-def setup(application: AppApplication, group: int) -> None:
-    """Register the flow; its /meeting (no arguments) must come before the one with them."""
+def setup(application: AppApplication, group: int) -> MeetingFlow:
+    """Register the flow's start and buttons; its /meeting (no arguments) must come before the
+    one with them. Returns it for the drafts' answer handler."""
     flow = MeetingFlow()
     in_groups = filters.ChatType.GROUPS
     application.add_handler(
         CommandHandler("meeting", flow.start, in_groups, has_args=False), group
     )
     application.add_handler(CallbackQueryHandler(flow.on_button, pattern=f"^{PREFIX}"), group)
-    answers = answer_handler(
-        flow.drafts, "meeting", flow.on_answer, takes_text=lambda draft: draft.step in TEXT_STEPS
-    )
-    application.add_handler(answers, group)
-    application.add_handler(cancel_handler(flow.drafts, "meeting", texts.FLOW_CANCELLED), group)
+    return flow

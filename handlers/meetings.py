@@ -6,6 +6,8 @@ meeting_buttons.py, the guided /meeting flow in meeting_flow.py; `setup` registe
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden
@@ -18,6 +20,7 @@ from bot.services.meeting_views import render_announced
 from bot.texts import meetings as texts
 from handlers import meeting_buttons, meeting_edits, meeting_flow
 from handlers.common import actor, command_args, sender
+from handlers.drafts import GuidedFlow
 
 
 async def cmd_meeting(update: Update, context: AppContext) -> None:
@@ -83,11 +86,12 @@ async def _send_privately(context: AppContext, user_id: int, text: str) -> bool:
     return True
 
 
-def setup(application: AppApplication, group: int) -> None:
-    """Register the meeting commands, buttons, replies and flow."""
-    meeting_flow.setup(application, group)  # first: it takes /meeting without arguments
+def setup(application: AppApplication, group: int) -> GuidedFlow[Any]:
+    """Register the meeting commands, buttons, replies and flow; return the flow."""
+    flow = meeting_flow.setup(application, group)  # first: it takes /meeting without arguments
     application.add_handler(CommandHandler("meeting", cmd_meeting), group)
     application.add_handler(CommandHandler("meetings", cmd_meetings), group)
     application.add_handler(CommandHandler("meeting_info", cmd_meeting_info), group)
     meeting_edits.setup(application, group)
     meeting_buttons.setup(application, group)
+    return flow

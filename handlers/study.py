@@ -6,6 +6,8 @@ Privately, a manager names the organisation as the last argument when they manag
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InputFile, Message, Update
 from telegram.ext import (
     CallbackQueryHandler,
@@ -22,6 +24,7 @@ from bot.services.study_views import topic_line, when_text
 from bot.texts import study as texts
 from handlers import study_flow
 from handlers.common import actor, command_args, person, sender
+from handlers.drafts import GuidedFlow
 
 IMPORT_CAPTION = r"^/study(@\w+)?\s+import\b"
 
@@ -168,9 +171,9 @@ async def on_poll_answer(update: Update, context: AppContext) -> None:
     )
 
 
-def setup(application: AppApplication, group: int) -> None:
-    """Register the study handlers and the guided flow."""
-    study_flow.setup(application, group)
+def setup(application: AppApplication, group: int) -> GuidedFlow[Any]:
+    """Register the study handlers and the guided flow; return the flow."""
+    flow = study_flow.setup(application, group)
     application.add_handler(CommandHandler("study", cmd_study), group)
     application.add_handler(CommandHandler("study_stats", cmd_study_stats), group)
     caption = filters.Document.ALL & filters.CaptionRegex(IMPORT_CAPTION)
@@ -179,3 +182,4 @@ def setup(application: AppApplication, group: int) -> None:
         CallbackQueryHandler(cb_studied, pattern=r"^study:(done|mk):\d+$"), group
     )
     application.add_handler(PollAnswerHandler(on_poll_answer), group)
+    return flow

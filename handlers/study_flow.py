@@ -19,14 +19,7 @@ from bot.services.study_views import when_text
 from bot.texts import error_text
 from bot.texts import study as texts
 from handlers.common import actor, command_args, sender
-from handlers.drafts import (
-    SKIP_WORDS,
-    GuidedFlow,
-    answer_handler,
-    ask,
-    cancel_handler,
-    confirm_keyboard,
-)
+from handlers.drafts import SKIP_WORDS, GuidedFlow, ask, confirm_keyboard, dump, load
 
 STEPS = (
     ("title", texts.FLOW_ASK_TITLE),
@@ -39,6 +32,7 @@ STEPS = (
     ("scope", texts.FLOW_ASK_SCOPE),
 )
 OPTIONAL = {"materials", "quiz"}
+PREFIX = "study:add:"
 
 
 @dataclass
@@ -67,7 +61,35 @@ def _summary(values: dict[str, Any]) -> str:
 
 
 class StudyFlow(GuidedFlow[Draft]):
-    """The guided /study add: its drafts and its handlers."""
+    """The guided /study add."""
+
+    name = "study"
+    cancelled = texts.FLOW_CANCELLED
+    any_text_in_private = True
+
+    def restore(self, state: dict[str, Any]) -> Draft:
+        """The draft from its stored state."""
+        return Draft(
+            organisation_id=state["organisation_id"],
+            origin_id=state["origin_id"],
+            prompt_id=state["prompt_id"],
+            step=state["step"],
+            values=load(state["values"]),
+        )
+
+    def state(self, draft: Draft) -> dict[str, Any]:
+        """The draft's state to store."""
+        return {
+            "organisation_id": draft.organisation_id,
+            "origin_id": draft.origin_id,
+            "prompt_id": draft.prompt_id,
+            "step": draft.step,
+            "values": dump(draft.values),
+        }
+
+    def takes_text(self, draft: Draft) -> bool:
+        """Every field is typed; only the confirmation is a button."""
+        return not draft.confirming
 
     async def start(self, update: Update, context: AppContext) -> None:
         """`/study add [组织]`: check the caller manages an organisation, ask for the title."""
@@ -78,34 +100,32 @@ class StudyFlow(GuidedFlow[Draft]):
             actor(user, message.chat), command_args(message)
         )
         draft = Draft(acting.org.id, origin_id=message.message_id)
-        self.drafts[(message.chat.id, user.id)] = draft
         await ask(context, message.chat.id, draft, STEPS[0][1], reply_to=draft.origin_id)
+        await self.save(context, message.chat.id, user.id, draft)
 
-    async def on_answer(self, update: Update, context: AppContext) -> None:
+    async def on_answer(self, update: Update, context: AppContext, draft: Draft) -> None:
         """An answer to the current question: checked, stored, and the next one asked."""
-        message, user = update.effective_message, update.effective_user
-        if message is None or user is None:
+        if (found := sender(update)) is None:
             return
-        draft = self.drafts[(message.chat.id, user.id)]
+        message, user = found
         key, _ = STEPS[draft.step]
-        text = (message.text or "").strip()
         try:
-            value = self._value(key, text, context)
+            value = self._value(key, (message.text or "").strip(), context)
         except InvalidInput as err:
-            retry = f"{error_text(err)}\n{texts.FLOW_RETRY}"
-            await ask(context, message.chat.id, draft, retry, reply_to=draft.origin_id)
-            return
-        draft.values[key] = value
-        draft.step += 1
-        if not draft.confirming:
-            question = STEPS[draft.step][1]
+            question = f"{error_text(err)}\n{texts.FLOW_RETRY}"
+        else:
+            draft.values[key] = value
+            draft.step += 1
+            question = "" if draft.confirming else STEPS[draft.step][1]
+        if question:
             await ask(context, message.chat.id, draft, question, reply_to=draft.origin_id)
-            return
-        confirm = await message.reply_text(
-            texts.FLOW_CONFIRM.format(body=_summary(draft.values)),
-            reply_markup=confirm_keyboard("study:add:", texts.BUTTON_CONFIRM, texts.BUTTON_ABORT),
-        )
-        draft.prompt_id = confirm.message_id
+        else:
+            confirm = await message.reply_text(
+                texts.FLOW_CONFIRM.format(body=_summary(draft.values)),
+                reply_markup=confirm_keyboard(PREFIX, texts.BUTTON_CONFIRM, texts.BUTTON_ABORT),
+            )
+            draft.prompt_id = confirm.message_id
+        await self.save(context, message.chat.id, user.id, draft)
 
     @staticmethod
     def _value(key: str, text: str, context: AppContext) -> Any:
@@ -115,33 +135,26 @@ class StudyFlow(GuidedFlow[Draft]):
 
     async def on_button(self, update: Update, context: AppContext) -> None:
         """确认添加 or 取消."""
-        if (press := await self.pressed(update, texts.FLOW_NOT_YOURS)) is None:
+        if (press := await self.pressed(update, context, texts.FLOW_NOT_YOURS)) is None:
             return
-        query, draft = press.query, press.draft
-        del self.drafts[press.key]
-        if query.data == "study:add:no":
+        query, draft, chat = press.query, press.draft, press.message.chat
+        await self.drop(context, chat.id, press.user.id)
+        if query.data == f"{PREFIX}no":
             await query.answer()
             await query.edit_message_text(texts.FLOW_CANCELLED)
             return
-        here = actor(press.user, press.message.chat)
+        here = actor(press.user, chat)
         topic = await context.services.study.add(here, draft.organisation_id, draft.values)
         await query.answer()
         when = when_text(topic.publish_at, context.settings.timezone)
         await query.edit_message_text(texts.FLOW_ADDED.format(id=topic.id, when=when))
 
 
-def setup(application: AppApplication, group: int) -> None:
-    """Register the flow before the /study command that handles the other verbs."""
+def setup(application: AppApplication, group: int) -> StudyFlow:
+    """Register the flow before the /study command that handles the other verbs; return it
+    for the drafts' answer handler."""
     flow = StudyFlow()
     adding = filters.Regex(r"^/study(@\w+)?\s+(add|添加)\b")
     application.add_handler(CommandHandler("study", flow.start, adding), group)
-    application.add_handler(CallbackQueryHandler(flow.on_button, pattern=r"^study:add:"), group)
-    answers = answer_handler(
-        flow.drafts,
-        "study",
-        flow.on_answer,
-        takes_text=lambda draft: not draft.confirming,
-        any_text_in_private=True,
-    )
-    application.add_handler(answers, group)
-    application.add_handler(cancel_handler(flow.drafts, "study", texts.FLOW_CANCELLED), group)
+    application.add_handler(CallbackQueryHandler(flow.on_button, pattern=f"^{PREFIX}"), group)
+    return flow

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import AppApplication
-from schedules import meetings, study, sweep
+from schedules import housekeeping, meetings, study, sweep
 
 
 def setup_schedules(application: AppApplication) -> None:
@@ -11,3 +11,4 @@ def setup_schedules(application: AppApplication) -> None:
     sweep.setup(application)
     meetings.setup(application)
     study.setup(application)
+    housekeeping.setup(application)

@@ -300,3 +300,12 @@ class BindRequestRecord:
     organisation_id: int
     requested_by: int
     status: str
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRecord:
+    """A guided flow's draft: which flow, its state (JSON), when it last moved."""
+
+    flow: str
+    state: dict[str, Any]
+    updated_at: datetime

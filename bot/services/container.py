@@ -9,6 +9,7 @@ from bot.core.clock import Clock
 from bot.services.access import AccessService, IsAdmin
 from bot.services.broadcast_service import BroadcastService
 from bot.services.chat_service import ChatService
+from bot.services.draft_service import DraftService
 from bot.services.faq_book import FaqBook
 from bot.services.faq_service import FaqService
 from bot.services.meeting_plan import MeetingConfig
@@ -32,6 +33,7 @@ class Services:
     study: StudyService
     broadcasts: BroadcastService
     faq: FaqService
+    drafts: DraftService
     outbox: Outbox
 
 
@@ -51,5 +53,6 @@ def build_services(
         study=StudyService(*common, settings.timezone),
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock)),
+        drafts=DraftService(*common),
         outbox=Outbox(database, clock),  # the composition root registers the kinds
     )

@@ -110,9 +110,8 @@ async def test_webhook_token_schema_and_quick(
 
     await upgrade(url, "0001")
     code, lines = await doctor(capsys, "--quick")
-    assert lines[2] == (
-        "FAIL  schema: at 0001, newest is 0002, 0003, 0004, 0005 — run: python -m bot migrate"
-    )
+    assert lines[2].startswith("FAIL  schema: at 0001, newest is 0002, 0003, 0004, ")
+    assert lines[2].endswith(" — run: python -m bot migrate")
     await upgrade(url)
     code, lines = await doctor(capsys, "--quick")
     assert (code, statuses(lines)) == (

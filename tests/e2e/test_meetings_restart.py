@@ -12,6 +12,7 @@ import pytest
 
 from bot.services import meeting_plan
 from bot.services.outbox import LEASE, Attempt
+from bot.texts import meetings as meeting_texts
 from storage.records import DeliveryRecord
 from storage.repositories import ChatRepo, DeliveryRepo
 from tests.e2e.harness import BotFactory, RunningBot, stop_bot
@@ -185,3 +186,25 @@ async def test_a_whole_life_across_a_restart(bot_factory: BotFactory) -> None:
     assert statuses["v2:reminder:3600"] == "sent"
     assert statuses["v2:checkin"] == "sent"
     assert len(group_texts(second, group, "会议提醒")) == 2  # nothing sent twice
+
+
+async def test_a_guided_flow_carries_on_after_a_restart(bot_factory: BotFactory) -> None:
+    """Drafts live in the database: the process that asked need not be the one that hears."""
+    first = await bot_factory()
+    branch = await make_branch(first)
+    emu = first.emulator
+    emu.send_text(branch.group, branch.secretary, "/meeting")
+    types = await emu.wait_for_bot_message(branch.group, contains="请选择会议类型")
+    branch.press(branch.secretary, types, "党课")
+    ask_time = await emu.wait_for_bot_message(branch.group, contains="写上会议时间")
+    await emu.settle()
+
+    second = await restart(bot_factory, first)
+    branch.bot = second
+    emu.send_text(branch.group, branch.secretary, "明天下午3点", reply_to=ask_time)
+    ask_place = await emu.wait_for_bot_message(branch.group, contains="会议地点")
+    emu.send_text(branch.group, branch.secretary, "/cancel")
+    assert (await emu.wait_for_bot_message(branch.group))["text"] == meeting_texts.FLOW_CANCELLED
+    emu.send_text(branch.group, branch.secretary, "活动室", reply_to=ask_place)
+    await emu.settle()
+    assert not [m for m in emu.bot_messages(branch.group) if "会议议题" in m["text"]]
