@@ -1,0 +1,218 @@
+"""Run one parse of an untrusted file in a fresh child process, on a time and memory budget.
+
+A thread cannot be stopped and shares the bot's memory, so a parse that runs away (a bomb
+the readers' own bounds missed, a regular expression that backtracks) would hold every
+chat hostage. A child process can be killed: it limits its own address space (RLIMIT_AS)
+and CPU time, and the parent kills it when the wall-clock budget is spent.
+
+One fresh process per upload, not a long-lived worker: measured on the 2-core machine
+(bench/uploads.py), starting one costs about 0.1-0.2 s, small next to downloading the file
+from Telegram, and uploads are rare. In exchange nothing idles in memory, nothing from one
+upload can leak into the next, and a timeout is just a kill.
+
+The child is ``python -I -c … bot.core.sandbox.main``: it reads ``(function, args)`` pickled
+on stdin and writes back ``(status, value)``. Only the parent's own functions are sent;
+what comes back is unpickled with an allow-list (:class:`_ResultUnpickler`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+import math
+import pickle
+import resource
+import signal
+import sys
+import traceback
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from bot.core.errors import InvalidInput, UserFacingError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_ROOT = str(Path(__file__).resolve().parent.parent.parent)  # the directory holding `bot`
+_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from bot.core.sandbox import main; main()"
+_STDERR_KEPT = 8192
+TIMEOUT = "文件处理超时（超过{seconds}秒），没有导入任何内容。请检查文件，或拆成几个小文件再试。"
+TOO_LARGE = (
+    "文件内容过于庞大，处理时超出了上限，没有导入任何内容。请检查文件，或拆成几个小文件再试。"
+)
+BROKEN = "文件无法读取，没有导入任何内容。请检查文件格式后再试。"
+
+
+class BudgetExceeded(InvalidInput):
+    """The parse ran out of time or memory, or its process failed; nothing was imported."""
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """What one parse may use: wall-clock seconds, address space, result size."""
+
+    seconds: float = 10.0
+    memory_bytes: int = 512 << 20
+    output_bytes: int = 16 << 20
+
+
+async def run_isolated(function: Callable[..., T], *args: Any, budget: Budget | None = None) -> T:
+    """``function(*args)`` in a child process; its UserFacingError is raised here as is."""
+    budget = budget or Budget()
+    process = await asyncio.create_subprocess_exec(
+        *_command(budget),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        async with asyncio.timeout(budget.seconds):
+            output, errors = await _exchange(process, pickle.dumps((function, args)), budget)
+            await process.wait()
+    except TimeoutError:
+        raise BudgetExceeded(TIMEOUT.format(seconds=math.ceil(budget.seconds))) from None
+    finally:
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):  # it may have just exited
+                process.kill()
+            await process.wait()
+    return _outcome(output, errors, process.returncode, budget)  # type: ignore[no-any-return]
+
+
+def _command(budget: Budget) -> list[str]:
+    # -I: no PYTHON* variables, no user site, no current directory on the path; the child
+    # imports `bot` from where the parent's is.
+    cpu = str(math.ceil(budget.seconds))
+    return [sys.executable, "-I", "-c", _BOOT, _ROOT, str(budget.memory_bytes), cpu]
+
+
+class _OutputTooLarge(Exception):
+    pass
+
+
+async def _exchange(
+    process: asyncio.subprocess.Process, request: bytes, budget: Budget
+) -> tuple[bytes, bytes]:
+    """Send the request while reading both outputs, so that no pipe fills up and blocks."""
+    stdin, stdout, stderr = process.stdin, process.stdout, process.stderr
+    assert stdin is not None
+    assert stdout is not None
+    assert stderr is not None
+
+    async def feed() -> None:
+        try:
+            stdin.write(request)
+            await stdin.drain()
+        except ConnectionError:
+            pass  # the child died before reading; its exit status says why
+        finally:
+            stdin.close()
+
+    try:
+        _, output, errors = await asyncio.gather(
+            feed(),
+            _read(stdout, budget.output_bytes, strict=True),
+            _read(stderr, _STDERR_KEPT, strict=False),
+        )
+    except _OutputTooLarge:
+        raise BudgetExceeded(TOO_LARGE) from None
+    return output, errors
+
+
+async def _read(stream: asyncio.StreamReader, limit: int, *, strict: bool) -> bytes:
+    """Everything up to `limit`; past it, fail (strict) or drop the rest."""
+    kept = bytearray()
+    while chunk := await stream.read(1 << 16):
+        if len(kept) + len(chunk) > limit and strict:
+            raise _OutputTooLarge
+        kept += chunk[: max(0, limit - len(kept))]
+    return bytes(kept)
+
+
+def _outcome(output: bytes, errors: bytes, returncode: int | None, budget: Budget) -> Any:
+    if returncode == -signal.SIGXCPU:
+        raise BudgetExceeded(TIMEOUT.format(seconds=math.ceil(budget.seconds)))
+    try:
+        status, value = _ResultUnpickler(io.BytesIO(output)).load()
+    except Exception:  # no or broken output: the child died; its stderr says why
+        log.warning("Parse child exited with %s: %s", returncode, errors.decode(errors="replace"))
+        raise BudgetExceeded(BROKEN) from None
+    if status == "ok":
+        return value
+    if status == "refused" and isinstance(value, UserFacingError):
+        raise value
+    if status == "memory":
+        raise BudgetExceeded(TOO_LARGE)
+    log.warning("Parse failed in the child: %s", value)
+    raise BudgetExceeded(BROKEN)
+
+
+class _ResultUnpickler(pickle.Unpickler):
+    """Builds only plain values, datetimes and bot.core's own types.
+
+    The child runs our code on hostile input; should it ever be subverted, its answer
+    still cannot make the parent call anything else.
+    """
+
+    _BUILTINS = frozenset(
+        {"list", "dict", "set", "frozenset", "tuple", "str", "bytes", "int", "float", "bool"}
+    )
+    _MODULES = frozenset({"datetime", "zoneinfo", "_zoneinfo"})
+
+    def find_class(self, module: str, name: str) -> Any:
+        """Resolve a global only when it is on the allow-list."""
+        allowed = (
+            (module == "builtins" and name in self._BUILTINS)
+            or module in self._MODULES
+            or module.startswith("bot.core.")
+        )
+        if not allowed:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed")
+        return super().find_class(module, name)
+
+
+def main() -> None:
+    """The child: limit itself, read the request, write the outcome."""
+    memory, seconds = int(sys.argv[2]), int(sys.argv[3])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
+    warnings.simplefilter("ignore")  # libraries' warnings about a user's file are noise here
+    function, args = pickle.load(sys.stdin.buffer)
+    sys.stdout.buffer.write(_answer(function, args))
+
+
+def _answer(function: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
+    try:
+        return _dumps(("ok", function(*args)))
+    except UserFacingError as exc:
+        return _dumps(("refused", exc))
+    except MemoryError:
+        return _dumps(("memory", None))
+    except Exception:  # a bug or an input no reader foresaw: report it, never crash silently
+        return _dumps(("failed", traceback.format_exc(limit=-8)))
+
+
+class _ResultPickler(pickle.Pickler):
+    """Enum members and time zones by constructor: by default both pickle through
+    builtins.getattr, which the parent's allow-list must not have."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        """Enum(value), ZoneInfo(key); the default for everything else."""
+        if isinstance(obj, Enum):
+            return type(obj), (obj.value,)
+        if isinstance(obj, ZoneInfo):
+            return ZoneInfo, (obj.key,)
+        return NotImplemented
+
+
+def _dumps(outcome: tuple[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    _ResultPickler(buffer).dump(outcome)
+    return buffer.getvalue()
