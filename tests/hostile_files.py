@@ -1,7 +1,7 @@
 """Hostile upload files, generated cheaply: shared by the tests and bench/uploads.py.
 
 The spreadsheets are written as raw zip parts (no openpyxl), so a 550,000-row sheet costs
-a second rather than a minute to make.
+a fraction of a second rather than a minute to make.
 """
 
 from __future__ import annotations
@@ -10,62 +10,61 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 
-_SHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006"
 _RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels"'
-    ' ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    f'<Override PartName="/xl/workbook.xml" ContentType="{_SHEETML}.sheet.main+xml"/>'
-    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_SHEETML}.worksheet+xml"/>'
-    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SHEETML}.sharedStrings+xml"/>'
-    "</Types>"
-)
-_ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    f'<Relationship Id="rId1" Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/>'
-    "</Relationships>"
-)
-_WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-    f' xmlns:r="{_RELS}"><sheets><sheet name="计划" sheetId="1" r:id="rId1"/></sheets>'
-    "</workbook>"
-)
-_WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    f'<Relationship Id="rId1" Type="{_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
-    "</Relationships>"
-)
+_SHEETML = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _STRINGS = ("title", "学习党章")
-_SHARED = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    + "".join(f"<si><t>{text}</t></si>" for text in _STRINGS)
-    + "</sst>"
-)
-_SHEET_HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-)
+_SHEET_HEAD = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}"><sheetData>'
 _SHEET_TAIL = "</sheetData></worksheet>"
+Parts = Mapping[str, Iterable[bytes]]
 
 
-def xlsx(sheet: Iterable[str], parts: Mapping[str, Iterable[bytes]] | None = None) -> bytes:
-    """A minimal .xlsx whose first sheet's XML is the chunks of `sheet`; `parts` replace or add."""
-    entries: dict[str, Iterable[bytes]] = {
-        "[Content_Types].xml": [_CONTENT_TYPES.encode()],
-        "_rels/.rels": [_ROOT_RELS.encode()],
-        "xl/workbook.xml": [_WORKBOOK.encode()],
-        "xl/_rels/workbook.xml.rels": [_WORKBOOK_RELS.encode()],
-        "xl/sharedStrings.xml": [_SHARED.encode()],
-        "xl/worksheets/sheet1.xml": (chunk.encode() for chunk in sheet),
+def _relationships(targets: Iterable[tuple[str, str]]) -> bytes:
+    items = "".join(
+        f'<Relationship Id="rId{n}" Type="{_RELS}/{kind}" Target="{target}"/>'
+        for n, (kind, target) in enumerate(targets, start=1)
+    )
+    return f'<Relationships xmlns="{_PACKAGE}/relationships">{items}</Relationships>'.encode()
+
+
+def _fixed_parts(sheets: int) -> dict[str, Iterable[bytes]]:
+    """Everything but the sheets: content types, relationships, workbook, shared strings."""
+    kind = f"{_SHEETML}.worksheet+xml"
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{kind}"/>'
+        for n in range(1, sheets + 1)
+    )
+    types = (
+        f'<Types xmlns="{_PACKAGE}/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package'
+        '.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_SHEETML}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SHEETML}.sharedStrings+xml"/>'
+        f"{overrides}</Types>"
+    )
+    names = "".join(
+        f'<sheet name="表{n}" sheetId="{n}" r:id="rId{n}"/>' for n in range(1, sheets + 1)
+    )
+    workbook = f'<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><sheets>{names}</sheets></workbook>'
+    strings = "".join(f"<si><t>{text}</t></si>" for text in _STRINGS)
+    targets = [("worksheet", f"worksheets/sheet{n}.xml") for n in range(1, sheets + 1)]
+    return {
+        "[Content_Types].xml": [types.encode()],
+        "_rels/.rels": [_relationships([("officeDocument", "xl/workbook.xml")])],
+        "xl/workbook.xml": [workbook.encode()],
+        "xl/_rels/workbook.xml.rels": [
+            _relationships([*targets, ("sharedStrings", "sharedStrings.xml")])
+        ],
+        "xl/sharedStrings.xml": [f'<sst xmlns="{_MAIN}">{strings}</sst>'.encode()],
     }
+
+
+def workbook(sheets: list[Iterable[str]], parts: Parts | None = None) -> bytes:
+    """A minimal .xlsx with one sheet per chunk stream in `sheets`; `parts` replace or add."""
+    entries = _fixed_parts(len(sheets))
+    for number, sheet in enumerate(sheets, start=1):
+        entries[f"xl/worksheets/sheet{number}.xml"] = (chunk.encode() for chunk in sheet)
     entries.update(parts or {})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -76,8 +75,13 @@ def xlsx(sheet: Iterable[str], parts: Mapping[str, Iterable[bytes]] | None = Non
     return buffer.getvalue()
 
 
-def _rows(count: int) -> Iterator[str]:
-    """A header row and `count` rows; without r="…" (optional), the XML compresses 500:1."""
+def xlsx(sheet: Iterable[str], parts: Parts | None = None) -> bytes:
+    """A minimal one-sheet .xlsx."""
+    return workbook([sheet], parts)
+
+
+def sheet_rows(count: int) -> Iterator[str]:
+    """Sheet XML: a title header and `count` rows; without r="…" (optional) it packs 400:1."""
     yield _SHEET_HEAD + '<row><c t="s"><v>0</v></c></row>'
     row = '<row><c t="s"><v>1</v></c></row>'
     for start in range(0, count, 10_000):
@@ -86,15 +90,20 @@ def _rows(count: int) -> Iterator[str]:
 
 
 def many_rows_xlsx(count: int = 550_000) -> bytes:
-    """A title column and `count` topic rows, without a <dimension> (nothing is known upfront)."""
-    return xlsx(_rows(count))
+    """A title column and `count` topic rows, without a <dimension> (nothing known upfront)."""
+    return xlsx(sheet_rows(count))
+
+
+def many_sheets_xlsx(sheets: int, rows: int) -> bytes:
+    """Several big sheets without <dimension>: openpyxl scans each once when it opens the file."""
+    return workbook([sheet_rows(rows) for _ in range(sheets)])
 
 
 def zip_bomb_xlsx(megabytes: int = 1024) -> bytes:
     """A valid sheet and a shared-strings part that inflates to `megabytes` of blanks."""
     block = b" " * (1 << 20)
-    strings = [_SHARED.encode()[:-6], *(block for _ in range(megabytes)), b"</sst>"]
-    return xlsx(_rows(1), {"xl/sharedStrings.xml": strings})
+    strings = [f'<sst xmlns="{_MAIN}">'.encode(), *(block for _ in range(megabytes)), b"</sst>"]
+    return xlsx(sheet_rows(1), {"xl/sharedStrings.xml": strings})
 
 
 def junk_xml_xlsx() -> bytes:
@@ -102,17 +111,28 @@ def junk_xml_xlsx() -> bytes:
     return xlsx(["<row><c>", "<<<>>>"], {"xl/workbook.xml": [b"<workbook><sheets"]})
 
 
-def alias_bomb_yaml(levels: int = 9) -> bytes:
+def alias_bomb_yaml(levels: int = 9, key: str = "materials") -> bytes:
     """About 550 bytes that expand to 9**10 scalars when aliases are followed."""
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     for level in range(levels):
         previous = "a" if level == 0 else f"l{level - 1}"
         lines.append(f"l{level}: &l{level} [" + ", ".join([f"*{previous}"] * 9) + "]")
     last = f"l{levels - 1}"
-    plan = f"topics:\n  - title: 炸弹\n    materials: *{last}\n    questions: *{last}\n"
-    return ("\n".join(lines) + "\n" + plan).encode()
+    body = f"topics:\n  - title: 炸弹\n    {key}: *{last}\n"
+    return ("\n".join(lines) + "\n" + body).encode()
+
+
+def faq_alias_bomb_yaml(levels: int = 9) -> bytes:
+    """The same bomb in a FAQ base's shape."""
+    text = alias_bomb_yaml(levels, key="phrasings").decode()
+    return text.replace("topics:", "entries:").replace("title: 炸弹", "id: bomb").encode()
 
 
 def deep_yaml(depth: int = 5_000, key: str = "topics") -> bytes:
     """A list nested `depth` levels deep."""
     return f"{key}:\n  - title: {'[' * depth}{']' * depth}\n".encode()
+
+
+def flat_yaml(items: int = 300_000) -> bytes:
+    """One flow list of `items` one-character scalars: under 1 MB, a node count bomb."""
+    return ("topics: [" + ",".join(["1"] * items) + "]\n").encode()

@@ -10,9 +10,10 @@ One fresh process per upload, not a long-lived worker: measured on the 2-core ma
 from Telegram, and uploads are rare. In exchange nothing idles in memory, nothing from one
 upload can leak into the next, and a timeout is just a kill.
 
-The child is ``python -I -c … bot.core.sandbox.main``: it reads ``(function, args)`` pickled
-on stdin and writes back ``(status, value)``. Only the parent's own functions are sent;
-what comes back is unpickled with an allow-list (:class:`_ResultUnpickler`).
+The child runs :mod:`bot.core.sandbox_child` (kept apart so that it does not import
+asyncio): it reads ``(function, args)`` pickled on stdin and writes back
+``(status, value)``. Only the parent's own functions are sent; what comes back is unpickled
+with an allow-list (:class:`_ResultUnpickler`).
 """
 
 from __future__ import annotations
@@ -23,17 +24,12 @@ import io
 import logging
 import math
 import pickle
-import resource
 import signal
 import sys
-import traceback
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from bot.core.errors import InvalidInput, UserFacingError
 
@@ -41,7 +37,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _ROOT = str(Path(__file__).resolve().parent.parent.parent)  # the directory holding `bot`
-_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from bot.core.sandbox import main; main()"
+_BOOT = (
+    "import sys; sys.path.insert(0, sys.argv[1]); from bot.core.sandbox_child import main; main()"
+)
 _STDERR_KEPT = 8192
 TIMEOUT = "文件处理超时（超过{seconds}秒），没有导入任何内容。请检查文件，或拆成几个小文件再试。"
 TOO_LARGE = (
@@ -79,10 +77,7 @@ async def run_isolated(function: Callable[..., T], *args: Any, budget: Budget | 
     except TimeoutError:
         raise BudgetExceeded(TIMEOUT.format(seconds=math.ceil(budget.seconds))) from None
     finally:
-        if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):  # it may have just exited
-                process.kill()
-            await process.wait()
+        await _reap(process)
     return _outcome(output, errors, process.returncode, budget)  # type: ignore[no-any-return]
 
 
@@ -93,8 +88,23 @@ def _command(budget: Budget) -> list[str]:
     return [sys.executable, "-I", "-c", _BOOT, _ROOT, str(budget.memory_bytes), cpu]
 
 
-class _OutputTooLarge(Exception):
-    pass
+def _kill(process: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(ProcessLookupError):  # it may have just exited
+        process.kill()
+
+
+async def _reap(process: asyncio.subprocess.Process) -> None:
+    """Kill the child if it still runs, then wait for it.
+
+    The pipes are read to their end first: asyncio's wait() returns only once they are
+    closed, and a pipe whose reader stopped early is paused and never sees its end.
+    """
+    if process.returncode is None:
+        _kill(process)
+    for stream in (process.stdout, process.stderr):
+        while stream is not None and await stream.read(1 << 16):
+            pass
+    await process.wait()
 
 
 async def _exchange(
@@ -115,25 +125,29 @@ async def _exchange(
         finally:
             stdin.close()
 
-    try:
-        _, output, errors = await asyncio.gather(
-            feed(),
-            _read(stdout, budget.output_bytes, strict=True),
-            _read(stderr, _STDERR_KEPT, strict=False),
-        )
-    except _OutputTooLarge:
-        raise BudgetExceeded(TOO_LARGE) from None
+    _, (output, too_much), (errors, _) = await asyncio.gather(
+        feed(),
+        _read(stdout, budget.output_bytes, on_overflow=lambda: _kill(process)),
+        _read(stderr, _STDERR_KEPT),
+    )
+    if too_much:
+        raise BudgetExceeded(TOO_LARGE)
     return output, errors
 
 
-async def _read(stream: asyncio.StreamReader, limit: int, *, strict: bool) -> bytes:
-    """Everything up to `limit`; past it, fail (strict) or drop the rest."""
+async def _read(
+    stream: asyncio.StreamReader, limit: int, on_overflow: Callable[[], None] | None = None
+) -> tuple[bytes, bool]:
+    """Up to `limit` bytes and whether there was more; the rest is read and dropped."""
     kept = bytearray()
+    overflow = False
     while chunk := await stream.read(1 << 16):
-        if len(kept) + len(chunk) > limit and strict:
-            raise _OutputTooLarge
+        if len(kept) + len(chunk) > limit and not overflow:
+            overflow = True
+            if on_overflow is not None:
+                on_overflow()
         kept += chunk[: max(0, limit - len(kept))]
-    return bytes(kept)
+    return bytes(kept), overflow
 
 
 def _outcome(output: bytes, errors: bytes, returncode: int | None, budget: Budget) -> Any:
@@ -176,43 +190,3 @@ class _ResultUnpickler(pickle.Unpickler):
         if not allowed:
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed")
         return super().find_class(module, name)
-
-
-def main() -> None:
-    """The child: limit itself, read the request, write the outcome."""
-    memory, seconds = int(sys.argv[2]), int(sys.argv[3])
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
-    warnings.simplefilter("ignore")  # libraries' warnings about a user's file are noise here
-    function, args = pickle.load(sys.stdin.buffer)
-    sys.stdout.buffer.write(_answer(function, args))
-
-
-def _answer(function: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
-    try:
-        return _dumps(("ok", function(*args)))
-    except UserFacingError as exc:
-        return _dumps(("refused", exc))
-    except MemoryError:
-        return _dumps(("memory", None))
-    except Exception:  # a bug or an input no reader foresaw: report it, never crash silently
-        return _dumps(("failed", traceback.format_exc(limit=-8)))
-
-
-class _ResultPickler(pickle.Pickler):
-    """Enum members and time zones by constructor: by default both pickle through
-    builtins.getattr, which the parent's allow-list must not have."""
-
-    def reducer_override(self, obj: Any) -> Any:
-        """Enum(value), ZoneInfo(key); the default for everything else."""
-        if isinstance(obj, Enum):
-            return type(obj), (obj.value,)
-        if isinstance(obj, ZoneInfo):
-            return ZoneInfo, (obj.key,)
-        return NotImplemented
-
-
-def _dumps(outcome: tuple[str, Any]) -> bytes:
-    buffer = io.BytesIO()
-    _ResultPickler(buffer).dump(outcome)
-    return buffer.getvalue()

@@ -24,7 +24,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from openpyxl import Workbook
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -297,6 +296,8 @@ def template_csv(topics: list[dict[str, Any]]) -> bytes:
 
 def template_xlsx(topics: list[dict[str, Any]]) -> bytes:
     """The Excel template: the same columns as the CSV."""
+    from openpyxl import Workbook  # here: the upload parser's process need not load it
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

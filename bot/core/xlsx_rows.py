@@ -16,13 +16,12 @@ import zipfile
 from collections.abc import Generator
 from typing import Any
 
-from openpyxl import load_workbook
-
 MAX_ENTRIES = 500
-# openpyxl scans about 10 MB of sheet XML a second: with these caps a hostile workbook costs
-# under a second or two. A real 1 MB workbook inflates to a few MB.
-MAX_PART_BYTES = 8 << 20
-MAX_TOTAL_BYTES = 24 << 20
+# openpyxl scans about 10 MB of sheet XML a second, and every sheet without a <dimension>
+# is scanned whole on opening: these caps keep a hostile workbook near a second. A plan of
+# 100 long topics is about 1 MB of XML.
+MAX_PART_BYTES = 4 << 20
+MAX_TOTAL_BYTES = 12 << 20
 NOT_XLSX = "无法读取这个 Excel 文件，请另存为 .xlsx 后再试"
 
 
@@ -60,6 +59,8 @@ Rows = Generator[tuple[int, tuple[Any, ...]], None, None]
 def first_sheet_rows(content: bytes, *, max_rows: int, max_columns: int) -> Rows:
     """Numbered rows (from 1) of the first worksheet, cut to the limits; XlsxRefused if bad."""
     check_archive(content)
+    from openpyxl import load_workbook  # here: YAML and CSV uploads need not load it (70 ms)
+
     try:
         with warnings.catch_warnings():
             # openpyxl warns about parts it does not support (styles, extensions); the
