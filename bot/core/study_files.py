@@ -130,9 +130,10 @@ def _yaml_topic(node: Node, errors: list[str]) -> RawTopic | None:
         except yaml.YAMLError as exc:
             errors.append(f"第{value_node.start_mark.line + 1}行：{key}的值无法读取（{exc}）")
             continue
-        except (ValueError, TypeError, AttributeError, OverflowError):
-            # SafeConstructor fails this way on values that look typed but are not: a date
-            # 2026-13-45, a 5,000-digit number, "!!timestamp x", bad base64 under !!binary.
+        except Exception:
+            # SafeConstructor fails with ValueError, AttributeError, IndexError … on values
+            # that look typed but are not: a date 2026-13-45, a 5,000-digit number, an empty
+            # "!!int", "!!timestamp x" (found by tests/test_uploads_property.py).
             errors.append(f"第{value_node.start_mark.line + 1}行：{key}的值无法读取")
             continue
         lines[key] = value_node.start_mark.line + 1
