@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import time
 
 from bot.core.errors import InvalidInput
@@ -47,3 +49,11 @@ def big(megabytes: int) -> bytes:
 def foreign() -> type:
     """Answer with a class the parent must not build."""
     return subprocess.Popen
+
+
+def smuggle() -> None:
+    """Answer as a subverted child would: a global reaching pickle.loads through a module."""
+    outcome = b"\x80\x04\x8c\x02ok\x8c\x10bot.core.sandbox\x8c\x0cpickle.loads\x93\x86."
+    sys.stdout.buffer.write(outcome)
+    sys.stdout.flush()
+    os._exit(0)

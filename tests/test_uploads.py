@@ -164,7 +164,7 @@ async def test_the_budget_is_enforced(
     assert str(caught.value) == message
 
 
-@pytest.mark.parametrize("job", [jobs.crash, jobs.foreign])
+@pytest.mark.parametrize("job", [jobs.crash, jobs.foreign, jobs.smuggle])
 async def test_a_failing_child_is_a_clear_message_and_a_log_line(
     job: object, caplog: pytest.LogCaptureFixture
 ) -> None:

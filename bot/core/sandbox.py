@@ -26,10 +26,10 @@ import math
 import pickle
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from bot.core.errors import InvalidInput, UserFacingError
 
@@ -169,24 +169,26 @@ def _outcome(output: bytes, errors: bytes, returncode: int | None, budget: Budge
 
 
 class _ResultUnpickler(pickle.Unpickler):
-    """Builds only plain values, datetimes and bot.core's own types.
+    """Builds only plain values, datetimes and the classes defined in bot.core.
 
     The child runs our code on hostile input; should it ever be subverted, its answer
-    still cannot make the parent call anything else.
+    still cannot make the parent call anything else (no functions, no dotted names that
+    would reach a module through another).
     """
 
-    _BUILTINS = frozenset(
-        {"list", "dict", "set", "frozenset", "tuple", "str", "bytes", "int", "float", "bool"}
-    )
-    _MODULES = frozenset({"datetime", "zoneinfo", "_zoneinfo"})
+    # Plain values (str, bytes, numbers, lists, tuples, dicts, sets) need no global: pickle
+    # writes them as opcodes.
+    _ALLOWED: ClassVar[Mapping[str, frozenset[str]]] = {
+        "datetime": frozenset({"datetime", "date", "time", "timedelta", "timezone"}),
+        "zoneinfo": frozenset({"ZoneInfo"}),
+    }
 
     def find_class(self, module: str, name: str) -> Any:
         """Resolve a global only when it is on the allow-list."""
-        allowed = (
-            (module == "builtins" and name in self._BUILTINS)
-            or module in self._MODULES
-            or module.startswith("bot.core.")
-        )
-        if not allowed:
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed")
-        return super().find_class(module, name)
+        if name in self._ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        if module.startswith("bot.core.") and "." not in name:
+            found = super().find_class(module, name)
+            if isinstance(found, type) and found.__module__ == module:
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed")

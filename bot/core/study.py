@@ -107,15 +107,10 @@ class PlanError(InvalidInput):
         more = f"\n……另有{len(errors) - shown}处错误" if len(errors) > shown else ""
         head = f"计划文件有{len(errors)}处错误，没有导入任何主题：\n"
         super().__init__(head + "\n".join(listed) + more)
-        self.shown = shown
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle by the constructor's arguments (the base class would pass the message)."""
-        return _plan_error, (self.errors, self.shown)
-
-
-def _plan_error(errors: list[str], shown: int) -> PlanError:
-    return PlanError(errors, shown=shown)
+    def __reduce__(self) -> tuple[type[PlanError], tuple[list[str]]]:
+        """Pickle by the errors (the base class would pass the message as the errors)."""
+        return type(self), (self.errors,)
 
 
 def _text(value: Any, key: str, limit: int) -> str:
