@@ -87,7 +87,10 @@ async def on_plan_file(update: Update, context: AppContext) -> None:
         return bytes(await (await document.get_file()).download_as_bytearray())
 
     planned = await context.services.study.import_plan(
-        actor(user, message.chat), command_args(message), document.file_name or "", download
+        actor(user, message.chat),
+        command_args(message),
+        (document.file_name or "", document.file_size),
+        download,
     )
     tz = context.settings.timezone
     lines = "\n".join(topic_line(topic, tz) for topic in planned.topics)

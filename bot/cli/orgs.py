@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.checks import migrate_database
 from bot.config import load_settings
 from bot.core.clock import SystemClock
-from bot.core.orgtree import OrgTreeError, parse_org_tree
+from bot.core.orgtree import OrgTreeError
+from bot.core.sandbox import BudgetExceeded
+from bot.core.uploads import read_org_tree
 from bot.services.organisations import TreeLine, describe_tree, import_tree
 from storage.db import create_engine, create_sessionmaker
 
@@ -32,7 +34,7 @@ async def _migrated_session(url: str) -> AsyncIterator[AsyncSession]:
 
 
 async def _import(url: str, text: str) -> str:
-    roots = parse_org_tree(text)
+    roots = await read_org_tree(text)  # the file may be anyone's: parsed on a budget
     async with _migrated_session(url) as session:
         report = await import_tree(session, roots, SystemClock().now())
     return f"Imported: {report.created} created, {report.updated} updated."
@@ -52,6 +54,9 @@ def import_file(args: argparse.Namespace) -> int:
         print(f"{path} was not imported; nothing changed:", file=sys.stderr)
         for error in exc.errors:
             print(f"  {error}", file=sys.stderr)
+        return 1
+    except BudgetExceeded as exc:
+        print(f"{path} was not imported; nothing changed: {exc}", file=sys.stderr)
         return 1
     return 0
 

@@ -11,6 +11,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.core.domain import Domain, OrgKind
+from bot.core.errors import InvalidInput
+from bot.core.safe_yaml import YamlRefused, compose
 
 _E = TypeVar("_E", OrgKind, Domain)
 _KEYS = {"name", "kind", "domain", "floating", "children"}
@@ -34,18 +36,24 @@ class OrgNode:
             yield from child.walk(self.name)
 
 
-class OrgTreeError(ValueError):
+class OrgTreeError(InvalidInput):
     """The file is not a valid tree; `errors` lists every problem with its line."""
 
     def __init__(self, errors: list[str]) -> None:
         super().__init__("\n".join(errors))
         self.errors = errors
 
+    def __reduce__(self) -> tuple[type[OrgTreeError], tuple[list[str]]]:
+        """Pickle by the constructor's argument (the base class would pass the message)."""
+        return type(self), (self.errors,)
+
 
 def parse_org_tree(text: str) -> list[OrgNode]:
     """Parse the YAML tree (a list of organisations); raise OrgTreeError listing all errors."""
     try:
-        root = yaml.compose(text)
+        root = compose(text)
+    except YamlRefused as exc:
+        raise OrgTreeError([str(exc)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"第{mark.line + 1}行：" if mark else ""

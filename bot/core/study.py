@@ -108,6 +108,10 @@ class PlanError(InvalidInput):
         head = f"计划文件有{len(errors)}处错误，没有导入任何主题：\n"
         super().__init__(head + "\n".join(listed) + more)
 
+    def __reduce__(self) -> tuple[type[PlanError], tuple[list[str]]]:
+        """Pickle by the errors (the base class would pass the message as the errors)."""
+        return type(self), (self.errors,)
+
 
 def _text(value: Any, key: str, limit: int) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):

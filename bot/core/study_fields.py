@@ -51,7 +51,9 @@ class FieldError(ValueError):
     """One field is wrong; the message is Chinese and names the field."""
 
 
-_SPLIT = re.compile(r"\s*(?:;|\r?\n)\s*")
+# Split first, strip after: the former r"\s*(?:;|\r?\n)\s*" backtracked quadratically over
+# a long run of spaces (20,000 took 3.5 s).
+_SPLIT = re.compile(r"[;\n]")
 
 
 def split_list(value: Any) -> list[str]:
@@ -60,4 +62,4 @@ def split_list(value: Any) -> list[str]:
         return []
     if isinstance(value, list):
         return [str(item).strip() for item in value if item is not None and str(item).strip()]
-    return [part for part in _SPLIT.split(str(value).strip()) if part]
+    return [stripped for part in _SPLIT.split(str(value)) if (stripped := part.strip())]

@@ -4,28 +4,41 @@ YAML: ``topics:`` (or a bare list) of mappings with the keys of :mod:`bot.core.s
 CSV and XLSX: a header row with the same names (or their Chinese names: 标题, 发布时间 …),
 one topic per row; lists separated by ``;``. Lines are the file's: the YAML line of each
 field, the CSV/XLSX row (the header is row 1).
+
+Every bound is checked while reading, so a hostile file stops early: the size before
+anything else, YAML through :mod:`bot.core.safe_yaml` (no aliases, bounded depth and
+nodes), spreadsheets through :mod:`bot.core.xlsx_rows` (the zip checked first), and CSV or
+sheet rows counted as they come (``MAX_ROWS``, blank rows included; cells past
+``MAX_COLUMNS`` are not read). Time and memory are bounded by the caller, which runs this
+in a child process (:mod:`bot.core.uploads`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from openpyxl import Workbook, load_workbook
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.core.study import PlanError, RawTopic
+from bot.core.safe_yaml import YamlRefused, compose
+from bot.core.study import MAX_TOPICS, PlanError, RawTopic, TopicDraft, validate_plan
 from bot.core.study_fields import KEYS, key_of
+from bot.core.xlsx_rows import XlsxRefused, first_sheet_rows
 
 MAX_FILE_BYTES = 1_000_000
+# Rows read, header and blank rows included: ten times MAX_TOPICS leaves room for blank
+# formatted rows, and stops a sheet of half a million rows after the first thousand.
+MAX_ROWS = 1_000
+MAX_COLUMNS = 64
 FORMATS = ("yaml", "csv", "xlsx")
+_TOO_MANY_ROWS = f"文件行数太多：最多{MAX_ROWS}行（含表头和空行），一次最多导入{MAX_TOPICS}个主题"
 
 
 def plan_format(filename: str) -> str:
@@ -37,16 +50,28 @@ def plan_format(filename: str) -> str:
     return extension
 
 
+def check_upload(filename: str, content: bytes, *, size: int | None = None) -> str:
+    """The checks that need no parsing (extension, size — `size` as announced, before the
+    content is fetched); the plan's format."""
+    kind = plan_format(filename)
+    if max(len(content), size or 0) > MAX_FILE_BYTES:
+        raise PlanError(["文件太大了，请控制在1MB以内"])
+    return kind
+
+
 def read_plan(filename: str, content: bytes) -> list[RawTopic]:
     """The topics of a plan file, each with its lines; PlanError when it cannot be read."""
-    kind = plan_format(filename)
-    if len(content) > MAX_FILE_BYTES:
-        raise PlanError(["文件太大了，请控制在1MB以内"])
+    kind = check_upload(filename, content)
     if kind == "yaml":
         return read_yaml(_decode(content))
     if kind == "csv":
         return read_rows(_csv_rows(_decode(content)))
     return read_xlsx(content)
+
+
+def check_plan(filename: str, content: bytes, now: datetime, tz: ZoneInfo) -> list[TopicDraft]:
+    """Read and validate a plan file: the whole untrusted part of an import, in one call."""
+    return validate_plan(read_plan(filename, content), now, tz)
 
 
 def _decode(content: bytes) -> str:
@@ -64,7 +89,9 @@ def _decode(content: bytes) -> str:
 def read_yaml(text: str) -> list[RawTopic]:
     """Topics from YAML, with the line of every field."""
     try:
-        root = yaml.compose(text)
+        root = compose(text)
+    except YamlRefused as exc:
+        raise PlanError([str(exc)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"第{mark.line + 1}行：" if mark else ""
@@ -104,13 +131,19 @@ def _yaml_topic(node: Node, errors: list[str]) -> RawTopic | None:
         except yaml.YAMLError as exc:
             errors.append(f"第{value_node.start_mark.line + 1}行：{key}的值无法读取（{exc}）")
             continue
+        except Exception:
+            # SafeConstructor fails with ValueError, AttributeError, IndexError … on values
+            # that look typed but are not: a date 2026-13-45, a 5,000-digit number, an empty
+            # "!!int", "!!timestamp x" (found by tests/test_uploads_property.py).
+            errors.append(f"第{value_node.start_mark.line + 1}行：{key}的值无法读取")
+            continue
         lines[key] = value_node.start_mark.line + 1
     return RawTopic(values, line, lines)
 
 
 def read_rows(rows: Iterable[tuple[int, Sequence[Any]]]) -> list[RawTopic]:
     """Topics from numbered rows: a header row, then one row per topic (CSV or a sheet)."""
-    iterator = iter(rows)
+    iterator = _bounded(rows)
     first = next(iterator, None)
     if first is None:
         raise PlanError(["文件是空的"])
@@ -128,11 +161,32 @@ def read_rows(rows: Iterable[tuple[int, Sequence[Any]]]) -> list[RawTopic]:
     return topics
 
 
-def _csv_rows(text: str) -> Iterable[tuple[int, list[str]]]:
+def _bounded(rows: Iterable[tuple[int, Sequence[Any]]]) -> Iterator[tuple[int, Sequence[Any]]]:
+    """The rows up to MAX_ROWS (PlanError at the next one), each cut to MAX_COLUMNS cells.
+
+    The first non-blank cell past the cut stands for the rest, so that content there is
+    still reported as content in a column without a name.
+    """
+    for count, (number, row) in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            raise PlanError([_TOO_MANY_ROWS])
+        if len(row) > MAX_COLUMNS:
+            extra = next((cell for cell in row[MAX_COLUMNS:] if _cell(cell) != ""), None)
+            row = [*row[:MAX_COLUMNS], extra]
+        yield number, row
+
+
+def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the line each starts on (a cell may span lines)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     line = 1
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise PlanError([f"第{line}行起：CSV 格式有误（引号不成对，或单元格太长）"]) from None
         yield line, row
         line = reader.line_num + 1
 
@@ -171,15 +225,13 @@ def _cell(value: Any) -> Any:
 
 def read_xlsx(content: bytes) -> list[RawTopic]:
     """Topics from the first worksheet of an .xlsx file."""
+    # One column more than read_rows keeps, so that content there is still reported.
+    rows = first_sheet_rows(content, max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS + 1)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise PlanError(["无法读取这个 Excel 文件，请另存为 .xlsx 后再试"]) from None
-    try:
-        sheet = workbook.worksheets[0]
-        return read_rows(enumerate(sheet.iter_rows(values_only=True), start=1))
-    finally:
-        workbook.close()
+        with closing(rows):
+            return read_rows(rows)
+    except XlsxRefused as exc:
+        raise PlanError([str(exc)]) from None
 
 
 def example_topics(now: datetime, tz: ZoneInfo) -> list[dict[str, Any]]:
@@ -246,6 +298,8 @@ def template_csv(topics: list[dict[str, Any]]) -> bytes:
 
 def template_xlsx(topics: list[dict[str, Any]]) -> bytes:
     """The Excel template: the same columns as the CSV."""
+    from openpyxl import Workbook  # here: the upload parser's process need not load it
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

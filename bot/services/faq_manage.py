@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.errors import InvalidInput, NotFound
-from bot.core.faq import FaqEntry, dump_entries_yaml, load_entries_from_yaml
+from bot.core.faq import FaqEntry, dump_entries_yaml
+from bot.core.uploads import read_faq_base
 from bot.services.faq_input import EntryText
 from bot.texts import faq as texts
 from storage.records import ANSWERED, DISMISSED, QuestionRecord, StoredEntry
@@ -142,7 +143,7 @@ async def import_yaml(
     now: datetime,
 ) -> Imported:
     """Add or update (by id) every entry of a base file; a bad file raises FaqFormatError."""
-    entries = load_entries_from_yaml(text, filename=filename, org_id=organisation_id)
+    entries = await read_faq_base(text, filename=filename, org_id=organisation_id)
     repo = FaqEntryRepo(session)
     existing = await repo.slugs(organisation_id)
     updated = 0

@@ -21,11 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied
 from bot.core.recurrence import is_recurrence
-from bot.core.study import TopicDraft, schedule_rules, validate_fields, validate_plan
+from bot.core.study import TopicDraft, schedule_rules, validate_fields
 from bot.core.study_fields import key_of
-from bot.core.study_files import read_plan
 from bot.core.study_time import month_bounds, parse_relative, reminder_time
 from bot.core.timeparse import TimeParseError, parse_meeting_time
+from bot.core.uploads import read_study_plan
 from bot.services.members import Person, record_user
 from bot.texts import study as texts
 from storage.records import TopicRecord
@@ -83,7 +83,7 @@ async def import_plan(
     tz: ZoneInfo,
 ) -> list[TopicRecord]:
     """Import a plan file (name, content) whole, or raise PlanError; the caller's transaction."""
-    drafts = validate_plan(read_plan(*file), now, tz)
+    drafts = await read_study_plan(file, now, tz)  # off the event loop, on a budget
     return await _store(session, org_id, user_id, drafts, now, tz)
 
 

@@ -17,7 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import Clock
 from bot.core.errors import InvalidInput
 from bot.core.study import check_field, validate_fields
-from bot.core.study_files import example_topics, template_csv, template_xlsx, template_yaml
+from bot.core.study_files import (
+    check_upload,
+    example_topics,
+    template_csv,
+    template_xlsx,
+    template_yaml,
+)
 from bot.services import members, study
 from bot.services.access import Access, AccessService, Actor
 from bot.services.base import Service
@@ -85,16 +91,21 @@ class StudyService(Service):
         ]
 
     async def import_plan(
-        self, actor: Actor, args: str, filename: str, download: Callable[[], Awaitable[bytes]]
+        self,
+        actor: Actor,
+        args: str,
+        file: tuple[str, int | None],
+        download: Callable[[], Awaitable[bytes]],
     ) -> Planned:
-        """A plan file with the caption `/study import [组织]`: imported whole or not at all.
-
-        The file is fetched (`download`) only once the caller is known to manage.
-        """
+        """A plan file (name, size) with the caption `/study import [组织]`: imported whole or
+        not at all. It is fetched (`download`) only once the caller is known to manage, and
+        only when it is small enough (Telegram states the size)."""
         now = self.now()
         async with self.database.transaction() as session:
             name = after_verb(args, IMPORT_WORDS)
             org = (await self.access.acting(session, actor, now, name, "/study")).org
+        filename, size = file
+        check_upload(filename, b"", size=size)
         content = await download()  # no transaction open meanwhile
         async with self.database.transaction() as session:
             topics = await study.import_plan(

@@ -15,6 +15,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.core.errors import InvalidInput
+from bot.core.safe_yaml import YamlRefused, compose
 
 REQUIRED_FIELDS = ("id", "question", "phrasings", "keywords", "answer", "source")
 LIST_FIELDS = frozenset({"phrasings", "keywords"})
@@ -59,6 +60,10 @@ class FaqFormatError(InvalidInput):
         self.issues = tuple(sorted(issues, key=lambda i: i.line))
         lines = "\n".join(str(issue) for issue in self.issues)
         super().__init__(f"问答库文件 {filename} 有 {len(self.issues)} 处错误：\n{lines}")
+
+    def __reduce__(self) -> tuple[type[FaqFormatError], tuple[str, list[FaqIssue]]]:
+        """Pickle by the constructor's arguments (the base class would pass the message)."""
+        return type(self), (self.filename, list(self.issues))
 
 
 def clean_text(text: str) -> str:
@@ -168,7 +173,9 @@ class _EntryReader:
 
 def _compose(text: str, filename: str) -> Node | None:
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return compose(text)
+    except YamlRefused as exc:
+        raise FaqFormatError(filename, [FaqIssue(exc.line, exc.problem)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = int(mark.line) + 1 if mark is not None else 1
