@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 from telegram import (
     BotCommand,
@@ -21,6 +23,7 @@ from bot.ratelimit import ChatRateLimiter
 from bot.services import binding, broadcast, meeting_messages, study_messages
 from bot.services.container import Services, build_services
 from bot.services.meeting_plan import MeetingConfig
+from bot.services.processes import Processes, new_owner
 from bot.updates import PerChatUpdateProcessor
 from delivery.sweep import Sweeper
 from handlers import setup_handlers
@@ -50,6 +53,7 @@ def build_application(
     """Build the bot: HTTP client, rate limiter, update processor, services, door, handlers."""
     clock = clock or SystemClock()
     database = Database(create_engine(settings.database_url))
+    processes = Processes(database, clock, new_owner())
     builder = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -58,8 +62,8 @@ def build_application(
         .context_types(ContextTypes(context=AppContext, bot_data=BotData))
         # Telegram's flood limits per chat and overall (bot/ratelimit.py); tests inject one
         # on their own clock.
-        .rate_limiter(rate_limiter or ChatRateLimiter())
-        .concurrent_updates(PerChatUpdateProcessor(around=database.deferring_wakes))
+        .rate_limiter(rate_limiter or ChatRateLimiter(processes=processes))
+        .concurrent_updates(PerChatUpdateProcessor(around=_around_update(database, processes)))
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
@@ -69,7 +73,7 @@ def build_application(
         builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(settings.telegram_proxy)
     application: AppApplication = builder.build()
     admins = AdminCache(application.bot, clock)
-    services = build_services(database, clock, settings, admins.is_admin)
+    services = build_services(database, settings, admins.is_admin, processes)
     _register_deliveries(services, database, settings)
     sweeper = Sweeper(application.bot, services.outbox)
     database.on_due = sweeper.wake  # a delivery due now wakes the sweep after its commit
@@ -77,6 +81,24 @@ def build_application(
     setup_handlers(application)
     setup_schedules(application)
     return application
+
+
+def _around_update(
+    database: Database, processes: Processes
+) -> Callable[[object], AbstractAsyncContextManager[None]]:
+    """What surrounds the handling of one update of a chat (its ordering key)."""
+
+    @asynccontextmanager
+    async def around(key: object) -> AsyncIterator[None]:
+        async with AsyncExitStack() as scope:
+            if isinstance(key, int) and processes() > 1:
+                # Several processes may get this chat's updates (webhooks behind a balancer):
+                # one at a time across all of them, as within one.
+                await scope.enter_async_context(database.chat_order(key))
+            await scope.enter_async_context(database.deferring_wakes())
+            yield
+
+    return around
 
 
 def run_polling(settings: Settings) -> None:
@@ -115,10 +137,12 @@ async def _post_init(application: AppApplication) -> None:
 
 
 async def _post_stop(application: AppApplication) -> None:
-    """Let a running sweep finish the message in flight while the bot can still send."""
+    """Let a running sweep finish the message in flight while the bot can still send; give
+    this process's share of the budgets back to the others."""
     runtime = application.bot_data.runtime
     if runtime is not None:
         await runtime.sweeper.stop()
+        await runtime.services.processes.leave()
 
 
 async def _post_shutdown(application: AppApplication) -> None:

@@ -84,18 +84,32 @@ def is_group(chat: ChatKey) -> bool:
     return isinstance(chat, str) or chat < 0
 
 
-class SlidingWindow:
-    """At most `limit` events in any `period` seconds (the last `limit` event times)."""
+Processes = Callable[[], int]  # how many processes send for this bot now
 
-    def __init__(self, limit: int, period: float) -> None:
-        self.period = period
+
+def one_process() -> int:
+    """A bot run by one process has the whole budget."""
+    return 1
+
+
+class SlidingWindow:
+    """At most `limit` events in any `period` seconds (the last `limit` event times).
+
+    Several processes of one bot (on one PostgreSQL) share Telegram's budgets without
+    talking to each other: each keeps to `limit // processes()`, so together they never
+    exceed `limit`.
+    """
+
+    def __init__(self, limit: int, period: float, processes: Processes = one_process) -> None:
+        self.period, self.limit, self._processes = period, limit, processes
         self.events: deque[float] = deque(maxlen=limit)
 
     def wait(self, now: float) -> float:
         """Seconds until one more event fits; 0 when it fits now."""
-        if len(self.events) < (self.events.maxlen or 0):
+        share = max(1, self.limit // max(1, self._processes()))
+        if len(self.events) < share:
             return 0.0
-        return max(0.0, self.events[0] + self.period - now)
+        return max(0.0, self.events[-share] + self.period - now)
 
     def add(self, now: float) -> None:
         """Count one event at `now`."""
@@ -127,17 +141,16 @@ class _Lane:
 class _Pacer:
     """The overall budget: one release per grid slot, capped by a sliding second."""
 
-    def __init__(self, clock: Clock, sleep: Sleep) -> None:
-        self._clock, self._sleep = clock, sleep
-        self._interval = 1 / MESSAGES_PER_SECOND
+    def __init__(self, clock: Clock, sleep: Sleep, processes: Processes) -> None:
+        self._clock, self._sleep, self._processes = clock, sleep, processes
         self._next = -math.inf
-        self._window = SlidingWindow(OVERALL_MESSAGES, OVERALL_PERIOD)
+        self._window = SlidingWindow(OVERALL_MESSAGES, OVERALL_PERIOD, processes)
 
     async def turn(self) -> None:
         """Wait for this message's slot (taken at once: first come, first served)."""
         now = self._clock()
         slot = max(now, self._next)
-        self._next = slot + self._interval
+        self._next = slot + max(1, self._processes()) / MESSAGES_PER_SECOND
         if slot > now:
             await self._sleep(slot - now)
         while (wait := self._window.wait(self._clock())) > 0:
@@ -150,6 +163,8 @@ class ChatRateLimiter(BaseRateLimiter[int]):
 
     `rate_limit_args` (an int) overrides the number of retries for one call. The clock
     (monotonic seconds) and sleep are injectable so tests move time without sleeping.
+    `processes` says how many processes of the bot send now (bot/services/processes.py):
+    each keeps to its share of every budget.
     Paid broadcasts (allow_paid_broadcast) are paced like any message: the bot sends none.
     """
 
@@ -159,10 +174,11 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         max_retries: int = MAX_RETRIES,
+        processes: Processes = one_process,
     ) -> None:
-        self._clock, self._sleep = clock, sleep
+        self._clock, self._sleep, self._processes = clock, sleep, processes
         self._max_retries = max_retries
-        self._pacer = _Pacer(clock, sleep)
+        self._pacer = _Pacer(clock, sleep, processes)
         self._lanes: dict[ChatKey, _Lane] = {}
         self._prune_above = PRUNE_ABOVE
         self._paused_until = -math.inf  # a 429 without a chat: the bot's own budget
@@ -267,7 +283,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
                 if is_group(chat)
                 else (PRIVATE_MESSAGES, PRIVATE_PERIOD)
             )
-            lane = self._lanes[chat] = _Lane(SlidingWindow(limit, period))
+            lane = self._lanes[chat] = _Lane(SlidingWindow(limit, period, self._processes))
         return lane
 
     def _prune(self) -> None:

@@ -32,24 +32,26 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(
         self,
         max_active: int = 32,
-        around: Callable[[], AbstractAsyncContextManager[None]] = nullcontext,
+        around: Callable[[object], AbstractAsyncContextManager[None]] = lambda _key: nullcontext(),
     ) -> None:
         super().__init__(max_concurrent_updates=QUEUE_LIMIT)
         self._active = asyncio.Semaphore(max_active)
         self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
-        self._around = around  # entered around each update (the database defers wakes)
+        # Entered around each update with its ordering key (bot/app.py: the database defers
+        # wakes of the sweep, and with several processes holds the chat's lock).
+        self._around = around
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the chat's earlier updates, then for a free slot, then run."""
         key = ordering_key(update)
         if key is None:
-            async with self._active, self._around():
+            async with self._active, self._around(None):
                 await coroutine
             return
         lock, users = self._locks.get(key, (asyncio.Lock(), 0))
         self._locks[key] = (lock, users + 1)
         try:
-            async with lock, self._active, self._around():
+            async with lock, self._active, self._around(key):
                 await coroutine
         finally:
             lock, users = self._locks[key]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.context import AppApplication, AppContext
+from bot.services.processes import BEAT_EVERY
 from schedules.jobs import repeat
 
 SWEEP_EVERY = timedelta(seconds=2)
@@ -20,8 +21,14 @@ async def sweep_due_deliveries(context: AppContext) -> None:
     context.runtime.sweeper.wake()
 
 
+async def beat(context: AppContext) -> None:
+    """This process is alive: the processes of the bot share Telegram's budgets."""
+    await context.services.processes.beat()
+
+
 def setup(application: AppApplication) -> None:
-    """Start the repeating sweep."""
+    """Start the repeating sweep and the heartbeat."""
+    repeat(application, beat, every=BEAT_EVERY, first=timedelta(0), name="heartbeat")
     repeat(
         application,
         sweep_due_deliveries,

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, Integer, MetaData, event
+from sqlalchemy import DateTime, Enum, Integer, MetaData, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
@@ -109,6 +109,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; for SQLite, the folder is created and foreign keys are enforced."""
     if url.startswith("sqlite") and ":memory:" not in url:
         Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("postgresql"):
+        # Each update may hold a connection for its chat's order lock beside the one of its
+        # transaction: room for that, yet three processes stay under PostgreSQL's 100.
+        kwargs = {"pool_size": 10, "max_overflow": 20, **kwargs}
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -168,6 +172,22 @@ class Database:
             self._deferred.reset(token)
             if held:
                 self.on_due()
+
+    @asynccontextmanager
+    async def chat_order(self, chat_id: int) -> AsyncIterator[None]:
+        """Hold the chat's PostgreSQL advisory lock for the scope: updates of one chat are
+        handled one after another even by several processes (no-op on SQLite, where one
+        process runs). The lock lives on a connection of its own, held for the scope."""
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": chat_id})
+            try:
+                yield
+            finally:
+                await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": chat_id})
+                await connection.commit()
 
     def _due(self) -> None:
         held = self._deferred.get()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import FakeClock
 from bot.core.domain import Domain, MemberStatus, OrgKind, Role
+from storage.db import Database, create_engine
 from storage.records import DeliveryStatus
 from storage.repositories import ChatRepo, DeliveryRepo, MemberRepo, OrganisationRepo, UserRepo
 
@@ -232,3 +233,26 @@ async def test_the_same_new_person_seen_twice_at_once(
         chat = await ChatRepo(session).get(-8)
     assert member.user.display_name in {"甲", "乙", "丙"}
     assert chat is not None
+
+
+async def test_chat_order_holds_one_chat_across_connections(database_url: str) -> None:
+    """The advisory lock several processes take per chat: the second waits for the first."""
+    database = Database(create_engine(database_url))
+    events: list[str] = []
+
+    async def handle(name: str, chat_id: int, hold: float) -> None:
+        async with database.chat_order(chat_id):
+            events.append(f"{name} in")
+            await asyncio.sleep(hold)
+            events.append(f"{name} out")
+
+    try:
+        first = asyncio.create_task(handle("a", -100, 0.3))
+        while "a in" not in events:
+            await asyncio.sleep(0.01)
+        await asyncio.gather(first, handle("b", -100, 0), handle("c", -200, 0))
+    finally:
+        await database.dispose()
+    if database_url.startswith("postgresql"):
+        assert events.index("a out") < events.index("b in")  # same chat: one after the other
+        assert events.index("c out") < events.index("a out")  # another chat: not held up

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import Settings
-from bot.core.clock import Clock
 from bot.services.access import AccessService, IsAdmin
 from bot.services.broadcast_service import BroadcastService
 from bot.services.chat_service import ChatService
@@ -17,6 +16,7 @@ from bot.services.meeting_service import MeetingService
 from bot.services.org_service import OrganisationService
 from bot.services.outbox import Outbox
 from bot.services.people_service import PeopleService
+from bot.services.processes import Processes
 from bot.services.study_service import StudyService
 from storage.db import Database
 
@@ -35,12 +35,14 @@ class Services:
     faq: FaqService
     drafts: DraftService
     outbox: Outbox
+    processes: Processes
 
 
 def build_services(
-    database: Database, clock: Clock, settings: Settings, is_admin: IsAdmin
+    database: Database, settings: Settings, is_admin: IsAdmin, processes: Processes
 ) -> Services:
     """Wire the services; `is_admin` asks Telegram whether a user administers a group."""
+    clock = processes.clock
     access = AccessService(frozenset(settings.superadmin_ids), is_admin)
     config = MeetingConfig(tz=settings.timezone, offsets=settings.reminder_offsets)
     common = (database, clock, access)
@@ -54,5 +56,6 @@ def build_services(
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock)),
         drafts=DraftService(*common),
-        outbox=Outbox(database, clock),  # the composition root registers the kinds
+        outbox=Outbox(database, clock, processes.owner),  # the root registers the kinds
+        processes=processes,
     )

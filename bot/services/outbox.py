@@ -10,9 +10,6 @@ can repeat only the message in flight, never a batch.
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -111,12 +108,10 @@ class SweepReport:
 class Outbox:
     """The deliveries table, the registered kinds, and the clock."""
 
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(self, database: Database, clock: Clock, owner: str) -> None:
         self.database, self.clock = database, clock
+        self.owner = owner  # who claims: this process start (bot/services/processes.py)
         self._kinds: dict[str, DeliveryKind] = {}
-        # Who claims: unique per process start, so a restarted process never renews the
-        # leases of its previous life.
-        self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
     def register(self, kinds: Mapping[str, DeliveryKind]) -> None:
         """Use these composers for deliveries of their kinds (the composition root calls it)."""

@@ -4,7 +4,7 @@ Every model module is imported here so that Alembic sees all tables on the metad
 """
 
 from storage.models.binding import BindRequest, Invite
-from storage.models.core import Chat, Delivery, Member, Organisation, User
+from storage.models.core import BotProcess, Chat, Delivery, Member, Organisation, User
 from storage.models.drafts import FlowDraft
 from storage.models.faq import FaqEntryRow, FaqQuestion
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
@@ -19,6 +19,7 @@ from storage.models.study import (
 
 __all__ = [
     "BindRequest",
+    "BotProcess",
     "Broadcast",
     "Chat",
     "Delivery",

@@ -85,9 +85,14 @@ async def start_bot(
     clock: FakeClock,
     *,
     rate_limiter: BaseRateLimiter[int] | None = None,
+    poll: bool = True,
     **overrides: Any,
 ) -> RunningBot:
-    """Migrate, build and start the bot against the emulator; `overrides` win over its URLs."""
+    """Migrate, build and start the bot against the emulator; `overrides` win over its URLs.
+
+    Without `poll` the bot gets no updates (another process of the same bot gets them) but
+    runs its jobs and sweeps.
+    """
     defaults = {
         "telegram_bot_token": emulator.token,
         "telegram_base_url": emulator.base_url,
@@ -102,6 +107,8 @@ async def start_bot(
         await application.post_init(application)
     await application.start()
     assert application.updater is not None
+    if not poll:
+        return RunningBot(application, emulator, clock, settings)
     await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=1)
     processor = application.update_processor
     emulator.client_busy = lambda: (
