@@ -239,17 +239,18 @@ async def test_chat_order_holds_one_chat_across_connections(database_url: str) -
     """The advisory lock several processes take per chat: the second waits for the first."""
     database = Database(create_engine(database_url))
     events: list[str] = []
+    first_in = asyncio.Event()
 
     async def handle(name: str, chat_id: int, hold: float) -> None:
         async with database.chat_order(chat_id):
             events.append(f"{name} in")
+            first_in.set()
             await asyncio.sleep(hold)
             events.append(f"{name} out")
 
     try:
         first = asyncio.create_task(handle("a", -100, 0.3))
-        while "a in" not in events:
-            await asyncio.sleep(0.01)
+        await first_in.wait()
         await asyncio.gather(first, handle("b", -100, 0), handle("c", -200, 0))
     finally:
         await database.dispose()
