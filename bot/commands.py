@@ -88,9 +88,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("series_cancel", "取消周期会议及以后各次会议", Where.GROUP, Who.MANAGER, "系列编号"),
     Command(
         "study",
-        "学习主题：查看待发布的；template 模板，add 添加，edit 修改，delete 删除",
+        "查看待发布的学习主题（管理员另有 template 模板、add 添加、edit 修改、delete 删除）",
         Where.ANYWHERE,
-        Who.MANAGER,
+        Who.EVERYONE,
         "[template/add/edit/delete]",
     ),
     Command("study_stats", "查看学习主题的学习情况", Where.ANYWHERE, Who.MANAGER, "[编号]"),

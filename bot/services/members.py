@@ -95,13 +95,20 @@ async def profile(session: AsyncSession, user_id: int) -> Profile:
     user = await UserRepo(session).get(user_id)
     if user is None:
         raise NotFound("还没有您的记录，请先在支部群里发一条消息或发送 /start")
+    return Profile(user, await memberships(session, user_id))
+
+
+async def memberships(
+    session: AsyncSession, user_id: int
+) -> list[tuple[MemberRecord, OrganisationRecord]]:
+    """The user's active memberships with their organisations, oldest first."""
     organisations = OrganisationRepo(session)
-    memberships = []
+    found = []
     for member in await MemberRepo(session).of_user(user_id):
         organisation = await organisations.get(member.organisation_id)
         if organisation is not None:
-            memberships.append((member, organisation))
-    return Profile(user, memberships)
+            found.append((member, organisation))
+    return found
 
 
 async def assign(
@@ -125,6 +132,16 @@ async def assign(
     updated = await repo.get(member.organisation_id, person.id)
     assert updated is not None
     return updated
+
+
+async def own_organisations(session: AsyncSession, user_id: int) -> list[OrganisationRecord]:
+    """The organisations the user belongs to (active memberships), oldest first."""
+    organisations = OrganisationRepo(session)
+    found = [
+        await organisations.get(m.organisation_id)
+        for m in await MemberRepo(session).of_user(user_id)
+    ]
+    return [org for org in found if org is not None]
 
 
 async def is_manager(session: AsyncSession, organisation_id: int, user_id: int) -> bool:

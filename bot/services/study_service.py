@@ -76,9 +76,16 @@ class StudyService(Service):
         self.tz = tz
 
     async def upcoming(self, actor: Actor, name: str) -> Planned:
-        """The organisation's planned topics, soonest first."""
+        """Planned topics, soonest first, for anyone: in a group its organisation's;
+        privately the organisation the caller belongs to (or, for managers, names)."""
+        now = self.now()
         async with self.database.transaction() as session:
-            org = (await self.access.acting(session, actor, self.now(), name, "/study")).org
+            if actor.place.is_group:
+                org = (await self.access.bound_group(session, actor, now)).org
+            elif name or not (own := await members.memberships(session, actor.user_id)):
+                org = (await self.access.acting(session, actor, now, name, "/study")).org
+            else:
+                org = own[0][1]  # the first organisation they joined
             return Planned(org, await study.upcoming(session, org.id))
 
     def templates(self) -> list[Template]:

@@ -222,3 +222,20 @@ async def test_the_guided_add_checks_each_answer(bot: RunningBot) -> None:
     assert topic.deadline_at == datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
     assert len(topic.quiz) == 1
     assert topic.deadline_at - topic.publish_at == timedelta(days=3)
+
+
+async def test_members_see_the_upcoming_topics(bot: RunningBot) -> None:
+    """/study lists the planned topics for anyone (as documented), in the group and privately;
+    changing them stays with the managers."""
+    emu = bot.emulator
+    group, admin, (member, _) = await branch(bot)
+    await import_file(bot, group, admin, "计划.yaml", PLAN.encode())
+    listed = await bot.say(group, member, "/study")
+    assert listed.startswith("“第一党支部”待发布的学习主题：")
+    assert "学习党章" in listed
+    emu.start_private_chat(member)
+    await emu.wait_for_bot_message(member)
+    privately = await bot.say(emu.private_chat(member), member, "/study")
+    assert privately.startswith("“第一党支部”待发布的学习主题：")
+    refused = await bot.say(group, member, "/study delete 1")
+    assert refused == "抱歉，只有本组织的书记、副书记、委员或群管理员可以这样做。"
