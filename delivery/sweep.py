@@ -1,8 +1,12 @@
 """The outbox sweep: send every due delivery once, through the rate-limited bot.
 
-It runs when woken (a committed delivery is due now) and on a timer (schedules/sweep.py),
-one sweep at a time per process; several processes share the work through the outbox's
-atomic claim.
+It runs when woken (a committed delivery is due now, or the next one falls due) and on a
+timer (schedules/sweep.py), one sweep at a time per process; several processes share the
+work through the outbox's atomic claim and leases.
+
+At most one message is ever sent but not yet recorded: a process killed mid-sweep repeats
+at most that one. What can overlap is harmless: the next delivery is composed (read from
+the database) while the current one is sent.
 """
 
 from __future__ import annotations
@@ -14,12 +18,17 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.services.outbox import RENEW_EVERY, Attempt, Outbox, Outcome, SweepReport
+from bot.services.outgoing import Outgoing
 from delivery.calls import classify, send
 from storage.records import DeliveryRecord
 
 log = logging.getLogger(__name__)
 
 STOP_WAIT = 10.0  # seconds a stopping process gives the message in flight
+# A delivery falling due sooner than this is swept at its moment, not at the next tick.
+WAKE_AHEAD = 3.0
+
+Prepared = Outgoing | Attempt | None
 
 
 class Sweeper:
@@ -30,6 +39,7 @@ class Sweeper:
         self._lock = asyncio.Lock()
         self._again = False
         self._task: asyncio.Task[SweepReport] | None = None
+        self._timer: asyncio.TimerHandle | None = None
 
     def wake(self) -> None:
         """Sweep soon; if a sweep is running, it looks once more before it ends."""
@@ -48,13 +58,36 @@ class Sweeper:
                 # out in the same sweep; every claim counts an attempt, so this ends.
                 while (batch := await self._outbox.claim()) or self._again:
                     self._again = False
-                    for delivery in batch:
-                        attempt = await self._attempt(delivery)
-                        counter = await self._outbox.record(delivery, attempt)
-                        report.count(counter, delivery, attempt)
+                    await self._deliver(batch, report)
             finally:
                 renewing.cancel()
+            await self._wake_at_next_due()
         return report
+
+    async def _deliver(self, batch: list[DeliveryRecord], report: SweepReport) -> None:
+        """Send the batch in order, composing each next delivery while the current one goes."""
+        loop = asyncio.get_running_loop()
+        composing: asyncio.Task[Prepared] | None = None
+        try:
+            for index, delivery in enumerate(batch):
+                prepared = await composing if composing else await self._outbox.prepare(delivery)
+                composing = None
+                if index + 1 < len(batch):
+                    composing = loop.create_task(self._outbox.prepare(batch[index + 1]))
+                attempt = await self._attempt(delivery, prepared)
+                report.count(await self._outbox.record(delivery, attempt), delivery, attempt)
+        finally:
+            if composing is not None and not composing.done():
+                composing.cancel()
+
+    async def _wake_at_next_due(self) -> None:
+        """Sweep again exactly when the next delivery falls due, if that is soon."""
+        delay = await self._outbox.seconds_to_next_due()
+        if delay is None or delay > WAKE_AHEAD:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = asyncio.get_running_loop().call_later(max(0.0, delay), self.wake)
 
     async def _renew_leases(self) -> None:
         """While this process sweeps, it keeps the rows it claimed (a send may wait a minute
@@ -68,6 +101,8 @@ class Sweeper:
 
     async def stop(self) -> None:
         """Let a running sweep finish its message in flight (the rest waits in the outbox)."""
+        if self._timer is not None:
+            self._timer.cancel()
         task = self._task
         if task is not None and not task.done():
             try:
@@ -81,8 +116,7 @@ class Sweeper:
             log.warning("Sweep could not deliver: %s", "; ".join(report.errors))
         return report
 
-    async def _attempt(self, delivery: DeliveryRecord) -> Attempt:
-        prepared = await self._outbox.prepare(delivery)
+    async def _attempt(self, delivery: DeliveryRecord, prepared: Prepared) -> Attempt:
         if isinstance(prepared, Attempt):
             return prepared
         if prepared is None:

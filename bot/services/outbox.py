@@ -128,6 +128,12 @@ class Outbox:
                 self.clock.now(), owner=self.owner, limit=BATCH, lease=LEASE
             )
 
+    async def seconds_to_next_due(self) -> float | None:
+        """How long until the earliest pending delivery falls due (None: nothing pending)."""
+        async with self.database.transaction() as session:
+            due = await DeliveryRepo(session).next_due()
+        return None if due is None else (due - self.clock.now()).total_seconds()
+
     async def renew(self) -> int:
         """Keep holding what this process is sending; how many rows it holds."""
         async with self.database.transaction() as session:

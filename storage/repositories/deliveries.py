@@ -109,6 +109,14 @@ class DeliveryRepo:
         )
         return sorted((_record(row) for row in rows), key=lambda d: (d.due_at, d.id))
 
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending delivery falls due."""
+        return await self._session.scalar(
+            select(func.min(Delivery.due_at)).where(
+                Delivery.status == DeliveryStatus.PENDING.value
+            )
+        )
+
     async def renew(self, owner: str, now: datetime, lease: timedelta) -> int:
         """Extend the leases of every row `owner` is sending; how many it holds."""
         result = await self._session.execute(

@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.domain import Domain, OrgKind
 from bot.services import broadcast
-from bot.services.outbox import LEASE, DeliveryKind
+from bot.services.outbox import LEASE, Attempt, DeliveryKind
 from bot.services.outgoing import Outgoing
 from storage.records import DeliveryRecord
 from storage.repositories import ChatRepo, OrganisationRepo
@@ -187,28 +187,32 @@ async def test_progress_is_edited_at_most_every_five_seconds(
     bot, superadmin = await started(bot_factory, emulator)
     tree = await county(bot, superadmin, branches=6)
     emu = bot.emulator
-    gate, arrivals = asyncio.Semaphore(0), asyncio.Queue[None]()
+    gate, recorded = asyncio.Semaphore(0), asyncio.Queue[None]()
 
     outbox = bot.runtime.services.outbox
-    copy = outbox.kind(broadcast.KIND)
+    copy, record = outbox.kind(broadcast.KIND), outbox.record
 
     async def gated(delivery: DeliveryRecord, now: datetime) -> Outgoing | None:
-        arrivals.put_nowait(None)  # the previous copy is recorded by now
-        await gate.acquire()
+        await gate.acquire()  # each copy waits for the test to let it through
         return await copy.compose(delivery, now)
 
+    async def counted(delivery: DeliveryRecord, attempt: Attempt) -> str:
+        counter = await record(delivery, attempt)
+        recorded.put_nowait(None)
+        return counter
+
     outbox.register({broadcast.KIND: DeliveryKind(gated)})
+    outbox.record = counted  # type: ignore[method-assign]
     prompt = await begin(bot, tree.group, tree.admin)
     await press(bot, tree.group, tree.admin, prompt["message_id"], "下级组织")
     await press(bot, tree.group, tree.admin, prompt["message_id"], "确认发送")
     sweeping = asyncio.create_task(bot.sweep())
-    await arrivals.get()
 
     async def let_through(count: int) -> None:
         for _ in range(count):
             gate.release()
         for _ in range(count):
-            await arrivals.get()
+            await recorded.get()
 
     def edits() -> list[str]:
         return [
