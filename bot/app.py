@@ -122,7 +122,11 @@ def _menu(*, private: bool, level: Who) -> list[BotCommand]:
 
 
 async def _post_init(application: AppApplication) -> None:
-    """Register the command menus per scope, so each person sees what they may use."""
+    """Count the bot's processes before the first send (a new process must not use the whole
+    budget beside running ones), then register the command menus per scope."""
+    runtime = application.bot_data.runtime
+    if runtime is not None:
+        await runtime.services.processes.beat()
     bot = application.bot
     await bot.set_my_commands(
         _menu(private=True, level=Who.EVERYONE), scope=BotCommandScopeAllPrivateChats()

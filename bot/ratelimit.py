@@ -106,7 +106,10 @@ class SlidingWindow:
 
     def wait(self, now: float) -> float:
         """Seconds until one more event fits; 0 when it fits now."""
-        share = max(1, self.limit // max(1, self._processes()))
+        processes = max(1, self._processes())
+        # Alone, the whole limit; shared, one message of slack for the jitter between the
+        # processes' clocks and connections (their sends reach Telegram unsynchronised).
+        share = self.limit if processes == 1 else max(1, (self.limit - 1) // processes)
         if len(self.events) < share:
             return 0.0
         return max(0.0, self.events[-share] + self.period - now)

@@ -25,12 +25,14 @@ from storage.repositories import ChatRepo, DeliveryRepo, UserRepo
 
 log = logging.getLogger(__name__)
 
-BATCH = 50
+# Few rows per claim: a killed process strands only these until their lease runs out, and
+# claiming again is cheap (one indexed UPDATE … RETURNING).
+BATCH = 10
 # A sweeping process holds the rows it claimed for LEASE and renews the lease every
 # RENEW_EVERY while it lives; rows of a process killed mid-sweep are claimable again at
 # most LEASE later, so a restart (or another process) resumes within seconds.
-LEASE = timedelta(seconds=6)
-RENEW_EVERY = timedelta(seconds=2)
+LEASE = timedelta(seconds=4)
+RENEW_EVERY = timedelta(seconds=1)
 MAX_ATTEMPTS = 5
 
 

@@ -19,7 +19,7 @@ from storage.db import Database
 from storage.repositories.processes import ProcessRepo
 
 BEAT_EVERY = timedelta(seconds=2)
-ALIVE_WITHIN = timedelta(seconds=10)
+ALIVE_WITHIN = timedelta(seconds=7)  # three beats missed: gone
 
 
 def new_owner() -> str:
