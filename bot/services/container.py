@@ -13,6 +13,7 @@ from bot.services.faq_book import FaqBook
 from bot.services.faq_service import FaqService
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meeting_service import MeetingService
+from bot.services.ops_service import OpsService
 from bot.services.org_service import OrganisationService
 from bot.services.outbox import Outbox
 from bot.services.people_service import PeopleService
@@ -33,6 +34,7 @@ class Services:
     broadcasts: BroadcastService
     faq: FaqService
     outbox: Outbox
+    ops: OpsService
 
 
 def build_services(
@@ -52,4 +54,5 @@ def build_services(
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock)),
         outbox=Outbox(database, clock),  # the composition root registers the kinds
+        ops=OpsService(database, clock),
     )
