@@ -39,7 +39,8 @@ class HttpDoor:
             await web.TCPSite(runner, self._host, self._port).start()
         except OSError as exc:
             await runner.cleanup()
-            reason = exc.strerror.lower() if exc.strerror else str(exc)
+            # asyncio says "error while attempting to bind on address (…): <reason>".
+            reason = (exc.strerror or str(exc)).rsplit(": ", 1)[-1].lower()
             raise ConfigError(
                 f"WEB_HOST/WEB_PORT: cannot listen on {self._host}:{self._port} ({reason})"
                 " — choose a free port, or WEB_PORT=0 to turn the HTTP door off (polling only)"
