@@ -111,6 +111,7 @@ async def start_bot(
         "telegram_base_file_url": emulator.base_file_url,
         "database_url": database_url,
         "web_port": 0,
+        "webhook_url": None,  # polling, whatever the environment says
     }
     settings = load_settings(**(defaults | overrides))
     await upgrade(database_url)

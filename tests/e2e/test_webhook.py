@@ -7,6 +7,11 @@ URL but not the secret.
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +21,7 @@ from bot.app import ALLOWED_UPDATES
 from tests.e2e.harness import BotFactory, RunningBot, free_port, stop_bot
 from tests.emulator.emulator import BotApiEmulator
 from tests.emulator.world import User
+from tests.test_startup import VARIABLES
 
 
 async def webhook_bot(bot_factory: BotFactory, **overrides: Any) -> RunningBot:
@@ -125,3 +131,36 @@ async def test_updates_wait_for_a_restart_and_polling_takes_them_over(
     [delete] = emulator.requests_for("deleteWebhook")
     assert delete.get("drop_pending_updates") in {None, False, "false"}
     assert "/help" in (await emulator.wait_for_bot_message(user))["text"]
+
+
+async def test_python_m_bot_run_picks_webhook_mode_from_the_settings(
+    emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    """The real command in a real process: WEBHOOK_URL set -> setWebhook, replies by POST,
+    a clean stop on SIGTERM that leaves the webhook set."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith(VARIABLES)}
+    env |= {
+        "TELEGRAM_BOT_TOKEN": emulator.token,
+        "TELEGRAM_BASE_URL": emulator.base_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "WEB_PORT": str(port),
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        await emulator.wait_for(lambda: emulator.webhook, timeout=60, what="setWebhook")
+        user = emulator.add_user("孙七")
+        emulator.start_private_chat(user)
+        reply = await emulator.wait_for_bot_message(user, timeout=30)
+        assert reply["text"].startswith(texts.START_UNKNOWN)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(30):
+            _, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    assert "Traceback" not in err.decode()
+    assert emulator.requests_for("getUpdates") == []
+    assert emulator.webhook is not None
