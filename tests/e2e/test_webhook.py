@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from bot import texts
 from bot.app import ALLOWED_UPDATES
@@ -133,11 +134,13 @@ async def test_updates_wait_for_a_restart_and_polling_takes_them_over(
     assert "/help" in (await emulator.wait_for_bot_message(user))["text"]
 
 
-async def test_python_m_bot_run_picks_webhook_mode_from_the_settings(
-    emulator: BotApiEmulator, tmp_path: Path
+@pytest.mark.parametrize("mode", ["webhook", "polling"])
+async def test_python_m_bot_run_picks_the_mode_from_the_settings(
+    emulator: BotApiEmulator, tmp_path: Path, mode: str
 ) -> None:
-    """The real command in a real process: WEBHOOK_URL set -> setWebhook, replies by POST,
-    a clean stop on SIGTERM that leaves the webhook set."""
+    """The real command in a real process: WEBHOOK_URL set -> setWebhook and replies by POST,
+    unset -> getUpdates; the door answers /healthz in both; SIGTERM stops it cleanly and
+    leaves a webhook set."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith(VARIABLES)}
     env |= {
@@ -145,22 +148,35 @@ async def test_python_m_bot_run_picks_webhook_mode_from_the_settings(
         "TELEGRAM_BASE_URL": emulator.base_url,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         "WEB_PORT": str(port),
-        "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
     }
+    if mode == "webhook":
+        env["WEBHOOK_URL"] = f"http://127.0.0.1:{port}/telegram"
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
     )
     try:
-        await emulator.wait_for(lambda: emulator.webhook, timeout=60, what="setWebhook")
+        await emulator.wait_for(lambda: emulator.requests_for("setMyCommands"), timeout=60)
         user = emulator.add_user("孙七")
         emulator.start_private_chat(user)
         reply = await emulator.wait_for_bot_message(user, timeout=30)
         assert reply["text"].startswith(texts.START_UNKNOWN)
+        assert await healthy(f"http://127.0.0.1:{port}/healthz")
     finally:
         process.send_signal(signal.SIGTERM)
         async with asyncio.timeout(30):
             _, err = await process.communicate()
     assert process.returncode == 0, err.decode()
     assert "Traceback" not in err.decode()
-    assert emulator.requests_for("getUpdates") == []
-    assert emulator.webhook is not None
+    polled = bool(emulator.requests_for("getUpdates"))
+    assert polled == (mode == "polling")
+    assert (emulator.webhook is not None) == (mode == "webhook")
+
+
+async def healthy(url: str, seconds: float = 15) -> bool:
+    """Whether /healthz says 200 within `seconds` (the first sweep comes a second after start)."""
+    async with httpx.AsyncClient() as client:
+        for _ in range(int(seconds * 10)):
+            if (await client.get(url)).status_code == 200:
+                return True
+            await asyncio.sleep(0.1)
+    return False
