@@ -21,14 +21,22 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY schedules ./schedules
 COPY storage ./storage
+COPY delivery ./delivery
+COPY web ./web
 RUN useradd --create-home --uid 10001 dangjian \
     && mkdir -p /app/data \
     && chown dangjian:dangjian /app/data
 USER dangjian
 
-# Configuration, database and token (getMe): cheap enough to run every minute.
-HEALTHCHECK --interval=60s --timeout=30s --start-period=60s --retries=3 \
-    CMD ["python", "-m", "bot", "doctor", "--quick"]
+# The HTTP door (/healthz, /metrics, the webhook) listens on the container's every address;
+# compose publishes it on the host's loopback only. .env may still choose WEB_HOST/WEB_PORT.
+ENV WEB_HOST=0.0.0.0
+EXPOSE 8080
+
+# Asks the running bot's /healthz: its database pool answers and its outbox sweep runs. (The
+# quick doctor checked a fresh process instead, and spent a getMe per check.)
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["python", "-m", "bot", "health"]
 
 # run migrates the database first; it stops cleanly on the SIGTERM of `docker stop`.
 CMD ["python", "-m", "bot", "run"]

@@ -5,10 +5,11 @@ from bot.config import Settings
 
 
 def run_application(settings: Settings) -> None:
-    """Build the bot and long-poll until SIGINT or SIGTERM (loaded only for `run`)."""
-    from bot.app import run_polling
+    """Build the bot and run it (webhook or polling) until SIGINT or SIGTERM (loaded only
+    for `run`)."""
+    from bot.app import run
 
-    run_polling(settings)
+    run(settings)
 
 
 raise SystemExit(main(run_application=run_application))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+import signal
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -13,13 +16,13 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
-from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes
+from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, TypeHandler
 
 from bot.commands import Who, visible_commands
 from bot.config import Settings
 from bot.context import AdminCache, AppApplication, AppContext, BotData, Runtime
 from bot.core.clock import Clock, SystemClock
-from bot.ratelimit import ChatRateLimiter
+from bot.ratelimit import ChatRateLimiter, LimiterHooks
 from bot.services import binding, broadcast, meeting_messages, study_messages
 from bot.services.container import Services, build_services
 from bot.services.meeting_plan import MeetingConfig
@@ -29,6 +32,9 @@ from delivery.sweep import Sweeper
 from handlers import setup_handlers
 from schedules import setup_schedules
 from storage.db import Database, create_engine
+from web import build_web_app, webhook
+from web.door import HttpDoor
+from web.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +48,9 @@ ALLOWED_UPDATES = [
     Update.POLL_ANSWER,
     Update.INLINE_QUERY,
 ]
+Hook = Callable[[AppApplication], Coroutine[Any, Any, None]]
+# Counting every update for /metrics comes before every handler group (handlers/__init__).
+METRICS_GROUP = -100
 
 
 def build_application(
@@ -50,10 +59,12 @@ def build_application(
     clock: Clock | None = None,
     rate_limiter: BaseRateLimiter[int] | None = None,
 ) -> AppApplication:
-    """Build the bot: HTTP client, rate limiter, update processor, services, door, handlers."""
+    """Build the bot: HTTP client, rate limiter, update processor, services, doors, handlers."""
     clock = clock or SystemClock()
     database = Database(create_engine(settings.database_url))
     processes = Processes(database, clock, new_owner())
+    limiter = rate_limiter or ChatRateLimiter(processes=processes)
+    lifecycle = _Lifecycle()
     builder = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -62,24 +73,31 @@ def build_application(
         .context_types(ContextTypes(context=AppContext, bot_data=BotData))
         # Telegram's flood limits per chat and overall (bot/ratelimit.py); tests inject one
         # on their own clock.
-        .rate_limiter(rate_limiter or ChatRateLimiter(processes=processes))
+        .rate_limiter(limiter)
         .concurrent_updates(PerChatUpdateProcessor(around=_around_update(database, processes)))
-        .post_init(_post_init)
-        .post_stop(_post_stop)
-        .post_shutdown(_post_shutdown)
+        .post_init(lifecycle.post_init)
+        .post_stop(lifecycle.post_stop)
+        .post_shutdown(lifecycle.post_shutdown)
     )
     if settings.telegram_proxy:
+        builder = builder.proxy(settings.telegram_proxy)
+    if settings.webhook_url:
+        builder = builder.updater(None)  # Telegram posts to the HTTP door: nothing polls
+    elif settings.telegram_proxy:
         # getUpdates has its own HTTP client in PTB: both must go through the proxy.
-        builder = builder.proxy(settings.telegram_proxy).get_updates_proxy(settings.telegram_proxy)
+        builder = builder.get_updates_proxy(settings.telegram_proxy)
     application: AppApplication = builder.build()
     admins = AdminCache(application.bot, clock)
     services = build_services(database, settings, admins.is_admin, processes)
     _register_deliveries(services, database, settings)
     sweeper = Sweeper(application.bot, services.outbox)
     database.on_due = sweeper.wake  # a delivery due now wakes the sweep after its commit
-    application.bot_data.runtime = Runtime(settings, database, clock, admins, services, sweeper)
+    runtime = Runtime(settings, database, clock, admins, services, sweeper)
+    application.bot_data.runtime = runtime
+    metrics = _observe(application, limiter)
     setup_handlers(application)
     setup_schedules(application)
+    lifecycle.door = _http_door(application, runtime, metrics)
     return application
 
 
@@ -101,9 +119,73 @@ def _around_update(
     return around
 
 
-def run_polling(settings: Settings) -> None:
-    """Build the bot and long-poll until SIGINT, SIGTERM or SIGABRT (then stop cleanly)."""
-    build_application(settings).run_polling(allowed_updates=ALLOWED_UPDATES)
+def run(settings: Settings) -> None:
+    """Build the bot and run it until SIGINT, SIGTERM or SIGABRT (then stop cleanly): in
+    webhook mode when WEBHOOK_URL is set, else by long polling."""
+    application = build_application(settings)
+    if settings.webhook_url:
+        asyncio.run(run_webhook(application))
+    else:
+        # start_polling first deletes any webhook (a switch back from webhook mode), keeping
+        # the updates Telegram holds: drop_pending_updates stays False.
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+
+
+async def run_webhook(application: AppApplication, stop: asyncio.Event | None = None) -> None:
+    """run_polling's lifecycle with Telegram posting to the HTTP door: initialize, post_init
+    (opens the door), start, setWebhook; when `stop` is set (default: on a stop signal), stop,
+    post_stop, shutdown, post_shutdown. The webhook stays set: a restart resumes it."""
+    stop = stop or _stop_on_signals()
+    runtime = application.bot_data.runtime
+    assert runtime is not None
+    await application.initialize()
+    try:
+        await _call(application, application.post_init)
+        await application.start()
+        await webhook.register(application.bot, runtime.settings, ALLOWED_UPDATES)
+        await stop.wait()
+    finally:
+        if application.running:
+            await application.stop()
+            await _call(application, application.post_stop)
+        await application.shutdown()
+        await _call(application, application.post_shutdown)
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event that SIGINT, SIGTERM and SIGABRT set (run_polling's stop signals)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
+        loop.add_signal_handler(stop_signal, stop.set)
+    return stop
+
+
+async def _call(application: AppApplication, hook: Hook | None) -> None:
+    if hook is not None:
+        await hook(application)
+
+
+def _observe(application: AppApplication, limiter: BaseRateLimiter[int]) -> Metrics:
+    """Count updates and Telegram's answers for /metrics."""
+    metrics = Metrics()
+    application.add_handler(TypeHandler(Update, metrics.count_update), group=METRICS_GROUP)
+    if isinstance(limiter, ChatRateLimiter):
+        limiter.hooks = LimiterHooks(
+            retry_after=metrics.count_retry_after, sent=metrics.count_sent
+        )
+    return metrics
+
+
+def _http_door(application: AppApplication, runtime: Runtime, metrics: Metrics) -> HttpDoor | None:
+    """Health, metrics and (webhook mode) the updates on WEB_HOST:WEB_PORT; None if off."""
+    settings = runtime.settings
+    if not settings.web_port:
+        return None
+    app = build_web_app(runtime, metrics)
+    if settings.webhook_url:
+        webhook.setup(app, application, settings.webhook_path, settings.webhook_secret_token())
+    return HttpDoor(app, settings.web_host, settings.web_port)
 
 
 def _register_deliveries(services: Services, database: Database, settings: Settings) -> None:
@@ -121,37 +203,48 @@ def _menu(*, private: bool, level: Who) -> list[BotCommand]:
     ]
 
 
-async def _post_init(application: AppApplication) -> None:
-    """Count the bot's processes before the first send (a new process must not use the whole
-    budget beside running ones), then register the command menus per scope."""
-    runtime = application.bot_data.runtime
-    if runtime is not None:
-        await runtime.services.processes.beat()
-    bot = application.bot
-    await bot.set_my_commands(
-        _menu(private=True, level=Who.EVERYONE), scope=BotCommandScopeAllPrivateChats()
-    )
-    await bot.set_my_commands(
-        _menu(private=False, level=Who.EVERYONE), scope=BotCommandScopeAllGroupChats()
-    )
-    await bot.set_my_commands(
-        _menu(private=False, level=Who.MANAGER), scope=BotCommandScopeAllChatAdministrators()
-    )
-    log.info("Bot @%s is ready", bot.username)
+class _Lifecycle:
+    """What runs around the Application's start and stop (PTB calls these hooks)."""
 
+    def __init__(self) -> None:
+        self.door: HttpDoor | None = None
 
-async def _post_stop(application: AppApplication) -> None:
-    """Let a running sweep finish the message in flight while the bot can still send; give
-    this process's share of the budgets back to the others."""
-    runtime = application.bot_data.runtime
-    if runtime is not None:
-        await runtime.sweeper.stop()
-        await runtime.services.processes.leave()
+    async def post_init(self, application: AppApplication) -> None:
+        """Count the bot's processes before the first send (a new process must not use the
+        whole budget beside running ones); register the command menus per scope, so each
+        person sees what they may use; open the HTTP door."""
+        runtime = application.bot_data.runtime
+        if runtime is not None:
+            await runtime.services.processes.beat()
+        bot = application.bot
+        await bot.set_my_commands(
+            _menu(private=True, level=Who.EVERYONE), scope=BotCommandScopeAllPrivateChats()
+        )
+        await bot.set_my_commands(
+            _menu(private=False, level=Who.EVERYONE), scope=BotCommandScopeAllGroupChats()
+        )
+        await bot.set_my_commands(
+            _menu(private=False, level=Who.MANAGER), scope=BotCommandScopeAllChatAdministrators()
+        )
+        if self.door is not None:
+            await self.door.start()
+        log.info("Bot @%s is ready", bot.username)
 
+    async def post_stop(self, application: AppApplication) -> None:
+        """Close the door; let a running sweep finish the message in flight while the bot
+        can still send; give this process's share of the budgets back to the others."""
+        if self.door is not None:
+            await self.door.stop()
+        runtime = application.bot_data.runtime
+        if runtime is not None:
+            await runtime.sweeper.stop()
+            await runtime.services.processes.leave()
 
-async def _post_shutdown(application: AppApplication) -> None:
-    """Release the database connections."""
-    runtime = application.bot_data.runtime
-    if runtime is not None:
-        await runtime.sweeper.stop()
-        await runtime.database.dispose()
+    async def post_shutdown(self, application: AppApplication) -> None:
+        """Close the door (if post_stop did not run) and release the database connections."""
+        if self.door is not None:
+            await self.door.stop()
+        runtime = application.bot_data.runtime
+        if runtime is not None:
+            await runtime.sweeper.stop()
+            await runtime.database.dispose()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import ipaddress
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -9,7 +12,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -23,6 +26,12 @@ PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 _TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 _OFFSET_RE = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _OFFSET_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+# Telegram delivers webhooks only to these ports (setWebhook refuses others).
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+# What Telegram accepts as secret_token: 1-256 of these characters.
+_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Paths of the HTTP door that the webhook must not take (web/).
+RESERVED_PATHS = ("/healthz", "/metrics")
 
 
 class ConfigError(Exception):
@@ -66,6 +75,43 @@ def check_proxy_url(url: str) -> str:
     return url
 
 
+def check_public_url(url: str) -> str:
+    """An https:// URL with a host (http:// only for localhost, as tests use); ValueError."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        raise ValueError("not a URL, e.g. https://bot.example.org/telegram") from None
+    if not parsed.host or parsed.scheme not in {"http", "https"}:
+        raise ValueError("expected an https:// URL with a host, e.g. https://bot.example.org")
+    if parsed.scheme == "http" and not is_loopback(parsed.host):
+        raise ValueError(
+            "must be https:// (Telegram and browsers need TLS); http:// is accepted only for"
+            " localhost, in tests"
+        )
+    return url
+
+
+def check_webhook_url(url: str) -> str:
+    """A public URL Telegram can deliver to: a webhook port, not a path the door serves."""
+    parsed = httpx.URL(check_public_url(url))
+    if not is_loopback(parsed.host) and (parsed.port or 443) not in WEBHOOK_PORTS:
+        ports = ", ".join(map(str, WEBHOOK_PORTS))
+        raise ValueError(f"Telegram delivers webhooks only to ports {ports}")
+    if parsed.path.rstrip("/") in RESERVED_PATHS:
+        raise ValueError(f"{parsed.path} is served by the bot itself; use e.g. /telegram")
+    return url
+
+
+def is_loopback(host: str) -> bool:
+    """localhost or a loopback address (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def redact_url(url: str) -> str:
     """The URL with its password replaced by ***, safe to print and log."""
     try:
@@ -90,6 +136,12 @@ class Settings(BaseSettings):
     reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = Field(
         default=(timedelta(days=1), timedelta(hours=1))
     )
+    # The HTTP door (web/): health, metrics and, in webhook mode, the updates.
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080  # 0: no HTTP door (polling only)
+    public_url: str | None = None
+    webhook_url: str | None = None  # set: webhook mode; unset: long polling
+    webhook_secret: SecretStr | None = None
 
     @field_validator("superadmin_ids", mode="before")
     @classmethod
@@ -149,6 +201,58 @@ class Settings(BaseSettings):
     @classmethod
     def _supported_database(cls, value: str) -> str:
         return check_database_url(value)
+
+    @field_validator("web_host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty: 127.0.0.1 (this machine only) or 0.0.0.0")
+        return value.strip()
+
+    @field_validator("web_port")
+    @classmethod
+    def _port(cls, value: int) -> int:
+        if not 0 <= value <= 65535:
+            raise ValueError("expected a port from 1 to 65535, or 0 to turn the HTTP door off")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        return check_public_url(value.strip()).rstrip("/") if value and value.strip() else None
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value or not value.strip():
+            return None
+        if info.data.get("web_port") == 0:
+            raise ValueError("webhook mode needs the HTTP door, but WEB_PORT=0 turns it off")
+        return check_webhook_url(value.strip())
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        secret = value.get_secret_value().strip() if value is not None else ""
+        if not secret:
+            return None
+        if not _SECRET_RE.fullmatch(secret):
+            raise ValueError("expected 1-256 characters A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return SecretStr(secret)
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL, which the HTTP door serves ("/" for a bare host)."""
+        return httpx.URL(self.webhook_url).path if self.webhook_url else ""
+
+    def webhook_secret_token(self) -> str:
+        """What Telegram sends in X-Telegram-Bot-Api-Secret-Token: WEBHOOK_SECRET, or one
+        derived from the bot token (the same in every process and after every restart, so
+        several processes behind one load balancer agree without being told)."""
+        if self.webhook_secret is not None:
+            return self.webhook_secret.get_secret_value()
+        key = self.require_token().encode()
+        return hmac.new(key, b"dangjian webhook secret", hashlib.sha256).hexdigest()
 
     @property
     def timezone(self) -> ZoneInfo:

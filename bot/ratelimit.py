@@ -61,6 +61,19 @@ _MESSAGE_PREFIXES = ("send", "editMessage", "copyMessage", "forwardMessage")
 ChatKey = int | str
 
 
+def _ignore(_endpoint: str) -> None:
+    """The default hook: nobody watches."""
+
+
+@dataclass
+class LimiterHooks:
+    """Told what Telegram answered, by Bot API method (the composition root counts them for
+    /metrics; nothing here knows of Prometheus)."""
+
+    retry_after: Callable[[str], None] = _ignore  # a 429, before it is waited out
+    sent: Callable[[str], None] = _ignore  # a send or edit Telegram accepted
+
+
 def counts_as_message(endpoint: str) -> bool:
     """True for sends and edits; answerCallbackQuery, getChatMember, getMe … do not count."""
     if endpoint in _NOT_MESSAGES:
@@ -185,6 +198,7 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         self._lanes: dict[ChatKey, _Lane] = {}
         self._prune_above = PRUNE_ABOVE
         self._paused_until = -math.inf  # a 429 without a chat: the bot's own budget
+        self.hooks = LimiterHooks()
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -206,9 +220,19 @@ class ChatRateLimiter(BaseRateLimiter[int]):
         call: Call = partial(callback, *args, **kwargs)
         chat = chat_key(data)
         if not counts_as_message(endpoint):
-            return await self._retrying(partial(self._unpaced, call), chat, None, retries)
+            return await self._retrying(
+                partial(self._unpaced, call), endpoint, chat, None, retries
+            )
         if chat is None:
-            return await self._retrying(partial(self._paced, call), chat, None, retries)
+            result = await self._retrying(
+                partial(self._paced, call), endpoint, chat, None, retries
+            )
+        else:
+            result = await self._in_chat(call, endpoint, chat, retries)
+        self.hooks.sent(endpoint)
+        return result
+
+    async def _in_chat(self, call: Call, endpoint: str, chat: ChatKey, retries: int) -> Result:
         lane = self._lane(chat)
         lane.users += 1
         try:
@@ -216,19 +240,20 @@ class ChatRateLimiter(BaseRateLimiter[int]):
             # and every earlier message is in the window before the next one is checked.
             async with lane.lock:
                 return await self._retrying(
-                    partial(self._in_lane, lane, call), chat, lane, retries
+                    partial(self._in_lane, lane, call), endpoint, chat, lane, retries
                 )
         finally:
             lane.users -= 1
 
     async def _retrying(
-        self, attempt: Call, chat: ChatKey | None, lane: _Lane | None, retries: int
+        self, attempt: Call, endpoint: str, chat: ChatKey | None, lane: _Lane | None, retries: int
     ) -> Result:
         retried = 0
         while True:
             try:
                 return await attempt()
             except RetryAfter as exc:
+                self.hooks.retry_after(endpoint)
                 if retried >= retries:
                     log.warning("429 for chat %s after %d retries, giving up", chat, retries)
                     raise

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -40,6 +41,9 @@ class Sweeper:
         self._again = False
         self._task: asyncio.Task[SweepReport] | None = None
         self._timer: asyncio.TimerHandle | None = None
+        # When the sweep last finished a pass over due deliveries (the injected clock): the
+        # health check's sign that it runs. A long broadcast finishes a pass every batch.
+        self.last_sweep: datetime | None = None
 
     def wake(self) -> None:
         """Sweep soon; if a sweep is running, it looks once more before it ends."""
@@ -59,8 +63,10 @@ class Sweeper:
                 while (batch := await self._outbox.claim()) or self._again:
                     self._again = False
                     await self._deliver(batch, report)
+                    self.last_sweep = self._outbox.clock.now()
             finally:
                 renewing.cancel()
+            self.last_sweep = self._outbox.clock.now()
             await self._wake_at_next_due()
         return report
 

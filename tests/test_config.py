@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from bot.config import ConfigError, Settings, load_settings, parse_offsets, redact_url
@@ -21,6 +23,11 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None
         "SUPERADMIN_IDS",
         "LOG_LEVEL",
         "REMINDER_OFFSETS",
+        "WEB_HOST",
+        "WEB_PORT",
+        "PUBLIC_URL",
+        "WEBHOOK_URL",
+        "WEBHOOK_SECRET",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(str(tmp_path))  # no stray .env
@@ -34,6 +41,9 @@ def test_defaults() -> None:
     assert settings.timezone.key == "Asia/Shanghai"
     assert settings.superadmin_ids == frozenset()
     assert settings.reminder_offsets == (timedelta(days=1), timedelta(hours=1))
+    assert (settings.web_host, settings.web_port) == ("127.0.0.1", 8080)
+    assert settings.public_url is None
+    assert settings.webhook_url is None  # long polling
 
 
 def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -80,6 +90,20 @@ def test_missing_token_names_the_variable() -> None:
         ("TELEGRAM_PROXY", "http://"),
         ("TELEGRAM_BOT_TOKEN", "'123456:s3cret'"),
         ("TELEGRAM_BOT_TOKEN", "s3cret"),
+        ("WEB_PORT", "70000"),
+        ("WEB_PORT", "-1"),
+        ("WEB_PORT", "http"),
+        ("WEB_HOST", " "),
+        ("PUBLIC_URL", "http://bot.example.org"),
+        ("PUBLIC_URL", "bot.example.org"),
+        ("WEBHOOK_URL", "http://bot.example.org/telegram"),
+        ("WEBHOOK_URL", "https://bot.example.org:8080/telegram"),
+        ("WEBHOOK_URL", "ftp://bot.example.org/telegram"),
+        ("WEBHOOK_URL", "https://bot.example.org/healthz"),
+        ("WEBHOOK_URL", "https://bot.example.org/metrics"),
+        ("WEBHOOK_URL", "https:///telegram"),
+        ("WEBHOOK_SECRET", "s3cret with spaces"),
+        ("WEBHOOK_SECRET", "s3cret" * 50),
     ],
 )
 def test_malformed_value_names_the_variable(
@@ -131,3 +155,51 @@ def test_offsets() -> None:
     )
     with pytest.raises(ValueError, match="positive duration"):
         parse_offsets("1w")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bot.example.org/telegram",
+        "https://bot.example.org:8443/tg",
+        "https://bot.example.org:88/",
+        "http://127.0.0.1:8080/telegram",  # tests: no TLS on loopback
+        "http://localhost:9000/telegram",
+        "http://[::1]:9000/telegram",
+    ],
+)
+def test_webhook_urls_telegram_accepts(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", f" {url} ")
+    settings = load_settings()
+    assert settings.webhook_url == url
+    assert settings.webhook_path == httpx.URL(url).path
+
+
+def test_webhook_mode_needs_the_http_door(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEB_PORT", "0")
+    assert load_settings().web_port == 0  # polling without a door is fine
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.org/telegram")
+    with pytest.raises(ConfigError) as error:
+        load_settings()
+    assert str(error.value) == (
+        "WEBHOOK_URL is invalid: webhook mode needs the HTTP door, but WEB_PORT=0 turns it off"
+    )
+
+
+def test_blank_urls_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("PUBLIC_URL", "WEBHOOK_URL", "WEBHOOK_SECRET"):
+        monkeypatch.setenv(name, "")
+    settings = load_settings()
+    assert (settings.public_url, settings.webhook_url, settings.webhook_secret) == (None,) * 3
+    monkeypatch.setenv("PUBLIC_URL", "https://bot.example.org/")
+    assert load_settings().public_url == "https://bot.example.org"
+
+
+def test_webhook_secret_explicit_or_derived_from_the_token() -> None:
+    explicit = load_settings(telegram_bot_token="123:abc", webhook_secret="county_bot-2026")
+    assert explicit.webhook_secret_token() == "county_bot-2026"
+    derived = load_settings(telegram_bot_token="123:abc").webhook_secret_token()
+    assert derived == load_settings(telegram_bot_token="123:abc").webhook_secret_token()
+    assert derived != load_settings(telegram_bot_token="123:abd").webhook_secret_token()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,256}", derived)  # what Telegram accepts
+    assert "abc" not in derived

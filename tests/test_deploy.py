@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 import yaml
 
 from bot.cli import build_parser
-from bot.cli.doctor import doctor
+from bot.cli.health import health
 from bot.cli.run import run_bot
 from bot.config import Settings, check_database_url
 
@@ -53,11 +54,27 @@ def test_image_runs_the_bot_as_a_non_root_user() -> None:
     assert build_parser().parse_args(command[3:]).func is run_bot
 
 
-def test_healthcheck_is_the_quick_doctor() -> None:
+def test_healthcheck_asks_the_running_bot() -> None:
     command = exec_form(instruction("HEALTHCHECK"))
     assert command[:3] == ["python", "-m", "bot"]
-    args = build_parser().parse_args(command[3:])
-    assert (args.func, args.quick) == (doctor, True)
+    assert build_parser().parse_args(command[3:]).func is health
+
+
+def test_image_has_every_package_and_opens_the_door() -> None:
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    copied = set(re.findall(r"^COPY (\w+) \./\1$", text, flags=re.MULTILINE))
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    found = packages["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert copied == {pattern.rstrip("*") for pattern in found}
+    assert re.search(r"^ENV WEB_HOST=0\.0\.0\.0$", text, flags=re.MULTILINE)
+    assert instruction("EXPOSE") == str(Settings.model_fields["web_port"].default)
+
+
+def test_compose_publishes_the_door_on_loopback_only(compose: dict[str, Any]) -> None:
+    bot = compose["services"]["bot"]
+    assert bot["environment"]["WEB_HOST"] == "0.0.0.0"
+    [published] = bot["ports"]
+    assert published == "127.0.0.1:${WEB_PORT:-8080}:${WEB_PORT:-8080}"
 
 
 def test_secrets_stay_out_of_the_image() -> None:

@@ -18,6 +18,7 @@ from bot.ratelimit import (
     PRIVATE_PERIOD,
     PRUNE_ABOVE,
     ChatRateLimiter,
+    LimiterHooks,
     chat_key,
     counts_as_message,
 )
@@ -268,3 +269,38 @@ class BlockedLoop:
         start, end = self.blocked
         deadline = self.time.now + seconds
         await self.time.sleep((end if start <= deadline < end else deadline) - self.time.now)
+
+
+async def test_hooks_hear_each_429_and_each_accepted_message(
+    telegram: FakeTelegram, time: VirtualTime
+) -> None:
+    """What /metrics counts: every 429 Telegram answered, and sends it accepted (not getMe)."""
+    limiter = telegram.limiter()
+    heard: list[tuple[str, str]] = []
+    limiter.hooks = LimiterHooks(
+        retry_after=lambda method: heard.append(("429", method)),
+        sent=lambda method: heard.append(("sent", method)),
+    )
+    telegram.refuse[USER] = [2, 1]
+    await time.run(
+        telegram.request(limiter, chat_id=USER),
+        telegram.request(limiter, "editMessageText", chat_id=GROUP_A),
+        telegram.request(limiter, "getMe"),
+    )
+    assert sorted(heard) == [
+        ("429", "sendMessage"),
+        ("429", "sendMessage"),
+        ("sent", "editMessageText"),
+        ("sent", "sendMessage"),
+    ]
+
+    heard.clear()
+    telegram.refuse[USER] = [1]
+    with pytest.raises(RetryAfter):
+        await time.run(limiter.process_request(always_refused, (), {}, "sendMessage", {}, 0))
+    assert heard == [("429", "sendMessage")]  # refused for good: heard, never counted as sent
+
+
+async def always_refused(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """A Bot API call that Telegram answers 429 every time."""
+    raise RetryAfter(timedelta(seconds=1))

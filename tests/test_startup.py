@@ -20,7 +20,15 @@ from tests.conftest import POSTGRES_URL
 from tests.emulator.emulator import BotApiEmulator
 
 ONLY_SUPPORTED = "only sqlite+aiosqlite:// and postgresql+asyncpg:// are supported"
-VARIABLES = ("TELEGRAM_", "DATABASE_URL", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+VARIABLES = (
+    "TELEGRAM_",
+    "DATABASE_URL",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "WEB_",
+    "WEBHOOK_",
+)
 
 
 def closed_port() -> int:
@@ -170,4 +178,24 @@ async def test_a_sqlite_file_that_cannot_be_opened(path: str, reason: str) -> No
         await checks.check_database(f"sqlite+aiosqlite:///{path}")
     assert str(error.value) == (
         f"Cannot open the database at sqlite+aiosqlite:///{path}: {reason} — check DATABASE_URL"
+    )
+
+
+async def test_a_port_in_use_stops_start_up(tmp_path: Path, emulator: BotApiEmulator) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = await run_cli(
+            tmp_path,
+            "run",
+            TELEGRAM_BASE_URL=emulator.base_url,
+            TELEGRAM_BOT_TOKEN=emulator.token,
+            WEB_PORT=str(port),
+        )
+    assert code == 2, err
+    assert err == (
+        f"Configuration error: WEB_HOST/WEB_PORT: cannot listen on 127.0.0.1:{port} (address"
+        " already in use) — choose a free port, or WEB_PORT=0 to turn the HTTP door off"
+        " (polling only)\n"
     )

@@ -42,11 +42,14 @@ def configuration(settings: Settings) -> Check:
     except ConfigError as exc:
         return Check("configuration", False, str(exc))
     proxy = redact_url(settings.telegram_proxy) if settings.telegram_proxy else "none"
+    mode = f"webhook {settings.webhook_url}" if settings.webhook_url else "long polling"
+    door = f"{settings.web_host}:{settings.web_port}" if settings.web_port else "off"
     return Check(
         "configuration",
         True,
         f"Bot API {settings.telegram_base_url}, proxy {proxy}, "
-        f"database {redact_url(settings.database_url)}, time zone {settings.bot_timezone}",
+        f"database {redact_url(settings.database_url)}, time zone {settings.bot_timezone}, "
+        f"updates by {mode}, HTTP door {door}",
     )
 
 
@@ -96,22 +99,50 @@ def identity(bot: Bot) -> Check:
     return Check("telegram", True, f"token of @{me.username} (id {me.id}); {reads}")
 
 
-async def webhook(bot: Bot) -> Check:
-    """No webhook may be set while the bot polls."""
+async def webhook(bot: Bot, settings: Settings) -> Check:
+    """Polling: no webhook may be set. Webhook mode: set to WEBHOOK_URL, and delivering."""
     info = await bot.get_webhook_info()
-    if not info.url:
-        waiting = info.pending_update_count
-        return Check("webhook", True, f"none set, polling works ({waiting} updates waiting)")
+    waiting = f"{info.pending_update_count} updates waiting"
     error = ""
     if info.last_error_message:
         when = f" at {info.last_error_date:%Y-%m-%d %H:%M} UTC" if info.last_error_date else ""
         error = f"; last delivery error{when}: {info.last_error_message}"
+    if settings.webhook_url:
+        return _webhook_mode(info.url, settings.webhook_url, info.pending_update_count, error)
+    if not info.url:
+        return Check("webhook", True, f"none set, polling works ({waiting})")
     return Check(
         "webhook",
         False,
         f"set to {info.url}{error} — this bot polls, and `python -m bot run` deletes the webhook"
         " when it starts; if another server receives it, stop that one first",
     )
+
+
+def _webhook_mode(url: str, wanted: str, pending: int, error: str) -> Check:
+    """WEBHOOK_URL is set: Telegram must deliver there (an error matters while updates wait)."""
+    waiting = f"{pending} updates waiting"
+    if not url:
+        return Check(
+            "webhook",
+            False,
+            f"none set ({waiting}) — `python -m bot run` sets WEBHOOK_URL when it starts",
+        )
+    if url != wanted:
+        return Check(
+            "webhook",
+            False,
+            f"set to {url}, not WEBHOOK_URL {wanted} — another deployment receives the updates,"
+            " or this one has not been started since WEBHOOK_URL changed",
+        )
+    if error and pending:
+        return Check(
+            "webhook",
+            False,
+            f"set to {url} ({waiting}){error} — check that the reverse proxy forwards"
+            " WEBHOOK_URL to WEB_HOST:WEB_PORT and that the bot runs",
+        )
+    return Check("webhook", True, f"set to {url}, Telegram delivers ({waiting})")
 
 
 async def groups(bot: Bot, url: str) -> AsyncIterator[Check]:
@@ -183,7 +214,7 @@ async def diagnose(settings: Settings, *, quick: bool) -> AsyncIterator[Check]:
             yield identity(bot)
             if quick:
                 return
-            yield await webhook(bot)
+            yield await webhook(bot, settings)
             if stored.ok:
                 async for check in groups(bot, settings.database_url):
                     yield check
@@ -216,7 +247,8 @@ def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
         help="check configuration, database, token, webhook and groups; say what to fix",
         description="One line per check (OK, or FAIL with what to do); exit 0 when all pass."
         " Checks the configuration, that the database answers and is migrated, the token"
-        " (getMe), that no webhook is set, and that the bot is an admin in every bound group.",
+        " (getMe), the webhook (none while polling; WEBHOOK_URL in webhook mode), and that the"
+        " bot is an admin in every bound group.",
     )
     parser.add_argument(
         "--quick",

@@ -17,24 +17,26 @@ def configure_logging(settings: Settings) -> None:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     if settings.log_level != "DEBUG":
-        for chatty in ("httpx", "apscheduler", "alembic.runtime.migration"):
+        # aiohttp.access: a line per health probe, scrape and webhook delivery.
+        for chatty in ("httpx", "apscheduler", "alembic.runtime.migration", "aiohttp.access"):
             logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
-# Builds the bot and long-polls until it stops (bot.app.run_polling; bot/__main__ passes it,
-# since only the entry point loads the composition root).
+# Builds the bot and runs it, by webhook or long polling, until it stops (bot.app.run;
+# bot/__main__ passes it, since only the entry point loads the composition root).
 RunApplication = Callable[[Settings], None]
 
 
 async def _prepare(settings: Settings) -> None:
     await migrate_database(settings.database_url)
-    # PTB's own getMe comes later, inside run_polling, where a failure is a log line plus a
-    # traceback; asking first makes a wrong token or an unreachable API one clear line.
+    # PTB's own getMe comes later, inside the Application's start, where a failure is a log
+    # line plus a traceback; asking first makes a wrong token or an unreachable API one line.
     await check_token(settings)
 
 
 def run_bot(args: argparse.Namespace) -> int:
-    """Migrate to head, check the token, then long-poll until SIGINT or SIGTERM."""
+    """Migrate to head, check the token, then run (webhook mode when WEBHOOK_URL is set, long
+    polling otherwise) until SIGINT or SIGTERM."""
     settings = load_settings()
     settings.require_token()
     configure_logging(settings)
@@ -55,7 +57,9 @@ def migrate(_args: argparse.Namespace) -> int:
 
 def register(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add `run` and `migrate`."""
-    run = verbs.add_parser("run", help="migrate the database, then run the bot (long polling)")
+    run = verbs.add_parser(
+        "run", help="migrate the database, then run the bot (webhook if WEBHOOK_URL, else polling)"
+    )
     run.set_defaults(func=run_bot)
     migrate_parser = verbs.add_parser("migrate", help="migrate the database to the newest schema")
     migrate_parser.set_defaults(func=migrate)

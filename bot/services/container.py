@@ -13,6 +13,7 @@ from bot.services.faq_book import FaqBook
 from bot.services.faq_service import FaqService
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meeting_service import MeetingService
+from bot.services.ops_service import OpsService
 from bot.services.org_service import OrganisationService
 from bot.services.outbox import Outbox
 from bot.services.people_service import PeopleService
@@ -36,6 +37,7 @@ class Services:
     drafts: DraftService
     outbox: Outbox
     processes: Processes
+    ops: OpsService
 
 
 def build_services(
@@ -58,4 +60,5 @@ def build_services(
         drafts=DraftService(*common),
         outbox=Outbox(database, clock, processes.owner),  # the root registers the kinds
         processes=processes,
+        ops=OpsService(database, clock),
     )

@@ -182,9 +182,17 @@ class DeliveryRepo:
 
     async def counts(self, key_prefix: str = "") -> dict[DeliveryStatus, int]:
         """Deliveries per status, optionally for one key prefix."""
-        rows = await self._session.execute(
-            select(Delivery.status, func.count())
-            .where(Delivery.key.startswith(key_prefix, autoescape=True))
-            .group_by(Delivery.status)
-        )
+        statement = select(Delivery.status, func.count()).group_by(Delivery.status)
+        if key_prefix:
+            # Without a prefix the (status, due_at) index answers alone: metrics count often.
+            statement = statement.where(Delivery.key.startswith(key_prefix, autoescape=True))
+        rows = await self._session.execute(statement)
         return {DeliveryStatus(status): count for status, count in rows}
+
+    async def oldest_due(self, now: datetime) -> datetime | None:
+        """The due time of the longest-waiting pending delivery that is due; None if none."""
+        return await self._session.scalar(
+            select(func.min(Delivery.due_at)).where(
+                Delivery.status == DeliveryStatus.PENDING.value, Delivery.due_at <= now
+            )
+        )

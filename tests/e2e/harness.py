@@ -1,12 +1,15 @@
 """Run the real Application over HTTP against the Bot API emulator, on a movable clock.
 
-`build_application` is the same function `python -m bot run` uses; the harness only starts
-it the way `run_polling` would (post_init, polling with ALLOWED_UPDATES) inside the test's
-event loop.
+`build_application` is the same function `python -m bot run` uses; the harness starts it
+the way `run_polling` would (post_init, polling with ALLOWED_UPDATES) inside the test's
+event loop, or, with a webhook_url, runs `bot.app.run_webhook` itself. The HTTP door is off
+(WEB_PORT=0) unless a test passes web_port (`free_port()`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -16,7 +19,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, BaseRateLimiter
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import ALLOWED_UPDATES, build_application, run_webhook
 from bot.config import Settings, load_settings
 from bot.context import Runtime
 from bot.core.clock import FakeClock
@@ -35,6 +38,13 @@ class RunningBot:
     emulator: BotApiEmulator
     clock: FakeClock
     settings: Settings
+    stop: asyncio.Event | None = None  # webhook mode: sets off run_webhook's stop
+    serving: asyncio.Task[None] | None = None  # webhook mode: run_webhook
+
+    @property
+    def web_url(self) -> str:
+        """The HTTP door, e.g. http://127.0.0.1:8080 (start the bot with a web_port)."""
+        return f"http://{self.settings.web_host}:{self.settings.web_port}"
 
     @property
     def runtime(self) -> Runtime:
@@ -79,6 +89,13 @@ class RunningBot:
         return group
 
 
+def free_port() -> int:
+    """A local port nothing listens on now (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 async def start_bot(
     emulator: BotApiEmulator,
     database_url: str,
@@ -98,10 +115,18 @@ async def start_bot(
         "telegram_base_url": emulator.base_url,
         "telegram_base_file_url": emulator.base_file_url,
         "database_url": database_url,
+        "web_port": 0,
+        "webhook_url": None,  # polling, whatever the environment says
     }
     settings = load_settings(**(defaults | overrides))
     await upgrade(database_url)
     application = build_application(settings, clock=clock, rate_limiter=rate_limiter)
+    processor = application.update_processor
+    emulator.client_busy = lambda: (
+        processor.current_concurrent_updates > 0 or not application.update_queue.empty()
+    )
+    if settings.webhook_url:
+        return await _serve_webhook(RunningBot(application, emulator, clock, settings))
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
@@ -110,15 +135,31 @@ async def start_bot(
     if not poll:
         return RunningBot(application, emulator, clock, settings)
     await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=1)
-    processor = application.update_processor
-    emulator.client_busy = lambda: (
-        processor.current_concurrent_updates > 0 or not application.update_queue.empty()
-    )
     return RunningBot(application, emulator, clock, settings)
+
+
+async def _serve_webhook(running: RunningBot) -> RunningBot:
+    """Run `run_webhook` in a task until the webhook is set (or it failed: raise that)."""
+    running.stop = asyncio.Event()
+    running.serving = asyncio.create_task(run_webhook(running.application, running.stop))
+    emulator = running.emulator
+    webhook_set = asyncio.ensure_future(emulator.wait_for(lambda: emulator.webhook is not None))
+    done, _ = await asyncio.wait(
+        {webhook_set, running.serving}, return_when=asyncio.FIRST_COMPLETED
+    )
+    if running.serving in done:
+        webhook_set.cancel()
+        running.serving.result()  # raises what stopped it
+        raise AssertionError("run_webhook ended before setting the webhook")
+    return running
 
 
 async def stop_bot(running: RunningBot) -> None:
     """Stop polling, jobs and the application, as run_polling does on SIGTERM."""
+    if running.serving is not None and running.stop is not None:
+        running.stop.set()
+        await running.serving
+        return
     application = running.application
     if application.updater is not None and application.updater.running:
         await application.updater.stop()

@@ -15,7 +15,7 @@ from telegram import Bot
 
 from bot.cli import main
 from storage.migrate import upgrade
-from tests.e2e.harness import RunningBot
+from tests.e2e.harness import BotFactory, RunningBot, free_port, stop_bot
 from tests.emulator.emulator import BotApiEmulator
 
 MAKE_ADMIN = "请群管理员把机器人设为管理员（无需任何权限）"
@@ -24,7 +24,14 @@ MAKE_ADMIN = "请群管理员把机器人设为管理员（无需任何权限）
 @pytest.fixture
 def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
     """No stray .env or proxy; each test sets what it configures."""
-    for name in ("TELEGRAM_BASE_FILE_URL", "TELEGRAM_PROXY", "HTTP_PROXY", "HTTPS_PROXY"):
+    for name in (
+        "TELEGRAM_BASE_FILE_URL",
+        "TELEGRAM_PROXY",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "WEB_PORT",
+        "WEBHOOK_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return monkeypatch
@@ -157,3 +164,50 @@ async def test_configuration_problems(
     code, lines = await doctor(capsys)
     assert (code, len(lines)) == (1, 1)
     assert lines[0].startswith("FAIL  configuration: DATABASE_URL is invalid: mysql://")
+
+
+async def test_webhook_mode_must_be_set_and_delivering(
+    bot_factory: BotFactory,
+    emulator: BotApiEmulator,
+    environment: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    bot = await bot_factory(web_port=port, webhook_url=url)
+    configure(environment, emulator, bot.settings.database_url)
+    environment.setenv("WEB_PORT", str(port))
+    environment.setenv("WEBHOOK_URL", url)
+
+    code, lines = await doctor(capsys)
+    assert code == 0, lines
+    assert lines[0].endswith(f", updates by webhook {url}, HTTP door 127.0.0.1:{port}")
+    assert lines[4] == f"OK    webhook: set to {url}, Telegram delivers (0 updates waiting)"
+
+    await stop_bot(bot)  # Telegram keeps the webhook and cannot deliver meanwhile
+    user = emulator.add_user("周八")
+    emulator.start_private_chat(user)
+    await emulator.wait_for(lambda: emulator.webhook and "last_error_message" in emulator.webhook)
+    code, lines = await doctor(capsys)
+    assert code == 1
+    assert re.fullmatch(
+        rf"FAIL  webhook: set to {re.escape(url)} \(1 updates waiting\); last delivery error at"
+        r" \d{4}-\d\d-\d\d \d\d:\d\d UTC: Connection refused — check that the reverse proxy"
+        r" forwards WEBHOOK_URL to WEB_HOST:WEB_PORT and that the bot runs",
+        lines[4],
+    ), lines[4]
+
+    environment.setenv("WEBHOOK_URL", "https://new-server.example/telegram")
+    code, lines = await doctor(capsys)
+    assert lines[4] == (
+        f"FAIL  webhook: set to {url}, not WEBHOOK_URL https://new-server.example/telegram"
+        " — another deployment receives the updates, or this one has not been started since"
+        " WEBHOOK_URL changed"
+    )
+    async with Bot(emulator.token, base_url=emulator.base_url) as client:
+        await client.delete_webhook()
+    code, lines = await doctor(capsys)
+    assert lines[4] == (
+        "FAIL  webhook: none set (1 updates waiting) — `python -m bot run` sets WEBHOOK_URL when"
+        " it starts"
+    )

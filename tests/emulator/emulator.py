@@ -24,6 +24,7 @@ from .ratelimit import RateLimiter, RateLimits
 from .server import RequestRecord, build_app
 from .spec import load_spec
 from .updates import UpdateQueue
+from .webhook import WebhookPost, WebhookPusher
 from .world import PRESENT, Chat, User, World
 
 T = TypeVar("T")
@@ -83,6 +84,7 @@ class BotApiEmulator(UserActions):
         self.control_api = control_api
         self.host, self.port = host, port
         self.webhook: dict[str, Any] | None = None
+        self.webhooks = WebhookPusher(self)  # POSTs updates while a webhook is set
         self.command_lists: dict[tuple[ScopeKey, str], list[dict[str, str]]] = {}
         self.callback_answers: dict[str, CallbackAnswer] = {}
         self.inline_answers: dict[str, dict[str, Any]] = {}
@@ -112,8 +114,9 @@ class BotApiEmulator(UserActions):
         return self
 
     async def stop(self) -> None:
-        """Release long polls and shut the server down."""
+        """Release long polls, stop webhook deliveries and shut the server down."""
         self.updates.close()
+        await self.webhooks.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -185,6 +188,18 @@ class BotApiEmulator(UserActions):
         """The User object of a known user (for text_mention entities)."""
         user = self.world.users.get(user_id)
         return None if user is None else user.to_dict()
+
+    def poke(self) -> None:
+        """Wake every waiter after a change they may wait for (a webhook delivery)."""
+        self._touch()
+        self._signal()
+
+    async def post_to_webhook(
+        self, body: dict[str, Any] | bytes, *, secret_token: str | None
+    ) -> WebhookPost:
+        """POST an update (or raw bytes) to the bot's webhook with that secret header (None:
+        no header), as anyone who found the URL could; it is not queued or retried."""
+        return await self.webhooks.post(body, secret_token)
 
     def webhook_failed(self, message: str) -> None:
         """Telegram could not deliver to the webhook; getWebhookInfo reports it from now on."""

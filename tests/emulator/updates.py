@@ -59,6 +59,21 @@ class UpdateQueue:
         self._pending.clear()
         self.last_fetched_id = self.last_pushed_id
 
+    def next_for_webhook(self) -> dict[str, Any] | None:
+        """The oldest update Telegram would POST to a webhook now (None: nothing pending)."""
+        batch = self._batch(1)
+        return batch[0] if batch else None
+
+    def delivered(self, update: dict[str, Any]) -> None:
+        """The webhook answered 2xx for `update`: it is confirmed, as by a later offset."""
+        self._pending = [u for u in self._pending if u["update_id"] != update["update_id"]]
+        self._hand_out([update])
+
+    async def wait_arrival(self) -> None:
+        """Wait for the next pushed update (or close())."""
+        if not self._closed:
+            await self._arrival.wait()
+
     @property
     def all_fetched(self) -> bool:
         """Whether every update pushed so far was handed to the bot (or filtered out)."""

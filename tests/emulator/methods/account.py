@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from ipaddress import ip_address
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ..errors import ApiError, bad_request
 from ..factories import bot_info
@@ -18,6 +20,8 @@ ScopeKey = tuple[str, int | None, int | None]
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _MAX_COMMANDS = 100
 _MAX_DESCRIPTION = 256
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_WEBHOOK_PORTS = (443, 80, 88, 8443)
 _WEBHOOK_ACTIVE = (
     "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
     "delete the webhook first"
@@ -49,28 +53,54 @@ async def get_updates(emu: BotApiEmulator, p: Params) -> list[dict[str, Any]]:
 
 @api_method("setWebhook")
 async def set_webhook(emu: BotApiEmulator, p: Params) -> bool:
-    """setWebhook: stored only (the emulator never calls it); an empty url removes it."""
+    """setWebhook: from now on updates are POSTed to the url (tests/emulator/webhook.py);
+    an empty url removes it. http:// is accepted for loopback hosts only (tests have no TLS)."""
     url = p.req_str("url") if p.has("url") else ""
+    secret = p.opt_str("secret_token")
+    if url:
+        _check_webhook_url(url)
+    if secret is not None and not _SECRET.fullmatch(secret):
+        raise bad_request("secret token contains unallowed characters", violation="limit")
     allowed = p.obj("allowed_updates")
     emu.updates.set_allowed(allowed if isinstance(allowed, list) else None)
     if p.flag("drop_pending_updates"):
         emu.updates.drop_pending()
     if not url:
         emu.webhook = None
+        await emu.webhooks.stop()
         return True
     emu.webhook = {
         "url": url,
-        "secret_token": p.opt_str("secret_token"),
+        "secret_token": secret,
         "max_connections": p.opt_int("max_connections") or 40,
         "allowed_updates": allowed,
     }
+    emu.webhooks.start()
     return True
+
+
+def _check_webhook_url(url: str) -> None:
+    """Telegram's rules: an https URL on port 443, 80, 88 or 8443 (loopback: anything)."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise bad_request("bad webhook: Failed to resolve host: Name or service not known")
+    try:
+        loopback = parts.hostname == "localhost" or ip_address(parts.hostname).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return
+    if parts.scheme != "https":
+        raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+    if (parts.port or 443) not in _WEBHOOK_PORTS:
+        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
 
 
 @api_method("deleteWebhook")
 async def delete_webhook(emu: BotApiEmulator, p: Params) -> bool:
     """deleteWebhook: back to getUpdates; optionally drop what is pending."""
     emu.webhook = None
+    await emu.webhooks.stop()
     if p.flag("drop_pending_updates"):
         emu.updates.drop_pending()
     return True
