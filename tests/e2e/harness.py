@@ -121,10 +121,14 @@ async def start_bot(
     settings = load_settings(**(defaults | overrides))
     await upgrade(database_url)
     application = build_application(settings, clock=clock, rate_limiter=rate_limiter)
-    processor = application.update_processor
-    emulator.client_busy = lambda: (
-        processor.current_concurrent_updates > 0 or not application.update_queue.empty()
-    )
+    if poll or settings.webhook_url:
+        # settle() waits while any bot that gets updates is still handling one.
+        processor, others_busy = application.update_processor, emulator.client_busy
+        emulator.client_busy = lambda: (
+            others_busy()
+            or processor.current_concurrent_updates > 0
+            or not application.update_queue.empty()
+        )
     if settings.webhook_url:
         return await _serve_webhook(RunningBot(application, emulator, clock, settings))
     await application.initialize()
