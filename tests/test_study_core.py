@@ -92,6 +92,17 @@ def test_broken_yaml_and_unknown_formats_are_refused() -> None:
     assert errors_of("plan.yaml", "标题: x\n") == ["文件应以“topics:”开头，下面列出各个主题"]
 
 
+def test_a_date_that_does_not_exist_is_an_error_of_its_line() -> None:
+    """Regression (issue 9, found by Hypothesis): YAML itself reads an unquoted 2026-02-30
+    as a date, and its ValueError crashed the import."""
+    bad = GOOD_YAML.replace("2026-12-05 09:00", "2026-02-30")
+    bad = bad.replace("answer: A", "answer: 2026-13-01")
+    assert errors_of("plan.yaml", bad) == [
+        "第3行：publish_at的值“2026-02-30”不是有效的日期或数字",
+        "第11行：quiz里有无效的日期或数字",
+    ]
+
+
 CSV_HEAD = "标题,发布时间,简介,讨论题,截止时间,测验,范围\n"
 
 

@@ -104,6 +104,14 @@ def _yaml_topic(node: Node, errors: list[str]) -> RawTopic | None:
         except yaml.YAMLError as exc:
             errors.append(f"第{value_node.start_mark.line + 1}行：{key}的值无法读取（{exc}）")
             continue
+        except ValueError:  # YAML reads 2026-02-30 as a date, which does not exist
+            problem = (
+                f"{key}的值“{value_node.value}”不是有效的日期或数字"
+                if isinstance(value_node, ScalarNode)
+                else f"{key}里有无效的日期或数字"
+            )
+            errors.append(f"第{value_node.start_mark.line + 1}行：{problem}")
+            continue
         lines[key] = value_node.start_mark.line + 1
     return RawTopic(values, line, lines)
 
