@@ -115,6 +115,12 @@ def test_yaml_syntax_error_has_a_line() -> None:
     assert messages[0].startswith("第4行：YAML 格式错误")
 
 
+@pytest.mark.parametrize("text", ["entries:\n" + "- " * 1000 + "x\n", "[" * 1000])
+def test_deep_nesting_is_a_format_error(text: str) -> None:
+    """Regression (issue 9, found by Hypothesis): RecursionError crashed /faq import."""
+    assert _messages(text) == ["第1行：YAML 格式错误（嵌套层次太多）"]
+
+
 @pytest.mark.parametrize("text", ["", "- id: a\n", "entries: 3\n"])
 def test_root_must_be_an_entries_list(text: str) -> None:
     [message] = _messages(text)

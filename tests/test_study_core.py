@@ -103,6 +103,11 @@ def test_a_date_that_does_not_exist_is_an_error_of_its_line() -> None:
     ]
 
 
+def test_deep_nesting_is_a_format_error() -> None:
+    """Regression (issue 9, found by Hypothesis): RecursionError crashed /study import."""
+    assert errors_of("plan.yaml", "topics: " + "[" * 1000) == ["YAML 格式有误（嵌套层次太多）"]
+
+
 CSV_HEAD = "标题,发布时间,简介,讨论题,截止时间,测验,范围\n"
 
 

@@ -69,6 +69,8 @@ def read_yaml(text: str) -> list[RawTopic]:
         mark = getattr(exc, "problem_mark", None)
         line = f"第{mark.line + 1}行：" if mark else ""
         raise PlanError([f"{line}YAML 格式有误（{getattr(exc, 'problem', exc)}）"]) from None
+    except RecursionError:  # the parser recurses once per level: [[[[[…
+        raise PlanError(["YAML 格式有误（嵌套层次太多）"]) from None
     items = _topic_nodes(root)
     errors: list[str] = []
     topics = [topic for node in items if (topic := _yaml_topic(node, errors)) is not None]
