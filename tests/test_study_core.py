@@ -108,6 +108,15 @@ def test_deep_nesting_is_a_format_error() -> None:
     assert errors_of("plan.yaml", "topics: " + "[" * 1000) == ["YAML 格式有误（嵌套层次太多）"]
 
 
+def test_aliases_are_refused_before_they_expand() -> None:
+    """Regression (issue 9): nine nested aliases under `questions` took minutes and
+    gigabytes (str() of a list of 10⁹ items) while blocking the bot's event loop."""
+    anchors = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    anchors += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
+    bomb = "\n".join(anchors) + "\n" + GOOD_YAML.replace("[党员有哪些义务？,", "[*a8,")
+    assert errors_of("plan.yaml", bomb) == ["第2行：YAML 格式有误（不支持别名“*”）"]
+
+
 CSV_HEAD = "标题,发布时间,简介,讨论题,截止时间,测验,范围\n"
 
 
