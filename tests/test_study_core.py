@@ -117,6 +117,18 @@ def test_aliases_are_refused_before_they_expand() -> None:
     assert errors_of("plan.yaml", bomb) == ["第2行：YAML 格式有误（不支持别名“*”）"]
 
 
+def test_a_publish_time_more_than_two_years_ahead_is_refused() -> None:
+    """Regression (issue 9, found by Hypothesis): 9999-12-31 23:59 with 发布后7天 passed the
+    checks, then scheduling the deadline raised OverflowError; meetings stop at two years."""
+    far = GOOD_YAML.replace("2026-12-05 09:00", "9999-12-31 23:59")
+    far = far.replace("2026-12-12 18:00", "发布后7天")
+    assert errors_of("plan.yaml", far) == [
+        "第3行：发布时间9999-12-31 23:59太远了，最多只能提前2年安排"
+    ]
+    (topic,) = plan("plan.yaml", far.replace("9999-12-31 23:59", "2028-11-25 09:00"))
+    assert topic.publish_at == datetime(2028, 11, 25, 9, 0, tzinfo=TZ)
+
+
 CSV_HEAD = "标题,发布时间,简介,讨论题,截止时间,测验,范围\n"
 
 
