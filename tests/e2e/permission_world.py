@@ -87,15 +87,18 @@ class World:
 
     # -- acting ------------------------------------------------------------------------
 
-    async def said(self, act: Callable[[], object]) -> list[str]:
-        """Do `act` (a user's action); everything the bot said because of it, in order."""
+    async def said(self, act: Callable[[], object], chat: Chat | User | None = None) -> list[str]:
+        """Do `act` (a user's action); everything the bot said because of it, in order (only
+        in `chat` and to buttons, when given)."""
         start = len(self.emu.requests)
         act()
         await self.calm()
+        where = None if chat is None else str(self.emu.chat(chat).id)
         return [
             str(request.params.get(SAYING[request.method]) or "")
             for request in self.emu.requests[start:]
             if request.method in SAYING
+            and (where is None or str(request.params.get("chat_id", where)) == where)
         ]
 
     async def calm(self) -> None:
