@@ -374,10 +374,10 @@ async def bind_request(w: World, user: User) -> Action:
 # fmt: off
 BUTTON_CASES: dict[str, list[Case]] = {
     # The notice's button answers with a shorter refusal (it is an alert).
-    r"^m:nudge:\d+$": [Case("nudge", nudge, meeting_texts.NUDGE_DONE, SHORT_REFUSAL)],
+    r"^m:nudge:\d{1,9}$": [Case("nudge", nudge, meeting_texts.NUDGE_DONE, SHORT_REFUSAL)],
     # Only the person who started a broadcast presses its buttons (a superadmin too).
-    r"^bc:\d+:\w+$": [Case("scope", broadcast_scope, "范围：本组织", NOT_YOURS)],
-    r"^faq:p[ad]:\d+$": [
+    r"^bc:\d{1,9}:\w+$": [Case("scope", broadcast_scope, "范围：本组织", NOT_YOURS)],
+    r"^faq:p[ad]:\d{1,9}$": [
         Case("answer", pending_button("pa"), "【答复问题】", writes=False),
         Case("dismiss", pending_button("pd"), "已忽略"),
     ],
@@ -386,13 +386,13 @@ BUTTON_CASES: dict[str, list[Case]] = {
     r"^study:add:": [Case("topic", NEW_TOPIC, "已添加第", study_texts.FLOW_NOT_YOURS)],
     r"^faq:new:": [Case("entry", NEW_ENTRY, "已保存为第", faq_texts.FLOW_NOT_YOURS)],
     # Approvers: the post-holders of the organisation and above, and the superadmins.
-    r"^bind:\d+:[yn]$": [Case("approve", bind_request, "已同意")],
+    r"^bind:\d{1,9}:[yn]$": [Case("approve", bind_request, "已同意")],
 }
 # fmt: on
 # Buttons anyone may press, each for themself: not in the matrix.
 MEMBER_BUTTONS = {
-    r"^m:rsvp:\d+:[yl]$",
-    r"^m:ci:\d+$",
-    r"^study:(done|mk):\d+$",
+    r"^m:rsvp:\d{1,9}:[yl]$",
+    r"^m:ci:\d{1,9}$",
+    r"^study:(done|mk):\d{1,9}$",
     r"^faq:[so]\w+$",
 }
