@@ -3,9 +3,9 @@
 Every manager command of bot/commands.py and every manager button is tried by four callers
 (tests/e2e/permission_world.py) with valid arguments, so that only the permission decides.
 A refused caller gets the Chinese refusal alone and the database stays exactly as it was;
-an allowed one gets the command done. The expectations are in permission_cases.py: a
-command added to the registry, a /study or /faq verb, or a button pattern without a row
-there fails here.
+an allowed one gets the command done. The expectations are in permission_cases.py and
+permission_buttons.py: a command added to the registry, a /study or /faq verb, or a button
+pattern without a row there fails here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from telegram.ext import CallbackQueryHandler
 from bot import texts
 from bot.commands import COMMANDS, Who
 from tests.e2e.harness import ModuleEnv
-from tests.e2e.permission_cases import BUTTON_CASES, COMMAND_CASES, MEMBER_BUTTONS, Case
+from tests.e2e.permission_buttons import BUTTON_CASES, MEMBER_BUTTONS
+from tests.e2e.permission_cases import COMMAND_CASES, Case
 from tests.e2e.permission_world import Caller, World, build_world
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
