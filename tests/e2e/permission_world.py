@@ -1,4 +1,4 @@
-"""A county in miniature for the permission matrix: one organisation's group and four callers.
+"""A county in miniature for the permission matrix and the fuzzer: one group, four callers.
 
 城关镇党委 (the parent) has its own group, where 县委书记 holds the post 书记; 第一党支部 sits
 below it with the group 一支部群 (Telegram admin: 支部书记); 第二党支部 beside it has its own
@@ -30,13 +30,14 @@ from storage.repositories.binding import PENDING
 from storage.repositories.faq import FaqQuestionRepo
 from storage.repositories.meetings import MeetingRepo
 from tests.e2e.harness import ModuleEnv, RunningBot
+from tests.emulator.emulator import BotApiEmulator
 from tests.emulator.world import Chat, User
 
 ORG, PARENT, OTHER = "第一党支部", "城关镇党委", "第二党支部"
 MEETING = "支委会 2026-12-05 15:00 党员活动室"
 SERIES = "支委会 每月第一个周五 15:00 党员活动室"
-# The methods whose text (or caption) is something the bot said.
 UNSENT = (DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value)
+# The methods whose text (or caption) is something the bot said.
 SAYING = {
     "sendMessage": "text",
     "editMessageText": "text",
@@ -73,7 +74,7 @@ class World:
     undo: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
-    def emu(self) -> Any:
+    def emu(self) -> BotApiEmulator:
         """The emulator."""
         return self.bot.emulator
 
@@ -94,6 +95,7 @@ class World:
         act()
         await self.calm()
         where = None if chat is None else str(self.emu.chat(chat).id)
+        # A button's answer has no chat_id: it counts wherever the button was.
         return [
             str(request.params.get(SAYING[request.method]) or "")
             for request in self.emu.requests[start:]
