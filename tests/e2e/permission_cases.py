@@ -164,7 +164,7 @@ async def study_add_privately(w: World, user: User) -> Action:
     """`/study add 第一党支部` privately (left with /cancel afterwards)."""
 
     async def leave() -> None:
-        await w.command(user, user, "/cancel")
+        await w.command(user, user, "/cancel", answers=False)  # silent without a draft
 
     w.undo.append(leave)
     return lambda: w.command(user, user, f"/study add {ORG}")

@@ -9,6 +9,7 @@ the parent's 书记 and a superadmin.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -88,12 +89,24 @@ class World:
 
     # -- acting ------------------------------------------------------------------------
 
-    async def said(self, act: Callable[[], object], chat: Chat | User | None = None) -> list[str]:
+    async def said(
+        self, act: Callable[[], object], chat: Chat | User | None = None, *, answers: bool = True
+    ) -> list[str]:
         """Do `act` (a user's action); everything the bot said because of it, in order (only
-        in `chat` and to buttons, when given)."""
+        in `chat` and to buttons, when given). When the bot `answers` (it should), its first
+        words are awaited before it may fall quiet: between fetching an update and handling
+        it the bot looks idle, and a short quiet alone could end the wait there."""
         start = len(self.emu.requests)
         act()
-        await self.calm()
+        if answers:
+            with contextlib.suppress(TimeoutError):  # the caller sees that nothing was said
+                await self.emu.wait_for(
+                    lambda: any(r.method in SAYING for r in self.emu.requests[start:]),
+                    what="the bot's answer",
+                )
+            await self.calm(quiet=0.005)  # busy until its handler is done; then a moment
+        else:
+            await self.calm()
         where = None if chat is None else str(self.emu.chat(chat).id)
         # A button's answer has no chat_id: it counts wherever the button was.
         return [
@@ -103,7 +116,7 @@ class World:
             and (where is None or str(request.params.get("chat_id", where)) == where)
         ]
 
-    async def calm(self) -> None:
+    async def calm(self, quiet: float = 0.02) -> None:
         """Wait until the bot is idle and the outbox has sent everything due (kicked sweeps
         run after their transaction, so settling alone may come too early)."""
         due = (
@@ -112,17 +125,25 @@ class World:
             .where(Delivery.status.in_(UNSENT), Delivery.due_at <= self.bot.clock.now())
         )
         for _ in range(500):
-            await self.emu.settle(quiet=0.02)
+            await self.emu.settle(quiet=quiet)
             async with self.bot.db() as session:
                 if not await session.scalar(due):
                     return
         raise TimeoutError("the outbox kept something due unsent")
 
     async def command(
-        self, chat: Chat | User, user: User, text: str, reply_to: Any = None
+        self,
+        chat: Chat | User,
+        user: User,
+        text: str,
+        reply_to: Any = None,
+        *,
+        answers: bool = True,
     ) -> list[str]:
         """`user` sends `text` in `chat`; what the bot said."""
-        return await self.said(lambda: self.emu.send_text(chat, user, text, reply_to=reply_to))
+        return await self.said(
+            lambda: self.emu.send_text(chat, user, text, reply_to=reply_to), answers=answers
+        )
 
     async def press(self, chat: Chat | User, user: User, message_id: int, data: str) -> list[str]:
         """`user` sends a callback with `data` under a message (a button, or a forged one)."""

@@ -80,16 +80,18 @@ async def test_every_button_has_a_row(world: World) -> None:
 async def test_permission(world: World, case: Case | None, caller: Caller) -> None:
     assert case is not None, "a manager command of the registry has no row in permission_cases"
     user = world.callers[caller]
+    allowed = caller in case.allowed
     action = await case.arrange(world, user)
-    before = await world.snapshot()
+    looks = not allowed or case.writes  # whether the database is compared
+    before = await world.snapshot() if looks else {}
     try:
         said = await action()
-        after = await world.snapshot()
+        after = await world.snapshot() if looks else {}
     finally:
         while world.undo:
             await world.undo.pop()()
     assert texts.ERROR_GENERIC not in said
-    if caller in case.allowed:
+    if allowed:
         assert any(case.done in text for text in said), said
         assert case.refusal not in said
         assert not case.writes or after != before, "allowed, but nothing was stored"
