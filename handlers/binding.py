@@ -101,4 +101,4 @@ def setup(application: AppApplication, group: int) -> None:
     application.add_handler(CommandHandler("invite", cmd_invite), group)
     application.add_handler(CommandHandler("unbind", cmd_unbind, in_groups), group)
     application.add_handler(CommandHandler("org_parent", cmd_org_parent, in_groups), group)
-    application.add_handler(CallbackQueryHandler(cb_decide, pattern=r"^bind:\d+:[yn]$"), group)
+    application.add_handler(CallbackQueryHandler(cb_decide, pattern=r"^bind:\d{1,9}:[yn]$"), group)

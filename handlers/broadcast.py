@@ -89,4 +89,4 @@ async def cb_broadcast(update: Update, context: AppContext) -> None:
 def setup(application: AppApplication, group: int) -> None:
     """Register /broadcast and its buttons."""
     application.add_handler(CommandHandler("broadcast", cmd_broadcast), group)
-    application.add_handler(CallbackQueryHandler(cb_broadcast, pattern=r"^bc:\d+:\w+$"), group)
+    application.add_handler(CallbackQueryHandler(cb_broadcast, pattern=r"^bc:\d{1,9}:\w+$"), group)

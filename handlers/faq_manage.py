@@ -247,5 +247,5 @@ def setup(application: AppApplication, group: int, flow: FaqFlow) -> None:
         MessageHandler(filters.Document.ALL & caption, manage.on_document), group
     )
     application.add_handler(
-        CallbackQueryHandler(manage.cb_pending, pattern=r"^faq:p[ad]:\d+$"), group
+        CallbackQueryHandler(manage.cb_pending, pattern=r"^faq:p[ad]:\d{1,9}$"), group
     )

@@ -134,8 +134,8 @@ async def on_reason(update: Update, context: AppContext) -> None:
 
 def setup(application: AppApplication, group: int) -> None:
     """Register this module's handlers."""
-    application.add_handler(CallbackQueryHandler(cb_rsvp, pattern=r"^m:rsvp:\d+:[yl]$"), group)
-    application.add_handler(CallbackQueryHandler(cb_check_in, pattern=r"^m:ci:\d+$"), group)
-    application.add_handler(CallbackQueryHandler(cb_nudge, pattern=r"^m:nudge:\d+$"), group)
+    application.add_handler(CallbackQueryHandler(cb_rsvp, pattern=r"^m:rsvp:\d{1,9}:[yl]$"), group)
+    application.add_handler(CallbackQueryHandler(cb_check_in, pattern=r"^m:ci:\d{1,9}$"), group)
+    application.add_handler(CallbackQueryHandler(cb_nudge, pattern=r"^m:nudge:\d{1,9}$"), group)
     replies = filters.TEXT & ~filters.COMMAND & _ReplyToPrompt(texts.REASON_MARK)
     application.add_handler(MessageHandler(replies, on_reason), group)

@@ -182,7 +182,7 @@ def setup(application: AppApplication, group: int) -> GuidedFlow[Any]:
     caption = filters.Document.ALL & filters.CaptionRegex(IMPORT_CAPTION)
     application.add_handler(MessageHandler(caption, on_plan_file), group)
     application.add_handler(
-        CallbackQueryHandler(cb_studied, pattern=r"^study:(done|mk):\d+$"), group
+        CallbackQueryHandler(cb_studied, pattern=r"^study:(done|mk):\d{1,9}$"), group
     )
     application.add_handler(PollAnswerHandler(on_poll_answer), group)
     return flow

@@ -115,6 +115,14 @@ def test_yaml_syntax_error_has_a_line() -> None:
     assert messages[0].startswith("第4行：YAML 格式错误")
 
 
+@pytest.mark.parametrize(
+    ("text", "line"), [("entries:\n" + "- " * 1000 + "x\n", 2), ("[" * 1000, 1)]
+)
+def test_deep_nesting_is_a_format_error(text: str, line: int) -> None:
+    """Regression (issue 9, found by Hypothesis): RecursionError crashed /faq import."""
+    assert _messages(text) == [f"第{line}行：嵌套层数太多（最多32层）"]
+
+
 @pytest.mark.parametrize("text", ["", "- id: a\n", "entries: 3\n"])
 def test_root_must_be_an_entries_list(text: str) -> None:
     [message] = _messages(text)

@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import FakeClock
 from bot.core.domain import Domain, OrgKind
-from bot.core.errors import NotFound
+from bot.core.errors import InvalidInput, NotFound
 from bot.services import faq, faq_manage
 from bot.services.faq import Reply
 from bot.services.faq_book import FaqBook, shipped_entries, shipped_key
 from bot.services.faq_input import EntryText
+from bot.services.faq_service import parse_entry_number
 from bot.services.members import Person
 from storage.records import ChatRecord
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo, UserRepo
@@ -283,3 +284,13 @@ async def test_edit_and_delete_only_the_organisations_own_entries(
         gone = await faq_manage.delete_entry(session, tree.branch, entry_id)
         assert gone.entry.question == KEY_QUESTION
         assert await FaqEntryRepo(session).get(entry_id) is None
+
+
+@pytest.mark.parametrize("word", ["²", "2147483648", "99999999999999999999999", "-1", "3.5"])
+def test_an_entry_number_is_up_to_nine_decimal_digits(word: str) -> None:
+    """Regression (issue 9, the command fuzzer): `/faq delete ²` raised ValueError in int(),
+    and a huge 编号 overflowed the database's integer (SQLite OverflowError, PostgreSQL
+    DataError); both answered 抱歉，刚才处理时出了点问题."""
+    with pytest.raises(InvalidInput, match="不是问答编号"):
+        parse_entry_number(word)
+    assert parse_entry_number("１２") == 12  # full-width digits are digits

@@ -92,6 +92,45 @@ def test_broken_yaml_and_unknown_formats_are_refused() -> None:
     assert errors_of("plan.yaml", "标题: x\n") == ["文件应以“topics:”开头，下面列出各个主题"]
 
 
+def test_a_date_that_does_not_exist_is_an_error_of_its_line() -> None:
+    """Regression (issue 9, found by Hypothesis): YAML itself reads an unquoted 2026-02-30
+    as a date, and its ValueError crashed the import."""
+    bad = GOOD_YAML.replace("2026-12-05 09:00", "2026-02-30")
+    bad = bad.replace("answer: A", "answer: 2026-13-01")
+    assert errors_of("plan.yaml", bad) == [
+        "第3行：publish_at的值“2026-02-30”不是有效的日期或数字",
+        "第11行：quiz里有无效的日期或数字",
+    ]
+
+
+def test_deep_nesting_is_a_format_error() -> None:
+    """Regression (issue 9, found by Hypothesis): RecursionError crashed /study import."""
+    assert errors_of("plan.yaml", "topics: " + "[" * 1000) == ["第1行：嵌套层数太多（最多32层）"]
+
+
+def test_aliases_are_refused_before_they_expand() -> None:
+    """Regression (issue 9): nine nested aliases under `questions` took minutes and
+    gigabytes (str() of a list of 10⁹ items) while blocking the bot's event loop."""
+    anchors = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    anchors += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 9)]
+    bomb = "\n".join(anchors) + "\n" + GOOD_YAML.replace("[党员有哪些义务？,", "[*a8,")
+    assert errors_of("plan.yaml", bomb) == [
+        "第1行：不支持 YAML 锚点和别名（& 和 *），请把内容直接写出来"
+    ]
+
+
+def test_a_publish_time_more_than_two_years_ahead_is_refused() -> None:
+    """Regression (issue 9, found by Hypothesis): 9999-12-31 23:59 with 发布后7天 passed the
+    checks, then scheduling the deadline raised OverflowError; meetings stop at two years."""
+    far = GOOD_YAML.replace("2026-12-05 09:00", "9999-12-31 23:59")
+    far = far.replace("2026-12-12 18:00", "发布后7天")
+    assert errors_of("plan.yaml", far) == [
+        "第3行：发布时间9999-12-31 23:59太远了，最多只能提前2年安排"
+    ]
+    (topic,) = plan("plan.yaml", far.replace("9999-12-31 23:59", "2028-11-25 09:00"))
+    assert topic.publish_at == datetime(2028, 11, 25, 9, 0, tzinfo=TZ)
+
+
 CSV_HEAD = "标题,发布时间,简介,讨论题,截止时间,测验,范围\n"
 
 

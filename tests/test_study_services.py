@@ -15,6 +15,7 @@ from bot.core.meetings import MeetingType, Rsvp
 from bot.core.study import PlanError
 from bot.services import broadcast, study
 from bot.services.members import Person
+from bot.services.study_service import _number as study_number
 from bot.services.study_stats import topic_stats
 from storage.records import DeliveryStatus
 from storage.repositories import ChatRepo, DeliveryRepo, MemberRepo, OrganisationRepo, UserRepo
@@ -261,3 +262,12 @@ async def test_broadcast_targets_confirm_once_and_throttled_progress(
         "机器人已被移出该群"
     )
     assert broadcast.failure_reason("Bad Request: chat not found") == "群不存在"
+
+
+@pytest.mark.parametrize("word", ["²", "2147483648", "99999999999999999999999", "-1"])
+def test_a_topic_number_is_up_to_nine_decimal_digits(word: str) -> None:
+    """Regression (issue 9, the command fuzzer): `/study delete ²` and `/study_stats ²` raised
+    ValueError in int(), and a huge 编号 overflowed the database's integer."""
+    with pytest.raises(InvalidInput, match="编号应当是数字"):
+        study_number(word)
+    assert study_number("٣") == 3  # any script's decimal digits

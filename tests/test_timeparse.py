@@ -114,6 +114,7 @@ INVALID_AT_NOW: list[tuple[str, TimeErrorKind]] = [
     ("明天凌晨9点", E.INVALID),
     ("明天上午15点", E.INVALID),
     ("12月5日（周五）15:00", E.INVALID),
+    ("0001-01-01 00:00", E.INVALID),  # before year 1 in UTC: crashed (OverflowError)
     ("3点", E.AMBIGUOUS),
     ("3点半", E.AMBIGUOUS),
     ("明天3:30", E.AMBIGUOUS),
@@ -260,3 +261,12 @@ def test_far_and_past_years_are_named() -> None:
         parse_meeting_time("9999-12-05 15:00", NOW, SHANGHAI)
     with pytest.raises(TimeParseError, match="时间已经过去了：2025年12月5日 15:00"):
         parse_meeting_time("2025-12-05 15:00", NOW, SHANGHAI)
+
+
+def test_the_ends_of_the_calendar_are_refused_not_crashed() -> None:
+    """Regression (issue 9, found by Hypothesis): in UTC these fall outside years 1-9999, and
+    the summer-time check raised OverflowError."""
+    with pytest.raises(TimeParseError, match="没有这个日期：1年"):
+        parse_meeting_time("0001-01-01 00:00", NOW, SHANGHAI)
+    with pytest.raises(TimeParseError, match="没有这个日期：9999年"):
+        parse_meeting_time("9999-12-31 23:59", NOW, ZoneInfo("Pacific/Pago_Pago"))

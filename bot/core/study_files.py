@@ -96,6 +96,8 @@ def read_yaml(text: str) -> list[RawTopic]:
         mark = getattr(exc, "problem_mark", None)
         line = f"第{mark.line + 1}行：" if mark else ""
         raise PlanError([f"{line}YAML 格式有误（{getattr(exc, 'problem', exc)}）"]) from None
+    except RecursionError:  # the parser recurses once per level: [[[[[…
+        raise PlanError(["YAML 格式有误（嵌套层次太多）"]) from None
     items = _topic_nodes(root)
     errors: list[str] = []
     topics = [topic for node in items if (topic := _yaml_topic(node, errors)) is not None]
@@ -131,14 +133,25 @@ def _yaml_topic(node: Node, errors: list[str]) -> RawTopic | None:
         except yaml.YAMLError as exc:
             errors.append(f"第{value_node.start_mark.line + 1}行：{key}的值无法读取（{exc}）")
             continue
-        except Exception:
+        except Exception as exc:
             # SafeConstructor fails with ValueError, AttributeError, IndexError … on values
-            # that look typed but are not: a date 2026-13-45, a 5,000-digit number, an empty
-            # "!!int", "!!timestamp x" (found by tests/test_uploads_property.py).
-            errors.append(f"第{value_node.start_mark.line + 1}行：{key}的值无法读取")
+            # that look typed but are not: a date 2026-02-30 or 2026-13-45, a 5,000-digit
+            # number, an empty "!!int", "!!timestamp x" (found by the property tests).
+            problem = _unreadable(key, value_node, exc)
+            errors.append(f"第{value_node.start_mark.line + 1}行：{problem}")
             continue
         lines[key] = value_node.start_mark.line + 1
     return RawTopic(values, line, lines)
+
+
+def _unreadable(key: str, node: Node, exc: Exception) -> str:
+    """Why a value could not be read, in the words that fit: a plain date or number that does
+    not exist says so; anything stranger is just unreadable."""
+    if isinstance(exc, ValueError) and isinstance(node, ScalarNode) and 0 < len(node.value) <= 40:
+        return f"{key}的值“{node.value}”不是有效的日期或数字"
+    if isinstance(exc, ValueError) and not isinstance(node, ScalarNode):
+        return f"{key}里有无效的日期或数字"
+    return f"{key}的值无法读取"
 
 
 def read_rows(rows: Iterable[tuple[int, Sequence[Any]]]) -> list[RawTopic]:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.core.recurrence import RecurrenceParseError, is_recurrence
 from bot.core.recurrence import parse_recurrence as _parse_rule
 from bot.core.study_fields import LABELS, FieldError
+from bot.core.timeparse import MAX_AHEAD
 
 _STRICT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})")
 
@@ -64,6 +65,8 @@ def read_publish(value: Any, now: datetime, tz: ZoneInfo) -> tuple[datetime | No
     when = parse_datetime(value, tz, "publish_at")
     if when <= now:
         raise FieldError(f"发布时间{when:%Y-%m-%d %H:%M}已经过去了")
+    if when > now + MAX_AHEAD:  # as for meetings; and 9999-12-31 + 7 days overflowed
+        raise FieldError(f"发布时间{when:%Y-%m-%d %H:%M}太远了，最多只能提前2年安排")
     return when, None
 
 

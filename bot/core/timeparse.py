@@ -276,7 +276,11 @@ def _read(text: str, today: date) -> _Reading:
 def _localize(day: date, clock: time, tz: ZoneInfo) -> datetime:
     """Attach the zone, refusing wall times that a DST change skips."""
     local = datetime.combine(day, clock, tzinfo=tz)
-    if local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+    try:
+        back = local.astimezone(UTC).astimezone(tz)
+    except OverflowError:  # year 1 east of Greenwich, year 9999 west of it
+        raise TimeParseError(TimeErrorKind.INVALID, f"没有这个日期：{day.year}年") from None
+    if back.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise TimeParseError(TimeErrorKind.INVALID, f"没有这个时间：{clock:%H:%M}（夏令时调整）")
     return local
 

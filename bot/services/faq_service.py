@@ -60,8 +60,8 @@ class PendingPress:
 
 
 def parse_entry_number(word: str) -> int:
-    """An entry's 编号."""
-    if not word.isdigit():
+    """An entry's 编号: up to nine decimal digits (an integer column; "²" is no number)."""
+    if not (word.isdecimal() and len(word) <= 9):
         raise InvalidInput(texts.BAD_NUMBER.format(word=word))
     return int(word)
 

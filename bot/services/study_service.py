@@ -56,8 +56,14 @@ class Template:
     content: bytes
 
 
+def _is_number(text: str) -> bool:
+    """A topic's 编号: up to nine digits (PostgreSQL's integer ends at 2147483647), decimal
+    ones ("²" is a digit to str.isdigit, not to int)."""
+    return text.isdecimal() and len(text) <= 9
+
+
 def _number(text: str) -> int:
-    if not text.isdigit():
+    if not _is_number(text):
         raise InvalidInput(texts.BAD_NUMBER)
     return int(text)
 
@@ -149,7 +155,7 @@ class StudyService(Service):
     async def stats(self, actor: Actor, args: str) -> StudyStats:
         """`/study_stats [编号] [组织]`: per member and per organisation below."""
         words = args.split(maxsplit=1)
-        topic_id = int(words[0]) if words and words[0].isdigit() else None
+        topic_id = int(words[0]) if words and _is_number(words[0]) else None
         name = " ".join(words[1:] if topic_id is not None else words)
         async with self.database.transaction() as session:
             found = await self.access.acting(session, actor, self.now(), name, "/study_stats")

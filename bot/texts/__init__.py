@@ -14,6 +14,7 @@ NOT_BOUND = "本群还没有绑定党组织。请群管理员发送：/bind 组�
 MANAGERS_ONLY = "抱歉，只有本组织的书记、副书记、委员或群管理员可以这样做。"
 ADMINS_ONLY = "抱歉，只有本群管理员可以绑定或解绑组织。"
 SUPERADMINS_ONLY = "抱歉，只有县级管理员可以调整组织的上下级关系。"
+BUTTON_STALE = "这个按钮已经失效了。"
 
 # The bot joins and leaves groups
 GREETING = (

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, BaseRateLimiter
 
@@ -23,10 +26,13 @@ from bot.app import ALLOWED_UPDATES, build_application, run_webhook
 from bot.config import Settings, load_settings
 from bot.context import Runtime
 from bot.core.clock import FakeClock
+from bot.ratelimit import ChatRateLimiter
 from bot.services.outbox import SweepReport
 from delivery.progress import show_broadcast_progress
 from storage.migrate import upgrade
+from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
 from tests.emulator.emulator import BotApiEmulator
+from tests.emulator.fixtures import fail_on_violations
 from tests.emulator.world import Chat, User
 
 
@@ -198,3 +204,64 @@ async def bot_factory(
 async def bot(bot_factory: BotFactory) -> RunningBot:
     """A running bot with default settings."""
     return await bot_factory()
+
+
+# A module's world sends hundreds of replies into one group: its rate windows (the bot's and
+# the emulator's) run on a clock this many times faster than real time, so they still
+# apply, in the same order, but 20 messages per minute per group take 0.6 s, not a minute.
+SPEEDUP = 100.0
+
+
+def fast_monotonic() -> float:
+    """The rate windows' clock in module worlds."""
+    return time.monotonic() * SPEEDUP
+
+
+async def fast_sleep(seconds: float) -> None:
+    """Sleep for `seconds` of the fast clock."""
+    await asyncio.sleep(seconds / SPEEDUP)
+
+
+@dataclass
+class ModuleEnv:
+    """One emulator and one database for a whole test module (on one backend): building a
+    world once and running many short cases in it keeps the suite fast."""
+
+    emulator: BotApiEmulator
+    database_url: str
+    clock: FakeClock
+    started: list[RunningBot]
+
+    async def start(self, **overrides: Any) -> RunningBot:
+        """Start the module's bot (stopped when the module is done), its rate limiter on the
+        fast clock."""
+        limiter = ChatRateLimiter(clock=fast_monotonic, sleep=fast_sleep)
+        running = await start_bot(
+            self.emulator, self.database_url, self.clock, rate_limiter=limiter, **overrides
+        )
+        self.started.append(running)
+        return running
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=BACKENDS)
+async def module_env(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ModuleEnv]:
+    """An emulator and an empty database on each backend, shared by a module's tests; their
+    tests need `pytestmark = pytest.mark.asyncio(loop_scope="module")`."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'bot.db'}"
+    else:
+        await reset_postgres(POSTGRES_URL)
+        url = POSTGRES_URL
+    emu = BotApiEmulator(clock=fast_monotonic, callback_query_ttl=15.0 * SPEEDUP)
+    await emu.start()
+    # Thursday 2026-11-26 10:00 in Beijing, as the `clock` fixture.
+    env = ModuleEnv(emu, url, FakeClock(datetime(2026, 11, 26, 2, 0, tzinfo=UTC)), [])
+    try:
+        yield env
+    finally:
+        for running in env.started:
+            await stop_bot(running)
+        await emu.stop()
+    fail_on_violations(emu)

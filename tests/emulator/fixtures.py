@@ -13,7 +13,8 @@ from .spec import spec_was_missing
 EmulatorFactory = Callable[..., Awaitable[BotApiEmulator]]
 
 
-def _fail_on_violations(emu: BotApiEmulator) -> None:
+def fail_on_violations(emu: BotApiEmulator) -> None:
+    """Fail the test when the bot broke the Bot API contract."""
     if emu.violations:
         listing = "\n".join(f"  - {v}" for v in emu.violations)
         pytest.fail(f"Bot API contract violations:\n{listing}", pytrace=False)
@@ -31,7 +32,7 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
         yield emu
     finally:
         await emu.stop()
-    _fail_on_violations(emu)
+    fail_on_violations(emu)
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ async def make_emulator() -> AsyncIterator[EmulatorFactory]:
     for emu in started:
         await emu.stop()
     for emu in started:
-        _fail_on_violations(emu)
+        fail_on_violations(emu)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

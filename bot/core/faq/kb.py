@@ -183,6 +183,8 @@ def _compose(text: str, filename: str) -> Node | None:
         raise FaqFormatError(filename, [FaqIssue(line, f"YAML 格式错误（{problem}）")]) from exc
     except yaml.YAMLError as exc:
         raise FaqFormatError(filename, [FaqIssue(1, "YAML 格式错误")]) from exc
+    except RecursionError:  # the parser recurses once per level: - - - - …
+        raise FaqFormatError(filename, [FaqIssue(1, "YAML 格式错误（嵌套层次太多）")]) from None
 
 
 def _entries_node(root: Node | None, filename: str) -> SequenceNode:
