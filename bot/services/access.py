@@ -19,12 +19,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import texts
 from bot.commands import Who
 from bot.core.errors import InvalidInput, NotBound, NotFound, NotManager, NotYourOrganisation
 from bot.services.chats import seen_chat
 from bot.services.members import Person, is_manager
-from bot.texts import GROUP_ONLY, SUPERADMINS_ONLY
-from bot.texts import study as study_texts
 from storage.records import ChatRecord, OrganisationRecord
 from storage.repositories import MemberRepo, OrganisationRepo
 
@@ -119,7 +118,7 @@ class AccessService:
         found = await self.here(session, actor, now)
         if found.organisation is None:
             if not actor.place.is_group:
-                raise InvalidInput(GROUP_ONLY)
+                raise InvalidInput(texts.GROUP_ONLY)
             raise NotBound
         return found
 
@@ -145,7 +144,7 @@ class AccessService:
     def superadmin_only(self, actor: Actor) -> None:
         """Refuse everyone but the county administrators."""
         if not self.is_superadmin(actor.user_id):
-            raise NotManager(SUPERADMINS_ONLY)
+            raise NotManager(texts.SUPERADMINS_ONLY)
 
     async def acting(
         self, session: AsyncSession, actor: Actor, now: datetime, name: str = "", command: str = ""
@@ -177,7 +176,7 @@ class AccessService:
     async def _group(self, session: AsyncSession, actor: Actor, now: datetime) -> ChatRecord:
         place = actor.place
         if not place.is_group:
-            raise InvalidInput(GROUP_ONLY)
+            raise InvalidInput(texts.GROUP_ONLY)
         return await seen_chat(session, place.chat_id, place.title, place.type, now)
 
     async def level_in(self, session: AsyncSession, user_id: int, chat: ChatRecord | None) -> Who:
@@ -197,11 +196,11 @@ class AccessService:
     async def _named(self, session: AsyncSession, actor: Actor, name: str) -> Access:
         organisation = await OrganisationRepo(session).by_name(name)
         if organisation is None:
-            raise NotFound(study_texts.ORG_NOT_FOUND.format(name=name))
+            raise NotFound(texts.ORG_NOT_FOUND.format(name=name))
         if self.is_superadmin(actor.user_id):
             return Access(actor, Who.SUPERADMIN, organisation=organisation)
         if not await is_manager(session, organisation.id, actor.user_id):
-            raise NotYourOrganisation(study_texts.NOT_MANAGER_OF.format(org=organisation.name))
+            raise NotYourOrganisation(texts.NOT_MANAGER_OF.format(org=organisation.name))
         return Access(actor, Who.MANAGER, organisation=organisation)
 
     async def _only_managed(self, session: AsyncSession, actor: Actor, command: str) -> Access:
@@ -213,10 +212,10 @@ class AccessService:
         if len(managed) == 1:
             return Access(actor, level, organisation=await orgs.get(managed[0].organisation_id))
         if not managed and not superadmin:
-            raise NotManager(study_texts.PRIVATE_NO_ORG)
+            raise NotManager(texts.PRIVATE_NO_ORG)
         names = [org.name for m in managed if (org := await orgs.get(m.organisation_id))]
         raise InvalidInput(
-            study_texts.PRIVATE_PICK_ORG.format(
+            texts.PRIVATE_PICK_ORG.format(
                 command=command,
                 name=names[0] if names else "城关镇党委",
                 names="、".join(names) or "任一组织",

@@ -62,6 +62,11 @@ HELP_HEADER_GROUP = "在本群可用的命令："
 HELP_HEADER_PRIVATE = "私聊中可用的命令："
 HELP_LINE = "/{name} {args}— {description}"
 
+# Acting privately for an organisation (bot/services/access.py).
+PRIVATE_NO_ORG = "您不是任何组织的书记、副书记或委员，私聊中不能这样做；请在本组织的群里操作。"
+PRIVATE_PICK_ORG = "请在命令后写明组织名称，例如：{command} {name}\n可选：{names}"
+ORG_NOT_FOUND = "没有找到组织“{name}”。"
+NOT_MANAGER_OF = "您不是“{org}”或其上级组织的管理人员，不能代它操作。"
 NOT_YOUR_ORGANISATION = "抱歉，您只能管理自己所在的组织及其下级组织。"
 
 

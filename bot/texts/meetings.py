@@ -107,7 +107,7 @@ REMINDER_PRIVATE = (
 NUDGE_DONE = "已提醒未回复的同志"
 NUDGE_NOBODY = "大家都已回复，无需提醒"
 NUDGE_RECENT = "刚刚已经提醒过了，请稍后再试"
-MANAGERS_ONLY = "只有书记、委员或群管理员可以这样做"
+MANAGERS_ONLY = "只有书记、副书记、委员或群管理员可以这样做"
 
 # Quorum
 QUORUM_WARNING = (

@@ -49,10 +49,6 @@ NOT_YOURS = "第{id}号主题不属于本组织，不能修改。"
 BAD_NUMBER = "编号应当是数字，例如：/study delete 3"
 
 # Acting privately: which organisation
-PRIVATE_NO_ORG = "您不是任何组织的书记、副书记或委员，不能管理学习主题。"
-PRIVATE_PICK_ORG = "请在命令后写明组织名称，例如：{command} {name}\n可选：{names}"
-ORG_NOT_FOUND = "没有找到组织“{name}”。"
-NOT_MANAGER_OF = "您不是“{org}”或其上级组织的管理人员，不能代它操作。"
 
 # The guided /study add
 FLOW_ASK_TITLE = "请回复这条消息，写学习主题的标题（60字以内）。发送 /cancel 可随时退出。"

@@ -28,7 +28,7 @@ Arrange = Callable[[World, User], Awaitable[Action]]
 MANAGERS = frozenset({Caller.PARENT, Caller.SUPERADMIN})
 SUPERADMIN = frozenset({Caller.SUPERADMIN})
 EVERYONE = frozenset(Caller)
-NOT_MANAGER_OF = study_texts.NOT_MANAGER_OF.format(org=ORG)
+NOT_MANAGER_OF = texts.NOT_MANAGER_OF.format(org=ORG)
 BOUND, UNBOUND = "已将本群绑定到“第一党支部”", texts.UNBIND_DONE.format(org=ORG)
 INVITED, PLACED = "“第一党支部”的邀请码", texts.ORG_PARENT_DONE.format(org=ORG, parent=OTHER)
 LISTED, ASK_TITLE = study_texts.LIST_HEADER.format(org=ORG), study_texts.FLOW_ASK_TITLE
