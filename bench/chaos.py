@@ -32,17 +32,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select, text
 
-from bench.reminders import LEAD
+from bench.reminders import LEAD, reminder_due
 from bot.config import redact_url
 from bot.core.clock import SystemClock
-from bot.core.domain import Domain, OrgKind
-from bot.core.meetings import MeetingType
-from bot.services.meeting_plan import MeetingConfig, plan
+from bot.services.meeting_plan import MeetingConfig
 from storage.db import Database, create_engine
 from storage.migrate import upgrade
 from storage.models import Delivery
-from storage.repositories import ChatRepo, DeliveryRepo, MemberRepo, OrganisationRepo, UserRepo
-from storage.repositories.meetings import MeetingRepo
+from storage.repositories import DeliveryRepo
 from tests.emulator.emulator import BotApiEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +102,7 @@ async def prepare(database: Database, emu: BotApiEmulator) -> None:
     payload = {"from_chat_id": source_group.id, "message_id": source["message_id"]}
     config = MeetingConfig(tz=ZoneInfo("Asia/Shanghai"), offsets=(timedelta(hours=1),))
     async with database.sessions.begin() as session:
-        deliveries, chats = DeliveryRepo(session), ChatRepo(session)
+        deliveries = DeliveryRepo(session)
         for n in range(BROADCAST_GROUPS):
             group = emu.add_group(f"群{n}", with_bot=True)
             await deliveries.enqueue(
@@ -118,27 +115,7 @@ async def prepare(database: Database, emu: BotApiEmulator) -> None:
             )
         due = now + LEAD
         for n in range(STORM_GROUPS):
-            group = emu.add_group(f"支部{n}", with_bot=True)
-            org = await OrganisationRepo(session).create(
-                name=f"第{n}党支部", kind=OrgKind.BRANCH, domain=Domain.RURAL, now=now
-            )
-            record = await chats.upsert(group.id, title=group.title or "", type_="group", now=now)
-            await chats.bind(group.id, org.id, now)
-            member = 900_000_000 + n
-            await UserRepo(session).upsert(member, username=None, display_name=f"党员{n}", now=now)
-            await MemberRepo(session).join(org.id, member, now)
-            meeting = await MeetingRepo(session).create(
-                now=now,
-                organisation_id=org.id,
-                chat_id=record.id,
-                kind=MeetingType.COMMITTEE,
-                starts_at=due + timedelta(hours=1),
-                organiser_id=member,
-            )
-            await MeetingRepo(session).set_notice_message(meeting.id, 1)
-            posted = await MeetingRepo(session).get(meeting.id)
-            assert posted is not None
-            await plan(session, posted, config, now)
+            await reminder_due(session, emu.add_group(f"支部{n}", with_bot=True), n, due, config)
 
 
 async def sending(database: Database, pids: list[int]) -> dict[int, list[int]]:

@@ -20,10 +20,12 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.broadcast import _stop, database_url, require_empty, start
 from bot.config import ConfigError, redact_url
@@ -53,30 +55,37 @@ async def storm(
     chats = [emu.add_group(f"第{n}支部群", with_bot=True) for n in range(groups)]
     async with runtime.database.sessions.begin() as session:
         for n, chat in enumerate(chats):
-            org = await OrganisationRepo(session).create(
-                name=f"第{n}党支部", kind=OrgKind.BRANCH, domain=Domain.RURAL, now=now
-            )
-            record = await ChatRepo(session).upsert(
-                chat.id, title=chat.title or "", type_="group", now=now
-            )
-            await ChatRepo(session).bind(chat.id, org.id, now)
-            member = 900_000_000 + n
-            await UserRepo(session).upsert(member, username=None, display_name=f"党员{n}", now=now)
-            await MemberRepo(session).join(org.id, member, now, floating=False)
-            meeting = await MeetingRepo(session).create(
-                now=now,
-                organisation_id=org.id,
-                chat_id=record.id,
-                kind=MeetingType.COMMITTEE,
-                starts_at=due + timedelta(hours=1),
-                organiser_id=member,
-            )
-            # The notice counts as posted: only the reminders are measured.
-            await MeetingRepo(session).set_notice_message(meeting.id, 1)
-            posted = await MeetingRepo(session).get(meeting.id)
-            assert posted is not None
-            await plan(session, posted, config, now)
+            await reminder_due(session, chat, n, due, config)
     return chats, time.monotonic() + (due - SystemClock().now()).total_seconds()
+
+
+async def reminder_due(
+    session: AsyncSession, chat: Chat, n: int, due: datetime, config: MeetingConfig
+) -> None:
+    """Bind `chat` to branch n with one member who has not answered a meeting whose
+    reminder (1 hour before) falls due at `due`; its notice counts as posted."""
+    now = SystemClock().now()
+    chats = ChatRepo(session)
+    org = await OrganisationRepo(session).create(
+        name=f"第{n}党支部", kind=OrgKind.BRANCH, domain=Domain.RURAL, now=now
+    )
+    record = await chats.upsert(chat.id, title=chat.title or "", type_="group", now=now)
+    await chats.bind(chat.id, org.id, now)
+    member = 900_000_000 + n
+    await UserRepo(session).upsert(member, username=None, display_name=f"党员{n}", now=now)
+    await MemberRepo(session).join(org.id, member, now)
+    meeting = await MeetingRepo(session).create(
+        now=now,
+        organisation_id=org.id,
+        chat_id=record.id,
+        kind=MeetingType.COMMITTEE,
+        starts_at=due + timedelta(hours=1),
+        organiser_id=member,
+    )
+    await MeetingRepo(session).set_notice_message(meeting.id, 1)  # only reminders measured
+    posted = await MeetingRepo(session).get(meeting.id)
+    assert posted is not None
+    await plan(session, posted, config, now)
 
 
 async def run(groups: int) -> None:
