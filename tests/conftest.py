@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import FakeClock
@@ -20,16 +21,42 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 pytest_plugins = ["tests.emulator.fixtures", "tests.e2e.harness"]
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+BASE_POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+# Parallel workers (pytest-xdist, `make test`) each get a database of their own beside
+# TEST_DATABASE_URL's: every PostgreSQL test empties its database first.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+POSTGRES_URL = (
+    make_url(BASE_POSTGRES_URL)
+    .set(database=f"{make_url(BASE_POSTGRES_URL).database}_{WORKER}")
+    .render_as_string(hide_password=False)
+    if BASE_POSTGRES_URL and WORKER
+    else BASE_POSTGRES_URL
+)
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """In CI the PostgreSQL tests are mandatory: refuse to run without them."""
+    """In CI the PostgreSQL tests are mandatory: refuse to run without them. A parallel
+    worker creates its own database when it is missing."""
     if os.environ.get("CI") == "true" and not POSTGRES_URL:
         raise pytest.UsageError(
             "CI=true but TEST_DATABASE_URL is not set: PostgreSQL tests must run"
         )
+    if POSTGRES_URL != BASE_POSTGRES_URL:
+        asyncio.run(_create_database(BASE_POSTGRES_URL, make_url(POSTGRES_URL).database or ""))
+
+
+async def _create_database(base_url: str, name: str) -> None:
+    engine = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            exists = await connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await engine.dispose()
 
 
 def pytest_report_header() -> str:
