@@ -103,10 +103,9 @@ class AccessService:
 
     async def anyone(self, session: AsyncSession, actor: Actor, now: datetime) -> Access:
         """Anyone may: the group's record (in a group) and the caller's level there."""
-        chat = await self._group(session, actor, now) if actor.place.is_group else None
-        level = await self.level_in(session, actor.user_id, chat)
-        organisation = await _organisation(session, chat)
-        return Access(actor, level, chat, organisation)
+        found = await self.here(session, actor, now)
+        level = await self.level_in(session, actor.user_id, found.chat)
+        return Access(actor, level, found.chat, found.organisation)
 
     async def here(self, session: AsyncSession, actor: Actor, now: datetime) -> Access:
         """Anyone: the group's record and organisation (in a group); no level is looked up."""
