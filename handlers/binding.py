@@ -12,7 +12,7 @@ from bot import texts
 from bot.context import AppApplication, AppContext
 from bot.services.org_service import Bound
 from bot.texts import binding as binding_texts
-from handlers.common import actor, command_args, sender
+from handlers.common import acknowledge, actor, command_args, sender
 
 
 def render_bound(done: Bound) -> str:
@@ -67,7 +67,7 @@ async def cb_decide(update: Update, context: AppContext) -> None:
     decided = await context.services.organisations.decide(
         actor(user, query.message.chat), int(number), choice == "y"
     )
-    await query.answer()
+    await acknowledge(query)
     done = binding_texts.DECIDED_APPROVED if decided.approved else binding_texts.DECIDED_REFUSED
     await query.edit_message_text(done.format(group=decided.group, org=decided.organisation.name))
 

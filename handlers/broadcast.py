@@ -14,7 +14,7 @@ from bot.context import AppApplication, AppContext
 from bot.core.study_stats import BROADCAST_DOMAINS
 from bot.services import broadcast
 from bot.texts import broadcast as texts
-from handlers.common import actor, command_args, sender
+from handlers.common import acknowledge, actor, command_args, sender
 
 SAMPLE = 5
 
@@ -75,7 +75,7 @@ async def cb_broadcast(update: Update, context: AppContext) -> None:
     pressed = await context.services.broadcasts.press(
         actor(user, message.chat), broadcast_id, choice
     )
-    await query.answer()
+    await acknowledge(query)
     if choice == "no":
         await query.edit_message_text(texts.CANCELLED)
     elif choice == "ok":

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from telegram import Chat, Message, Update, User
+import logging
+
+from telegram import CallbackQuery, Chat, Message, Update, User
+from telegram.error import TelegramError
 
 from bot.services.access import Actor, Place
 from bot.services.members import Person
+
+log = logging.getLogger(__name__)
 
 
 def person(user: User) -> Person:
@@ -39,3 +44,14 @@ def command_args(message: Message) -> str:
     text = message.text or message.caption or ""
     parts = text.split(maxsplit=1)
     return parts[1].strip() if len(parts) > 1 else ""
+
+
+async def acknowledge(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Answer a button press; an answer Telegram refuses (the press is older than 15 s, the
+    query is gone) is logged, and what the press did still follows (the reason prompt …)."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except TelegramError as exc:
+        log.warning("Could not answer the button press %s: %s", query.id, exc)

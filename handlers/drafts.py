@@ -33,7 +33,7 @@ from telegram import (
 from telegram.ext import ApplicationHandlerStop, CommandHandler, MessageHandler, filters
 
 from bot.context import AppApplication, AppContext
-from handlers.common import is_group
+from handlers.common import acknowledge, is_group
 
 # Answers that leave an optional step empty.
 SKIP_WORDS = frozenset({"无", "没有", "跳过", "-", "—"})
@@ -157,7 +157,7 @@ class GuidedFlow(ABC, Generic[D]):
             or draft.prompt_id != query.message.message_id
             or not accepts(draft, query.data or "")
         ):
-            await query.answer(not_yours, show_alert=True)
+            await acknowledge(query, not_yours, alert=True)
             return None
         return Press(query, user, query.message, draft)
 

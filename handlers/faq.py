@@ -40,7 +40,7 @@ from bot.core.faq import is_question_like
 from bot.services.faq import Choice, Reply, Trigger
 from bot.texts import faq as texts
 from handlers import faq_flow, faq_manage
-from handlers.common import actor, command_args, sender
+from handlers.common import acknowledge, actor, command_args, sender
 from handlers.drafts import GuidedFlow
 
 log = logging.getLogger(__name__)
@@ -167,9 +167,9 @@ async def cb_choice(update: Update, context: AppContext) -> None:
     here = actor(user, query.message.chat)
     choice = await context.services.faq.choice(here, query.data.removeprefix("faq:"))
     if choice is None:
-        await query.answer(texts.ENTRY_GONE, show_alert=True)
+        await acknowledge(query, texts.ENTRY_GONE, alert=True)
         return
-    await query.answer()
+    await acknowledge(query)
     await query.edit_message_text(choice.text)
 
 

@@ -27,7 +27,7 @@ from bot.services import faq_input
 from bot.services.faq_input import EntryText
 from bot.texts import error_text
 from bot.texts import faq as texts
-from handlers.common import actor, sender
+from handlers.common import acknowledge, actor, sender
 from handlers.drafts import GuidedFlow, ask, confirm_keyboard, dump
 
 ADD_STEPS = ("question", "phrasings", "keywords", "answer", "source")
@@ -190,14 +190,14 @@ class FaqFlow(GuidedFlow[Draft]):
         query, draft = press.query, press.draft
         await self.drop(context, press.message.chat.id, press.user.id)
         if query.data != f"{PREFIX}ok":
-            await query.answer()
+            await acknowledge(query)
             await query.edit_message_text(texts.FLOW_CANCELLED)
             return
         here = actor(press.user, press.message.chat)
         stored = await context.services.faq.save(
             here, draft.organisation_id, draft.text, draft.pending_id
         )
-        await query.answer()
+        await acknowledge(query)
         done = texts.FLOW_SAVED if draft.pending_id is None else texts.FLOW_SAVED_PENDING
         await query.edit_message_text(done.format(id=stored.id, question=draft.text.question))
 

@@ -21,7 +21,7 @@ from bot.core.faq import FaqFormatError
 from bot.services import faq_manage
 from bot.services.access import Actor
 from bot.texts import faq as texts
-from handlers.common import actor, command_args, is_group, sender
+from handlers.common import acknowledge, actor, command_args, is_group, sender
 from handlers.faq_flow import FaqFlow
 from storage.records import QuestionRecord
 
@@ -224,11 +224,11 @@ class FaqManage:
             actor(user, chat), action, int(question_id)
         )
         if done.refreshed is not None:
-            await query.answer(texts.DISMISSED.format(question=done.question.question)[:200])
+            await acknowledge(query, texts.DISMISSED.format(question=done.question.question)[:200])
             text, keyboard = render_pending(done.refreshed, context.settings.timezone)
             await query.edit_message_text(text, reply_markup=keyboard)
             return
-        await query.answer()
+        await acknowledge(query)
         await self.flow.start_reply(
             context,
             chat.id,

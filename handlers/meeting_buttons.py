@@ -17,7 +17,7 @@ from bot.core.errors import PermissionDenied
 from bot.core.meetings import Attendee, Rsvp, format_when, mention_html
 from bot.services import meetings
 from bot.texts import meetings as texts
-from handlers.common import actor, person
+from handlers.common import acknowledge, actor, person
 from storage.records import MeetingRecord
 
 
@@ -75,9 +75,9 @@ async def cb_rsvp(update: Update, context: AppContext) -> None:
     answered = await context.services.meetings.answer(person(user), meeting_id, rsvp)
     if rsvp is Rsvp.YES:
         same = texts.ANSWERED_SAME.format(rsvp=rsvp.label)
-        await query.answer(texts.ANSWERED_YES if answered.outcome.changed else same)
+        await acknowledge(query, texts.ANSWERED_YES if answered.outcome.changed else same)
         return
-    await query.answer(texts.ANSWERED_LEAVE)  # first: the reason prompt may wait for a slot
+    await acknowledge(query, texts.ANSWERED_LEAVE)  # first: the reason prompt may wait for a slot
     await ask_reason(context, answered.outcome.meeting, user, answered.member)
 
 
@@ -87,7 +87,7 @@ async def cb_check_in(update: Update, context: AppContext) -> None:
         return
     query, user, meeting_id = found
     new = await context.services.meetings.check_in(person(user), meeting_id)
-    await query.answer(texts.CHECKED_IN if new else texts.CHECKED_IN_ALREADY)
+    await acknowledge(query, texts.CHECKED_IN if new else texts.CHECKED_IN_ALREADY)
 
 
 async def cb_nudge(update: Update, context: AppContext) -> None:
@@ -102,7 +102,7 @@ async def cb_nudge(update: Update, context: AppContext) -> None:
         reply = await context.services.meetings.nudge(here, meeting_id)
     except PermissionDenied:
         raise PermissionDenied(texts.MANAGERS_ONLY) from None  # short: an alert
-    await query.answer(reply)
+    await acknowledge(query, reply)
 
 
 class _ReplyToPrompt(filters.MessageFilter):

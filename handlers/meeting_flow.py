@@ -27,7 +27,7 @@ from bot.core.recurrence import RecurrenceRule
 from bot.services.meeting_views import render_announced
 from bot.texts import error_text
 from bot.texts import meetings as texts
-from handlers.common import actor, sender
+from handlers.common import acknowledge, actor, sender
 from handlers.drafts import SKIP_WORDS, GuidedFlow, ask, confirm_keyboard, dump, load
 
 TEXT_STEPS = {"time", "place", "agenda"}  # answered by a reply; type and confirm by buttons
@@ -129,17 +129,17 @@ class MeetingFlow(GuidedFlow[Draft]):
         if choice in ("no", "ok"):
             await self.drop(context, chat.id, user.id)
         if choice == "no":
-            await query.answer()
+            await acknowledge(query)
             await query.edit_message_text(texts.FLOW_CANCELLED)
         elif choice == "ok":
             result = await context.services.meetings.announce(actor(user, chat), draft.request())
-            await query.answer()
+            await acknowledge(query)
             await query.edit_message_text(
                 render_announced(result, context.settings.timezone, context.now())
             )
         else:
             draft.kind, draft.step = MeetingType(choice), "time"
-            await query.answer()
+            await acknowledge(query)
             await query.edit_message_text(texts.NOTICE_TYPE.format(kind=draft.kind.label))
             question = texts.FLOW_ASK_TIME.format(kind=draft.kind.label)
             await ask(context, chat.id, draft, question, reply_to=draft.origin_id)

@@ -23,7 +23,7 @@ from bot.services.study_stats import StudyStats
 from bot.services.study_views import topic_line, when_text
 from bot.texts import study as texts
 from handlers import study_flow
-from handlers.common import actor, command_args, person, sender
+from handlers.common import acknowledge, actor, command_args, person, sender
 from handlers.drafts import GuidedFlow
 
 IMPORT_CAPTION = r"^/study(@\w+)?\s+import\b"
@@ -152,9 +152,9 @@ async def cb_studied(update: Update, context: AppContext) -> None:
     result = await context.services.study.studied(here, int(topic_id), makeup=makeup)
     if result.earlier is not None:
         when = when_text(result.earlier[0], context.settings.timezone)
-        await query.answer(texts.STUDIED_BEFORE.format(when=when), show_alert=True)
+        await acknowledge(query, texts.STUDIED_BEFORE.format(when=when), alert=True)
         return
-    await query.answer(texts.MADE_UP_DONE if makeup else texts.STUDIED_DONE)
+    await acknowledge(query, texts.MADE_UP_DONE if makeup else texts.STUDIED_DONE)
     if makeup:
         # The private message is the member's own: mark it done and drop the button.
         when = when_text(context.now(), context.settings.timezone)

@@ -18,7 +18,7 @@ from bot.core.study_fields import LABELS
 from bot.services.study_views import when_text
 from bot.texts import error_text
 from bot.texts import study as texts
-from handlers.common import actor, command_args, sender
+from handlers.common import acknowledge, actor, command_args, sender
 from handlers.drafts import SKIP_WORDS, GuidedFlow, ask, confirm_keyboard, dump, load
 
 STEPS = (
@@ -140,12 +140,12 @@ class StudyFlow(GuidedFlow[Draft]):
         query, draft, chat = press.query, press.draft, press.message.chat
         await self.drop(context, chat.id, press.user.id)
         if query.data == f"{PREFIX}no":
-            await query.answer()
+            await acknowledge(query)
             await query.edit_message_text(texts.FLOW_CANCELLED)
             return
         here = actor(press.user, chat)
         topic = await context.services.study.add(here, draft.organisation_id, draft.values)
-        await query.answer()
+        await acknowledge(query)
         when = when_text(topic.publish_at, context.settings.timezone)
         await query.edit_message_text(texts.FLOW_ADDED.format(id=topic.id, when=when))
 

@@ -15,6 +15,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import texts
 from bot.commands import COMMANDS, Where
 from bot.context import AppApplication, AppContext
+from handlers.common import acknowledge
 
 
 async def group_only(update: Update, _context: AppContext) -> None:
@@ -32,7 +33,7 @@ async def private_only(update: Update, _context: AppContext) -> None:
 async def stale_button(update: Update, _context: AppContext) -> None:
     """A button whose data no handler reads."""
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.BUTTON_STALE)
+        await acknowledge(update.callback_query, texts.BUTTON_STALE)
 
 
 def setup(application: AppApplication, group: int) -> None:

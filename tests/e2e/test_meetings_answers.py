@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.texts import meetings as texts
 from tests.e2e.harness import RunningBot
 from tests.e2e.meetings_world import beijing, make_branch
@@ -161,3 +163,18 @@ async def test_privacy_mode_answers_add_people_to_the_roster(bot: RunningBot) ->
     await bot.sweep()
     current = emu.message(group.id, notice["message_id"])["text"]
     assert "请假（1）：王五（出差）" in current
+
+
+async def test_a_leave_whose_answer_comes_too_late_still_asks_the_reason(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Regression (issue 9): when answering the press failed ("query is too old"), the 请假
+    was recorded but its reason never asked."""
+    branch = await make_branch(bot)
+    emu = bot.emulator
+    _number, notice = await branch.announce("党课 2026-11-28 15:00")
+    emu.callback_query_ttl = 0.0  # every press is already too old when the bot answers it
+    branch.press(branch.li, notice, "请假")
+    prompt = await emu.wait_for_bot_message(branch.li, contains="【请假原因")
+    assert prompt["text"].startswith("【请假原因")
+    assert any("Could not answer the button press" in r.message for r in caplog.records)
