@@ -233,7 +233,9 @@ async def _stopped(application: Application[Any, Any, Any, Any, Any, Any]) -> No
     await application.shutdown()
 
 
-async def _idle(emu: BotApiEmulator, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def _idle(
+    emu: BotApiEmulator, application: Application[Any, Any, Any, Any, Any, Any]
+) -> None:
     processor = application.update_processor
     emu.client_busy = lambda: (
         processor.current_concurrent_updates > 0 or not application.update_queue.empty()
@@ -248,7 +250,9 @@ async def _bind(application: Any, made: list[tuple[Chat, list[User]]]) -> None:
     now = SystemClock().now()
     async with application.bot_data.runtime.database.transaction() as session:
         orgs, chats = OrganisationRepo(session), ChatRepo(session)
-        parent = await orgs.create(name="某县委", kind=OrgKind.COMMITTEE, domain=Domain.ORGAN, now=now)
+        parent = await orgs.create(
+            name="某县委", kind=OrgKind.COMMITTEE, domain=Domain.ORGAN, now=now
+        )
         for n, (group, _) in enumerate(made):
             org = await orgs.create(
                 name=f"第{n}党支部",
@@ -359,7 +363,9 @@ async def bare_bot(args: argparse.Namespace) -> dict[str, Any]:
                     ]
                 ]
             )
-            sent = await application.bot.send_message(group.id, "📢 会议通知", reply_markup=buttons)
+            sent = await application.bot.send_message(
+                group.id, "📢 会议通知", reply_markup=buttons
+            )
             notices.append(Notice(group, people[1:], sent.message_id, n + 1))
         await _idle(emu, application)
         return await _measure(emu, application, notices, args)
