@@ -322,7 +322,8 @@ async def _empty(url: str) -> None:
 
 async def _bare_press(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
+    assert query.data is not None
     if query.data.endswith(":y"):
         await query.answer(texts.ANSWERED_YES)
         return

@@ -96,10 +96,13 @@ async def test_retries_are_bounded_and_other_errors_are_not_retried(database: Da
 
 
 async def test_a_key_counts_as_done_only_once_committed(database: Database) -> None:
-    with pytest.raises(RuntimeError):
+    async def rolled_back() -> None:
         async with database.transaction() as session:
             assert first_in_process(session, "slot")
             raise RuntimeError  # rolled back: the write it stood for did not happen
+
+    with pytest.raises(RuntimeError):
+        await rolled_back()
     async with database.transaction() as session:
         assert first_in_process(session, "slot")
         assert not first_in_process(session, "slot")
