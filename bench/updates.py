@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import resource
@@ -37,7 +38,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Coroutine
+from collections import Counter
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -45,7 +47,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
@@ -64,7 +66,7 @@ from bot.core.domain import Domain, OrgKind
 from bot.texts import meetings as texts
 from storage.db import create_engine
 from storage.migrate import upgrade
-from storage.repositories import ChatRepo, OrganisationRepo
+from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
 from tests.emulator.emulator import BotApiEmulator
 from tests.emulator.ratelimit import RateLimits
 from tests.emulator.world import Chat, User
@@ -119,6 +121,7 @@ class Driver:
     done: int = 0
     seen: int = 0  # bot messages looked at so far
     requests_seen: int = 0  # finished requests looked at so far
+    first_request: int = 0
     answered: int = 0
     confirmed: int = 0
     prompts: int = 0
@@ -265,6 +268,18 @@ async def _bind(application: Any, made: list[tuple[Chat, list[User]]]) -> None:
             await chats.bind(group.id, org.id, now)
 
 
+async def _on_rosters(application: Any, notices: list[Notice]) -> None:
+    """Everyone is on the roster already, as members who wrote in their group once are."""
+    now = SystemClock().now()
+    async with application.bot_data.runtime.database.transaction() as session:
+        members = MemberRepo(session)
+        for n, notice in enumerate(notices, start=1):
+            organisation = await OrganisationRepo(session).by_name(f"第{n - 1}党支部")
+            assert organisation is not None
+            for person in notice.members:
+                await members.join(organisation.id, person.id, now)
+
+
 async def _announce(emu: BotApiEmulator, made: list[tuple[Chat, list[User]]]) -> list[Notice]:
     """Each secretary's real /meeting; the notices the sweep posts."""
     day = (SystemClock().now() + timedelta(days=30)).strftime("%Y-%m-%d")
@@ -301,10 +316,22 @@ async def full_bot(args: argparse.Namespace) -> dict[str, Any]:
             await _bind(application, made)
             notices = await _announce(emu, made)
             await _idle(emu, application)
-            return await _measure(emu, application, notices, args)
+            await _on_rosters(application, notices)
+            statements: Counter[str] = Counter()
+            engine = application.bot_data.runtime.database.engine.sync_engine
+            event.listen(engine, "before_cursor_execute", _counting(statements))
+            measured = await _measure(emu, application, notices, args)
+            return measured | {"statements": sum(statements.values()), "sql": statements}
         finally:
             await _stopped(application)
             await emu.stop()
+
+
+def _counting(statements: Counter[str]) -> Callable[..., None]:
+    def count(*args: Any) -> None:
+        statements[" ".join(str(args[2]).split()[:4])] += 1
+
+    return count
 
 
 async def _empty(url: str) -> None:
@@ -385,16 +412,79 @@ async def _measure(
     before = len(emu.requests_for("answerCallbackQuery"))
     driver = Driver(emu, notices, args.updates, outstanding)
     driver.seen, driver.requests_seen = len(emu.sent), len(emu.requests)
-    seconds = await driver.run()
+    driver.first_request = driver.requests_seen
+    print("measuring", file=sys.stderr, flush=True)  # for a profiler to attach now
+    with _profiled(args.profile):
+        seconds = await driver.run()
     answers = emu.requests_for("answerCallbackQuery")[before:]
+    calls = Counter(r.method for r in emu.requests[driver.first_request :])
     await _idle(emu, application)
     return {
         "rate": driver.done / seconds,
         "too_old": sum(1 for r in answers if r.status != 200),
         "answers": len(answers),
         "lost": driver.pushed - driver.done,
+        "calls": dict(calls),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+@contextlib.contextmanager
+def _profiled(wanted: bool) -> Iterator[None]:
+    """With --profile: where the CPU time of the measured part went, by package, on stderr."""
+    if not wanted:
+        yield
+        return
+    from pyinstrument import Profiler  # a developer's tool: only needed with --profile
+
+    profiler = Profiler(interval=0.0005, async_mode="disabled")
+    with profiler:
+        yield
+    shares: Counter[str] = Counter()
+    root = profiler.last_session.root_frame() if profiler.last_session else None
+    stack = [(root, "")] if root is not None else []
+    while stack:
+        frame, caller = stack.pop()
+        # Time spent in C functions and in a frame itself counts for its Python caller.
+        own = frame.file_path or "<>"
+        path = caller if frame.is_synthetic or own.startswith("<") else own
+        if frame.function == "epoll.poll":
+            path = "idle"
+        stack.extend((child, path) for child in frame.children)
+        shares[_package(path)] += frame.total_self_time
+    total = sum(shares.values()) or 1.0
+    for name, seconds in shares.most_common():
+        print(f"  {name:<28} {seconds / total:6.1%}", file=sys.stderr)
+
+
+_PACKAGES = (
+    ("idle", "idle (waiting for I/O)"),
+    ("sqlalchemy", "SQLAlchemy"),
+    ("aiosqlite", "aiosqlite"),
+    ("asyncpg", "asyncpg"),
+    ("telegram", "python-telegram-bot"),
+    ("httpx", "HTTP client (httpx, httpcore)"),
+    ("httpcore", "HTTP client (httpx, httpcore)"),
+    ("h11", "HTTP client (httpx, httpcore)"),
+    ("anyio", "HTTP client (httpx, httpcore)"),
+    ("aiohttp", "emulator (aiohttp, tests/emulator)"),
+    ("tests/emulator", "emulator (aiohttp, tests/emulator)"),
+    ("asyncio", "asyncio"),
+    ("json", "json"),
+    ("bench/", "bench driver"),
+)
+
+
+def _package(path: str) -> str:
+    for marker, name in _PACKAGES:
+        if f"/{marker}" in path or path == marker:
+            return name
+    root = str(Path(__file__).resolve().parent.parent)
+    if path.startswith(root) and "/.venv/" not in path:
+        return "project code"
+    if "site-packages" not in path and path.startswith(sys.base_prefix):
+        return "Python's standard library"
+    return "other"
 
 
 # -- the runner ----------------------------------------------------------------------------
@@ -446,7 +536,8 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL; it is EMPTIED first")
-    parser.add_argument("--only", choices=["full", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=["full", "bare"], help="one run of one bot (JSON)")
+    parser.add_argument("--profile", action="store_true", help="with --only: CPU by package")
     args = parser.parse_args()
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     logging.getLogger("handlers.errors").setLevel(logging.CRITICAL)  # counted as lost instead

@@ -189,9 +189,12 @@ class Database:
     handled) the wake waits for the end of the scope, so a confirmation reply goes out
     before the message it announces.
 
-    On SQLite, transactions of this process take turns (an asyncio.Lock): SQLite has one
-    writer at a time, and a writer waiting in SQLite's busy handler blocks a thread and
-    gives up after busy_timeout ("database is locked"), while one waiting here just queues.
+    A use case whose transaction failed on a lock or a serialisation conflict runs again
+    (`retrying`). On SQLite, writes come last and are short (a press reads first and writes
+    one row), so a writer rarely waits for another; an in-process asyncio.Lock serialising
+    writers was measured and rejected (issue 9): each await inside the turn waits a whole
+    event-loop round under load, so writers queued ~8 ms each and throughput fell by a
+    third, while SQLite's own busy handler lets the waits overlap.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -199,35 +202,18 @@ class Database:
         self.sessions = create_sessionmaker(engine)
         self.on_due: Callable[[], None] = lambda: None
         self._deferred: ContextVar[list[bool] | None] = ContextVar("deferred", default=None)
-        self._turns = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-        self._turn_holder: asyncio.Task[Any] | None = None
         self._once: set[Hashable] = set()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One session in one transaction: commits on success, rolls back on error."""
         pending: set[Hashable] = set()
-        async with self._turn(), self.sessions.begin() as session:
+        async with self.sessions.begin() as session:
             session.info[_ONCE] = (self._once, pending)
             yield session
         self._remember(pending)
         if session.info.pop(DUE_NOW, False):
             self._due()
-
-    @asynccontextmanager
-    async def _turn(self) -> AsyncIterator[None]:
-        """This process's turn at SQLite; a transaction opened inside another one (same task)
-        shares its turn rather than waiting for itself."""
-        task = asyncio.current_task()
-        if self._turns is None or self._turn_holder is task:
-            yield
-            return
-        async with self._turns:
-            self._turn_holder = task
-            try:
-                yield
-            finally:
-                self._turn_holder = None
 
     async def retrying(self, work: Callable[[], Awaitable[T]]) -> T:
         """`work()` (which runs its own transactions), again after a transient failure."""

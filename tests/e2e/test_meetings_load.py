@@ -19,7 +19,7 @@ from tests.e2e.harness import BotFactory
 from tests.emulator.ratelimit import RateLimiter, RateLimits
 from tests.emulator.world import Chat, User
 
-GROUPS, MEMBERS, PRESSES, OUTSTANDING = 4, 25, 600, 64
+GROUPS, MEMBERS, PRESSES, OUTSTANDING = 32, 8, 1000, 64
 
 
 class PassThrough(BaseRateLimiter[int]):
