@@ -36,7 +36,7 @@ from bot.texts import meetings as texts
 from storage.records import ChatRecord, MeetingRecord, MemberRecord, UserRecord
 from storage.repositories import DeliveryRepo, MemberRepo, OrganisationRepo, UserRepo
 from storage.repositories.attendance import AttendanceRepo, PressState
-from storage.repositories.meetings import AnswerRepo, MeetingRepo, SeriesRepo
+from storage.repositories.meetings import MeetingRepo, SeriesRepo
 
 NUDGE_SLOT = timedelta(minutes=1)
 
@@ -250,7 +250,7 @@ async def save_reason(
     reason = clean_reason(text)
     if not reason:
         return False
-    await AnswerRepo(session).set_reason(meeting_id, user_id, reason)
+    await AttendanceRepo(session).set_reason(meeting_id, user_id, reason)
     await meeting_plan.refresh(session, state.meeting, now)
     return True
 

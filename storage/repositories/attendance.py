@@ -8,22 +8,24 @@ are built once; only their parameters change.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, and_, bindparam, select
+from sqlalchemy import Row, Table, and_, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.meetings import Rsvp
-from storage.db import dialect_insert
 from storage.models import Chat, Member, User
 from storage.models.meetings import Meeting, MeetingAnswer
 from storage.records import AnswerRecord, MeetingRecord, MemberRecord, UserRecord
 
-_meetings, _chats = Meeting.__table__, Chat.__table__
-_users, _members, _answers = User.__table__, Member.__table__, MeetingAnswer.__table__
+_meetings, _chats = cast(Table, Meeting.__table__), cast(Table, Chat.__table__)
+_users, _members = cast(Table, User.__table__), cast(Table, Member.__table__)
+_answers = cast(Table, MeetingAnswer.__table__)
 
 _MEETING = [
     _meetings.c[name]
@@ -92,6 +94,33 @@ _ANSWERS = (
     .where(_answers.c.meeting_id == bindparam("meeting_id"))
     .order_by(_answers.c.id)
 )
+
+
+_SET_REASON = (
+    update(_answers)
+    .where(
+        _answers.c.meeting_id == bindparam("of_meeting"),
+        _answers.c.user_id == bindparam("of_user"),
+    )
+    .values(reason=bindparam("reason"))
+)
+_USER_SAVED = ("id", "username", "display_name", "can_dm", "created_at", "updated_at")
+_USER_REFRESHED = ("username", "display_name", "updated_at")
+_RSVP = ("rsvp", "answered_at", "reason")
+_CHECK_IN = ("checked_in_at",)
+
+
+@functools.cache
+def _upsert(dialect: str, table: str, inserted: tuple[str, ...], changed: tuple[str, ...]) -> Any:
+    """INSERT `inserted` … ON CONFLICT DO UPDATE `changed`, built once per database kind."""
+    target, keys = (_users, ["id"]) if table == "users" else (_answers, ["meeting_id", "user_id"])
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(target)
+    statement = insert.values(
+        {name: bindparam(name, type_=target.c[name].type) for name in inserted}
+    )
+    return statement.on_conflict_do_update(
+        index_elements=keys, set_={name: statement.excluded[name] for name in changed}
+    )
 
 
 def _slices(*sizes: int) -> list[slice]:
@@ -198,7 +227,8 @@ class AttendanceRepo:
         self, user_id: int, *, username: str | None, display_name: str, now: datetime
     ) -> None:
         """Create the user or refresh what Telegram says about them (race-free)."""
-        insert = dialect_insert(self._session)(_users).values(
+        await self._execute(
+            _upsert(self._dialect, "users", _USER_SAVED, _USER_REFRESHED),
             id=user_id,
             username=username,
             display_name=display_name,
@@ -206,26 +236,36 @@ class AttendanceRepo:
             created_at=now,
             updated_at=now,
         )
-        changes = {"username": username, "display_name": display_name, "updated_at": now}
-        await self._execute(insert.on_conflict_do_update(index_elements=["id"], set_=changes))
 
     async def set_rsvp(self, meeting_id: int, user_id: int, rsvp: Rsvp, now: datetime) -> None:
         """Record 参加 or 请假; a new answer clears the old reason (race-free)."""
-        values = {"rsvp": rsvp, "answered_at": now, "reason": None}
-        await self._upsert_answer(meeting_id, user_id, values)
+        keys = ("meeting_id", "user_id")
+        statement = _upsert(self._dialect, "meeting_answers", (*keys, *_RSVP), _RSVP)
+        await self._execute(
+            statement,
+            meeting_id=meeting_id,
+            user_id=user_id,
+            rsvp=rsvp,
+            answered_at=now,
+            reason=None,
+        )
 
     async def check_in(self, meeting_id: int, user_id: int, now: datetime) -> None:
         """Record the check-in (the caller knows it is the first)."""
-        await self._upsert_answer(meeting_id, user_id, {"checked_in_at": now})
-
-    async def _upsert_answer(self, meeting_id: int, user_id: int, values: dict[str, Any]) -> None:
-        insert = dialect_insert(self._session)(_answers).values(
-            meeting_id=meeting_id, user_id=user_id, **values
-        )
+        inserted = ("meeting_id", "user_id", "rsvp", *_CHECK_IN)
+        statement = _upsert(self._dialect, "meeting_answers", inserted, _CHECK_IN)
         await self._execute(
-            insert.on_conflict_do_update(index_elements=["meeting_id", "user_id"], set_=values)
+            statement, meeting_id=meeting_id, user_id=user_id, checked_in_at=now, rsvp=Rsvp.NONE
         )
 
-    async def _execute(self, statement: Any) -> None:
+    async def set_reason(self, meeting_id: int, user_id: int, reason: str) -> None:
+        """Record the reason of a 请假."""
+        await self._execute(_SET_REASON, of_meeting=meeting_id, of_user=user_id, reason=reason)
+
+    @property
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    async def _execute(self, statement: Any, **params: Any) -> None:
         connection = await self._session.connection()
-        await connection.execute(statement)
+        await connection.execute(statement, params)
