@@ -98,7 +98,8 @@ async def attendance(session: AsyncSession, meeting: MeetingRecord) -> Attendanc
     """Who is expected and what each person answered (two statements, however many)."""
     repo = AttendanceRepo(session)
     members = [
-        attendee(member.user, member) for member in await repo.roster(meeting.organisation_id)
+        Attendee(user.id, user.name, user.username, user.can_dm, status.can_vote, role.is_manager)
+        for user, role, status in await repo.roster(meeting.organisation_id)
     ]
     known = {member.user_id for member in members}
     answers, others = {}, []
