@@ -187,6 +187,12 @@ def main() -> None:
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL; it is EMPTIED first")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
+        if args.groups:  # first: the peak must not be the load test's 10,000 members
+            rss = asyncio.run(peak_rss(f"sqlite+aiosqlite:///{folder}/rss.db", args.groups))
+            print(
+                f"peak RSS with {args.groups:,} groups (SQLite; bot and emulator in one "
+                f"process): {rss:.0f} MB"
+            )
         url = args.postgres or f"sqlite+aiosqlite:///{folder}/load.db"
         if args.postgres:
             asyncio.run(_empty(url))
@@ -196,12 +202,6 @@ def main() -> None:
             f"notice of a {args.members:,}-member group ({database}): {ms:.0f} ms to load and "
             f"render (median of {args.repeat})"
         )
-        if args.groups:
-            rss = asyncio.run(peak_rss(f"sqlite+aiosqlite:///{folder}/rss.db", args.groups))
-            print(
-                f"peak RSS with {args.groups:,} groups (SQLite; bot and emulator in one "
-                f"process): {rss:.0f} MB"
-            )
 
 
 if __name__ == "__main__":
