@@ -7,6 +7,7 @@ Privately, a manager names the organisation as the last argument when they manag
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import InputFile, Message, Update
 from telegram.ext import (
@@ -18,6 +19,7 @@ from telegram.ext import (
 )
 
 from bot.context import AppApplication, AppContext
+from bot.core.study_stats import MESSAGE_LIMIT, fit_lines, text_length
 from bot.services.study_service import Planned
 from bot.services.study_stats import StudyStats
 from bot.services.study_views import topic_line, when_text
@@ -100,19 +102,12 @@ async def on_plan_file(update: Update, context: AppContext) -> None:
     )
 
 
-def render_stats(stats: StudyStats, context: AppContext) -> str:
-    """The /study_stats answer."""
-    tz = context.settings.timezone
-    topic = stats.topic
-    lines = [texts.STATS_HEAD.format(title=topic.title, deadline=when_text(topic.deadline_at, tz))]
-    done = sum(1 for row in stats.members if row.studied)
-    lines.append(
-        texts.STATS_OWN.format(org=stats.organisation.name, studied=done, total=len(stats.members))
-    )
+def _member_lines(stats: StudyStats, tz: ZoneInfo) -> list[str]:
+    """One line per member of the organisation: studied when (make-up), quiz score."""
+    lines = []
+    quiz_size = len(stats.topic.quiz)
     for row in stats.members:
-        quiz = ""
-        if topic.quiz:
-            quiz = texts.STATS_QUIZ.format(correct=row.correct, total=len(topic.quiz))
+        quiz = texts.STATS_QUIZ.format(correct=row.correct, total=quiz_size) if quiz_size else ""
         if row.studied_at is not None:
             makeup = texts.STATS_MAKEUP if row.makeup else ""
             when = when_text(row.studied_at, tz)
@@ -121,15 +116,41 @@ def render_stats(stats: StudyStats, context: AppContext) -> str:
             )
         else:
             lines.append(texts.STATS_MEMBER_MISSING.format(name=row.name, quiz=quiz))
-    if stats.below:
-        lines.append(texts.STATS_BELOW)
-        lines += [
-            texts.STATS_ORG_LINE.format(
-                org=org.name, studied=org.studied, total=org.total, percent=org.percent
-            )
-            for org in stats.below
-        ]
-    return "\n".join(lines)
+    return lines
+
+
+def render_stats(stats: StudyStats, context: AppContext) -> str:
+    """The /study_stats answer, cut at a line within one message: the organisations below
+    come lowest rate first, so those left out are the ones that need chasing least."""
+    tz, topic = context.settings.timezone, stats.topic
+    done = sum(1 for row in stats.members if row.studied)
+    head = [
+        texts.STATS_HEAD.format(title=topic.title, deadline=when_text(topic.deadline_at, tz)),
+        texts.STATS_OWN.format(
+            org=stats.organisation.name, studied=done, total=len(stats.members)
+        ),
+    ]
+    orgs = [
+        texts.STATS_ORG_LINE.format(
+            org=org.name, studied=org.studied, total=org.total, percent=org.percent
+        )
+        for org in stats.below
+    ]
+    more_orgs = texts.STATS_MORE_ORGS.format
+    room_below = 0
+    if orgs:  # the heading of the organisations and the line saying all were left out
+        room_below = text_length(f"{texts.STATS_BELOW}\n{more_orgs(count=len(orgs))}") + 1
+    more_members = texts.STATS_MORE_MEMBERS.format
+    top = fit_lines(
+        head,
+        _member_lines(stats, tz),
+        lambda n: more_members(count=n),
+        MESSAGE_LIMIT - room_below,
+    )
+    if not orgs:
+        return "\n".join(top)
+    below = fit_lines([*top, texts.STATS_BELOW], orgs, lambda n: more_orgs(count=n), MESSAGE_LIMIT)
+    return "\n".join(below)
 
 
 async def cmd_study_stats(update: Update, context: AppContext) -> None:
@@ -138,7 +159,7 @@ async def cmd_study_stats(update: Update, context: AppContext) -> None:
         return
     message, user = found
     stats = await context.services.study.stats(actor(user, message.chat), command_args(message))
-    await message.reply_text(render_stats(stats, context)[:4096])
+    await message.reply_text(render_stats(stats, context))
 
 
 async def cb_studied(update: Update, context: AppContext) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
-from collections.abc import AsyncIterator, Callable
+import logging
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Enum, Integer, MetaData, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,6 +25,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -136,6 +143,46 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 # Set in a session's `info` when it enqueued a delivery that is due at once.
 DUE_NOW = "deliveries_due_now"
+# A session's `info` key: (keys committed by this process, keys of this transaction).
+_ONCE = "once_per_process"
+ONCE_REMEMBERED = 10_000  # keys kept; past that the memory starts afresh (a few extra writes)
+
+# A transaction that failed on a lock or a serialisation conflict is run again, at most
+# RETRIES times in all, after a random pause of up to BACKOFF * 2**attempt seconds.
+RETRIES = 5
+BACKOFF = 0.02
+# SQLITE_BUSY and SQLITE_LOCKED; PostgreSQL serialization_failure and deadlock_detected.
+_SQLITE_TRANSIENT = frozenset({5, 6})
+_POSTGRES_TRANSIENT = frozenset({"40001", "40P01"})
+
+
+def is_transient(error: BaseException) -> bool:
+    """A database failure that the same transaction, run again, can get past."""
+    if not isinstance(error, DBAPIError) or error.connection_invalidated:
+        return False
+    orig = error.orig
+    if getattr(orig, "sqlite_errorcode", None) in _SQLITE_TRANSIENT:
+        return True
+    if "database is locked" in str(orig):
+        return True
+    return getattr(orig, "pgcode", None) in _POSTGRES_TRANSIENT
+
+
+def first_in_process(session: AsyncSession, key: Hashable) -> bool:
+    """False when a committed transaction of this process already did what `key` names.
+
+    For writes that need doing once (enqueue a notice refresh per 10-second slot): the
+    key counts as done only once its transaction committed. Sessions not opened by
+    Database have no memory and always answer True.
+    """
+    memo = session.info.get(_ONCE)
+    if memo is None:
+        return True
+    done, pending = memo
+    if key in done or key in pending:
+        return False
+    pending.add(key)
+    return True
 
 
 class Database:
@@ -145,6 +192,13 @@ class Database:
     commit, `on_due` runs (the sweep wakes). Inside `deferring_wakes()` (one update being
     handled) the wake waits for the end of the scope, so a confirmation reply goes out
     before the message it announces.
+
+    A use case whose transaction failed on a lock or a serialisation conflict runs again
+    (`retrying`). On SQLite, writes come last and are short (a press reads first and writes
+    one row), so a writer rarely waits for another; an in-process asyncio.Lock serialising
+    writers was measured and rejected (issue 9): each await inside the turn waits a whole
+    event-loop round under load, so writers queued ~8 ms each and throughput fell by a
+    third, while SQLite's own busy handler lets the waits overlap.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -152,14 +206,35 @@ class Database:
         self.sessions = create_sessionmaker(engine)
         self.on_due: Callable[[], None] = lambda: None
         self._deferred: ContextVar[list[bool] | None] = ContextVar("deferred", default=None)
+        self._once: set[Hashable] = set()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One session in one transaction: commits on success, rolls back on error."""
+        pending: set[Hashable] = set()
         async with self.sessions.begin() as session:
+            session.info[_ONCE] = (self._once, pending)
             yield session
+        self._remember(pending)
         if session.info.pop(DUE_NOW, False):
             self._due()
+
+    async def retrying(self, work: Callable[[], Awaitable[T]]) -> T:
+        """`work()` (which runs its own transactions), again after a transient failure."""
+        for attempt in range(1, RETRIES + 1):
+            try:
+                return await work()
+            except DBAPIError as exc:
+                if attempt == RETRIES or not is_transient(exc):
+                    raise
+                log.info("Transaction failed (%s); attempt %d of %d", exc.orig, attempt, RETRIES)
+            await asyncio.sleep(random.uniform(0, BACKOFF * 2**attempt))
+        raise AssertionError("unreachable")  # the last attempt returned or raised
+
+    def _remember(self, keys: set[Hashable]) -> None:
+        if len(self._once) + len(keys) > ONCE_REMEMBERED:
+            self._once.clear()
+        self._once |= keys
 
     @asynccontextmanager
     async def deferring_wakes(self) -> AsyncIterator[None]:

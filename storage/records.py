@@ -141,6 +141,7 @@ class MeetingRecord:
     status: MeetingStatus
     version: int
     notice_message_id: int | None
+    notice_digest: str | None = None  # of the notice as last shown
 
     @property
     def cancelled(self) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import FakeClock
@@ -17,6 +19,7 @@ from bot.services import broadcast, study
 from bot.services.members import Person
 from bot.services.study_service import _number as study_number
 from bot.services.study_stats import topic_stats
+from handlers.study import render_stats
 from storage.records import DeliveryStatus
 from storage.repositories import ChatRepo, DeliveryRepo, MemberRepo, OrganisationRepo, UserRepo
 from storage.repositories.meetings import AnswerRepo, MeetingRepo
@@ -271,3 +274,66 @@ def test_a_topic_number_is_up_to_nine_decimal_digits(word: str) -> None:
     with pytest.raises(InvalidInput, match="编号应当是数字"):
         study_number(word)
     assert study_number("٣") == 3  # any script's decimal digits
+
+
+async def county_of(sessions: Sessions, now: datetime, branches: int) -> tuple[int, int]:
+    """A county committee with `branches` branches, one member each, and a topic sent to all."""
+    async with sessions.begin() as session:
+        orgs, chats = OrganisationRepo(session), ChatRepo(session)
+        users, members = UserRepo(session), MemberRepo(session)
+        county = await orgs.create(
+            name="县委", kind=OrgKind.COMMITTEE, domain=Domain.ORGAN, now=now
+        )
+        for n in range(1, branches + 1):
+            org = await orgs.create(
+                name=f"第{n:03}党支部（某镇某村）",
+                kind=OrgKind.BRANCH,
+                domain=Domain.RURAL,
+                now=now,
+                parent_id=county.id,
+            )
+            await chats.upsert(-n, title=f"第{n}支部群", type_="group", now=now)
+            await chats.bind(-n, org.id, now)
+            await users.upsert(n, username=None, display_name=f"u{n}", now=now)
+            await members.join(org.id, n, now)
+    topic_id = await import_one(sessions, county.id, now, "2026-12-04 09:00", "下级组织")
+    async with sessions.begin() as session:
+        await study.publish(session, topic_id, 1, datetime(2026, 12, 4, 1, 0, tzinfo=UTC), TZ)
+    return county.id, topic_id
+
+
+async def test_study_stats_query_count_does_not_grow_with_branches(
+    sessions: Sessions, clock: FakeClock
+) -> None:
+    """Issue 9: two queries per branch before; now the same few for 300 branches as for 3."""
+    county_id, topic_id = await county_of(sessions, clock.now(), 300)
+    engine = sessions.kw["bind"].sync_engine
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        async with sessions.begin() as session:
+            stats = await topic_stats(session, county_id, topic_id)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(stats.below) == 300
+    assert len(statements) <= 8, statements
+
+
+async def test_study_stats_for_300_branches_fit_one_message(
+    sessions: Sessions, clock: FakeClock
+) -> None:
+    county_id, topic_id = await county_of(sessions, clock.now(), 300)
+    async with sessions.begin() as session:
+        stats = await topic_stats(session, county_id, topic_id)
+    context = SimpleNamespace(settings=SimpleNamespace(timezone=TZ))
+    text = render_stats(stats, context)  # type: ignore[arg-type]
+    assert len(text.encode("utf-16-le")) // 2 <= 4096
+    lines = text.splitlines()
+    shown = [line for line in lines if line.startswith("· ")]
+    assert 100 < len(shown) < 300
+    assert lines[-1] == f"……还有{300 - len(shown)}个组织"
+    assert all(line.endswith("人（0%）") for line in shown)  # whole lines only

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -102,3 +102,31 @@ def completion(
         for org in orgs
     ]
     return sorted(rows, key=lambda row: (row.percent, row.name))
+
+
+# Telegram's limit for one message, in UTF-16 code units.
+MESSAGE_LIMIT = 4096
+
+
+def text_length(text: str) -> int:
+    """The length Telegram counts: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def fit_lines(
+    head: Sequence[str], lines: Sequence[str], left_out: Callable[[int], str], limit: int
+) -> list[str]:
+    """`head` and as many of `lines` as fit in `limit` with a last line `left_out(n)` saying
+    how many (n) did not; everything when it fits. Lines are never cut in the middle."""
+    whole = [*head, *lines]
+    if text_length("\n".join(whole)) <= limit:
+        return whole
+    used = sum(text_length(line) + 1 for line in head)
+    kept = 0
+    for line in lines:
+        tail = text_length(left_out(len(lines) - kept - 1))
+        if used + text_length(line) + 1 + tail > limit:
+            break
+        used += text_length(line) + 1
+        kept += 1
+    return [*head, *lines[:kept], left_out(len(lines) - kept)]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
 from datetime import datetime
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from bot.core.clock import Clock
 from bot.services.access import AccessService
 from storage.db import Database
+
+P = ParamSpec("P")
+T = TypeVar("T")
+S = TypeVar("S", bound="Service")
 
 
 class Service:
@@ -18,3 +25,17 @@ class Service:
     def now(self) -> datetime:
         """The current time from the injected clock (UTC)."""
         return self.clock.now()
+
+
+def retried(
+    method: Callable[Concatenate[S, P], Coroutine[Any, Any, T]],
+) -> Callable[Concatenate[S, P], Coroutine[Any, Any, T]]:
+    """The use case runs again, whole, when its transaction failed on a lock or a
+    serialisation conflict (Database.retrying): no button press is lost to contention."""
+
+    @functools.wraps(method)
+    async def run(self: S, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await self.database.retrying(lambda: method(self, *args, **kwargs))
+
+    run.retried = True  # type: ignore[attr-defined]  # checked by the services' test
+    return run

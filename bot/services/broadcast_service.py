@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.core.errors import InvalidInput
 from bot.services import broadcast
 from bot.services.access import Actor
-from bot.services.base import Service
+from bot.services.base import Service, retried
 from bot.services.broadcast import Preview, ProgressEdit
 from bot.texts import broadcast as texts
 from storage.records import BroadcastRecord
@@ -31,6 +31,7 @@ class Pressed:
 class BroadcastService(Service):
     """Drafts, their buttons, and the progress of those being sent."""
 
+    @retried
     async def start(
         self, actor: Actor, name: str, source: tuple[int, int] | None
     ) -> BroadcastRecord:
@@ -44,11 +45,13 @@ class BroadcastService(Service):
                 session, org.id, actor.user_id, source, actor.place.chat_id, now
             )
 
+    @retried
     async def shown_in(self, broadcast_id: int, message_id: int) -> None:
         """The draft's scope buttons went out in this message (its progress shows there too)."""
         async with self.database.transaction() as session:
             await BroadcastRepo(session).set_control_message(broadcast_id, message_id)
 
+    @retried
     async def press(self, actor: Actor, broadcast_id: int, choice: str) -> Pressed:
         """A scope, `ok` (确认发送) or `no` (取消), by the person who started the draft."""
         now = self.now()
@@ -64,6 +67,7 @@ class BroadcastService(Service):
             preview = await broadcast.choose(session, broadcast_id, actor.user_id, choice)
             return Pressed(choice, preview=preview)
 
+    @retried
     async def progress(self) -> list[ProgressEdit]:
         """Progress messages to edit now (at most every 5 s each), reports of those done."""
         return await broadcast.progress_to_show(self.database, self.now())

@@ -15,7 +15,7 @@ from bot.core.errors import InvalidInput
 from bot.core.faq import FaqEntry
 from bot.services import faq, faq_manage
 from bot.services.access import AccessService, Actor
-from bot.services.base import Service
+from bot.services.base import Service, retried
 from bot.services.faq import Choice, Reply, Trigger
 from bot.services.faq_book import FaqBook
 from bot.services.faq_input import EntryText
@@ -80,6 +80,7 @@ class FaqService(Service):
         """Build the matcher before the first question (in a worker thread)."""
         await self.book.snapshot()
 
+    @retried
     async def ask(self, actor: Actor, question: str, trigger: Trigger) -> Asked | None:
         """Answer where it was asked; None when the bot had better stay silent."""
         snapshot = await self.book.snapshot()  # before the transaction: it may build
@@ -111,6 +112,7 @@ class FaqService(Service):
             return True
         return self.cooldown.allow(chat_id, reply.answer.key, self.now())
 
+    @retried
     async def choice(self, actor: Actor, key: str) -> Choice | None:
         """The entry a suggestion button names, if it exists and applies here."""
         choice = faq.entry_by_key(await self.book.snapshot(), key)
@@ -125,6 +127,7 @@ class FaqService(Service):
                 scope = await faq.scope_of_user(session, actor.user_id)
         return choice if choice.entry.org_id in scope else None
 
+    @retried
     async def inline(self, user_id: int, text: str) -> Reply | None:
         """`@bot 党费`: the best matches for the person's organisations."""
         if not text:
@@ -134,29 +137,34 @@ class FaqService(Service):
             org_ids = await faq.scope_of_user(session, user_id)
         return faq.ask(snapshot, text, org_ids)
 
+    @retried
     async def waiting(self, actor: Actor) -> int:
         """How many questions wait for the managers (the /faq usage shows it)."""
         async with self.database.transaction() as session:
             org = (await self.access.manager(session, actor, self.now())).org
             return (await faq_manage.pending(session, org.id)).total
 
+    @retried
     async def pending(self, actor: Actor) -> faq_manage.Pending:
         """The oldest questions nobody could answer."""
         async with self.database.transaction() as session:
             org = (await self.access.manager(session, actor, self.now())).org
             return await faq_manage.pending(session, org.id)
 
+    @retried
     async def managed(self, actor: Actor) -> OrganisationRecord:
         """The group's organisation, if the caller manages it (before a flow or a download)."""
         async with self.database.transaction() as session:
             return (await self.access.manager(session, actor, self.now())).org
 
+    @retried
     async def entries(self, actor: Actor) -> Entries:
         """The organisation's own entries with their 编号."""
         async with self.database.transaction() as session:
             org = (await self.access.manager(session, actor, self.now())).org
             return Entries(org, await faq_manage.list_entries(session, org.id))
 
+    @retried
     async def edit(self, actor: Actor, args: str) -> tuple[int, str]:
         """`/faq edit 编号 字段 新内容`; (编号, the field's name as typed)."""
         async with self.database.transaction() as session:
@@ -171,6 +179,7 @@ class FaqService(Service):
         self.book.changed()
         return entry_id, words[1]
 
+    @retried
     async def delete(self, actor: Actor, args: str) -> StoredEntry:
         """`/faq delete 编号`; the entry as it was."""
         async with self.database.transaction() as session:
@@ -182,6 +191,7 @@ class FaqService(Service):
         self.book.changed()
         return gone
 
+    @retried
     async def export(self, actor: Actor, with_shipped: bool) -> Exported:
         """The organisation's entries as a base file (and the shipped base on request)."""
         async with self.database.transaction() as session:
@@ -190,6 +200,7 @@ class FaqService(Service):
         shipped = await self.book.shipped() if with_shipped else None
         return Exported(org, text, count, shipped)
 
+    @retried
     async def import_file(
         self,
         actor: Actor,
@@ -214,6 +225,7 @@ class FaqService(Service):
         self.book.changed()
         return org, done
 
+    @retried
     async def press_pending(self, actor: Actor, action: str, question_id: int) -> PendingPress:
         """答复 (`pa`) or 忽略 (`pd`) under the pending list."""
         now = self.now()
@@ -227,6 +239,7 @@ class FaqService(Service):
             asked = await faq_manage.pending_question(session, org.id, question_id)
             return PendingPress(org, asked)
 
+    @retried
     async def save(
         self, actor: Actor, org_id: int, text: EntryText, pending_id: int | None
     ) -> StoredEntry:

@@ -8,6 +8,7 @@ that concern people also queue private copies for those who can be messaged
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,7 +28,7 @@ from bot.services.meeting_views import (
     rsvp_keyboard,
 )
 from bot.services.meetings import attendance, notice_view
-from bot.services.outbox import DeliveryKind, Skip, composed_in_transaction
+from bot.services.outbox import AfterSent, DeliveryKind, Skip, composed_in_transaction
 from bot.services.outgoing import Edit, Keyboard, Outgoing, Sent, Text
 from bot.texts import meetings as texts
 from storage.db import Database
@@ -98,11 +99,9 @@ async def notice(ctx: Composing) -> Outgoing:
     return Text(render_notice(view), keyboard=notice_keyboard(meeting, ctx.now))
 
 
-async def notice_posted(session: AsyncSession, delivery: DeliveryRecord, sent: Sent) -> None:
-    """Remember the group message that carries the live notice."""
-    await MeetingRepo(session).set_notice_message(
-        int(delivery.payload["meeting"]), sent.message_id
-    )
+def shown(message: Text | Edit) -> str:
+    """A digest of what a notice shows: its text and its buttons."""
+    return hashlib.sha256(repr((message.text, message.keyboard)).encode()).hexdigest()[:32]
 
 
 async def _superseded(ctx: Composing) -> bool:
@@ -126,9 +125,12 @@ async def refresh(ctx: Composing) -> Outgoing:
     if meeting is None or meeting.notice_message_id is None or await _superseded(ctx):
         raise Skip
     view = await notice_view(ctx.session, meeting, ctx.config, ctx.now)
-    return Edit(
+    edit = Edit(
         meeting.notice_message_id, render_notice(view), keyboard=notice_keyboard(meeting, ctx.now)
     )
+    if shown(edit) == meeting.notice_digest:
+        raise Skip  # the notice shows this already: an edit would be "message is not modified"
+    return edit
 
 
 async def reminder(ctx: Composing) -> Outgoing:
@@ -285,16 +287,54 @@ _COMPOSERS: dict[str, Callable[[Composing], Awaitable[Outgoing | None]]] = {
 }
 
 
+class NoticeShown:
+    """What each notice or refresh being sent shows, kept from composing until it went out;
+    then the meeting remembers it (its digest), so that the next refresh can tell whether
+    anything changed."""
+
+    LIMIT = 1000  # deliveries whose send failed leave an entry; forget them past this
+
+    def __init__(self) -> None:
+        self._sending: dict[int, str] = {}
+
+    def composed(self, delivery: DeliveryRecord, outgoing: Outgoing | None) -> None:
+        """Note what the delivery is about to show."""
+        if isinstance(outgoing, Text | Edit):
+            if len(self._sending) >= self.LIMIT:
+                self._sending.clear()
+            self._sending[delivery.id] = shown(outgoing)
+
+    async def posted(self, session: AsyncSession, delivery: DeliveryRecord, sent: Sent) -> None:
+        """The notice went out: remember its message and what it shows."""
+        digest = self._sending.pop(delivery.id, None)
+        await MeetingRepo(session).set_notice_message(
+            int(delivery.payload["meeting"]), sent.message_id, digest
+        )
+
+    async def edited(self, session: AsyncSession, delivery: DeliveryRecord, _: Sent) -> None:
+        """The notice was edited (or already showed this): remember what it shows."""
+        digest = self._sending.pop(delivery.id, None)
+        if digest is not None:
+            await MeetingRepo(session).set_notice_digest(int(delivery.payload["meeting"]), digest)
+
+
 def delivery_kinds(database: Database, config: MeetingConfig) -> dict[str, DeliveryKind]:
     """Every meeting delivery kind, composed in one transaction each."""
+    notices = NoticeShown()
+    after_sent: dict[Callable[[Composing], Awaitable[Outgoing | None]], AfterSent] = {
+        notice: notices.posted,
+        refresh: notices.edited,
+    }
 
     def kind(compose: Callable[[Composing], Awaitable[Outgoing | None]]) -> DeliveryKind:
         async def in_context(
             session: AsyncSession, delivery: DeliveryRecord, now: datetime
         ) -> Outgoing | None:
-            return await compose(Composing(session, delivery, config, now))
+            outgoing = await compose(Composing(session, delivery, config, now))
+            if compose in after_sent:
+                notices.composed(delivery, outgoing)
+            return outgoing
 
-        after = notice_posted if compose is notice else None
-        return composed_in_transaction(database, in_context, after)
+        return composed_in_transaction(database, in_context, after_sent.get(compose))
 
     return {name: kind(compose) for name, compose in _COMPOSERS.items()}

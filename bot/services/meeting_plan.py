@@ -23,6 +23,7 @@ from bot.core.meetings import (
     refresh_slot,
     reminder_plan,
 )
+from storage.db import first_in_process
 from storage.records import MeetingRecord
 from storage.repositories import DeliveryRepo
 
@@ -138,8 +139,14 @@ async def unplan(session: AsyncSession, meeting: MeetingRecord) -> int:
 
 
 async def refresh(session: AsyncSession, meeting: MeetingRecord, now: datetime) -> None:
-    """Edit the live notice at the end of the current 10-second slot (bursts coalesce)."""
+    """Edit the live notice at the end of the current 10-second slot (bursts coalesce).
+
+    The slot's row is added by the first change in it; this process remembers that, so the
+    other presses of the slot skip the statement.
+    """
     slot, due = refresh_slot(now)
+    if not first_in_process(session, ("refresh", meeting.id, slot)):
+        return
     await DeliveryRepo(session).enqueue(
         key=f"{prefix(meeting.id)}refresh:{slot}",
         kind=REFRESH,

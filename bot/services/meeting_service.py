@@ -31,7 +31,7 @@ from bot.core.recurrence import RecurrenceRule
 from bot.services import meeting_changes as changes
 from bot.services import meeting_series, meetings
 from bot.services.access import AccessService, Actor
-from bot.services.base import Service
+from bot.services.base import Service, retried
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meeting_series import SeriesResult
 from bot.services.meeting_views import render_attendance
@@ -89,11 +89,13 @@ class MeetingService(Service):
         super().__init__(database, clock, access)
         self.config = config
 
+    @retried
     async def check_manager(self, actor: Actor) -> None:
         """Refuse unless the caller manages the bound group (the guided flow's first step)."""
         async with self.database.transaction() as session:
             await self.access.manager(session, actor, self.now())
 
+    @retried
     async def announce(
         self, actor: Actor, request: str | MeetingRequest
     ) -> MeetingRecord | SeriesResult:
@@ -111,6 +113,7 @@ class MeetingService(Service):
                 session, group, actor.person, request, self.config, now
             )
 
+    @retried
     async def upcoming(self, actor: Actor) -> Upcoming:
         """Meetings that have not started, with answer counts."""
         now = self.now()
@@ -123,6 +126,7 @@ class MeetingService(Service):
             listed = await meetings.upcoming(session, org_ids, now) if org_ids else []
         return Upcoming(actor.place.is_group, listed)
 
+    @retried
     async def info(self, actor: Actor, args: str) -> Info:
         """Attendance of one meeting: counts for members; names and reasons for managers."""
         if not args:
@@ -159,6 +163,7 @@ class MeetingService(Service):
                 raise NotFound(texts.NOT_FOUND.format(id=meeting.id))
         return level
 
+    @retried
     async def edit(self, actor: Actor, args: str) -> tuple[MeetingRecord, EditField]:
         """/meeting_edit: change a meeting's time, place, agenda or reminder offsets."""
         now = self.now()
@@ -183,6 +188,7 @@ class MeetingService(Service):
         offsets = changes.read_offsets(request.value)
         return await changes.change_offsets(session, meeting_id, offsets, config, now)
 
+    @retried
     async def cancel(self, actor: Actor, args: str) -> int:
         """/meeting_cancel: call a meeting off; those who answered are told."""
         now = self.now()
@@ -196,6 +202,7 @@ class MeetingService(Service):
             await changes.cancel_meeting(session, meeting.id, reason, now)
         return number
 
+    @retried
     async def edit_series(self, actor: Actor, args: str) -> SeriesEdited:
         """/series_edit: change a series and every occurrence that has not started."""
         now = self.now()
@@ -209,6 +216,7 @@ class MeetingService(Service):
             )
         return SeriesEdited(request.number, request.field, value, len(touched))
 
+    @retried
     async def cancel_series(self, actor: Actor, args: str) -> tuple[int, int]:
         """/series_cancel: stop a series; (its number, how many meetings were called off)."""
         now = self.now()
@@ -221,24 +229,26 @@ class MeetingService(Service):
             cancelled = await meeting_series.cancel_series(session, running, now)
         return number, len(cancelled)
 
+    @retried
     async def answer(self, person: Person, meeting_id: int, rsvp: Rsvp) -> Answered:
         """参加 or 请假, for the person who pressed it (nobody answers for another)."""
         async with self.database.transaction() as session:
             outcome = await meetings.answer(session, meeting_id, person, rsvp, self.now())
-            user = await UserRepo(session).get(person.id)
-        assert user is not None  # answering recorded the user
-        return Answered(outcome, meetings.attendee(user))
+        return Answered(outcome, meetings.attendee(outcome.user))
 
+    @retried
     async def check_in(self, person: Person, meeting_id: int) -> bool:
         """签到 for the person who pressed it; False when already checked in."""
         async with self.database.transaction() as session:
             return await meetings.check_in(session, meeting_id, person, self.now())
 
+    @retried
     async def save_reason(self, person: Person, meeting_id: int, text: str) -> bool:
         """A reply to a reason prompt: the reason of that person's 请假."""
         async with self.database.transaction() as session:
             return await meetings.save_reason(session, meeting_id, person.id, text, self.now())
 
+    @retried
     async def nudge(self, actor: Actor, meeting_id: int) -> str:
         """提醒未回复: a manager of the meeting's group reminds the non-responders now."""
         now = self.now()
@@ -247,6 +257,7 @@ class MeetingService(Service):
             meeting = await meetings.meeting_of_chat(session, meeting_id, group)
             return await meetings.nudge(session, meeting.id, now)
 
+    @retried
     async def materialise_series(self) -> int:
         """Create the meetings every running series needs ahead; return how many."""
         async with self.database.transaction() as session:

@@ -7,7 +7,8 @@ messages themselves go out through the outbox (meeting_plan.py, meeting_senders.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,7 +35,8 @@ from bot.texts import NOT_BOUND
 from bot.texts import meetings as texts
 from storage.records import ChatRecord, MeetingRecord, MemberRecord, UserRecord
 from storage.repositories import DeliveryRepo, MemberRepo, OrganisationRepo, UserRepo
-from storage.repositories.meetings import AnswerRepo, MeetingRepo, SeriesRepo
+from storage.repositories.attendance import AttendanceRepo, PressState
+from storage.repositories.meetings import MeetingRepo, SeriesRepo
 
 NUDGE_SLOT = timedelta(minutes=1)
 
@@ -55,10 +57,11 @@ class Attendance:
 
 @dataclass(frozen=True, slots=True)
 class AnswerOutcome:
-    """What an answer changed."""
+    """What an answer changed, and the person who answered as stored now."""
 
     meeting: MeetingRecord
     changed: bool
+    user: UserRecord
 
 
 def attendee(user: UserRecord, member: MemberRecord | None = None) -> Attendee:
@@ -92,20 +95,20 @@ async def meeting_of_chat(
 
 
 async def attendance(session: AsyncSession, meeting: MeetingRecord) -> Attendance:
-    """Who is expected and what each person answered."""
-    roster = await MemberRepo(session).of_organisation(meeting.organisation_id)
-    members = [attendee(member.user, member) for member in roster]
-    answers = {
-        a.user_id: Answer(a.user_id, a.rsvp, a.reason, a.checked_in_at is not None)
-        for a in await AnswerRepo(session).of_meeting(meeting.id)
-    }
-    known = {member.user_id for member in members}
-    users = UserRepo(session)
-    others = [
-        attendee(user)
-        for user_id in answers
-        if user_id not in known and (user := await users.get(user_id)) is not None
+    """Who is expected and what each person answered (two statements, however many)."""
+    repo = AttendanceRepo(session)
+    members = [
+        Attendee(user.id, user.name, user.username, user.can_dm, status.can_vote, role.is_manager)
+        for user, role, status in await repo.roster(meeting.organisation_id)
     ]
+    known = {member.user_id for member in members}
+    answers, others = {}, []
+    for answered, user in await repo.answers(meeting.id):
+        answers[answered.user_id] = Answer(
+            answered.user_id, answered.rsvp, answered.reason, answered.checked_in_at is not None
+        )
+        if answered.user_id not in known and user is not None:
+            others.append(attendee(user))
     expected = expected_roster(meeting.kind, members, meeting.organiser_id)
     return Attendance(members, tally(expected, list(answers.values()), others), answers)
 
@@ -155,16 +158,47 @@ async def create_meeting(
     return meeting
 
 
-async def _join_roster(
-    session: AsyncSession, meeting: MeetingRecord, person: Person, now: datetime
-) -> None:
-    """Whoever answers belongs to the organisation from now on."""
-    await record_user(session, person, now)
-    member = await MemberRepo(session).get(meeting.organisation_id, person.id)
-    if member is None or not member.active:
+async def _pressed(
+    session: AsyncSession,
+    meeting_id: int,
+    person: Person,
+    now: datetime,
+    allowed: Callable[[MeetingRecord], None],
+) -> tuple[PressState, UserRecord]:
+    """The meeting (open, and `allowed` to be pressed now) and the presser, who belongs to
+    its organisation from now on.
+
+    One read; the user is written only when Telegram's name changed, the membership only
+    when it is new or had ended.
+    """
+    state = await AttendanceRepo(session).press(meeting_id, person.id)
+    if state is None or state.meeting.cancelled:
+        raise InvalidInput(texts.MEETING_GONE)
+    allowed(state.meeting)
+    user = await _user_seen(session, state.user, person, now)
+    if state.member is None or not state.member.active:
+        meeting = state.meeting
         organisation = await OrganisationRepo(session).get(meeting.organisation_id)
         floating = organisation.floating if organisation else False
         await MemberRepo(session).join(meeting.organisation_id, person.id, now, floating=floating)
+    return state, user
+
+
+async def _user_seen(
+    session: AsyncSession, known: UserRecord | None, person: Person, now: datetime
+) -> UserRecord:
+    """The user as stored after this update: written only if new or renamed."""
+    if known is not None and (known.username, known.display_name) == (
+        person.username,
+        person.display_name,
+    ):
+        return known
+    await AttendanceRepo(session).save_user(
+        person.id, username=person.username, display_name=person.display_name, now=now
+    )
+    if known is None:
+        return UserRecord(person.id, person.username, person.display_name, None, can_dm=False)
+    return replace(known, username=person.username, display_name=person.display_name)
 
 
 async def _open_meeting(session: AsyncSession, meeting_id: int) -> MeetingRecord:
@@ -178,18 +212,19 @@ async def answer(
     session: AsyncSession, meeting_id: int, person: Person, rsvp: Rsvp, now: datetime
 ) -> AnswerOutcome:
     """A member answers 参加 or 请假 for themself; allowed until the start."""
-    meeting = await _open_meeting(session, meeting_id)
-    if now >= meeting.starts_at:
-        raise InvalidInput(texts.ANSWERS_CLOSED)
-    await _join_roster(session, meeting, person, now)
-    answers = AnswerRepo(session)
-    previous = await answers.get(meeting.id, person.id)
-    if previous is not None and previous.rsvp is rsvp:
+
+    def before_start(meeting: MeetingRecord) -> None:
+        if now >= meeting.starts_at:
+            raise InvalidInput(texts.ANSWERS_CLOSED)
+
+    state, user = await _pressed(session, meeting_id, person, now, before_start)
+    meeting = state.meeting
+    if state.answer is not None and state.answer.rsvp is rsvp:
         # The same answer again changes nothing (a 请假 keeps its reason).
-        return AnswerOutcome(meeting, changed=False)
-    await answers.set_rsvp(meeting.id, person.id, rsvp, now)
+        return AnswerOutcome(meeting, changed=False, user=user)
+    await AttendanceRepo(session).set_rsvp(meeting.id, person.id, rsvp, now)
     await meeting_plan.refresh(session, meeting, now)
-    return AnswerOutcome(meeting, changed=True)
+    return AnswerOutcome(meeting, changed=True, user=user)
 
 
 _PROMPT = re.compile(r"^【请假原因·编号 (\d+)】")
@@ -209,31 +244,33 @@ async def save_reason(
     False (and nothing stored) when the sender is not on leave for that meeting, e.g.
     someone else replying to another member's prompt in the group.
     """
-    answers = AnswerRepo(session)
-    found = await answers.get(meeting_id, user_id)
-    meeting = await MeetingRepo(session).get(meeting_id)
-    if found is None or found.rsvp is not Rsvp.LEAVE or meeting is None or meeting.cancelled:
+    state = await AttendanceRepo(session).press(meeting_id, user_id)
+    found = state.answer if state is not None else None
+    if state is None or found is None or found.rsvp is not Rsvp.LEAVE or state.meeting.cancelled:
         return False
     reason = clean_reason(text)
     if not reason:
         return False
-    await answers.set_reason(meeting_id, user_id, reason)
-    await meeting_plan.refresh(session, meeting, now)
+    await AttendanceRepo(session).set_reason(meeting_id, user_id, reason)
+    await meeting_plan.refresh(session, state.meeting, now)
     return True
 
 
 async def check_in(session: AsyncSession, meeting_id: int, person: Person, now: datetime) -> bool:
     """Record a check-in within the window; False when already checked in."""
-    meeting = await _open_meeting(session, meeting_id)
-    window = checkin_window(meeting.starts_at, now)
-    if window is CheckInWindow.EARLY:
-        raise InvalidInput(texts.CHECKIN_EARLY)
-    if window is CheckInWindow.CLOSED:
-        raise InvalidInput(texts.CHECKIN_CLOSED)
-    await _join_roster(session, meeting, person, now)
-    if not await AnswerRepo(session).check_in(meeting.id, person.id, now):
+
+    def in_window(meeting: MeetingRecord) -> None:
+        window = checkin_window(meeting.starts_at, now)
+        if window is CheckInWindow.EARLY:
+            raise InvalidInput(texts.CHECKIN_EARLY)
+        if window is CheckInWindow.CLOSED:
+            raise InvalidInput(texts.CHECKIN_CLOSED)
+
+    state, _ = await _pressed(session, meeting_id, person, now, in_window)
+    if state.answer is not None and state.answer.checked_in_at is not None:
         return False
-    await meeting_plan.refresh(session, meeting, now)
+    await AttendanceRepo(session).check_in(meeting_id, person.id, now)
+    await meeting_plan.refresh(session, state.meeting, now)
     return True
 
 

@@ -16,7 +16,7 @@ from bot.core.binding import parse_bind_args
 from bot.core.errors import InvalidInput, NotBound
 from bot.services import binding, organisations
 from bot.services.access import Access, Actor
-from bot.services.base import Service
+from bot.services.base import Service, retried
 from bot.services.members import is_manager
 from bot.services.organisations import BindResult
 from bot.texts import binding as texts
@@ -52,6 +52,7 @@ class Decided:
 class OrganisationService(Service):
     """/bind, /invite, the approval buttons, /unbind and /org_parent."""
 
+    @retried
     async def bind(self, actor: Actor, args: str, admin_ids: AdminIds) -> Bound | Requested:
         """`/bind 名称 [领域] [邀请码]` by a group admin; its admins become members."""
         now = self.now()
@@ -89,6 +90,7 @@ class OrganisationService(Service):
         asked = await binding.request(session, access.group, org, by, self.now(), superadmins)
         return Requested(org, asked)
 
+    @retried
     async def invite(self, actor: Actor, name: str) -> tuple[OrganisationRecord, InviteRecord]:
         """A one-time code for another group to join the organisation the caller manages."""
         now = self.now()
@@ -96,6 +98,7 @@ class OrganisationService(Service):
             org = (await self.access.acting(session, actor, now, name, "/invite")).org
             return org, await binding.invite(session, org, actor.user_id, now)
 
+    @retried
     async def decide(self, actor: Actor, request_id: int, approve: bool) -> Decided:
         """同意 or 拒绝 under a request, by a manager of the organisation it names."""
         now = self.now()
@@ -105,6 +108,7 @@ class OrganisationService(Service):
             await binding.decide(session, found, approve, actor.user_id, now)
         return Decided(found.chat_title, org, approve)
 
+    @retried
     async def unbind(self, actor: Actor) -> OrganisationRecord:
         """Unbind the group; the organisation it was bound to (NotBound if none)."""
         async with self.database.transaction() as session:
@@ -114,6 +118,7 @@ class OrganisationService(Service):
             raise NotBound
         return previous
 
+    @retried
     async def place_under(
         self, actor: Actor, parent_name: str
     ) -> tuple[OrganisationRecord, OrganisationRecord]:

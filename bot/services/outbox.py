@@ -62,8 +62,11 @@ def composed_in_transaction(
     """A kind whose composer reads (and may enqueue) in a transaction of its own."""
 
     async def composed(delivery: DeliveryRecord, now: datetime) -> Outgoing | None:
-        async with database.transaction() as session:
-            return await compose(session, delivery, now)
+        async def attempt() -> Outgoing | None:
+            async with database.transaction() as session:
+                return await compose(session, delivery, now)
+
+        return await database.retrying(attempt)
 
     return DeliveryKind(composed, after_sent)
 
@@ -161,11 +164,16 @@ class Outbox:
     async def record(self, delivery: DeliveryRecord, attempt: Attempt) -> str:
         """Store the attempt's outcome (and what its kind keeps); return the report counter."""
         kind = self._kinds.get(delivery.kind)
-        async with self.database.transaction() as session:
-            counter = await _record(session, delivery, attempt, self.clock.now())
-            if counter == "sent" and attempt.sent is not None and kind and kind.after_sent:
-                await kind.after_sent(session, delivery, attempt.sent)
-        return counter
+
+        async def recorded() -> str:
+            # Retried on a lock: otherwise the row would stay `sending` and go out again.
+            async with self.database.transaction() as session:
+                counter = await _record(session, delivery, attempt, self.clock.now())
+                if counter == "sent" and attempt.sent is not None and kind and kind.after_sent:
+                    await kind.after_sent(session, delivery, attempt.sent)
+            return counter
+
+        return await self.database.retrying(recorded)
 
 
 async def _record(

@@ -9,7 +9,7 @@ from bot.core.domain import MemberStatus, Role
 from bot.core.errors import InvalidInput
 from bot.services import members
 from bot.services.access import Actor
-from bot.services.base import Service
+from bot.services.base import Service, retried
 from bot.services.members import Person, Profile
 
 
@@ -24,21 +24,25 @@ class Assigned:
 class PeopleService(Service):
     """People's own records, and managers setting posts and standings."""
 
+    @retried
     async def start(self, person: Person) -> Profile:
         """/start privately: the bot may message the person from now on."""
         async with self.database.transaction() as session:
             return await members.open_private_chat(session, person, self.now())
 
+    @retried
     async def set_name(self, person: Person, text: str) -> str:
         """Record the caller's real name; return it as stored."""
         async with self.database.transaction() as session:
             return await members.set_real_name(session, person, text, self.now())
 
+    @retried
     async def level(self, actor: Actor) -> Who:
         """What the caller may do here (for /help)."""
         async with self.database.transaction() as session:
             return (await self.access.anyone(session, actor, self.now())).level
 
+    @retried
     async def assign(
         self, actor: Actor, target: Person | None, field: type[Role | MemberStatus], text: str
     ) -> Assigned:

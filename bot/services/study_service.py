@@ -26,7 +26,7 @@ from bot.core.study_files import (
 )
 from bot.services import members, study
 from bot.services.access import Access, AccessService, Actor
-from bot.services.base import Service
+from bot.services.base import Service, retried
 from bot.services.chats import seen_chat
 from bot.services.members import Person
 from bot.services.study_stats import StudyStats, topic_stats
@@ -81,6 +81,7 @@ class StudyService(Service):
         super().__init__(database, clock, access)
         self.tz = tz
 
+    @retried
     async def upcoming(self, actor: Actor, name: str) -> Planned:
         """Planned topics, soonest first, for anyone: in a group its organisation's;
         privately the organisation the caller belongs to (or, for managers, names)."""
@@ -103,6 +104,7 @@ class StudyService(Service):
             Template("Excel", "学习计划模板.xlsx", template_xlsx(topics)),
         ]
 
+    @retried
     async def import_plan(
         self,
         actor: Actor,
@@ -126,6 +128,7 @@ class StudyService(Service):
             )
         return Planned(org, topics)
 
+    @retried
     async def edit(self, actor: Actor, args: str) -> TopicRecord:
         """`/study edit <编号> <字段> <新内容>`: change a topic that is not published yet."""
         number, field, value = [*args.split(maxsplit=2), "", "", ""][:3]
@@ -136,6 +139,7 @@ class StudyService(Service):
             await self._may_change(session, actor, topic_id, now)
             return await study.edit_topic(session, topic_id, None, (field, value), now, self.tz)
 
+    @retried
     async def delete(self, actor: Actor, args: str) -> TopicRecord:
         """`/study delete <编号>`: drop a topic that is not published yet."""
         if not args:
@@ -152,6 +156,7 @@ class StudyService(Service):
         if topic is not None:
             await self.access.manager_of(session, actor, topic.organisation_id, now)
 
+    @retried
     async def stats(self, actor: Actor, args: str) -> StudyStats:
         """`/study_stats [编号] [组织]`: per member and per organisation below."""
         words = args.split(maxsplit=1)
@@ -161,6 +166,7 @@ class StudyService(Service):
             found = await self.access.acting(session, actor, self.now(), name, "/study_stats")
             return await topic_stats(session, found.org.id, topic_id)
 
+    @retried
     async def start_adding(self, actor: Actor, args: str) -> Access:
         """`/study add [组织]`: the organisation the guided flow will add to."""
         async with self.database.transaction() as session:
@@ -175,6 +181,7 @@ class StudyService(Service):
         check_field(key, value, now, self.tz)
         return value
 
+    @retried
     async def add(self, actor: Actor, org_id: int, values: dict[str, Any]) -> TopicRecord:
         """The finished draft: checked whole, then added (the caller still manages)."""
         now = self.now()
@@ -183,6 +190,7 @@ class StudyService(Service):
             await self.access.manager_of(session, actor, org_id, now)
             return await study.add_topic(session, org_id, actor.user_id, values, now, self.tz)
 
+    @retried
     async def studied(self, actor: Actor, topic_id: int, *, makeup: bool) -> study.Recorded:
         """已学习 in a group, or 已补学 privately: recorded once, with the time."""
         now, place = self.now(), actor.place
@@ -193,11 +201,13 @@ class StudyService(Service):
                 await members.record_presence(session, chat, actor.person, now)
             return await study.record_study(session, topic_id, actor.person, now, makeup=makeup)
 
+    @retried
     async def quiz_answer(self, person: Person, poll_id: str, option_ids: list[int]) -> None:
         """A member answered a quiz poll: the first answer per question counts."""
         async with self.database.transaction() as session:
             await study.record_quiz_answer(session, poll_id, person, option_ids, self.now())
 
+    @retried
     async def sweep_makeups(self) -> int:
         """Make-up material for leaves from 主题党日 answered after their topic went out."""
         async with self.database.transaction() as session:

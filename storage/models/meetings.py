@@ -61,6 +61,8 @@ class Meeting(Timestamped, Versioned, Base):
         enum_column(MeetingStatus), default=MeetingStatus.SCHEDULED
     )
     notice_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A digest of the notice as last shown (text and buttons): an edit to the same is skipped.
+    notice_digest: Mapped[str | None] = mapped_column(String(64))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

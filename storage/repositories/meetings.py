@@ -31,6 +31,7 @@ def _meeting(row: Meeting, telegram_id: int) -> MeetingRecord:
         status=row.status,
         version=row.version,
         notice_message_id=row.notice_message_id,
+        notice_digest=row.notice_digest,
     )
 
 
@@ -180,10 +181,20 @@ class MeetingRepo:
         assert found is not None
         return found
 
-    async def set_notice_message(self, meeting_id: int, message_id: int) -> None:
-        """Remember the group message that carries the live notice."""
+    async def set_notice_message(
+        self, meeting_id: int, message_id: int, digest: str | None = None
+    ) -> None:
+        """Remember the group message that carries the live notice (and what it shows)."""
         await self._session.execute(
-            update(Meeting).where(Meeting.id == meeting_id).values(notice_message_id=message_id)
+            update(Meeting)
+            .where(Meeting.id == meeting_id)
+            .values(notice_message_id=message_id, notice_digest=digest)
+        )
+
+    async def set_notice_digest(self, meeting_id: int, digest: str) -> None:
+        """Remember what the live notice shows now."""
+        await self._session.execute(
+            update(Meeting).where(Meeting.id == meeting_id).values(notice_digest=digest)
         )
 
 

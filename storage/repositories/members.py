@@ -170,6 +170,20 @@ class MemberRepo:
         rows = await self._session.execute(query.order_by(User.real_name, User.display_name))
         return [_member(*row) for row in rows]
 
+    async def user_ids_by_organisation(self, organisation_ids: list[int]) -> dict[int, list[int]]:
+        """The active members' user ids of each of these organisations (one query)."""
+        rosters: dict[int, list[int]] = {org_id: [] for org_id in organisation_ids}
+        if not organisation_ids:
+            return rosters
+        rows = await self._session.execute(
+            select(Member.organisation_id, Member.user_id).where(
+                Member.organisation_id.in_(organisation_ids), Member.left_at.is_(None)
+            )
+        )
+        for org_id, user_id in rows:
+            rosters[org_id].append(user_id)
+        return rosters
+
     async def of_user(self, user_id: int) -> list[MemberRecord]:
         """Every active membership of the user."""
         rows = await self._session.execute(

@@ -35,6 +35,15 @@ class OrganisationRepo:
         row = await self._session.get(Organisation, org_id)
         return _record(row) if row else None
 
+    async def get_many(self, org_ids: list[int]) -> dict[int, OrganisationRecord]:
+        """The organisations with these ids (one query), by id."""
+        if not org_ids:
+            return {}
+        rows = await self._session.scalars(
+            select(Organisation).where(Organisation.id.in_(org_ids))
+        )
+        return {row.id: _record(row) for row in rows}
+
     async def by_name(self, name: str) -> OrganisationRecord | None:
         """The organisation with this name, spelt any way that reads the same."""
         name = clean_org_name(name)

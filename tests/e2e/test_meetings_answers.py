@@ -92,6 +92,31 @@ async def test_an_unchanged_notice_counts_as_refreshed(bot: RunningBot) -> None:
     assert report.failed == 0
 
 
+async def test_a_refresh_that_would_show_the_same_is_not_sent(bot: RunningBot) -> None:
+    """Issue 9: "message is not modified" edits wasted the group's 20 messages a minute."""
+    branch = await make_branch(bot)
+    emu = bot.emulator
+    _, notice = await branch.announce("党课 明天下午3点")
+    branch.press(branch.zhang, notice, "参加")
+    await emu.settle()
+    bot.clock.advance(timedelta(seconds=10))
+    await bot.sweep()
+    assert len(emu.requests_for("editMessageText")) == 1
+    branch.press(branch.zhang, notice, "请假")  # and back again within the same slot
+    branch.press(branch.zhang, notice, "参加")
+    await emu.settle()
+    bot.clock.advance(timedelta(seconds=10))
+    report = await bot.sweep()
+    assert report.expired == 1  # the refresh was skipped: the notice shows this already
+    assert len(emu.requests_for("editMessageText")) == 1
+    branch.press(branch.li, notice, "参加")  # a real change is shown
+    await emu.settle()
+    bot.clock.advance(timedelta(seconds=10))
+    await bot.sweep()
+    assert len(emu.requests_for("editMessageText")) == 2
+    assert "参加（2）" in branch.text(notice)
+
+
 async def test_meeting_info_counts_in_group_names_in_private(bot: RunningBot) -> None:
     branch = await make_branch(bot)
     emu = bot.emulator
