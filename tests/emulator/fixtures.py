@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from .emulator import BotApiEmulator
-from .spec import spec_was_missing
+from .spec import spec_path_from_env, spec_was_missing
 
 EmulatorFactory = Callable[..., Awaitable[BotApiEmulator]]
 
@@ -54,8 +54,9 @@ async def make_emulator() -> AsyncIterator[EmulatorFactory]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """When loaded as a plugin: say at the end of the run if spec checks were off."""
-    if spec_was_missing():
+    """When loaded as a plugin: say at the end of the run if spec checks were off (asked of
+    the file itself too: with pytest-xdist the emulators ran in the workers)."""
+    if spec_was_missing() or not spec_path_from_env().is_file():
         terminalreporter.write_line(
             "NOTE: Bot API spec not found; the emulator ran WITHOUT spec checks.", yellow=True
         )
