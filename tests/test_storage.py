@@ -6,11 +6,13 @@ import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import FakeClock
 from bot.core.domain import Domain, MemberStatus, OrgKind, Role
 from storage.db import Database, create_engine
+from storage.models import Chat
 from storage.records import DeliveryStatus
 from storage.repositories import ChatRepo, DeliveryRepo, MemberRepo, OrganisationRepo, UserRepo
 
@@ -257,3 +259,49 @@ async def test_chat_order_holds_one_chat_across_connections(database_url: str) -
     if database_url.startswith("postgresql"):
         assert events.index("a out") < events.index("b in")  # same chat: one after the other
         assert events.index("c out") < events.index("a out")  # another chat: not held up
+
+
+async def test_racing_chat_migrations_keep_the_chat(
+    sessions: Sessions, clock: FakeClock, database_url: str
+) -> None:
+    """Two handlers of one migration interleave: the second must not delete the moved row."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one writer at a time; the interleaving needs PostgreSQL")
+    async with sessions.begin() as session:
+        _, _, branch = await make_tree(session, clock.now())
+        await ChatRepo(session).upsert(-100, title="一支部", type_="group", now=clock.now())
+        await ChatRepo(session).bind(-100, branch, clock.now())
+
+    async def migrate_alone() -> None:
+        async with sessions.begin() as session:
+            await ChatRepo(session).migrate(-100, -1001, clock.now())
+
+    async def rival_done_or_waiting(rival: asyncio.Task[None]) -> None:
+        async with sessions() as watcher:
+            while not rival.done():
+                waiting = await watcher.scalar(
+                    text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                )
+                if waiting:
+                    return
+                await asyncio.sleep(0.01)
+
+    rivals: list[asyncio.Task[None]] = []
+    async with sessions.begin() as session:
+        first = ChatRepo(session)
+        read_row = first._row
+
+        async def row_then_rival(telegram_id: int, *, lock: bool = False) -> Chat | None:
+            row = await read_row(telegram_id, lock=lock)
+            if not rivals:  # the rival runs between our read of the old row and of the new
+                rivals.append(asyncio.create_task(migrate_alone()))
+                await asyncio.wait_for(rival_done_or_waiting(rivals[0]), timeout=10)
+            return row
+
+        first._row = row_then_rival  # type: ignore[method-assign]
+        await first.migrate(-100, -1001, clock.now())
+    await asyncio.wait_for(rivals[0], timeout=10)
+    async with sessions() as session:
+        moved = await ChatRepo(session).get(-1001)
+    assert moved is not None
+    assert moved.organisation_id == branch

@@ -29,8 +29,9 @@ class ChatRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def _row(self, telegram_id: int) -> Chat | None:
-        return await self._session.scalar(select(Chat).where(Chat.telegram_id == telegram_id))
+    async def _row(self, telegram_id: int, *, lock: bool = False) -> Chat | None:
+        query = select(Chat).where(Chat.telegram_id == telegram_id)
+        return await self._session.scalar(query.with_for_update() if lock else query)
 
     async def get(self, telegram_id: int) -> ChatRecord | None:
         """The chat with this Telegram id."""
@@ -93,11 +94,15 @@ class ChatRepo:
         await self._session.execute(
             update(Delivery).where(Delivery.chat_id == old_id).values(chat_id=new_id)
         )
-        old = await self._row(old_id)
+        # The migration notice comes twice (old chat and new chat) and a send to the old id
+        # reports it too, so several transactions may race here. Locking the old row makes the
+        # losers wait and then find it gone; without the lock a loser could read the old row
+        # before the winner's commit and the same row again as `new` after it, and delete it.
+        old = await self._row(old_id, lock=True)
         if old is None:
             return None
         new = await self._row(new_id)
-        if new is not None:
+        if new is not None and new is not old:
             # The supergroup spoke before the migration notice arrived; the old row has the
             # history, so it wins and the fresh row goes.
             old.organisation_id = old.organisation_id or new.organisation_id
