@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -89,7 +89,7 @@ async def ask_in(
 ) -> Reply:
     async with sessions.begin() as session:
         org_ids = await faq.scope_of_chat(session, chat)
-    return faq.ask(await book.snapshot(), question, org_ids)
+    return faq.ask(await book.snapshot(), question, org_ids, date(2026, 12, 1))
 
 
 async def add_key_entry(sessions: Sessions, book: FaqBook, org_id: int, now: datetime) -> int:

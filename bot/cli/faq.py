@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.computed import Computed, compute_answer
 from bot.core.errors import InvalidInput
 from bot.core.faq import (
     FaqFormatError,
@@ -22,6 +26,31 @@ from bot.core.faq import (
 
 SUGGEST_PREFIX = "您是不是想问："
 NO_ANSWER = "抱歉，问答库里没有找到这个问题的答案。可以换个说法再问，或请教支部书记。"
+
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # the bot's default (BOT_TIMEZONE)
+
+
+def local_today(args: argparse.Namespace) -> date:
+    """--today, else today in BOT_TIMEZONE (去年 and 党龄到今天 are read against it)."""
+    if args.today is not None:
+        return date.fromisoformat(args.today)
+    try:
+        zone = ZoneInfo(os.environ.get("BOT_TIMEZONE") or DEFAULT_TIMEZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(DEFAULT_TIMEZONE)
+    return datetime.now(zone).date()
+
+
+def computed_json(computed: Computed) -> dict[str, Any]:
+    """A computed answer in the shape of `faq ask --json`: answered, with its source."""
+    return {
+        "answered": True,
+        "answer": computed.answer,
+        "source": computed.source,
+        "score": 1.0,
+        "candidates": [],
+    }
 
 
 def result_json(result: MatchResult) -> dict[str, Any]:
@@ -47,7 +76,15 @@ def result_text(result: MatchResult) -> str:
 
 
 def ask(args: argparse.Namespace) -> int:
-    """Match one question against the shipped base and print the reply."""
+    """Answer one question as the bot does (a computed answer first, else the shipped base)
+    and print the reply."""
+    computed = compute_answer(args.question, local_today(args))
+    if computed is not None:
+        if args.json:
+            print(json.dumps(computed_json(computed), ensure_ascii=False))
+        else:
+            print(f"{computed.answer}\n（依据：{computed.source}）")
+        return 0
     result = FaqMatcher(load_shipped_entries()).match(args.question)
     if args.json:
         print(json.dumps(result_json(result), ensure_ascii=False))
@@ -63,14 +100,15 @@ def run_eval(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError, InvalidInput) as exc:
         print(f"无法读取评测文件 {args.file}：{exc}", file=sys.stderr)
         return 1
-    report = evaluate(FaqMatcher(load_shipped_entries()), cases)
+    today = local_today(args)
+    report = evaluate(
+        FaqMatcher(load_shipped_entries()), cases, lambda q: compute_answer(q, today)
+    )
     if args.verbose:
         for miss in report.misses:
-            result = miss.result
-            got = result.entry.id if result.entry else result.outcome
-            top = ", ".join(f"{e.id}:{s}" for e, s in result.candidates)
+            top = ", ".join(f"{e.id}:{s}" for e, s in miss.result.candidates)
             want = "/".join(sorted(miss.case.expect)) or "null"
-            print(f"{miss.case.question}  want={want}  got={got}  [{top}]")
+            print(f"{miss.case.question}  want={want}  got={miss.got}  [{top}]")
     print(f"问题数：{report.answerable} 个可回答，{report.unanswerable} 个不应回答")
     print(f"top-1 accuracy: {report.top1_accuracy:.1%} ({report.top1}/{report.answerable})")
     print(f"direct accuracy: {report.direct_accuracy:.1%} ({report.direct}/{report.answerable})")
@@ -114,11 +152,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     ask_parser = verbs.add_parser("ask", help="用内置问答库回答一个问题")
     ask_parser.add_argument("question", help="问题，例如“支委会多久开一次”")
     ask_parser.add_argument("--json", action="store_true", help="最后一行输出一个 JSON 对象")
+    ask_parser.add_argument("--today", help="按这一天计算日期类问题（YYYY-MM-DD），默认今天")
     ask_parser.set_defaults(func=ask)
 
     eval_parser = verbs.add_parser("eval", help="在评测集上计算准确率、错答率和拒答率")
     eval_parser.add_argument("file", help="评测文件，例如 tests/data/faq_eval.yaml")
     eval_parser.add_argument("-v", "--verbose", action="store_true", help="列出答错的问题")
+    eval_parser.add_argument("--today", help="按这一天计算日期类问题（YYYY-MM-DD），默认今天")
     eval_parser.set_defaults(func=run_eval)
 
     check_parser = verbs.add_parser("check", help="检查问答库 YAML 文件的格式")

@@ -56,7 +56,7 @@ def build_services(
         meetings=MeetingService(*common, config),
         study=StudyService(*common, settings.timezone),
         broadcasts=BroadcastService(*common),
-        faq=FaqService(*common, FaqBook(database.sessions, clock)),
+        faq=FaqService(*common, FaqBook(database.sessions, clock), settings.timezone),
         drafts=DraftService(*common),
         outbox=Outbox(database, clock, processes.owner),  # the root registers the kinds
         processes=processes,

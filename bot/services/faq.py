@@ -8,12 +8,14 @@ The managers' use cases (entries, pending questions, files) are in faq_manage.py
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.computed import Computed, compute_answer
 from bot.core.faq import FaqEntry, is_question_like
 from bot.services.faq_book import Snapshot
 from bot.services.members import Person
@@ -84,8 +86,30 @@ def _choice(snapshot: Snapshot, entry: FaqEntry) -> Choice:
     return Choice(snapshot.key(entry), entry)
 
 
-def ask(snapshot: Snapshot, question: str, org_ids: frozenset[int]) -> Reply:
-    """Match a question against the entries that apply to ``org_ids`` (about a millisecond)."""
+def computed_choice(question: str, computed: Computed) -> Choice:
+    """A computed answer in the shape of an entry, so that every door renders it alike; its
+    key (computed:<kind>) is never offered as a button."""
+    entry = FaqEntry(
+        id=computed.label,
+        question=question.strip(),
+        phrasings=(),
+        keywords=(),
+        answer=computed.answer,
+        source=computed.source,
+    )
+    # The figure is in the key: the group cooldown holds back a repeat, not another sum.
+    digest = hashlib.sha1(computed.answer.encode(), usedforsecurity=False).hexdigest()[:8]
+    return Choice(f"{computed.label}:{digest}", entry)
+
+
+def ask(snapshot: Snapshot, question: str, org_ids: frozenset[int], today: date) -> Reply:
+    """A computed answer when the question needs arithmetic (党费 from an income, 预备期满 …;
+    ``today`` is the local date), else the entries that apply to ``org_ids`` (about a
+    millisecond). Unasked in a group, only a computed answer with the figure speaks up."""
+    computed = compute_answer(question, today)
+    if computed is not None:
+        choice = computed_choice(question, computed)
+        return Reply("answer", choice, confident=computed.complete)
     result = snapshot.matcher.match(question, org_ids=org_ids)
     candidates = tuple(_choice(snapshot, entry) for entry, _ in result.candidates)
     if result.answered and result.entry is not None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
 from bot.core.errors import InvalidInput
@@ -70,11 +72,20 @@ class FaqService(Service):
     """The matcher (through the FaqBook) and the organisation's base."""
 
     def __init__(
-        self, database: Database, clock: Clock, access: AccessService, book: FaqBook
+        self,
+        database: Database,
+        clock: Clock,
+        access: AccessService,
+        book: FaqBook,
+        tz: ZoneInfo,
     ) -> None:
         super().__init__(database, clock, access)
-        self.book = book
+        self.book, self.tz = book, tz
         self.cooldown = faq.Cooldown()
+
+    def today(self) -> date:
+        """The local date: 去年, 今年 and 党龄到今天 in questions are read against it."""
+        return self.now().astimezone(self.tz).date()
 
     async def warm_up(self) -> None:
         """Build the matcher before the first question (in a worker thread)."""
@@ -92,7 +103,7 @@ class FaqService(Service):
                 org_ids = await faq.scope_of_chat(session, chat)
             else:
                 org_ids = await faq.scope_of_user(session, actor.user_id)
-            reply = faq.ask(snapshot, question, org_ids)
+            reply = faq.ask(snapshot, question, org_ids, self.today())
             if not faq.worth_replying(reply, trigger, question):
                 return None
             if not self._fresh(reply, trigger, actor.place.chat_id):
@@ -135,7 +146,7 @@ class FaqService(Service):
         snapshot = await self.book.snapshot()
         async with self.database.transaction() as session:
             org_ids = await faq.scope_of_user(session, user_id)
-        return faq.ask(snapshot, text, org_ids)
+        return faq.ask(snapshot, text, org_ids, self.today())
 
     @retried
     async def waiting(self, actor: Actor) -> int:

@@ -8,14 +8,21 @@ question must not be answered. Figures:
 - wrong-answer rate: share of all questions answered directly with a wrong entry, counting any
   direct answer to a question that must not be answered;
 - refusal rate: share of must-not-answer questions on which the bot stays silent.
+
+``expect`` may also name a computed answer, ``computed:<kind>`` (bot.core.computed): such a
+case is right when the computed answerer, which runs before the matcher as in the bot,
+answers with that kind. Without a computed answerer, cases that expect only computed
+answers are skipped (and counted as such).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
 
+from bot.core.computed import LABEL_PREFIX, Computed
 from bot.core.errors import InvalidInput
 from bot.core.faq.matcher import FaqMatcher, MatchResult
 
@@ -34,6 +41,14 @@ class EvalMiss:
 
     case: EvalCase
     result: MatchResult
+    computed: Computed | None = None
+
+    @property
+    def got(self) -> str:
+        """What the bot did: the computed label, the entry answered, or suggest/none."""
+        if self.computed is not None:
+            return self.computed.label
+        return self.result.entry.id if self.result.entry else self.result.outcome
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,7 @@ class EvalReport:
     wrong: int
     refused: int
     misses: tuple[EvalMiss, ...]
+    skipped: int = 0  # cases that expect a computed answer, run without a computed answerer
 
     @property
     def top1_accuracy(self) -> float:
@@ -93,31 +109,54 @@ def _first_id(result: MatchResult) -> str | None:
     return result.candidates[0][0].id if result.candidates else None
 
 
-def evaluate(matcher: FaqMatcher, cases: list[EvalCase]) -> EvalReport:
-    """Run every case through the matcher and count."""
-    top1 = direct = wrong = refused = 0
+Answerer = Callable[[str], Computed | None]
+_NOT_RUN = MatchResult("none")
+
+
+def expects_only_computed(case: EvalCase) -> bool:
+    """True when every expected answer is a computed one (computed:<kind>)."""
+    return bool(case.expect) and all(e.startswith(LABEL_PREFIX) for e in case.expect)
+
+
+def evaluate(
+    matcher: FaqMatcher, cases: list[EvalCase], computed: Answerer | None = None
+) -> EvalReport:
+    """Run every case through the computed answerer (when given) and then the matcher, as the
+    bot does, and count."""
+    top1 = direct = wrong = refused = skipped = answerable = 0
     misses: list[EvalMiss] = []
     for case in cases:
-        result = matcher.match(case.question)
-        answered_id = result.entry.id if result.answered and result.entry else None
-        if not case.expect:
-            refused += result.outcome == "none"
-            wrong += answered_id is not None
-            if result.outcome != "none":
-                misses.append(EvalMiss(case, result))
+        if computed is None and expects_only_computed(case):
+            skipped += 1
             continue
-        top1 += _first_id(result) in case.expect
+        figured = computed(case.question) if computed is not None else None
+        result = _NOT_RUN if figured is not None else matcher.match(case.question)
+        if figured is not None:
+            answered_id: str | None = figured.label
+            first: str | None = figured.label
+        else:
+            answered_id = result.entry.id if result.answered and result.entry else None
+            first = _first_id(result)
+        if not case.expect:
+            silent = figured is None and result.outcome == "none"
+            refused += silent
+            wrong += answered_id is not None
+            if not silent:
+                misses.append(EvalMiss(case, result, figured))
+            continue
+        answerable += 1
+        top1 += first in case.expect
         direct += answered_id in case.expect
         wrong += answered_id is not None and answered_id not in case.expect
         if answered_id not in case.expect:
-            misses.append(EvalMiss(case, result))
-    answerable = sum(1 for case in cases if case.expect)
+            misses.append(EvalMiss(case, result, figured))
     return EvalReport(
         answerable=answerable,
-        unanswerable=len(cases) - answerable,
+        unanswerable=len(cases) - answerable - skipped,
         top1=top1,
         direct=direct,
         wrong=wrong,
         refused=refused,
         misses=tuple(misses),
+        skipped=skipped,
     )
