@@ -247,7 +247,7 @@ def _monthly_amount(text: str) -> Decimal | None:
     """每月40 / 一个月交40元 -> 40: a figure right after 每月."""
     for amount in income_amounts(text):
         if _MONTHLY_CUE.search(text[max(0, amount.start - 6) : amount.start]):
-            return None if amount.negative else amount.value
+            return -amount.value if amount.negative else amount.value
     return None
 
 
