@@ -128,8 +128,10 @@ _AMOUNT_QUESTION = re.compile(
     "多少|几块|几毛|几元|几角|多钱|怎么算|咋算|如何算|算一下|算算|帮我算|该交|要交多|得交多|交几"
 )
 _PERSONAL = re.compile("我|俺|本人|咱|我爸|我妈|父亲|母亲|家里")
+# Without a figure, only a question about the asker's own dues is a sum to work out.
+_RULE_WORDS = re.compile("基数|比例|标准|税前|百分之|包括|算不算|算进|规定")
 _INCOME_CUE = re.compile(
-    "工资|月薪|薪水|薪资|薪酬|收入|月入|退休金|退休费|离休费|养老金|到手|税后|实发|年薪|挣|拿"
+    "工资|月薪|薪水|薪资|薪酬|收入|月入|退休金|退休费|离休费|养老金|到手|税后|实发|年薪|挣"
 )
 _COUNT_AFTER = re.compile("个?月|年|日|号|岁|%|个|次|天|周|人|名|倍|分之|期|季")
 _ARREARS_CUE = re.compile("补交|补缴|补齐|补多少|补几|欠|拖欠|没交|未交|漏交|忘了交|忘交|断交")
@@ -190,8 +192,9 @@ def answer_dues(text: str) -> Computed | None:
         return None
     category = category_of(text)
     found = income_amounts(text)
-    if not (found or is_malformed(text) or _PERSONAL.search(text) or _INCOME_CUE.search(text)):
-        return None  # a general question on the rates: the FAQ entry answers it
+    figures = bool(found) or is_malformed(text)
+    if not figures and (_RULE_WORDS.search(text) or not _PERSONAL.search(text)):
+        return None  # a question on the rates or the base: the FAQ entries answer it
     if category.fixed is not None or not category.brackets:
         return _flat(category)
     income = None if is_malformed(text) else _pick_income(text, found)

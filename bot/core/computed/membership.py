@@ -28,6 +28,10 @@ _WHEN = re.compile(
     "|能不能|能否|可以|可不可以|能当|能列|能成|能拿|能领|吗|几年|多少年"
 )
 _PROBATION_WHEN = re.compile("满|到期|结束|转正|哪天|几号|什么时候|啥时候|何时|多会儿|几时|哪一天")
+_EXACT_WHEN = re.compile("哪天|几号|什么时候|啥时候|何时|多会儿|几时|哪一天")
+_YEARS_ASKED = re.compile(
+    "几年|多少年|多久|多长|能不能|能否|能拿|能领|可以领|可以拿|够不够|够了吗|满了吗"
+)
 _PERSONAL = re.compile("我|俺|本人|我爸|我妈|父亲|母亲|爷爷|奶奶|外公|外婆|老人")
 _ADMITTED = re.compile("入党|入的党|加入|预备党员|支部大会通过|被批准|批准")
 _CONFIRMED = re.compile("转正|转为正式|正式党员")
@@ -46,9 +50,11 @@ class Question:
     today: date
 
     def date_after(self, words: re.Pattern[str]) -> Found | None:
-        """The first date followed within a few characters by one of `words`."""
-        for found in self.dates:
-            if words.search(self.text[found.end : found.end + 8]):
+        """The first date followed by one of `words` before the next date (a few characters
+        at most): in 1975年入党1976年转正, 转正 belongs to 1976."""
+        for n, found in enumerate(self.dates):
+            stop = self.dates[n + 1].start if n + 1 < len(self.dates) else len(self.text)
+            if words.search(self.text[found.end : min(stop, found.end + 8)]):
                 return found
         return None
 
@@ -118,12 +124,12 @@ def extension_months(text: str) -> int | None:
 def answer_probation(q: Question) -> Computed | None:
     """`2025年7月1日支部大会通过我为预备党员 啥时候转正` -> 2026年7月1日."""
     about = "预备期" in q.text or _ADMITTED.search(q.text) or "转正" in q.text
-    if not about or "申请" in q.text or not _PROBATION_WHEN.search(q.text):
+    if not about or "申请" in q.text or "党龄" in q.text or not _PROBATION_WHEN.search(q.text):
         return None
     extension = extension_months(q.text)
     source = EXTENSION_SOURCE if extension else PROBATION_SOURCE
     if not q.dates:
-        if not (_PERSONAL.search(q.text) and ("预备期" in q.text or "转正" in q.text)):
+        if not (_PERSONAL.search(q.text) and _EXACT_WHEN.search(q.text)):
             return None
         ask = "请告诉我支部大会通过您为预备党员的日期（例如2025年7月1日），我帮您算。"
         return Computed("probation-end", f"{PROBATION_RULE}。\n{ask}", source, False)
@@ -170,16 +176,18 @@ def answer_party_age(q: Question) -> Computed | None:
         return None
     source = f"{CHARTER}第七条" + (f"；{MEDAL}" if medal else "")
     rule = AGE_RULE + ("。" + MEDAL_RULE if medal else "")
-    if not q.dates:
-        if not _PERSONAL.search(q.text):
-            return None
+    confirmed = q.date_after(_CONFIRMED)
+    admitted_at = q.date_after(_ADMITTED)
+    if confirmed is None and admitted_at is None:
+        if not (_PERSONAL.search(q.text) and _YEARS_ASKED.search(q.text)):
+            return None  # 今年满50年…: no date of joining to count from
         ask = "请告诉我您转为正式党员的日期（或支部大会通过您为预备党员的日期），我帮您算。"
         return Computed("party-age", f"{rule}。\n{ask}", source, False)
-    confirmed = q.date_after(_CONFIRMED)
     if confirmed is not None:
         full, lead = confirmed.day, f"{confirmed.day}转为正式党员，党龄从这天算起"
     else:
-        admitted = q.dates[0].day
+        assert admitted_at is not None
+        admitted = admitted_at.day
         full = add_years(admitted, 1)
         lead = f"{admitted}入党（成为预备党员）的，如按期转正，{full}转为正式党员，党龄从这天算起"
     parts = [lead, _age_now(full, q.today)]

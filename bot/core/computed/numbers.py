@@ -18,6 +18,7 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_CHARS = "零〇一二两三四五六七八九十百千万"
 _MULTIPLIERS = {"万": Decimal(10000), "w": Decimal(10000), "千": Decimal(1000), "k": Decimal(1000)}
 _THOUSANDS_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_TOO_LONG_RE = re.compile(rf"\d{{{MAX_INTEGER_DIGITS + 1},}}")
 _MALFORMED_RE = re.compile(r"\d(?!rmb)[a-jl-vx-z]|[a-z]\d|\d\.\d+\.\d|\d[eE][+-]?\d")
 # One amount: sign, figure, multiplier (万/千/k/w), vagueness (多/左右), currency.
 AMOUNT_RE = re.compile(
@@ -87,8 +88,9 @@ def _below_10000(text: str, default: int, colloquial_unit: int = 0) -> int | Non
 
 
 def is_malformed(folded: str) -> bool:
-    """Digits glued to letters (1e30, 12a00) or two decimal points (1.2.3)."""
-    return bool(_MALFORMED_RE.search(folded))
+    """Digits glued to letters (1e30, 12a00), two decimal points (1.2.3), or more digits
+    than any income has."""
+    return bool(_MALFORMED_RE.search(folded) or _TOO_LONG_RE.search(folded))
 
 
 def read_amount(match: re.Match[str]) -> Amount | None:
