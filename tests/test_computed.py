@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bot.core.computed import KINDS, Computed, compute_answer
 from bot.core.computed.dates import Day, add_years, find_dates, full_years
@@ -192,10 +194,10 @@ PARTY_AGE: list[Row] = [
     ("我爸1976年入党的 能拿50年纪念章吗", ("1977年", "2027年满50年", "还不满50年"), True),
     (
         "我1975年3月转正，2025年能领光荣在党50年纪念章吗",
-        ("2025年3月满50年", "截至2025年7月1日党龄已满50年"),
+        ("2025年3月满50年", "截至2025年7月1日已满50年"),
         True,
     ),
-    ("我1975年9月转正，2025年能领光荣在党50年纪念章吗", ("截至2025年7月1日党龄还不满",), True),
+    ("我1975年9月转正，2025年能领光荣在党50年纪念章吗", ("截至2025年7月1日还不满",), True),
     ("76年入党的老党员能领50年纪念章吗", ("1976年", "1977年"), True),
     ("我1975年入党1976年转正什么时候满50年党龄", ("1976年转为正式党员", "2026年满50年"), True),
     ("我的党龄有多少年", ("请告诉我您转为正式党员的日期",), False),
@@ -331,3 +333,69 @@ def test_leap_days() -> None:
     assert add_years(Day(2024, 2, 29), 4) == Day(2028, 2, 29)
     assert full_years(date(2024, 2, 29), date(2025, 2, 27)) == 0
     assert full_years(date(2024, 2, 29), date(2025, 2, 28)) == 1
+
+
+# Whatever the text: an answer or None, never an exception ---------------------------------
+
+FRAGMENTS = st.sampled_from(
+    [
+        "党费",
+        "月工资",
+        "退休金",
+        "欠了",
+        "个月",
+        "每月",
+        "补多少",
+        "交多少",
+        "积极分子",
+        "发展对象",
+        "预备期",
+        "延长",
+        "半年",
+        "哪天满",
+        "转正",
+        "入党",
+        "党龄",
+        "几年",
+        "纪念章",
+        "申请",
+        "最快",
+        "我",
+        "去年",
+        "今年",
+        "上个月",
+        "年",
+        "月",
+        "日",
+        "号",
+        "元",
+        "万",
+        "千",
+        "多",
+        "-",
+        ".",
+        "e",
+        "9999",
+        "0",
+        "29",
+        "2",
+        "13",
+        "32",
+        "1e30",
+        "２０２５",
+        "一万二",
+        "二〇二五",
+        "76",
+        "k",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(FRAGMENTS, max_size=12).map("".join), st.dates())
+@example("9999年1月1日入党预备期哪天满", date(2026, 12, 1))
+@example("2200年12月31日入党，我的党龄几年，能领纪念章吗", date(2026, 12, 1))
+@example("我1900年1月1日转正党龄多少年", date(2026, 12, 1))
+def test_never_raises(question: str, today: date) -> None:
+    computed = compute_answer(question, today)
+    assert computed is None or (computed.kind in KINDS and computed.answer and computed.source)

@@ -31,6 +31,10 @@ _MONTH_OFFSETS = {"上上月": -2, "上上个月": -2, "上月": -1, "上个月"
 _MONTH_OFFSETS |= {"这个月": 0, "本月": 0, "下月": 1, "下个月": 1}
 
 
+# Dates of joining the Party; beyond these, a year ahead or fifty years on must still exist.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
 class BadDate(ValueError):
     """A date that does not exist (2025年2月30日, 13月)."""
 
@@ -86,7 +90,7 @@ def digits_for_chinese(text: str) -> str:
 
 def checked(year: int, month: int | None, day: int | None) -> Day:
     """A Day, or BadDate when it does not exist."""
-    if not 1 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
+    if not MIN_YEAR <= year <= MAX_YEAR or (month is not None and not 1 <= month <= 12):
         raise BadDate(f"{year}-{month}")
     if month is not None and day is not None and not 1 <= day <= monthrange(year, month)[1]:
         raise BadDate(f"{year}-{month}-{day}")
