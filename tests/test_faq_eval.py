@@ -1,4 +1,10 @@
-"""The matcher on the held-out question set: fails below the quality the issue asks for."""
+"""The matcher on the held-out question sets: fails below the quality the issue asks for.
+
+Two files: faq_eval.yaml (written before the base) carries the gates below;
+faq_heldout_questions.yaml (written blind to the base, issue 10) is evaluated and its figures
+printed. Both run as the bot answers: the computed answerer (bot/core/computed) first, then
+the matcher; without the answerer, computed:* cases are skipped.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,23 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.computed import LABEL_PREFIX, compute_answer
+from bot.core.computed import kind_of
 from bot.core.faq import EvalReport, FaqMatcher, evaluate, load_eval_cases, load_shipped_entries
+from bot.core.faq.evaluation import COMPUTED_PREFIX
 
-EVAL_FILE = Path(__file__).parent / "data" / "faq_eval.yaml"
+DATA = Path(__file__).parent / "data"
+EVAL_FILE = DATA / "faq_eval.yaml"
+HELDOUT_FILE = DATA / "faq_heldout_questions.yaml"
+EVAL_FILES = [EVAL_FILE, HELDOUT_FILE]
+COMPUTED_KINDS = {
+    "dues",
+    "dues-arrears",
+    "candidate-date",
+    "probation-end",
+    "party-age",
+    "membership-timeline",
+}
+TODAY = date(2026, 12, 1)  # 去年/今年 in the questions are read against it
 MIN_TOP1 = 0.90
 MAX_WRONG = 0.03
 # Not in the issue, but a matcher that only ever suggested would pass the two bars above.
@@ -19,10 +38,19 @@ MIN_REFUSAL = 0.85
 
 
 @pytest.fixture(scope="module")
-def report() -> EvalReport:
+def matcher() -> FaqMatcher:
+    return FaqMatcher(load_shipped_entries())
+
+
+@pytest.fixture(scope="module")
+def report(matcher: FaqMatcher) -> EvalReport:
     cases = load_eval_cases(EVAL_FILE.read_text(encoding="utf-8"))
-    today = date(2026, 12, 1)  # as the bot: computed answers first, then the matcher
-    return evaluate(FaqMatcher(load_shipped_entries()), cases, lambda q: compute_answer(q, today))
+    return evaluate(matcher, cases, computed=as_the_bot)
+
+
+def as_the_bot(question: str) -> str | None:
+    """The computed answerer as the bot runs it."""
+    return kind_of(question, TODAY)
 
 
 def _misses(report: EvalReport) -> str:
@@ -32,18 +60,71 @@ def _misses(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
-def test_eval_set_is_large_enough_and_has_off_topic_questions(report: EvalReport) -> None:
+def _figures(name: str, report: EvalReport) -> str:
     total = report.answerable + report.unanswerable
-    assert total >= 200
-    assert report.unanswerable / total >= 0.20
+    return (
+        f"{name}: {report.answerable} answerable, {report.unanswerable} must-not-answer, "
+        f"{report.skipped} computed skipped; top-1 {report.top1_accuracy:.1%}, "
+        f"direct {report.direct_accuracy:.1%}, wrong {report.wrong_rate:.1%} "
+        f"({report.wrong}/{total}), refusal {report.refusal_rate:.1%}"
+    )
 
 
-def test_eval_set_names_only_existing_entries() -> None:
+@pytest.mark.parametrize("path", EVAL_FILES, ids=lambda p: p.name)
+def test_eval_set_is_large_enough_and_has_off_topic_questions(path: Path) -> None:
+    cases = load_eval_cases(path.read_text(encoding="utf-8"))
+    assert len(cases) >= 200
+    assert sum(1 for case in cases if not case.expect) / len(cases) >= 0.20
+
+
+@pytest.mark.parametrize("path", EVAL_FILES, ids=lambda p: p.name)
+def test_eval_set_names_only_existing_entries(path: Path) -> None:
     ids = {entry.id for entry in load_shipped_entries()}
-    cases = load_eval_cases(EVAL_FILE.read_text(encoding="utf-8"))
-    named = {i for case in cases for i in case.expect if not i.startswith(LABEL_PREFIX)}
-    unknown = named - ids
-    assert not unknown
+    cases = load_eval_cases(path.read_text(encoding="utf-8"))
+    named = {i for case in cases for i in case.expect}
+    computed = {i for i in named if i.startswith(COMPUTED_PREFIX)}
+    assert not named - computed - ids
+    assert {i.removeprefix(COMPUTED_PREFIX) for i in computed} <= COMPUTED_KINDS
+
+
+@pytest.mark.parametrize("path", EVAL_FILES, ids=lambda p: p.name)
+def test_figures_are_printed(
+    path: Path, matcher: FaqMatcher, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = evaluate(matcher, load_eval_cases(path.read_text(encoding="utf-8")), as_the_bot)
+    with capsys.disabled():
+        print("\n" + _figures(path.name, report))
+    assert report.answerable + report.unanswerable + report.skipped >= 200
+
+
+def test_computed_cases_are_skipped_without_an_answerer(matcher: FaqMatcher) -> None:
+    cases = load_eval_cases(HELDOUT_FILE.read_text(encoding="utf-8"))
+    computed = sum(1 for case in cases if case.computed)
+    report = evaluate(matcher, cases)
+    assert computed > 0
+    assert report.skipped == computed
+    assert report.answerable + report.unanswerable == len(cases) - computed
+
+
+def test_computed_answerer_is_scored(matcher: FaqMatcher) -> None:
+    text = "- q: 月工资4000交多少党费\n  expect: computed:dues\n- q: 明天下雨不\n  expect: null\n"
+    cases = load_eval_cases(text)
+    right = evaluate(matcher, cases, computed=lambda q: "dues" if "党费" in q else None)
+    assert (right.skipped, right.direct, right.wrong, right.refused) == (0, 1, 0, 1)
+    wrong = evaluate(matcher, cases, computed=lambda q: "party-age")
+    assert (wrong.direct, wrong.wrong, wrong.refused) == (0, 2, 0)
+
+
+@pytest.mark.parametrize("path", EVAL_FILES, ids=lambda p: p.name)
+def test_computed_answers_go_where_they_are_expected(path: Path) -> None:
+    """Every computed case gets its kind; no other case gets a computed answer."""
+    for case in load_eval_cases(path.read_text(encoding="utf-8")):
+        kind = as_the_bot(case.question)
+        got = None if kind is None else COMPUTED_PREFIX + kind
+        if case.computed:
+            assert got in case.expect, (case.question, got)
+        else:
+            assert got is None, (case.question, got)
 
 
 def test_top1_accuracy(report: EvalReport) -> None:

@@ -28,7 +28,7 @@ from bot.core.computed.membership import (
 from bot.core.computed.numbers import fold
 from bot.core.computed.result import KINDS, LABEL_PREFIX, Computed
 
-__all__ = ["KINDS", "LABEL_PREFIX", "Computed", "compute_answer"]
+__all__ = ["KINDS", "LABEL_PREFIX", "Computed", "compute_answer", "kind_of"]
 
 MAX_CHARS = 200  # longer messages are discussions, not a sum to work out
 # Every kind needs one of these words; most questions stop here.
@@ -57,3 +57,9 @@ def compute_answer(question: str, today: date) -> Computed | None:
         if (found := answer(q)) is not None:
             return found
     return None
+
+
+def kind_of(question: str, today: date) -> str | None:
+    """The kind of computed answer a question gets ("dues" …), or None (for evaluations)."""
+    computed = compute_answer(question, today)
+    return None if computed is None else computed.kind

@@ -1,18 +1,17 @@
-"""Scoring a matcher against a held-out question set (tests/data/faq_eval.yaml).
+"""Scoring a matcher against a held-out question set (tests/data/faq_eval.yaml,
+tests/data/faq_heldout_questions.yaml).
 
 An eval file is a YAML list of ``{q: question, expect: id | [ids] | null}``; null means the
-question must not be answered. Figures:
+question must not be answered, and ``computed:<kind>`` (e.g. ``computed:dues``) means the
+answer is computed, not looked up. Other keys of an item (topic, kind, uncovered) are ignored.
+Computed cases are scored only when a computed answerer is given; otherwise they are skipped
+and counted in ``skipped``. Figures:
 - top-1 accuracy: share of answerable questions whose first result (the answer, or the first
   suggestion) is an expected entry;
 - direct accuracy: share of answerable questions answered directly with an expected entry;
 - wrong-answer rate: share of all questions answered directly with a wrong entry, counting any
   direct answer to a question that must not be answered;
 - refusal rate: share of must-not-answer questions on which the bot stays silent.
-
-``expect`` may also name a computed answer, ``computed:<kind>`` (bot.core.computed): such a
-case is right when the computed answerer, which runs before the matcher as in the bot,
-answers with that kind. Without a computed answerer, cases that expect only computed
-answers are skipped (and counted as such).
 """
 
 from __future__ import annotations
@@ -22,9 +21,13 @@ from dataclasses import dataclass
 
 import yaml
 
-from bot.core.computed import LABEL_PREFIX, Computed
+from bot.core.computed import LABEL_PREFIX as COMPUTED_PREFIX
 from bot.core.errors import InvalidInput
 from bot.core.faq.matcher import FaqMatcher, MatchResult
+
+# Given a question, the kind of computed answer given to it ("dues", "probation-end", ...),
+# or None when the question is left to the matcher.
+ComputedAnswerer = Callable[[str], str | None]
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,11 @@ class EvalCase:
     question: str
     expect: frozenset[str]
 
+    @property
+    def computed(self) -> bool:
+        """Whether the expected answer is computed (``computed:<kind>``) rather than an entry."""
+        return any(i.startswith(COMPUTED_PREFIX) for i in self.expect)
+
 
 @dataclass(frozen=True)
 class EvalMiss:
@@ -41,19 +49,19 @@ class EvalMiss:
 
     case: EvalCase
     result: MatchResult
-    computed: Computed | None = None
+    computed: str | None = None  # the computed answer given instead (computed:<kind>)
 
     @property
     def got(self) -> str:
         """What the bot did: the computed label, the entry answered, or suggest/none."""
         if self.computed is not None:
-            return self.computed.label
+            return self.computed
         return self.result.entry.id if self.result.entry else self.result.outcome
 
 
 @dataclass(frozen=True)
 class EvalReport:
-    """The figures of one evaluation run."""
+    """The figures of one evaluation run (``skipped``: computed cases left out)."""
 
     answerable: int
     unanswerable: int
@@ -62,7 +70,7 @@ class EvalReport:
     wrong: int
     refused: int
     misses: tuple[EvalMiss, ...]
-    skipped: int = 0  # cases that expect a computed answer, run without a computed answerer
+    skipped: int = 0
 
     @property
     def top1_accuracy(self) -> float:
@@ -103,56 +111,53 @@ def load_eval_cases(text: str) -> list[EvalCase]:
     return cases
 
 
+_NOT_ASKED = MatchResult("none")
+
+
 def _first_id(result: MatchResult) -> str | None:
     if result.entry is not None:
         return result.entry.id
     return result.candidates[0][0].id if result.candidates else None
 
 
-Answerer = Callable[[str], Computed | None]
-_NOT_RUN = MatchResult("none")
-
-
-def expects_only_computed(case: EvalCase) -> bool:
-    """True when every expected answer is a computed one (computed:<kind>)."""
-    return bool(case.expect) and all(e.startswith(LABEL_PREFIX) for e in case.expect)
-
-
 def evaluate(
-    matcher: FaqMatcher, cases: list[EvalCase], computed: Answerer | None = None
+    matcher: FaqMatcher, cases: list[EvalCase], computed: ComputedAnswerer | None = None
 ) -> EvalReport:
-    """Run every case through the computed answerer (when given) and then the matcher, as the
-    bot does, and count."""
-    top1 = direct = wrong = refused = skipped = answerable = 0
+    """Run every case through the matcher and count.
+
+    With ``computed``, every question goes to it first (as in the bot) and a computed answer
+    counts as the answer ``computed:<kind>``; without it, computed cases are skipped.
+    """
+    if computed is None:
+        skipped = sum(1 for case in cases if case.computed)
+        cases = [case for case in cases if not case.computed]
+    else:
+        skipped = 0
+    top1 = direct = wrong = refused = 0
     misses: list[EvalMiss] = []
     for case in cases:
-        if computed is None and expects_only_computed(case):
-            skipped += 1
-            continue
-        figured = computed(case.question) if computed is not None else None
-        result = _NOT_RUN if figured is not None else matcher.match(case.question)
-        if figured is not None:
-            answered_id: str | None = figured.label
-            first: str | None = figured.label
-        else:
-            answered_id = result.entry.id if result.answered and result.entry else None
-            first = _first_id(result)
+        kind = computed(case.question) if computed is not None else None
+        label = None if kind is None else COMPUTED_PREFIX + kind
+        # As in the bot, a computed answer is given instead of asking the matcher.
+        result = _NOT_ASKED if label is not None else matcher.match(case.question)
+        answered_id = result.entry.id if result.answered and result.entry else label
+        first_id = _first_id(result) or label
+        silent = result.outcome == "none" and label is None
         if not case.expect:
-            silent = figured is None and result.outcome == "none"
             refused += silent
             wrong += answered_id is not None
             if not silent:
-                misses.append(EvalMiss(case, result, figured))
+                misses.append(EvalMiss(case, result, label))
             continue
-        answerable += 1
-        top1 += first in case.expect
+        top1 += first_id in case.expect
         direct += answered_id in case.expect
         wrong += answered_id is not None and answered_id not in case.expect
         if answered_id not in case.expect:
-            misses.append(EvalMiss(case, result, figured))
+            misses.append(EvalMiss(case, result, label))
+    answerable = sum(1 for case in cases if case.expect)
     return EvalReport(
         answerable=answerable,
-        unanswerable=len(cases) - answerable - skipped,
+        unanswerable=len(cases) - answerable,
         top1=top1,
         direct=direct,
         wrong=wrong,
