@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.context import AdminCache, AppApplication, AppContext, BotData, Runtime
 from bot.core.clock import Clock, SystemClock
 from bot.ratelimit import ChatRateLimiter, LimiterHooks
-from bot.services import binding, broadcast, meeting_messages, study_messages
+from bot.services import binding, broadcast, meeting_messages, minutes_messages, study_messages
 from bot.services.container import Services, build_services
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.processes import Processes, new_owner
@@ -192,6 +192,7 @@ def _register_deliveries(services: Services, database: Database, settings: Setti
     """Every delivery kind of the outbox, with the composer that renders it at send time."""
     config = MeetingConfig(tz=settings.timezone, offsets=settings.reminder_offsets)
     services.outbox.register(meeting_messages.delivery_kinds(database, config))
+    services.outbox.register(minutes_messages.delivery_kinds(database, config))
     services.outbox.register(study_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(broadcast.delivery_kinds())
     services.outbox.register(binding.delivery_kinds(database))

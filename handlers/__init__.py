@@ -12,6 +12,7 @@ from handlers import (
     groups,
     meetings,
     people,
+    records,
     study,
     wrong_place,
 )
@@ -31,6 +32,8 @@ def setup_handlers(application: AppApplication) -> None:
     binding.setup(application, MAIN)
     people.setup(application, MAIN)
     flows = [meetings.setup(application, MAIN), study.setup(application, MAIN)]
+    # Before the FAQ: a reply to a drafted record is the record's, not a question.
+    records.setup(application, MAIN)
     broadcast.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))

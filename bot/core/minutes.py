@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.errors import InvalidInput
+from bot.core.meetings import Tally
 
 
 class MinutesStatus(StrEnum):
@@ -84,3 +85,35 @@ def appended(existing: str, addition: str) -> str:
     if len(combined) > PART_LIMIT:
         raise InvalidInput(code="minutes_too_long")
     return combined
+
+
+@dataclass(frozen=True, slots=True)
+class Turnout:
+    """A record's attendance: 应到, who checked in, who was on leave (why), who was absent."""
+
+    expected: int
+    present: list[str]
+    leave: list[tuple[str, str | None]]
+    absent: list[str]
+
+
+def turnout(tally: Tally) -> Turnout:
+    """From a meeting's tally: 实到 are those who checked in (also if they had asked leave),
+    请假 the others on leave, 缺席 everyone else expected (参加 without check-in included)."""
+    came = {person.user_id for person in tally.checked_in}
+    return Turnout(
+        expected=tally.expected,
+        present=[person.name for person in tally.checked_in],
+        leave=[(p.name, reason) for p, reason in tally.leave if p.user_id not in came],
+        absent=[p.name for p in tally.yes + tally.none if p.user_id not in came],
+    )
+
+
+# Characters XML 1.0 cannot hold (the .docx would not be written): control characters but
+# tab, newline and carriage return.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters a Word document cannot contain."""
+    return _NOT_XML.sub("", text)

@@ -13,6 +13,7 @@ from bot.services.faq_book import FaqBook
 from bot.services.faq_service import FaqService
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meeting_service import MeetingService
+from bot.services.minutes_service import MinutesService
 from bot.services.ops_service import OpsService
 from bot.services.org_service import OrganisationService
 from bot.services.outbox import Outbox
@@ -31,6 +32,7 @@ class Services:
     people: PeopleService
     organisations: OrganisationService
     meetings: MeetingService
+    minutes: MinutesService
     study: StudyService
     broadcasts: BroadcastService
     faq: FaqService
@@ -54,6 +56,7 @@ def build_services(
         people=PeopleService(*common),
         organisations=OrganisationService(*common),
         meetings=MeetingService(*common, config),
+        minutes=MinutesService(*common, settings.timezone),
         study=StudyService(*common, settings.timezone),
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock)),
