@@ -6,6 +6,7 @@ from bot.context import AppApplication
 from handlers import (
     binding,
     broadcast,
+    checkup,
     drafts,
     errors,
     faq,
@@ -34,6 +35,7 @@ def setup_handlers(application: AppApplication) -> None:
     flows = [meetings.setup(application, MAIN), study.setup(application, MAIN)]
     # Before the FAQ: a reply to a drafted record is the record's, not a question.
     records.setup(application, MAIN)
+    checkup.setup(application, MAIN)
     broadcast.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))

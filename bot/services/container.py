@@ -8,6 +8,7 @@ from bot.config import Settings
 from bot.services.access import AccessService, IsAdmin
 from bot.services.broadcast_service import BroadcastService
 from bot.services.chat_service import ChatService
+from bot.services.checkup_service import CheckupService
 from bot.services.draft_service import DraftService
 from bot.services.faq_book import FaqBook
 from bot.services.faq_service import FaqService
@@ -33,6 +34,7 @@ class Services:
     organisations: OrganisationService
     meetings: MeetingService
     minutes: MinutesService
+    checkup: CheckupService
     study: StudyService
     broadcasts: BroadcastService
     faq: FaqService
@@ -57,6 +59,7 @@ def build_services(
         organisations=OrganisationService(*common),
         meetings=MeetingService(*common, config),
         minutes=MinutesService(*common, settings.timezone),
+        checkup=CheckupService(*common, settings.timezone, settings.alert_days_before),
         study=StudyService(*common, settings.timezone),
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock)),
