@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.meetings import MeetingStatus, MeetingType
 from bot.core.minutes import MinutesStatus, Part
 from storage.db import dialect_insert
-from storage.models import Meeting, MeetingAnswer
+from storage.models import Chat, Meeting, MeetingAnswer
 from storage.models.minutes import MeetingHeld, MeetingMinutes
 from storage.records import MinutesRecord
 
@@ -129,6 +129,17 @@ class MinutesRepo:
     async def records_status(self, meeting_ids: list[int]) -> dict[int, str]:
         """{meeting id: 已完成 / 草稿} for the meetings that have a record (the ledger)."""
         return {mid: status.label for mid, status in (await self.statuses(meeting_ids)).items()}
+
+    async def ending_after(self, moment: datetime) -> list[tuple[int, int, int, datetime]]:
+        """(meeting, version, group's Telegram id, start) of every meeting still on that
+        starts after `moment`: those whose record is still to be drafted."""
+        rows = await self._session.execute(
+            select(Meeting.id, Meeting.version, Chat.telegram_id, Meeting.starts_at)
+            .join(Chat, Meeting.chat_id == Chat.id)
+            .where(Meeting.starts_at > moment, Meeting.status == MeetingStatus.SCHEDULED)
+            .order_by(Meeting.id)
+        )
+        return [(mid, version, chat, start) for mid, version, chat, start in rows]
 
     async def mark_held(self, meeting_id: int, user_id: int, now: datetime) -> bool:
         """Note that the meeting took place; False when it was marked already."""
