@@ -89,7 +89,10 @@ async def test_a_record_is_drafted_completed_by_reply_and_filed_as_docx(
     assert header["请假人员（原因）"] == "李四（出差）"
     assert header["缺席人员"] == "书记、赵六"
     content = paragraphs.index("会议内容")
-    assert paragraphs[content + 1 : content + 3] == ["一、学习条例", "二、讨论发言"]
+    assert paragraphs[content + 1 : content + 3] == [
+        "一、学习条例\n二、讨论发言",  # one paragraph per reply, lines kept
+        "张三同志介绍了学习体会",
+    ]
     resolutions = paragraphs.index("决议")
     assert paragraphs[resolutions + 1] == "同意按期召开组织生活会"
     assert any(p.startswith("主持人（签字）") for p in paragraphs)
