@@ -119,8 +119,13 @@ async def test_members_cannot_read_or_write_a_record(bot: RunningBot) -> None:
     assert said == texts.ONLY_MANAGERS
     said = await branch.command(zhang, f"/record {number}")
     assert said == texts.ONLY_MANAGERS
-    early = await bot.say(branch.secretary, branch.secretary, "/record 999")
-    assert "没有" in early or "找不到" in early
+    secretary = branch.secretary
+    assert await bot.say(secretary, secretary, "/record") == texts.RECORD_USAGE
+    assert "编号" in await bot.say(secretary, secretary, "/record 第一次")
+    assert "999" in await bot.say(secretary, secretary, "/record 999")
+    # Check-in is still open: the meeting has not ended, there is no record yet.
+    said = await bot.say(secretary, secretary, f"/record {number}")
+    assert said == texts.NO_RECORD_YET.format(id=number)
 
 
 async def test_managers_out_of_reach_get_a_brief_note_in_the_group(bot: RunningBot) -> None:
