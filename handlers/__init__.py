@@ -6,12 +6,14 @@ from bot.context import AppApplication
 from handlers import (
     binding,
     broadcast,
+    checkup,
     drafts,
     errors,
     faq,
     groups,
     meetings,
     people,
+    records,
     study,
     wrong_place,
 )
@@ -31,6 +33,9 @@ def setup_handlers(application: AppApplication) -> None:
     binding.setup(application, MAIN)
     people.setup(application, MAIN)
     flows = [meetings.setup(application, MAIN), study.setup(application, MAIN)]
+    # Before the FAQ: a reply to a drafted record is the record's, not a question.
+    records.setup(application, MAIN)
+    checkup.setup(application, MAIN)
     broadcast.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))

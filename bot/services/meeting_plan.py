@@ -37,6 +37,8 @@ QUORUM = "meeting_quorum"
 QUORUM_PRIVATE = "meeting_quorum_dm"
 CHANGE = "meeting_change"
 CHANGE_PRIVATE = "meeting_change_dm"
+# The record drafted when check-in closes (bot/services/minutes_messages.py composes it).
+RECORD = "meeting_record"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def notice_due(meeting: MeetingRecord, now: datetime) -> datetime:
 async def plan(
     session: AsyncSession, meeting: MeetingRecord, config: MeetingConfig, now: datetime
 ) -> None:
-    """Enqueue the notice (unless posted), reminders, check-in post and quorum check.
+    """Enqueue the notice (unless posted), reminders, check-in post, record and quorum check.
 
     Idempotent by key; what is due at once wakes the sweep after the commit.
     """
@@ -120,6 +122,7 @@ async def plan(
         payload=payload,
         expires_at=start + CHECKIN_CLOSES_AFTER,
     )
+    await plan_record(session, meeting.id, meeting.version, chat, start, now)
     if meeting.kind is MeetingType.ASSEMBLY and start - QUORUM_LEAD > now:
         await repo.enqueue(
             key=base + "quorum",
@@ -130,6 +133,21 @@ async def plan(
             payload=payload,
             expires_at=start,
         )
+
+
+async def plan_record(
+    session: AsyncSession, meeting_id: int, version: int, chat: int, start: datetime, now: datetime
+) -> bool:
+    """When check-in closes the meeting is over: its record is drafted then (no expiry: a
+    draft is as useful after downtime). True when the row is new."""
+    return await DeliveryRepo(session).enqueue(
+        key=f"mtg:{meeting_id}:v{version}:record",
+        kind=RECORD,
+        chat_id=chat,
+        due_at=start + CHECKIN_CLOSES_AFTER,
+        now=now,
+        payload={"meeting": meeting_id, "version": version},
+    )
 
 
 async def unplan(session: AsyncSession, meeting: MeetingRecord) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.domain import Domain
 from bot.core.errors import UserFacingError
 from bot.texts.meetings import ERRORS as MEETING_ERRORS
+from bot.texts.minutes import ERRORS as MINUTES_ERRORS
 
 # General
 ERROR_GENERIC = "抱歉，刚才处理时出了点问题，请稍后再试。"
@@ -81,6 +82,7 @@ _TEMPLATES = {
     "status_usage": STATUS_USAGE,
     "not_your_organisation": NOT_YOUR_ORGANISATION,
     **MEETING_ERRORS,
+    **MINUTES_ERRORS,
 }
 
 

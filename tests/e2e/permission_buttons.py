@@ -11,6 +11,7 @@ from typing import Any
 from bot.texts import broadcast as broadcast_texts
 from bot.texts import faq as faq_texts
 from bot.texts import meetings as meeting_texts
+from bot.texts import minutes as minutes_texts
 from bot.texts import study as study_texts
 from tests.e2e.permission_cases import MANAGERS, Action, Arrange, Case, secretary_says
 from tests.e2e.permission_world import ORG, World
@@ -127,6 +128,13 @@ async def bind_request(w: World, user: User) -> Action:
     return lambda: w.press(user, user, message["message_id"], f"bind:{number}:y")
 
 
+async def record_done(w: World, user: User) -> Action:
+    """完成 under a drafted record (forged under the group's newest message)."""
+    number = await w.past_meeting(content="学习了支部工作条例")
+    message = w.last_bot_message(w.group)
+    return lambda: w.press(w.group, user, message["message_id"], f"rec:done:{number}")
+
+
 # fmt: off
 BUTTON_CASES: dict[str, list[Case]] = {
     # The notice's button answers with a shorter refusal (it is an alert).
@@ -143,6 +151,10 @@ BUTTON_CASES: dict[str, list[Case]] = {
     r"^faq:new:": [Case("entry", NEW_ENTRY, "已保存为第", faq_texts.FLOW_NOT_YOURS)],
     # Approvers: the post-holders of the organisation and above, and the superadmins.
     r"^bind:\d{1,9}:[yn]$": [Case("approve", bind_request, "已同意")],
+    # Managers of the meeting's organisation close its record.
+    r"^rec:done:\d{1,9}$": [
+        Case("record done", record_done, "会议记录第1版已完成", minutes_texts.ONLY_MANAGERS)
+    ],
 }
 # fmt: on
 # Buttons anyone may press, each for themself: not in the matrix.

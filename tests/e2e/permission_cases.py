@@ -19,6 +19,7 @@ from bot import texts
 from bot.texts import broadcast as broadcast_texts
 from bot.texts import faq as faq_texts
 from bot.texts import meetings as meeting_texts
+from bot.texts import minutes as minutes_texts
 from bot.texts import study as study_texts
 from tests.e2e.permission_world import ORG, OTHER, SERIES, Caller, World
 from tests.emulator.world import User
@@ -184,6 +185,21 @@ async def faq_file(w: World, user: User) -> Action:
     return lambda: w.document(w.group, user, "faq.yaml", content, "/faq import")
 
 
+def on_past_meeting(text: str, private: bool = False) -> Arrange:
+    """Like `saying`, with {id} a meeting that ended two days ago (fresh for each case)."""
+
+    async def arrange(w: World, user: User) -> Action:
+        number = await w.past_meeting()
+        chat = user if private else w.group
+        return lambda: w.command(chat, user, text.format(id=number, org=ORG))
+
+    return arrange
+
+
+RECORD_REFUSAL = minutes_texts.ONLY_MANAGERS
+CHECKUP_DONE = "【三会一课情况】第一党支部"
+
+
 # fmt: off
 COMMAND_CASES: dict[str, list[Case]] = {
     # /bind and /unbind are for the group's Telegram admins (README): the parent's 书记 is
@@ -214,6 +230,23 @@ COMMAND_CASES: dict[str, list[Case]] = {
     ],
     "series_cancel": [
         Case("/series_cancel", with_new("series", "/series_cancel {id}"), "已取消周期会议")
+    ],
+    # A record names who was on leave and why: in the group it is sent privately. The first
+    # /record of an ended meeting drafts its record.
+    "record": [
+        Case("/record", on_past_meeting("/record {id}"), "已私信发给您", RECORD_REFUSAL),
+        Case("/record (private)", on_past_meeting("/record {id}", True), minutes_texts.MARK,
+             RECORD_REFUSAL),
+    ],
+    "meeting_held": [
+        Case("/meeting_held", on_past_meeting("/meeting_held {id}"), "标记为已召开"),
+        Case("/meeting_held (private)", on_past_meeting("/meeting_held {id}", True),
+             "标记为已召开"),
+    ],
+    "checkup": [
+        Case("/checkup", saying("/checkup"), CHECKUP_DONE, writes=False),
+        Case("/checkup (private)", saying("/checkup {org}", True), CHECKUP_DONE, NOT_MANAGER_OF,
+             False),
     ],
     # Anyone lists upcoming topics with /study (README, registry, code agree); the verbs are
     # the managers'. /study template sends the example files to anyone (only examples).
