@@ -156,6 +156,7 @@ class MemberRow:
     """One line of 党员: a membership and its attendance and study."""
 
     org: str
+    user_id: int
     name: str
     status: MemberStatus
     role: Role
@@ -210,6 +211,22 @@ class Ledger:
     def has_below(self) -> bool:
         """The organisation has organisations below it."""
         return bool(self.below)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerFile:
+    """The workbook built, and the counts its caption tells."""
+
+    org: str
+    period: str  # its label: 2026年第4季度
+    span: str  # its days: 2026-10-01至2026-12-31
+    filename: str
+    content: bytes
+    meetings: int
+    topics: int
+    members: int
+    below: int
+    behind: int
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -344,7 +361,16 @@ class _Build:
                 studied, study_expected = self.study.get((org.id, m.user_id), (0, 0))
                 name = self.name(m.user_id)
                 rows.append(
-                    MemberRow(org.name, name, m.status, m.role, by_kind, studied, study_expected)
+                    MemberRow(
+                        org.name,
+                        m.user_id,
+                        name,
+                        m.status,
+                        m.role,
+                        by_kind,
+                        studied,
+                        study_expected,
+                    )
                 )
         return rows
 

@@ -15,7 +15,9 @@ NO_MEETINGS = "“{org}”在{period}（{span}）这个期间没有会议，没�
 PICK_ORG = "您管理多个组织，请选择要导出台账的组织（期间：{period}）："
 PICK_MORE = "按钮只列出前{shown}个；其余的请在命令后写明：/ledger {period} 组织名称"
 WORKING = "正在生成“{org}”{period}的台账，请稍候……"
-CAPTION = "“{org}”台账｜{period}（{span}）\n会议{meetings}次，学习主题{topics}个，党员{members}人{below}"
+CAPTION = (
+    "“{org}”台账｜{period}（{span}）\n会议{meetings}次，学习主题{topics}个，党员{members}人{below}"
+)
 CAPTION_BELOW = "，下级组织{count}个（{behind}个落后，表中标红）"
 TOO_BIG = "这个期间的台账内容太多，生成超时或超出上限。请缩短期间，或分别导出各下级组织。"
 FAILED = "台账生成失败，请稍后再试。"
