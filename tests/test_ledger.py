@@ -19,10 +19,12 @@ from bot.cli import main
 from bot.core.clock import FakeClock
 from bot.core.errors import InvalidInput, NotFound, NotYourOrganisation
 from bot.core.ledger import LedgerFile
+from bot.core.sandbox import Budget
 from bot.core.spreadsheet import FORMULA_STARTS, safe_text
 from bot.services.access import AccessService, Actor, Place
 from bot.services.ledger_service import LedgerService
 from bot.services.members import Person
+from bot.texts import ledger as texts
 from storage.db import Database, create_engine
 from storage.snapshot import read_only_session
 from tests.ledger_seed import COUNTY, SHANGHAI, Sizes, seed_county
@@ -158,3 +160,12 @@ def test_the_cli_writes_the_file_or_says_why_in_one_line(
         assert expected in error
         assert error.count("\n") == 1, error
     assert not (tmp_path / "x.xlsx").exists()
+
+
+async def test_a_ledger_past_its_budget_gets_a_clear_reply(county: LedgerService) -> None:
+    """A county too big for the budget (here: a budget too small for any) is refused in
+    Chinese, and the bot goes on."""
+    county.budget = Budget(seconds=0.3)
+    with pytest.raises(InvalidInput) as caught:
+        await export(county, f"2026年 {COUNTY}")
+    assert caught.value.message == texts.TOO_BIG
