@@ -106,7 +106,8 @@ class Snapshot:
     studied: dict[tuple[int, int], bool]  # (topic, user) -> make-up
     quiz_correct: dict[tuple[int, int], int]  # (topic, user) -> correct answers
     records: dict[int, str] = field(default_factory=dict)  # meeting id -> record status
-    marked_held: frozenset[int] = frozenset()  # meetings a manager marked as held
+    # Meetings that took place: a check-in, or a manager's /meeting_held (meeting records).
+    marked_held: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
