@@ -11,6 +11,7 @@ from handlers import (
     errors,
     faq,
     groups,
+    ledger,
     meetings,
     people,
     records,
@@ -37,6 +38,7 @@ def setup_handlers(application: AppApplication) -> None:
     records.setup(application, MAIN)
     checkup.setup(application, MAIN)
     broadcast.setup(application, MAIN)
+    ledger.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))
     drafts.setup(application, DRAFTS, flows)

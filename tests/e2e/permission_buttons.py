@@ -128,6 +128,14 @@ async def bind_request(w: World, user: User) -> Action:
     return lambda: w.press(user, user, message["message_id"], f"bind:{number}:y")
 
 
+async def ledger_pick(w: World, user: User) -> Action:
+    """An organisation picked for /ledger, pressed (forged for those never offered it) in
+    the caller's private chat."""
+    message = w.last_bot_message(user)
+    data = f"ledger:{w.org_id}:2026年第4季度"
+    return lambda: w.press(user, user, message["message_id"], data)
+
+
 async def record_done(w: World, user: User) -> Action:
     """完成 under a drafted record (forged under the group's newest message)."""
     number = await w.past_meeting(content="学习了支部工作条例")
@@ -151,6 +159,8 @@ BUTTON_CASES: dict[str, list[Case]] = {
     r"^faq:new:": [Case("entry", NEW_ENTRY, "已保存为第", faq_texts.FLOW_NOT_YOURS)],
     # Approvers: the post-holders of the organisation and above, and the superadmins.
     r"^bind:\d{1,9}:[yn]$": [Case("approve", bind_request, "已同意")],
+    # The ledger, or that its period has no meeting yet: both past the access check.
+    r"^ledger:\d{1,9}:\S{1,40}$": [Case("ledger", ledger_pick, "台账", writes=False)],
     # Managers of the meeting's organisation close its record.
     r"^rec:done:\d{1,9}$": [
         Case("record done", record_done, "会议记录第1版已完成", minutes_texts.ONLY_MANAGERS)

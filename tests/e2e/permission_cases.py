@@ -36,6 +36,7 @@ LISTED, ASK_TITLE = study_texts.LIST_HEADER.format(org=ORG), study_texts.FLOW_AS
 EDIT_TOPIC, IMPORTED = "/study edit {w.topic_id} 标题 新标题{n}", "已导入1个学习主题"
 EDIT_ENTRY = "/faq edit {w.entry_id} 出处 本支部第{n}次委员会决定"
 UNPUBLISHED = "号主题没有发给本组织或下级组织"
+LEDGER = "台账"
 CHOOSE_SCOPE = broadcast_texts.CHOOSE_SCOPE
 PLAN = """\
 topics:
@@ -272,6 +273,13 @@ COMMAND_CASES: dict[str, list[Case]] = {
         Case("/study_stats", saying("/study_stats {w.topic_id}"), UNPUBLISHED, writes=False),
         Case("/study_stats (private)", saying("/study_stats {w.topic_id} {org}", True),
              UNPUBLISHED, NOT_MANAGER_OF, False),
+    ],
+    # The ledger (its caption), or that the period has no meeting yet (when no case has held
+    # one): both past the access check.
+    "ledger": [
+        Case("/ledger", saying("/ledger"), LEDGER, writes=False),
+        Case("/ledger (private)", saying("/ledger 2026Q4 {org}", True), LEDGER, NOT_MANAGER_OF,
+             False),
     ],
     "broadcast": [
         Case("/broadcast", saying("/broadcast", reply=secretary_says), CHOOSE_SCOPE),
