@@ -6,8 +6,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Mess
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import AppApplication, AppContext
+from bot.core.errors import UserFacingError
 from bot.core.ledger import LedgerFile
 from bot.services.ledger_service import MAX_BUTTONS, OrgChoice
+from bot.texts import error_text
 from bot.texts import ledger as texts
 from handlers.common import acknowledge, actor, command_args, sender
 
@@ -68,11 +70,17 @@ async def cb_ledger(update: Update, context: AppContext) -> None:
     if query is None or user is None or query.data is None or query.message is None:
         return
     _, org_id, period = query.data.split(":", 2)
-    here = actor(user, query.message.chat)
-    ledger = await context.services.ledger.export_for(here, int(org_id), period)
+    # Answered before the build: a county's workbook takes longer than Telegram waits for it.
     await acknowledge(query)
     message = query.message
     assert isinstance(message, Message)
+    try:
+        ledger = await context.services.ledger.export_for(
+            actor(user, message.chat), int(org_id), period
+        )
+    except UserFacingError as refused:  # the press is answered already: say it in the chat
+        await message.reply_text(error_text(refused))
+        return
     await send_ledger(message, ledger)
 
 

@@ -14,7 +14,6 @@ PERIOD_TOO_LONG = "期间最长{days}天，请分段导出。"
 NO_MEETINGS = "“{org}”在{period}（{span}）这个期间没有会议，没有生成台账。"
 PICK_ORG = "您管理多个组织，请选择要导出台账的组织（期间：{period}）："
 PICK_MORE = "按钮只列出前{shown}个；其余的请在命令后写明：/ledger {period} 组织名称"
-WORKING = "正在生成“{org}”{period}的台账，请稍候……"
 CAPTION = (
     "“{org}”台账｜{period}（{span}）\n会议{meetings}次，学习主题{topics}个，党员{members}人{below}"
 )

@@ -87,7 +87,8 @@ async def test_permission(world: World, case: Case | None, caller: Caller) -> No
     looks = not allowed or case.writes  # whether the database is compared
     before = await world.snapshot() if looks else {}
     try:
-        said = await action()
+        # An empty button answer shows the user nothing (buttons that build files answer first).
+        said = [text for text in await action() if text]
         after = await world.snapshot() if looks else {}
     finally:
         while world.undo:
