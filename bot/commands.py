@@ -94,6 +94,13 @@ COMMANDS: tuple[Command, ...] = (
         "[template/add/edit/delete]",
     ),
     Command("study_stats", "查看学习主题的学习情况", Where.ANYWHERE, Who.MANAGER, "[编号]"),
+    Command(
+        "ledger",
+        "导出本组织的台账（Excel：会议、学习、党员、下级组织）",
+        Where.ANYWHERE,
+        Who.MANAGER,
+        "[期间]",
+    ),
     Command("broadcast", "回复一条消息，群发到本组织或下级组织", Where.ANYWHERE, Who.MANAGER),
     Command("ask", "提问党务政策问题，回答附出处", Where.ANYWHERE, args="问题"),
     Command(

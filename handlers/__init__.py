@@ -10,6 +10,7 @@ from handlers import (
     errors,
     faq,
     groups,
+    ledger,
     meetings,
     people,
     study,
@@ -32,6 +33,7 @@ def setup_handlers(application: AppApplication) -> None:
     people.setup(application, MAIN)
     flows = [meetings.setup(application, MAIN), study.setup(application, MAIN)]
     broadcast.setup(application, MAIN)
+    ledger.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))
     drafts.setup(application, DRAFTS, flows)

@@ -11,6 +11,7 @@ from bot.services.chat_service import ChatService
 from bot.services.draft_service import DraftService
 from bot.services.faq_book import FaqBook
 from bot.services.faq_service import FaqService
+from bot.services.ledger_service import LedgerService
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meeting_service import MeetingService
 from bot.services.ops_service import OpsService
@@ -34,6 +35,7 @@ class Services:
     study: StudyService
     broadcasts: BroadcastService
     faq: FaqService
+    ledger: LedgerService
     drafts: DraftService
     outbox: Outbox
     processes: Processes
@@ -57,6 +59,7 @@ def build_services(
         study=StudyService(*common, settings.timezone),
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock)),
+        ledger=LedgerService(*common, settings.timezone),
         drafts=DraftService(*common),
         outbox=Outbox(database, clock, processes.owner),  # the root registers the kinds
         processes=processes,

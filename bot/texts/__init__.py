@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.domain import Domain
 from bot.core.errors import UserFacingError
+from bot.texts.ledger import ERRORS as LEDGER_ERRORS
 from bot.texts.meetings import ERRORS as MEETING_ERRORS
 
 # General
@@ -81,6 +82,7 @@ _TEMPLATES = {
     "status_usage": STATUS_USAGE,
     "not_your_organisation": NOT_YOUR_ORGANISATION,
     **MEETING_ERRORS,
+    **LEDGER_ERRORS,
 }
 
 

@@ -1,0 +1,430 @@
+"""The ledger (台账) of an organisation over a period, computed from a snapshot of the data.
+
+Plain values in (what storage read in one read-only transaction), plain rows out; the
+service turns the rows into spreadsheet sheets. An organisation's ledger covers it and
+every organisation below it: a township 党委's lists every branch's meetings, and sums up
+each branch on a sheet of its own.
+
+Who was expected (应到) at a meeting: the members of its organisation at its start (joined
+before it, not left by then) - for a 支委会 the committee, as the notice counts them - and
+anyone else who answered or checked in. Present (实到) is who checked in; 请假 those on
+leave who did not come anyway; 缺席 everyone else expected.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.core.domain import MemberStatus, OrgKind, Role
+from bot.core.meetings import Attendee, MeetingType, Rsvp, expected_roster
+from bot.core.periods import Period
+from bot.core.requirements import RULE_KINDS, Standing, rules_for, standing, windows
+from bot.core.timeparse import WEEKDAY_NAMES
+
+
+@dataclass(frozen=True, slots=True)
+class OrgInfo:
+    """An organisation of the subtree."""
+
+    id: int
+    name: str
+    kind: OrgKind
+    parent_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """A person's membership of an organisation of the subtree (also one that ended)."""
+
+    org_id: int
+    user_id: int
+    role: Role
+    status: MemberStatus
+    joined_at: datetime
+    left_at: datetime | None
+
+    def active_at(self, moment: datetime) -> bool:
+        """A member at that moment."""
+        return self.joined_at <= moment and (self.left_at is None or self.left_at > moment)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingInfo:
+    """A meeting of the period that was not cancelled and has started."""
+
+    id: int
+    org_id: int
+    kind: MeetingType
+    starts_at: datetime
+    place: str
+    agenda: str
+    organiser_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerInfo:
+    """One person's answer to one of those meetings."""
+
+    meeting_id: int
+    user_id: int
+    rsvp: Rsvp
+    reason: str | None
+    checked_in: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TopicInfo:
+    """A study topic published in the period to organisations of the subtree (`reached`)."""
+
+    id: int
+    org_id: int
+    title: str
+    published_at: datetime
+    deadline_at: datetime
+    quiz_size: int
+    reached: tuple[int, ...]
+
+
+@dataclass
+class Snapshot:
+    """Everything a ledger is computed from, read at one moment."""
+
+    root_id: int
+    period: Period
+    tz: ZoneInfo
+    now: datetime
+    orgs: list[OrgInfo]  # the root first, then the tree below it depth first
+    members: list[Membership]
+    names: dict[int, str]  # user id -> the name to show
+    meetings: list[MeetingInfo]
+    answers: list[AnswerInfo]
+    topics: list[TopicInfo]
+    studied: dict[tuple[int, int], bool]  # (topic, user) -> make-up
+    quiz_correct: dict[tuple[int, int], int]  # (topic, user) -> correct answers
+    records: dict[int, str] = field(default_factory=dict)  # meeting id -> record status
+    marked_held: frozenset[int] = frozenset()  # meetings a manager marked as held
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    """One line of 会议台账."""
+
+    org: str
+    starts: datetime  # local wall-clock time, naive (a spreadsheet has no zones)
+    weekday: str
+    kind: str
+    agenda: str
+    place: str
+    organiser: str
+    expected: int
+    present: int
+    leave: tuple[tuple[str, str], ...]  # (name, reason)
+    absent: tuple[str, ...]
+    record: str
+
+    @property
+    def rate(self) -> float | None:
+        """出勤率, 0-1; None with nobody expected."""
+        return self.present / self.expected if self.expected else None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRow:
+    """One line of 学习台账."""
+
+    org: str
+    title: str
+    published: datetime
+    deadline: datetime
+    expected: int
+    studied: int
+    makeup: int
+    quiz_average: float | None  # 0-100, of those who answered
+
+    @property
+    def rate(self) -> float | None:
+        """完成率, 0-1."""
+        return self.studied / self.expected if self.expected else None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """One line of 党员: a membership and its attendance and study."""
+
+    org: str
+    user_id: int
+    name: str
+    status: MemberStatus
+    role: Role
+    by_kind: dict[MeetingType, tuple[int, int]]  # attended, expected
+    studied: int
+    study_expected: int
+
+    @property
+    def attendance(self) -> float | None:
+        """Meetings attended of those expected, 0-1."""
+        attended = sum(a for a, _ in self.by_kind.values())
+        expected = sum(e for _, e in self.by_kind.values())
+        return attended / expected if expected else None
+
+    @property
+    def study_rate(self) -> float | None:
+        """Topics studied of those expected, 0-1."""
+        return self.studied / self.study_expected if self.study_expected else None
+
+
+@dataclass(frozen=True, slots=True)
+class OrgRow:
+    """One line of 下级组织."""
+
+    name: str
+    parent: str
+    kind: OrgKind
+    members: int
+    standings: dict[MeetingType, Standing | None]
+    attendance: float | None
+    study_rate: float | None
+
+    @property
+    def behind(self) -> bool:
+        """Some requirement went unmet in a window that has ended."""
+        return any(s is not None and s.behind for s in self.standings.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """The four sheets' rows (no 下级组织 rows for an organisation with none below)."""
+
+    org: OrgInfo
+    period: Period
+    meetings: list[MeetingRow]
+    topics: list[TopicRow]
+    members: list[MemberRow]
+    below: list[OrgRow]
+    kinds: tuple[MeetingType, ...]  # meeting types held in the period, for 党员's columns
+
+    @property
+    def has_below(self) -> bool:
+        """The organisation has organisations below it."""
+        return bool(self.below)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerFile:
+    """The workbook built, and the counts its caption tells."""
+
+    org: str
+    period: str  # its label: 2026年第4季度
+    span: str  # its days: 2026-10-01至2026-12-31
+    filename: str
+    content: bytes
+    meetings: int
+    topics: int
+    members: int
+    below: int
+    behind: int
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+class _Build:
+    """One pass over the snapshot, keeping the counts each sheet needs."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self.orgs = {org.id: org for org in snap.orgs}
+        self.roster: dict[int, list[Membership]] = defaultdict(list)
+        for member in snap.members:
+            self.roster[member.org_id].append(member)
+        self.answers: dict[int, list[AnswerInfo]] = defaultdict(list)
+        for answer in snap.answers:
+            self.answers[answer.meeting_id].append(answer)
+        # (org, user, kind) -> [attended, expected]
+        self.attended: dict[tuple[int, int, MeetingType], list[int]] = defaultdict(lambda: [0, 0])
+        self.org_attendance: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        self.held_days: dict[tuple[int, MeetingType], list[date]] = defaultdict(list)
+        self.study: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+        self.org_study: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+
+    def name(self, user_id: int) -> str:
+        return self.snap.names.get(user_id) or str(user_id)
+
+    def expected(self, meeting: MeetingInfo) -> list[int]:
+        at = meeting.starts_at
+        members = [m for m in self.roster[meeting.org_id] if m.active_at(at)]
+        if meeting.kind is MeetingType.COMMITTEE:  # the committee, as the notice counts it
+            people = [Attendee(m.user_id, "", is_manager=m.role.is_manager) for m in members]
+            roster = expected_roster(meeting.kind, people, meeting.organiser_id)
+            ids = [person.user_id for person in roster]
+        else:
+            ids = [m.user_id for m in members]
+        known = set(ids)
+        for answer in self.answers[meeting.id]:
+            came = answer.rsvp is not Rsvp.NONE or answer.checked_in
+            if came and answer.user_id not in known:
+                ids.append(answer.user_id)
+                known.add(answer.user_id)
+        return ids
+
+    def meeting_row(self, meeting: MeetingInfo) -> MeetingRow:
+        snap = self.snap
+        by_user = {a.user_id: a for a in self.answers[meeting.id]}
+        expected = self.expected(meeting)
+        present, leave, absent = [], [], []
+        for user_id in expected:
+            answer = by_user.get(user_id)
+            counts = self.attended[(meeting.org_id, user_id, meeting.kind)]
+            counts[1] += 1
+            if answer is not None and answer.checked_in:
+                present.append(user_id)
+                counts[0] += 1
+            elif answer is not None and answer.rsvp is Rsvp.LEAVE:
+                leave.append((self.name(user_id), answer.reason or ""))
+            else:
+                absent.append(self.name(user_id))
+        org_counts = self.org_attendance[meeting.org_id]
+        org_counts[0] += len(present)
+        org_counts[1] += len(expected)
+        local = meeting.starts_at.astimezone(snap.tz)
+        if present or meeting.id in snap.marked_held:
+            self.held_days[(meeting.org_id, meeting.kind)].append(local.date())
+        return MeetingRow(
+            org=self.orgs[meeting.org_id].name,
+            starts=local.replace(tzinfo=None),
+            weekday=f"周{WEEKDAY_NAMES[local.weekday()]}",
+            kind=meeting.kind.label,
+            agenda=meeting.agenda,
+            place=meeting.place,
+            organiser=self.name(meeting.organiser_id),
+            expected=len(expected),
+            present=len(present),
+            leave=tuple(leave),
+            absent=tuple(absent),
+            record=snap.records.get(meeting.id, ""),
+        )
+
+    def topic_row(self, topic: TopicInfo) -> TopicRow:
+        snap = self.snap
+        expected: set[int] = set()
+        for org_id in topic.reached:
+            ids = {
+                m.user_id
+                for m in self.roster[org_id]
+                if m.joined_at <= topic.deadline_at
+                and (m.left_at is None or m.left_at > topic.published_at)
+            }
+            org_counts = self.org_study[org_id]
+            org_counts[1] += len(ids)
+            for user_id in ids:
+                done = (topic.id, user_id) in snap.studied
+                counts = self.study[(org_id, user_id)]
+                counts[0] += done
+                counts[1] += 1
+                org_counts[0] += done
+            expected |= ids
+        studied = [u for u in expected if (topic.id, u) in snap.studied]
+        makeup = sum(1 for u in studied if snap.studied[(topic.id, u)])
+        scores = [
+            snap.quiz_correct[(topic.id, u)] * 100 / topic.quiz_size
+            for u in expected
+            if topic.quiz_size and (topic.id, u) in snap.quiz_correct
+        ]
+        tz = snap.tz
+        return TopicRow(
+            org=self.orgs[topic.org_id].name if topic.org_id in self.orgs else "",
+            title=topic.title,
+            published=topic.published_at.astimezone(tz).replace(tzinfo=None),
+            deadline=topic.deadline_at.astimezone(tz).replace(tzinfo=None),
+            expected=len(expected),
+            studied=len(studied),
+            makeup=makeup,
+            quiz_average=sum(scores) / len(scores) if scores else None,
+        )
+
+    def member_rows(self, kinds: Iterable[MeetingType]) -> list[MemberRow]:
+        start, end = self.snap.period.bounds(self.snap.tz)
+        rows = []
+        for org in self.snap.orgs:
+            for m in self.roster[org.id]:
+                if m.joined_at >= end or (m.left_at is not None and m.left_at < start):
+                    continue
+                by_kind = {}
+                for kind in kinds:
+                    attended, expected = self.attended.get((org.id, m.user_id, kind), (0, 0))
+                    by_kind[kind] = (attended, expected)
+                studied, study_expected = self.study.get((org.id, m.user_id), (0, 0))
+                name = self.name(m.user_id)
+                rows.append(
+                    MemberRow(
+                        org.name,
+                        m.user_id,
+                        name,
+                        m.status,
+                        m.role,
+                        by_kind,
+                        studied,
+                        study_expected,
+                    )
+                )
+        return rows
+
+    def org_rows(self) -> list[OrgRow]:
+        snap = self.snap
+        children: dict[int, list[OrgInfo]] = defaultdict(list)
+        for org in snap.orgs:
+            if org.parent_id is not None:
+                children[org.parent_id].append(org)
+        _, end = snap.period.bounds(snap.tz)
+        rows = []
+        for org in snap.orgs[1:]:
+            rows.append(self.org_row(org, children[org.id], end))
+        return rows
+
+    def org_row(self, org: OrgInfo, children: list[OrgInfo], end: datetime) -> OrgRow:
+        snap = self.snap
+        standings: dict[MeetingType, Standing | None] = dict.fromkeys(RULE_KINDS)
+        for rule in rules_for(org.kind):
+            groups = [c.id for c in children if c.kind is OrgKind.GROUP]
+            units = groups if rule.per_group else [org.id]
+            days = [self.held_days.get((unit, rule.kind), []) for unit in units]
+            spans = windows(snap.period, rule.window)
+            standings[rule.kind] = standing(days, spans, snap.now, snap.tz)
+        members = sum(1 for m in self.roster[org.id] if m.joined_at < end and m.left_at is None)
+        parent = self.orgs[org.parent_id].name if org.parent_id in self.orgs else ""
+        attendance = self.org_attendance.get(org.id, [0, 0])
+        study = self.org_study.get(org.id, [0, 0])
+        return OrgRow(
+            name=org.name,
+            parent=parent,
+            kind=org.kind,
+            members=members,
+            standings=standings,
+            attendance=_ratio(*attendance),
+            study_rate=_ratio(*study),
+        )
+
+
+def build_ledger(snap: Snapshot) -> Ledger:
+    """Every sheet's rows from the snapshot (meetings and topics in time order)."""
+    build = _Build(snap)
+    meetings = sorted(snap.meetings, key=lambda m: (m.starts_at, m.id))
+    meeting_rows = [build.meeting_row(m) for m in meetings]
+    topics = sorted(snap.topics, key=lambda t: (t.published_at, t.id))
+    topic_rows = [build.topic_row(t) for t in topics]
+    kinds = tuple(kind for kind in MeetingType if any(m.kind is kind for m in meetings))
+    root = build.orgs[snap.root_id]
+    return Ledger(
+        org=root,
+        period=snap.period,
+        meetings=meeting_rows,
+        topics=topic_rows,
+        members=build.member_rows(kinds),
+        below=build.org_rows(),
+        kinds=kinds,
+    )

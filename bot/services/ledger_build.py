@@ -1,0 +1,75 @@
+"""Build a ledger workbook: read the snapshot, compute the rows, write the XLSX.
+
+`build_ledger_file` is what runs in a child process (bot.core.sandbox): a county's ledger
+reads hundreds of thousands of rows and writes a megabyte of spreadsheet, seconds of CPU
+that must not hold up the bot's other chats, and a budget of time and memory bounds it.
+The child opens its own read-only connection; nothing is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.ledger import LedgerFile, Snapshot, build_ledger
+from bot.core.periods import Period
+from bot.services.ledger_records import marked_held, record_statuses
+from bot.services.ledger_sheets import ledger_file
+from storage.repositories import OrganisationRepo
+from storage.repositories.ledger import LedgerRepo
+from storage.snapshot import read_only_session
+
+
+def span(period: Period, tz: ZoneInfo, now: datetime) -> tuple[datetime, datetime]:
+    """The moments a ledger covers: the period, up to now (meetings yet to come are not in
+    a ledger)."""
+    start, end = period.bounds(tz)
+    return start, min(end, now)
+
+
+async def subtree_repo(session: AsyncSession, org_id: int) -> LedgerRepo:
+    """The ledger's reads for the organisation and everything below it."""
+    return LedgerRepo(session, await OrganisationRepo(session).descendant_ids(org_id))
+
+
+async def read_snapshot(
+    session: AsyncSession, org_id: int, period: Period, tz: ZoneInfo, now: datetime
+) -> Snapshot:
+    """Everything the ledger of `org_id` over `period` is computed from."""
+    repo = await subtree_repo(session, org_id)
+    start, end = span(period, tz, now)
+    return Snapshot(
+        root_id=org_id,
+        period=period,
+        tz=tz,
+        now=now,
+        orgs=await repo.organisations(org_id),
+        members=await repo.members(),
+        names=await repo.names(start, end),
+        meetings=await repo.meetings(start, end),
+        answers=await repo.answers(start, end),
+        topics=await repo.topics(start, end),
+        studied=await repo.studied(start, end),
+        quiz_correct=await repo.quiz_correct(start, end),
+        records=await record_statuses(session, repo, start, end),
+        marked_held=await marked_held(session, repo, start, end),
+    )
+
+
+async def build_from(
+    url: str, org_id: int, period: Period, tz: ZoneInfo, now: datetime
+) -> LedgerFile:
+    """The workbook, read from one read-only snapshot of the database at `url`."""
+    async with read_only_session(url) as session:
+        snapshot = await read_snapshot(session, org_id, period, tz, now)
+    return ledger_file(build_ledger(snapshot))
+
+
+def build_ledger_file(
+    url: str, org_id: int, period: Period, tz_key: str, now: datetime
+) -> LedgerFile:
+    """The child process's entry: the ledger of `org_id` over `period` (zone `tz_key`)."""
+    return asyncio.run(build_from(url, org_id, period, ZoneInfo(tz_key), now))
