@@ -13,6 +13,7 @@ from handlers import (
     ledger,
     meetings,
     people,
+    reports,
     study,
     wrong_place,
 )
@@ -34,6 +35,7 @@ def setup_handlers(application: AppApplication) -> None:
     flows = [meetings.setup(application, MAIN), study.setup(application, MAIN)]
     broadcast.setup(application, MAIN)
     ledger.setup(application, MAIN)
+    reports.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))
     drafts.setup(application, DRAFTS, flows)

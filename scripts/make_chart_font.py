@@ -12,7 +12,9 @@ and the layout tables (GSUB/GPOS/vertical metrics), which matplotlib does not us
 pull in thousands of Japanese/Traditional alternates: 4.9 MB instead of 9 MB. The family is
 renamed (ChartSans SC) so that it never collides with a Noto Sans CJK installed on the system.
 
-Usage: python scripts/make_chart_font.py NotoSansCJK-Regular.ttc bot/data/fonts/ChartSansSC-Regular.otf
+Usage:
+    python scripts/make_chart_font.py NotoSansCJK-Regular.ttc \
+        bot/data/fonts/ChartSansSC-Regular.otf
 """
 
 from __future__ import annotations
