@@ -46,6 +46,7 @@ WIDTH_INCHES, DPI = 10.8, 100  # 1080 px: a phone screen's width, shown without 
 ATTENDANCE_HEIGHT = 8.1
 BELOW_BASE_HEIGHT, BELOW_ROW_HEIGHT = 2.6, 1.05
 NAME_CHARS = 12
+MIN_ROWS = 3
 LABELS_SHOWN = 15  # more meetings than this: no percentage over each point
 STYLE: Any = {  # matplotlib's stubs type rc keys as literals
     "font.family": [FAMILY, FALLBACK],
@@ -171,7 +172,8 @@ def _point_labels(axes: Any, points: list[MeetingPoint]) -> None:
 
 def below_figure(data: ReportData, page: list[OrgBar], number: int, pages: int) -> Figure:
     """Two bars per organisation below: 三会一课 completion and study completion."""
-    height = BELOW_BASE_HEIGHT + BELOW_ROW_HEIGHT * len(page)
+    slots = max(len(page), MIN_ROWS)  # a lone organisation still gets a readable chart
+    height = BELOW_BASE_HEIGHT + BELOW_ROW_HEIGHT * slots
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, layout="constrained")
     axes = figure.add_subplot()
     title = texts.TITLE_BELOW.format(org=data.org)
@@ -191,7 +193,7 @@ def below_figure(data: ReportData, page: list[OrgBar], number: int, pages: int) 
             axes.text((rate or 0) + 0.01, y, text, va="center", fontsize=16)
     names = [safe_label(bar.name, NAME_CHARS) for bar in page]
     axes.set_yticks(list(rows), labels=names)
-    axes.invert_yaxis()  # the lowest completion at the top
+    axes.set_ylim(slots - 0.5, -0.5)  # the lowest completion at the top
     axes.set_xlim(0, 1.22)
     axes.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     axes.xaxis.set_major_formatter(PercentFormatter(1.0))
