@@ -62,8 +62,18 @@ STYLE: Any = {  # matplotlib's stubs type rc keys as literals
 KIND_COLOURS = dict(
     zip(
         MeetingType,
-        ("#c0392b", "#2471a3", "#229954", "#d68910", "#7d3c98", "#17a589", "#a04000", "#566573"),
-        strict=False,
+        (
+            "#c0392b",
+            "#2471a3",
+            "#229954",
+            "#d68910",
+            "#7d3c98",
+            "#17a589",
+            "#a04000",
+            "#566573",
+            "#839192",
+        ),
+        strict=True,
     )
 )
 MEETINGS_COLOUR, STUDY_COLOUR = "#c0392b", "#2471a3"
@@ -84,7 +94,7 @@ def safe_label(text: str, limit: int = 200) -> str:
     covered = _coverage()
     out = []
     for char in shorten(text, limit):
-        if unicodedata.category(char)[0] == "C":
+        if unicodedata.category(char) in ("Cc", "Cf"):  # line breaks, bidi marks, ZWJ ...
             out.append(" ")
         elif unicodedata.category(char) == "Zs" or ord(char) in covered:
             out.append(char if char != "\u3000" else " ")
