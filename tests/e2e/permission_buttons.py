@@ -127,6 +127,14 @@ async def bind_request(w: World, user: User) -> Action:
     return lambda: w.press(user, user, message["message_id"], f"bind:{number}:y")
 
 
+async def ledger_pick(w: World, user: User) -> Action:
+    """An organisation picked for /ledger, pressed (forged for those never offered it) in
+    the caller's private chat."""
+    message = w.last_bot_message(user)
+    data = f"ledger:{w.org_id}:2026年第4季度"
+    return lambda: w.press(user, user, message["message_id"], data)
+
+
 # fmt: off
 BUTTON_CASES: dict[str, list[Case]] = {
     # The notice's button answers with a shorter refusal (it is an alert).
@@ -143,6 +151,10 @@ BUTTON_CASES: dict[str, list[Case]] = {
     r"^faq:new:": [Case("entry", NEW_ENTRY, "已保存为第", faq_texts.FLOW_NOT_YOURS)],
     # Approvers: the post-holders of the organisation and above, and the superadmins.
     r"^bind:\d{1,9}:[yn]$": [Case("approve", bind_request, "已同意")],
+    # The world's only meeting is still to come: the ledger says so, past the access check.
+    r"^ledger:\d{1,9}:\S{1,40}$": [
+        Case("ledger", ledger_pick, "这个期间没有会议", writes=False)
+    ],
 }
 # fmt: on
 # Buttons anyone may press, each for themself: not in the matrix.

@@ -35,6 +35,7 @@ LISTED, ASK_TITLE = study_texts.LIST_HEADER.format(org=ORG), study_texts.FLOW_AS
 EDIT_TOPIC, IMPORTED = "/study edit {w.topic_id} 标题 新标题{n}", "已导入1个学习主题"
 EDIT_ENTRY = "/faq edit {w.entry_id} 出处 本支部第{n}次委员会决定"
 UNPUBLISHED = "号主题没有发给本组织或下级组织"
+NO_MEETINGS = "这个期间没有会议"
 CHOOSE_SCOPE = broadcast_texts.CHOOSE_SCOPE
 PLAN = """\
 topics:
@@ -239,6 +240,12 @@ COMMAND_CASES: dict[str, list[Case]] = {
         Case("/study_stats", saying("/study_stats {w.topic_id}"), UNPUBLISHED, writes=False),
         Case("/study_stats (private)", saying("/study_stats {w.topic_id} {org}", True),
              UNPUBLISHED, NOT_MANAGER_OF, False),
+    ],
+    # The world's only meeting is still to come: the ledger says so, past the access check.
+    "ledger": [
+        Case("/ledger", saying("/ledger"), NO_MEETINGS, writes=False),
+        Case("/ledger (private)", saying("/ledger 2026Q4 {org}", True), NO_MEETINGS,
+             NOT_MANAGER_OF, False),
     ],
     "broadcast": [
         Case("/broadcast", saying("/broadcast", reply=secretary_says), CHOOSE_SCOPE),
