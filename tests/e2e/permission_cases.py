@@ -247,6 +247,12 @@ COMMAND_CASES: dict[str, list[Case]] = {
         Case("/ledger (private)", saying("/ledger 2026Q4 {org}", True), NO_MEETINGS,
              NOT_MANAGER_OF, False),
     ],
+    # Likewise /report: no meeting has taken place yet, which it says past the access check.
+    "report": [
+        Case("/report", saying("/report"), NO_MEETINGS, writes=False),
+        Case("/report (private)", saying("/report 2026Q4 {org}", True), NO_MEETINGS,
+             NOT_MANAGER_OF, False),
+    ],
     "broadcast": [
         Case("/broadcast", saying("/broadcast", reply=secretary_says), CHOOSE_SCOPE),
         Case("/broadcast (private)", broadcast_privately, CHOOSE_SCOPE, NOT_MANAGER_OF),
