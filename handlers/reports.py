@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+import logging
+
+from telegram import InputFile, Message, Update
 from telegram.constants import ChatAction
+from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
 from bot.context import AppApplication, AppContext
+from bot.core.charts import ChartImage
 from bot.services.report_service import CalendarFile
 from bot.texts import reports as texts
 from handlers.common import actor, command_args, sender
+
+log = logging.getLogger(__name__)
 
 
 def calendar_caption(calendar: CalendarFile) -> str:
@@ -43,8 +49,20 @@ async def cmd_report(update: Update, context: AppContext) -> None:
         actor(user, message.chat), command_args(message)
     )
     for chart in report.charts:
-        photo = InputFile(chart.content, filename=chart.filename)
-        await message.reply_photo(photo, caption=chart.caption)
+        await send_chart(message, chart)
+
+
+async def send_chart(message: Message, chart: ChartImage) -> None:
+    """A chart as a photo (shown in the chat at once); as a document, lossless, should
+    Telegram refuse it as a photo (its size or dimensions)."""
+    try:
+        await message.reply_photo(
+            InputFile(chart.content, filename=chart.filename), caption=chart.caption
+        )
+    except BadRequest as exc:
+        log.warning("Chart %s refused as a photo (%s); sending it as a file", chart.filename, exc)
+        document = InputFile(chart.content, filename=chart.filename)
+        await message.reply_document(document, caption=chart.caption)
 
 
 def setup(application: AppApplication, group: int) -> None:
