@@ -6,7 +6,7 @@ answers, topics) into a temporary SQLite file (or an emptied PostgreSQL database
 does: in a child process (bot.core.sandbox) from a read-only snapshot. A ticker in this
 event loop records the worst stall another chat would see. Also times one branch's quarter.
 
-    .venv/bin/python bench/report.py [--orgs 300] [--members 10000]
+    .venv/bin/python bench/report.py [--orgs 300] [--members 10000] [--save DIR]
 """
 
 from __future__ import annotations
@@ -49,6 +49,17 @@ async def draw(url: str, org_id: int, period_text: str) -> tuple[float, float, R
     return seconds, worst[0], charts
 
 
+async def baseline(seconds: float) -> float:
+    """The worst stall with nothing running here: the machine's own noise (other processes
+    on its cores), to read the figures above against."""
+    stop, worst = asyncio.Event(), [0.0]
+    ticking = asyncio.create_task(ticker(stop, worst))
+    await asyncio.sleep(seconds)
+    stop.set()
+    await ticking
+    return worst[0]
+
+
 def describe(charts: ReportCharts) -> str:
     sizes = ", ".join(f"{c.width}x{c.height} {len(c.content) // 1024} KB" for c in charts.charts)
     warned = sum(len(c.warnings) for c in charts.charts)
@@ -61,6 +72,7 @@ async def main() -> None:
     parser.add_argument("--orgs", type=int, default=300)
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--postgres", help="an empty PostgreSQL database URL (emptied first)")
+    parser.add_argument("--save", type=Path, help="a folder to write the PNGs into, to look at")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.postgres or f"sqlite+aiosqlite:///{folder}/county.db"
@@ -75,6 +87,12 @@ async def main() -> None:
                 f"{label}: {seconds:.2f} s, children's peak RSS {rss:.0f} MB, worst event-loop"
                 f" stall {stall * 1000:.1f} ms; {describe(charts)}"
             )
+            if args.save:
+                args.save.mkdir(parents=True, exist_ok=True)
+                for chart in charts.charts:
+                    (args.save / chart.filename).write_bytes(chart.content)
+        noise = await baseline(5.0)
+        print(f"baseline (nothing drawing, 5 s): worst stall {noise * 1000:.1f} ms")
         print("goal: stall <= 50 ms; within the budget of", BUDGET)
 
 

@@ -111,6 +111,8 @@ async def test_calendar_privately_and_refused(bot: RunningBot) -> None:
     # Privately, a member gets their own organisations' meetings.
     (mine,) = await sent_file(bot, branch.zhang, branch.zhang, "/calendar", "document")
     assert len(events(ics_of(bot, mine))) == 2
+    (named,) = await sent_file(bot, branch.zhang, branch.zhang, f"/calendar {ORG}", "document")
+    assert len(events(ics_of(bot, named))) == 2
     emu = bot.emulator
     stranger = emu.add_user("路人")
     emu.start_private_chat(stranger)
