@@ -22,7 +22,7 @@ from bot.core.clock import Clock
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.meetings import shorten
 from bot.core.periods import Period, parse_period
-from bot.core.sandbox import Budget, BudgetExceeded, run_isolated
+from bot.core.sandbox import BROKEN, Budget, BudgetExceeded, run_isolated
 from bot.services import members
 from bot.services.access import AccessService, Actor
 from bot.services.base import Service, retried
@@ -182,5 +182,7 @@ class ReportService(Service):
                 now,
                 budget=self.budget,
             )
-        except BudgetExceeded:
-            raise InvalidInput(texts.TOO_BIG) from None
+        except BudgetExceeded as exc:
+            # The child failed (logged by the sandbox) or ran out of time or memory.
+            failed = exc.message == BROKEN
+            raise InvalidInput(texts.FAILED if failed else texts.TOO_BIG) from None

@@ -17,6 +17,7 @@ CALENDAR_CANCELLED_NOTE = "\n本次会议已取消。"
 
 # /report
 NO_MEETINGS = "“{org}”在{period}（{span}）这个期间没有会议，没有生成图表。"
+FAILED = "图表生成失败，请稍后再试。"
 TOO_BIG = "这个期间的数据太多，图表生成超时或超出上限。请缩短期间，或分别查看各下级组织。"
 CAPTION_ATTENDANCE = (
     "“{org}”{period}（{span}）各次会议出勤率（签到人数/应到人数），共{count}次会议。"

@@ -25,6 +25,7 @@ from tests.e2e.test_ledger import quarter
 from tests.emulator.world import User
 
 PARENT = "城关镇党委"
+WAIT = 60.0
 
 
 def png_size(content: bytes) -> tuple[int, int]:
@@ -40,12 +41,14 @@ async def sent_file(bot: RunningBot, chat: Any, user: User, text: str, kind: str
     emu = bot.emulator
     before = len(emu.bot_messages(chat))
     emu.send_text(chat, user, text)
-    await emu.wait_for_bot_message(chat, contains=None)
-    await emu.settle()
-    new = emu.bot_messages(chat)[before:]
-    found = [m for m in new if kind in m]
-    assert found, [m.get("text") for m in new]
-    return found
+
+    def carrying() -> list[Any]:
+        return [m for m in emu.bot_messages(chat)[before:] if kind in m]
+
+    # Drawing starts a child process that imports matplotlib: seconds on a busy machine.
+    await emu.wait_for(carrying, timeout=WAIT, what=f"a {kind}")
+    await emu.settle(quiet=0.5)
+    return carrying()
 
 
 def ics_of(bot: RunningBot, message: dict[str, Any]) -> Calendar:
