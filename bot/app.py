@@ -23,7 +23,14 @@ from bot.config import Settings
 from bot.context import AdminCache, AppApplication, AppContext, BotData, Runtime
 from bot.core.clock import Clock, SystemClock
 from bot.ratelimit import ChatRateLimiter, LimiterHooks
-from bot.services import binding, broadcast, meeting_messages, study_messages
+from bot.services import (
+    binding,
+    broadcast,
+    checkup_messages,
+    meeting_messages,
+    minutes_messages,
+    study_messages,
+)
 from bot.services.container import Services, build_services
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.processes import Processes, new_owner
@@ -192,9 +199,20 @@ def _register_deliveries(services: Services, database: Database, settings: Setti
     """Every delivery kind of the outbox, with the composer that renders it at send time."""
     config = MeetingConfig(tz=settings.timezone, offsets=settings.reminder_offsets)
     services.outbox.register(meeting_messages.delivery_kinds(database, config))
+    services.outbox.register(minutes_messages.delivery_kinds(database, config))
+    services.outbox.register(checkup_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(study_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(broadcast.delivery_kinds())
     services.outbox.register(binding.delivery_kinds(database))
+
+
+async def _plan_alerts(runtime: Runtime) -> None:
+    """Store the coming 三会一课 warnings before anything else runs (also every few hours,
+    schedules/checkup.py): a failure here is logged, the bot still starts."""
+    try:
+        await runtime.services.checkup.plan_alerts()
+    except Exception:
+        log.exception("Could not plan the 三会一课 warnings")
 
 
 def _menu(*, private: bool, level: Who) -> list[BotCommand]:
@@ -216,6 +234,7 @@ class _Lifecycle:
         runtime = application.bot_data.runtime
         if runtime is not None:
             await runtime.services.processes.beat()
+            await _plan_alerts(runtime)
         bot = application.bot
         await bot.set_my_commands(
             _menu(private=True, level=Who.EVERYONE), scope=BotCommandScopeAllPrivateChats()

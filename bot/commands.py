@@ -87,6 +87,19 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("series_cancel", "取消周期会议及以后各次会议", Where.GROUP, Who.MANAGER, "系列编号"),
     Command(
+        "record", "查看会议记录并下载 .docx（会后自动起草）", Where.ANYWHERE, Who.MANAGER, "编号"
+    ),
+    Command(
+        "meeting_held", "把没人签到但已召开的会议标记为已召开", Where.ANYWHERE, Who.MANAGER, "编号"
+    ),
+    Command(
+        "checkup",
+        "查看本组织和下级组织三会一课的召开情况",
+        Where.ANYWHERE,
+        Who.MANAGER,
+        "[组织名称]",
+    ),
+    Command(
         "study",
         "查看待发布的学习主题（管理员另有 template 模板、add 添加、edit 修改、delete 删除）",
         Where.ANYWHERE,

@@ -136,6 +136,9 @@ class Settings(BaseSettings):
     reminder_offsets: Annotated[tuple[timedelta, ...], NoDecode] = Field(
         default=(timedelta(days=1), timedelta(hours=1))
     )
+    # Days before a month, quarter or year ends when managers are warned of a 三会一课
+    # meeting not held yet (1-28: the warning day must fall inside the month).
+    alert_days_before: int = Field(default=7, ge=1, le=28)
     # The HTTP door (web/): health, metrics and, in webhook mode, the updates.
     web_host: str = "127.0.0.1"
     web_port: int = 8080  # 0: no HTTP door (polling only)

@@ -6,6 +6,7 @@ from bot.context import AppApplication
 from handlers import (
     binding,
     broadcast,
+    checkup,
     drafts,
     errors,
     faq,
@@ -13,6 +14,7 @@ from handlers import (
     ledger,
     meetings,
     people,
+    records,
     reports,
     study,
     wrong_place,
@@ -33,6 +35,9 @@ def setup_handlers(application: AppApplication) -> None:
     binding.setup(application, MAIN)
     people.setup(application, MAIN)
     flows = [meetings.setup(application, MAIN), study.setup(application, MAIN)]
+    # Before the FAQ: a reply to a drafted record is the record's, not a question.
+    records.setup(application, MAIN)
+    checkup.setup(application, MAIN)
     broadcast.setup(application, MAIN)
     ledger.setup(application, MAIN)
     reports.setup(application, MAIN)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.constants import ChatAction
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import AppApplication, AppContext
@@ -53,7 +52,6 @@ async def cmd_ledger(update: Update, context: AppContext) -> None:
     if (found := sender(update)) is None:
         return
     message, user = found
-    await message.chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     result = await context.services.ledger.export(actor(user, message.chat), command_args(message))
     if isinstance(result, OrgChoice):
         text = texts.PICK_ORG.format(period=result.period.label)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import AppApplication
-from schedules import housekeeping, meetings, study, sweep
+from schedules import checkup, housekeeping, meetings, study, sweep
 
 
 def setup_schedules(application: AppApplication) -> None:
@@ -12,3 +12,4 @@ def setup_schedules(application: AppApplication) -> None:
     meetings.setup(application)
     study.setup(application)
     housekeeping.setup(application)
+    checkup.setup(application)

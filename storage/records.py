@@ -15,6 +15,7 @@ from typing import Any
 from bot.core.domain import Domain, MemberStatus, OrgKind, Role
 from bot.core.faq import FaqEntry
 from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
+from bot.core.minutes import MinutesStatus
 from bot.core.study import Scope
 from bot.core.study_quiz import QuizItem
 
@@ -147,6 +148,26 @@ class MeetingRecord:
     def cancelled(self) -> bool:
         """The meeting was called off."""
         return self.status is MeetingStatus.CANCELLED
+
+
+@dataclass(frozen=True, slots=True)
+class MinutesRecord:
+    """One version of a meeting's record (会议记录)."""
+
+    id: int
+    meeting_id: int
+    version: int
+    status: MinutesStatus
+    recorder: str
+    content: str
+    resolutions: str
+    completed_at: datetime | None
+    completed_by: int | None
+
+    @property
+    def done(self) -> bool:
+        """A manager tapped 完成 on this version."""
+        return self.status is MinutesStatus.DONE
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,17 @@ def test_run_without_token_says_what_to_do(
 
 @pytest.mark.parametrize(
     "verb",
-    [[], ["run"], ["migrate"], ["doctor"], ["orgs"], ["orgs", "import"], ["orgs", "list"]],
+    [
+        [],
+        ["run"],
+        ["migrate"],
+        ["doctor"],
+        ["orgs"],
+        ["orgs", "import"],
+        ["orgs", "list"],
+        ["ledger"],
+        ["ledger", "export"],
+    ],
 )
 def test_every_verb_has_help(verb: list[str]) -> None:
     result = subprocess.run(

@@ -19,10 +19,12 @@ from bot.cli import main
 from bot.core.clock import FakeClock
 from bot.core.errors import InvalidInput, NotFound, NotYourOrganisation
 from bot.core.ledger import LedgerFile
-from bot.core.spreadsheet import FORMULA_STARTS, safe_text
+from bot.core.sandbox import Budget
+from bot.core.spreadsheet import FORMULA_STARTS, Column, Kind, Sheet, safe_text, write_workbook
 from bot.services.access import AccessService, Actor, Place
 from bot.services.ledger_service import LedgerService
 from bot.services.members import Person
+from bot.texts import ledger as texts
 from storage.db import Database, create_engine
 from storage.snapshot import read_only_session
 from tests.ledger_seed import COUNTY, SHANGHAI, Sizes, seed_county
@@ -110,6 +112,8 @@ async def test_no_user_text_can_become_a_formula(county: LedgerService) -> None:
 def test_safe_text_drops_what_xml_cannot_carry() -> None:
     assert safe_text("=1+2") == ("=1+2", True)
     assert safe_text("\t=x") == ("\t=x", True)
+    assert safe_text("\r\n=x") == ("\n=x", True)
+    assert safe_text("出差\r\n三天") == ("出差\n三天", False)
     assert safe_text("张三") == ("张三", False)
     assert safe_text("a\x00b\x1bc") == ("abc", False)
     assert len(safe_text("长" * 40_000)[0]) == 32_767
@@ -158,3 +162,24 @@ def test_the_cli_writes_the_file_or_says_why_in_one_line(
         assert expected in error
         assert error.count("\n") == 1, error
     assert not (tmp_path / "x.xlsx").exists()
+
+
+async def test_a_ledger_past_its_budget_gets_a_clear_reply(county: LedgerService) -> None:
+    """A county too big for the budget (here: a budget too small for any) is refused in
+    Chinese, and the bot goes on."""
+    county.budget = Budget(seconds=0.3)
+    with pytest.raises(InvalidInput) as caught:
+        await export(county, f"2026年 {COUNTY}")
+    assert caught.value.message == texts.TOO_BIG
+
+
+def test_every_formula_start_is_written_as_quoted_text() -> None:
+    hostile = ["=1+2", "+86", "-3", "@SUM(A1)", "\t=cmd", "\r=2", " =2", '=HYPERLINK("x")']
+    sheet = Sheet("会议台账", "标题", [Column("议题"), Column("人数", Kind.INT)])
+    sheet.rows = [(text, 1) for text in [*hostile, "张三", "1+1"]]
+    book = load_workbook(io.BytesIO(write_workbook([sheet])))
+    cells = [row[0] for row in book["会议台账"].iter_rows(min_row=3)]
+    written = [text.replace("\r", "\n") for text in hostile]  # a CR is a line break
+    assert [cell.value for cell in cells] == [*written, "张三", "1+1"]
+    assert all(cell.data_type == "s" for cell in cells)
+    assert [cell.quotePrefix for cell in cells] == [True] * len(hostile) + [False, False]

@@ -84,6 +84,7 @@ async def test_a_new_meeting_plans_notice_reminders_checkin_and_quorum(
         base + "reminder:86400",
         base + "reminder:3600",
         base + "checkin",
+        base + "record",
         base + "quorum",
     }
     assert planned[base + "notice"].due_at == now
@@ -93,6 +94,7 @@ async def test_a_new_meeting_plans_notice_reminders_checkin_and_quorum(
     assert planned[base + "reminder:3600"].expires_at == start
     assert planned[base + "checkin"].expires_at == start + timedelta(hours=1)
     assert planned[base + "quorum"].due_at == start - timedelta(hours=24)
+    assert planned[base + "record"].due_at == start + timedelta(hours=1)  # check-in closes
     assert all(row.chat_id == GROUP for row in planned.values())
 
 

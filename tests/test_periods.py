@@ -1,4 +1,5 @@
-"""The ledger's periods as secretaries write them (bot/core/periods.py)."""
+"""The ledger's periods as secretaries write them (bot/core/periods.py), and the 三会一课
+windows they hold (bot/core/requirements.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import texts
+from bot.core.checkup import PeriodKind
+from bot.core.domain import OrgKind
 from bot.core.errors import InvalidInput
+from bot.core.meetings import MeetingType
 from bot.core.periods import parse_period
+from bot.core.requirements import Standing, rules_for, standing, windows
 
 TODAY = date(2026, 11, 26)  # a Thursday in the fourth quarter
 
@@ -91,3 +96,40 @@ def test_bounds_are_beijing_days_in_utc() -> None:
     start, end = parse_period("2026年11月", TODAY).bounds(ZoneInfo("Asia/Shanghai"))
     assert start == datetime(2026, 10, 31, 16, 0, tzinfo=UTC)
     assert end == datetime(2026, 11, 30, 16, 0, tzinfo=UTC)
+
+
+# -- how many 三会一课 a period requires (bot/core/requirements.py) ---------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _days(*days: str) -> list[date]:
+    return [date.fromisoformat(day) for day in days]
+
+
+def test_only_windows_wholly_inside_the_period_count() -> None:
+    quarter = parse_period("2026Q4", TODAY)
+    assert [start.month for start, _ in windows(quarter, PeriodKind.MONTH)] == [10, 11, 12]
+    assert len(windows(quarter, PeriodKind.QUARTER)) == 1
+    assert windows(quarter, PeriodKind.YEAR) == []
+    month = parse_period("2026年11月", TODAY)
+    assert windows(month, PeriodKind.QUARTER) == []
+    span = parse_period("2026-09-15至2026-12-31", TODAY)
+    assert [start.month for start, _ in windows(span, PeriodKind.MONTH)] == [10, 11, 12]
+    assert len(windows(parse_period("2026年", TODAY), PeriodKind.QUARTER)) == 4
+
+
+def test_a_window_is_behind_only_once_it_has_ended() -> None:
+    spans = windows(parse_period("2026Q4", TODAY), PeriodKind.MONTH)
+    now = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # November is not over yet
+    held = standing([_days("2026-10-09")], spans, now, SHANGHAI)
+    assert held == Standing(held=1, required=3, behind=False)
+    missed = standing([_days("2026-11-09")], spans, now, SHANGHAI)  # October went without
+    assert missed == Standing(held=1, required=3, behind=True)
+    assert standing([[]], [], now, SHANGHAI) is None  # nothing required in the period
+
+
+def test_the_ledger_and_the_warnings_share_one_table() -> None:
+    assert [r.meeting for r in rules_for(OrgKind.GROUP)] == [MeetingType.GROUP]
+    assert rules_for(OrgKind.COMMITTEE) == []
+    assert len(rules_for(OrgKind.BRANCH)) == 6

@@ -14,8 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.domain import OrgKind
-from bot.core.ledger import Ledger, OrgInfo, Snapshot
+from bot.core.ledger import Ledger, Snapshot
 from bot.core.meetings import MeetingType
 
 # Organisations per page of the completion chart, and pages at most (the rest are named
@@ -121,17 +120,7 @@ def _subtrees(snap: Snapshot) -> dict[int, list[int]]:
     return found
 
 
-def _counted(org: OrgInfo, orgs: dict[int, OrgInfo], top: int) -> bool:
-    """A 党小组 under a branch of the same subtree is counted by that branch (one 党小组会
-    per group and month), not a second time by itself."""
-    parent = orgs.get(org.parent_id) if org.parent_id is not None else None
-    return not (
-        org.kind is OrgKind.GROUP and org.id != top and parent and parent.kind is OrgKind.BRANCH
-    )
-
-
 def _org_bars(snap: Snapshot, ledger: Ledger) -> list[OrgBar]:
-    orgs = {org.id: org for org in snap.orgs}
     names = {org.id: org.name for org in snap.orgs}
     rows = {row.name: row for row in ledger.below}
     study = _study_counts(snap)
@@ -139,7 +128,7 @@ def _org_bars(snap: Snapshot, ledger: Ledger) -> list[OrgBar]:
     for top, ids in _subtrees(snap).items():
         held = required = studied = expected = 0
         for org_id in ids:
-            row = rows.get(names[org_id]) if _counted(orgs[org_id], orgs, top) else None
+            row = rows.get(names[org_id])  # each 党小组 its 党小组会, each branch the rest
             for standing in row.standings.values() if row else ():
                 if standing is not None:
                     held, required = held + standing.held, required + standing.required

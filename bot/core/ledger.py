@@ -106,7 +106,8 @@ class Snapshot:
     studied: dict[tuple[int, int], bool]  # (topic, user) -> make-up
     quiz_correct: dict[tuple[int, int], int]  # (topic, user) -> correct answers
     records: dict[int, str] = field(default_factory=dict)  # meeting id -> record status
-    marked_held: frozenset[int] = frozenset()  # meetings a manager marked as held
+    # Meetings that took place: a check-in, or a manager's /meeting_held (meeting records).
+    marked_held: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,26 +376,16 @@ class _Build:
         return rows
 
     def org_rows(self) -> list[OrgRow]:
-        snap = self.snap
-        children: dict[int, list[OrgInfo]] = defaultdict(list)
-        for org in snap.orgs:
-            if org.parent_id is not None:
-                children[org.parent_id].append(org)
-        _, end = snap.period.bounds(snap.tz)
-        rows = []
-        for org in snap.orgs[1:]:
-            rows.append(self.org_row(org, children[org.id], end))
-        return rows
+        _, end = self.snap.period.bounds(self.snap.tz)
+        return [self.org_row(org, end) for org in self.snap.orgs[1:]]
 
-    def org_row(self, org: OrgInfo, children: list[OrgInfo], end: datetime) -> OrgRow:
+    def org_row(self, org: OrgInfo, end: datetime) -> OrgRow:
         snap = self.snap
         standings: dict[MeetingType, Standing | None] = dict.fromkeys(RULE_KINDS)
         for rule in rules_for(org.kind):
-            groups = [c.id for c in children if c.kind is OrgKind.GROUP]
-            units = groups if rule.per_group else [org.id]
-            days = [self.held_days.get((unit, rule.kind), []) for unit in units]
-            spans = windows(snap.period, rule.window)
-            standings[rule.kind] = standing(days, spans, snap.now, snap.tz)
+            days = [self.held_days.get((org.id, rule.meeting), [])]
+            spans = windows(snap.period, rule.period)
+            standings[rule.meeting] = standing(days, spans, snap.now, snap.tz)
         members = sum(1 for m in self.roster[org.id] if m.joined_at < end and m.left_at is None)
         parent = self.orgs[org.parent_id].name if org.parent_id in self.orgs else ""
         attendance = self.org_attendance.get(org.id, [0, 0])

@@ -1,62 +1,40 @@
 """How often 三会一课 must be held (《中国共产党支部工作条例（试行）》), counted over a period.
 
-A requirement is a meeting type and a window (month, quarter, year): each window needs at
-least one meeting of that type that took place. Over a period only the windows lying wholly
-inside it count (a monthly ledger asks nothing of the quarterly 支部党员大会), and a window
-is overdue only once it has ended: a quarter half gone is not yet behind.
+A requirement (bot/core/checkup.py) is a meeting type and a window (month, quarter, year):
+each window needs at least one meeting of that type that took place. Over a period only the
+windows lying wholly inside it count (a monthly ledger asks nothing of the quarterly
+支部党员大会), and a window is overdue only once it has ended: a quarter half gone is not yet
+behind.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.core.checkup import REQUIREMENTS, PeriodKind, Requirement, requirements_for
 from bot.core.domain import OrgKind
 from bot.core.meetings import MeetingType
 from bot.core.periods import Period
 
-
-class Window(StrEnum):
-    """The span in which a requirement needs one meeting."""
-
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
-
-
-@dataclass(frozen=True, slots=True)
-class Requirement:
-    """One meeting of `kind` per `window`; `per_group`: per 党小组 below the branch."""
-
-    kind: MeetingType
-    window: Window
-    per_group: bool = False
-
-
-BRANCH_RULES = (
-    Requirement(MeetingType.ASSEMBLY, Window.QUARTER),
-    Requirement(MeetingType.COMMITTEE, Window.MONTH),
-    Requirement(MeetingType.GROUP, Window.MONTH, per_group=True),
-    Requirement(MeetingType.LECTURE, Window.QUARTER),
-    Requirement(MeetingType.THEMED_DAY, Window.MONTH),
-    Requirement(MeetingType.LIFE_MEETING, Window.YEAR),
-    Requirement(MeetingType.APPRAISAL, Window.YEAR),
+# Which meeting type each organisation kind must hold, and how often: one table, kept by the
+# overdue warnings (bot/core/checkup.py).
+RULE_KINDS = (
+    MeetingType.ASSEMBLY,
+    MeetingType.COMMITTEE,
+    MeetingType.GROUP,
+    MeetingType.LECTURE,
+    MeetingType.THEMED_DAY,
+    MeetingType.LIFE_MEETING,
+    MeetingType.APPRAISAL,
 )
-GROUP_RULES = (Requirement(MeetingType.GROUP, Window.MONTH),)
-# The ledger's columns for organisations below, in this order.
-RULE_KINDS = tuple(rule.kind for rule in BRANCH_RULES)
+assert {r.meeting for r in REQUIREMENTS} == set(RULE_KINDS)
 
 
-def rules_for(kind: OrgKind) -> tuple[Requirement, ...]:
-    """The regulation binds branches (and a 党小组 for its own meetings); committees and
-    general branches have no fixed count there."""
-    if kind is OrgKind.BRANCH:
-        return BRANCH_RULES
-    if kind is OrgKind.GROUP:
-        return GROUP_RULES
-    return ()
+def rules_for(kind: OrgKind) -> list[Requirement]:
+    """What an organisation of this kind must hold (nothing for 党委 and 党总支)."""
+    return requirements_for(kind)
 
 
 def _months(first: date, last: date) -> list[tuple[date, date]]:
@@ -68,9 +46,9 @@ def _months(first: date, last: date) -> list[tuple[date, date]]:
     return spans
 
 
-def windows(period: Period, window: Window) -> list[tuple[date, date]]:
+def windows(period: Period, window: PeriodKind) -> list[tuple[date, date]]:
     """The windows (first day, day after the last) lying wholly inside the period."""
-    step = {Window.MONTH: 1, Window.QUARTER: 3, Window.YEAR: 12}[window]
+    step = window.months
     months = _months(period.first, period.last)
     found = []
     for index, (start, _) in enumerate(months):
@@ -94,9 +72,9 @@ class Standing:
 def standing(
     held_days: list[list[date]], spans: list[tuple[date, date]], now: datetime, tz: ZoneInfo
 ) -> Standing | None:
-    """For each unit (the organisation, or each 党小组) the local days meetings took place:
-    how many of its windows were met, and whether one that ended went unmet. None when the
-    period holds no window of the requirement (or there is no unit)."""
+    """For each unit (here: the organisation) the local days meetings took place: how many
+    of its windows were met, and whether one that ended went unmet. None when the period
+    holds no window of the requirement (or there is no unit)."""
     if not spans or not held_days:
         return None
     today_start = now.astimezone(tz)

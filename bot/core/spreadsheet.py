@@ -79,9 +79,14 @@ class Sheet:
 
 
 def safe_text(value: str) -> tuple[str, bool]:
-    """The text as a cell may hold it, and whether it needs the quote prefix."""
-    text = _ILLEGAL.sub("", value)[:CELL_CHARS]
-    return text, text.startswith(FORMULA_STARTS)
+    """The text as a cell may hold it, and whether it needs the quote prefix.
+
+    A carriage return becomes a line feed (Excel's line break in a cell; a raw CR would be
+    stored as the escape _x000D_). Text whose first visible character starts a formula is
+    quoted too (a leading line break or space hides it from a glance, not from a paste).
+    """
+    text = _ILLEGAL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))[:CELL_CHARS]
+    return text, text.startswith(FORMULA_STARTS) or text.lstrip().startswith(FORMULA_STARTS)
 
 
 def display_width(text: str) -> int:

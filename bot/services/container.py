@@ -8,12 +8,14 @@ from bot.config import Settings
 from bot.services.access import AccessService, IsAdmin
 from bot.services.broadcast_service import BroadcastService
 from bot.services.chat_service import ChatService
+from bot.services.checkup_service import CheckupService
 from bot.services.draft_service import DraftService
 from bot.services.faq_book import FaqBook
 from bot.services.faq_service import FaqService
 from bot.services.ledger_service import LedgerService
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meeting_service import MeetingService
+from bot.services.minutes_service import MinutesService
 from bot.services.ops_service import OpsService
 from bot.services.org_service import OrganisationService
 from bot.services.outbox import Outbox
@@ -33,6 +35,8 @@ class Services:
     people: PeopleService
     organisations: OrganisationService
     meetings: MeetingService
+    minutes: MinutesService
+    checkup: CheckupService
     study: StudyService
     broadcasts: BroadcastService
     faq: FaqService
@@ -58,6 +62,8 @@ def build_services(
         people=PeopleService(*common),
         organisations=OrganisationService(*common),
         meetings=MeetingService(*common, config),
+        minutes=MinutesService(*common, settings.timezone),
+        checkup=CheckupService(*common, settings.timezone, settings.alert_days_before),
         study=StudyService(*common, settings.timezone),
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock)),

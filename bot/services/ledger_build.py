@@ -41,6 +41,8 @@ async def read_snapshot(
     """Everything the ledger of `org_id` over `period` is computed from."""
     repo = await subtree_repo(session, org_id)
     start, end = span(period, tz, now)
+    meetings = await repo.meetings(start, end)
+    ids = [meeting.id for meeting in meetings]
     return Snapshot(
         root_id=org_id,
         period=period,
@@ -49,13 +51,13 @@ async def read_snapshot(
         orgs=await repo.organisations(org_id),
         members=await repo.members(),
         names=await repo.names(start, end),
-        meetings=await repo.meetings(start, end),
+        meetings=meetings,
         answers=await repo.answers(start, end),
         topics=await repo.topics(start, end),
         studied=await repo.studied(start, end),
         quiz_correct=await repo.quiz_correct(start, end),
-        records=await record_statuses(session, repo, start, end),
-        marked_held=await marked_held(session, repo, start, end),
+        records=await record_statuses(session, ids),
+        marked_held=await marked_held(session, ids),
     )
 
 

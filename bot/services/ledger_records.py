@@ -1,34 +1,19 @@
-"""The ledger's seam to meeting records (会议记录): each meeting's record status, and the
-meetings a manager marked as held.
-
-Meeting records are another feature's tables; until they exist here these say "no record"
-(the sheet shows 无) and "none marked" (a meeting counts as held when someone checked in).
-"""
+"""The ledger's reads of meeting records (会议记录, bot/services/minutes.py): each meeting's
+record status for the 记录 column, and which meetings took place (a check-in, or a
+manager's /meeting_held) for 三会一课 held against required."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.repositories.ledger import LedgerRepo
+from storage.repositories.minutes import MinutesRepo
 
 
-async def record_statuses(
-    session: AsyncSession,  # noqa: ARG001 - the records' tables will be read through it
-    repo: LedgerRepo,  # noqa: ARG001
-    start: datetime,  # noqa: ARG001
-    end: datetime,  # noqa: ARG001
-) -> dict[int, str]:
-    """Meeting id -> the status of its record (已完成 …); a meeting without one is absent."""
-    return {}
+async def record_statuses(session: AsyncSession, meeting_ids: list[int]) -> dict[int, str]:
+    """Meeting id -> 已完成 / 草稿; a meeting without a record is absent (the sheet says 无)."""
+    return await MinutesRepo(session).records_status(meeting_ids)
 
 
-async def marked_held(
-    session: AsyncSession,  # noqa: ARG001
-    repo: LedgerRepo,  # noqa: ARG001
-    start: datetime,  # noqa: ARG001
-    end: datetime,  # noqa: ARG001
-) -> frozenset[int]:
-    """The meetings of the period a manager marked as held (/meeting_held)."""
-    return frozenset()
+async def marked_held(session: AsyncSession, meeting_ids: list[int]) -> frozenset[int]:
+    """The meetings of these that took place: someone checked in, or a manager marked it."""
+    return frozenset(await MinutesRepo(session).held(meeting_ids))

@@ -19,7 +19,7 @@ from bot.core.clock import Clock
 from bot.core.errors import InvalidInput, NotFound, UserFacingError
 from bot.core.ledger import LedgerFile
 from bot.core.periods import Period, parse_period
-from bot.core.sandbox import Budget, BudgetExceeded, run_isolated
+from bot.core.sandbox import BROKEN, Budget, BudgetExceeded, run_isolated
 from bot.services.access import AccessService, Actor
 from bot.services.base import Service, retried
 from bot.services.ledger_build import build_ledger_file, span, subtree_repo
@@ -114,8 +114,10 @@ class LedgerService(Service):
             return await run_isolated(
                 build_ledger_file, url, org.id, period, self.tz.key, now, budget=self.budget
             )
-        except BudgetExceeded:
-            raise InvalidInput(texts.TOO_BIG) from None
+        except BudgetExceeded as exc:
+            # Out of time or memory: too big; anything else failed in the child (logged there).
+            reply = texts.FAILED if exc.message == BROKEN else texts.TOO_BIG
+            raise InvalidInput(reply) from None
 
 
 async def _managed(session: AsyncSession, user_id: int) -> list[OrganisationRecord]:

@@ -37,6 +37,8 @@ QUORUM = "meeting_quorum"
 QUORUM_PRIVATE = "meeting_quorum_dm"
 CHANGE = "meeting_change"
 CHANGE_PRIVATE = "meeting_change_dm"
+# The record drafted when check-in closes (bot/services/minutes_messages.py composes it).
+RECORD = "meeting_record"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def notice_due(meeting: MeetingRecord, now: datetime) -> datetime:
 async def plan(
     session: AsyncSession, meeting: MeetingRecord, config: MeetingConfig, now: datetime
 ) -> None:
-    """Enqueue the notice (unless posted), reminders, check-in post and quorum check.
+    """Enqueue the notice (unless posted), reminders, check-in post, record and quorum check.
 
     Idempotent by key; what is due at once wakes the sweep after the commit.
     """
@@ -119,6 +121,16 @@ async def plan(
         now=now,
         payload=payload,
         expires_at=start + CHECKIN_CLOSES_AFTER,
+    )
+    # When check-in closes the meeting is over: its record is drafted. No expiry: a draft
+    # is as useful after downtime.
+    await repo.enqueue(
+        key=base + "record",
+        kind=RECORD,
+        chat_id=chat,
+        due_at=start + CHECKIN_CLOSES_AFTER,
+        now=now,
+        payload=payload,
     )
     if meeting.kind is MeetingType.ASSEMBLY and start - QUORUM_LEAD > now:
         await repo.enqueue(

@@ -155,7 +155,7 @@ class ReportService(Service):
                 org = (await self.access.manager(session, actor, now)).org
                 period = parse_period(args, local.date())
             else:
-                period, name = split_args(args, local)
+                period, name = await _period_and_name(session, args, local)
                 org = (await self.access.acting(session, actor, now, name, "/report")).org
             repo = await subtree_repo(session, org.id)
             if not await repo.count_meetings(*span(period, self.config.tz, now)):
@@ -186,3 +186,15 @@ class ReportService(Service):
             # The child failed (logged by the sandbox) or ran out of time or memory.
             failed = exc.message == BROKEN
             raise InvalidInput(texts.FAILED if failed else texts.TOO_BIG) from None
+
+
+async def _period_and_name(
+    session: AsyncSession, args: str, local: datetime
+) -> tuple[Period, str]:
+    """`[期间] [组织]`: a lone word with digits that names no organisation (2026年第5季度) was
+    meant as a period, and gets the period's error rather than "no such organisation"."""
+    period, name = split_args(args, local)
+    meant = len(args.split()) == 1 and any(char.isdigit() for char in name)
+    if meant and await OrganisationRepo(session).by_name(name) is None:
+        parse_period(name, local.date())  # raises why it cannot be read
+    return period, name

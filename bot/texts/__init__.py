@@ -6,6 +6,7 @@ from bot.core.domain import Domain
 from bot.core.errors import UserFacingError
 from bot.texts.ledger import ERRORS as LEDGER_ERRORS
 from bot.texts.meetings import ERRORS as MEETING_ERRORS
+from bot.texts.minutes import ERRORS as MINUTES_ERRORS
 
 # General
 ERROR_GENERIC = "抱歉，刚才处理时出了点问题，请稍后再试。"
@@ -83,6 +84,7 @@ _TEMPLATES = {
     "not_your_organisation": NOT_YOUR_ORGANISATION,
     **MEETING_ERRORS,
     **LEDGER_ERRORS,
+    **MINUTES_ERRORS,
 }
 
 

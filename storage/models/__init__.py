@@ -8,6 +8,7 @@ from storage.models.core import BotProcess, Chat, Delivery, Member, Organisation
 from storage.models.drafts import FlowDraft
 from storage.models.faq import FaqEntryRow, FaqQuestion
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
+from storage.models.minutes import MeetingHeld, MeetingMinutes
 from storage.models.study import (
     Broadcast,
     StudyAnswer,
@@ -29,6 +30,8 @@ __all__ = [
     "Invite",
     "Meeting",
     "MeetingAnswer",
+    "MeetingHeld",
+    "MeetingMinutes",
     "MeetingSeries",
     "Member",
     "Organisation",

@@ -11,6 +11,7 @@ from typing import Any
 from bot.texts import broadcast as broadcast_texts
 from bot.texts import faq as faq_texts
 from bot.texts import meetings as meeting_texts
+from bot.texts import minutes as minutes_texts
 from bot.texts import study as study_texts
 from tests.e2e.permission_cases import MANAGERS, Action, Arrange, Case, secretary_says
 from tests.e2e.permission_world import ORG, World
@@ -135,6 +136,13 @@ async def ledger_pick(w: World, user: User) -> Action:
     return lambda: w.press(user, user, message["message_id"], data)
 
 
+async def record_done(w: World, user: User) -> Action:
+    """完成 under a drafted record (forged under the group's newest message)."""
+    number = await w.past_meeting(content="学习了支部工作条例")
+    message = w.last_bot_message(w.group)
+    return lambda: w.press(w.group, user, message["message_id"], f"rec:done:{number}")
+
+
 # fmt: off
 BUTTON_CASES: dict[str, list[Case]] = {
     # The notice's button answers with a shorter refusal (it is an alert).
@@ -151,9 +159,11 @@ BUTTON_CASES: dict[str, list[Case]] = {
     r"^faq:new:": [Case("entry", NEW_ENTRY, "已保存为第", faq_texts.FLOW_NOT_YOURS)],
     # Approvers: the post-holders of the organisation and above, and the superadmins.
     r"^bind:\d{1,9}:[yn]$": [Case("approve", bind_request, "已同意")],
-    # The world's only meeting is still to come: the ledger says so, past the access check.
-    r"^ledger:\d{1,9}:\S{1,40}$": [
-        Case("ledger", ledger_pick, "这个期间没有会议", writes=False)
+    # The ledger, or that its period has no meeting yet: both past the access check.
+    r"^ledger:\d{1,9}:\S{1,40}$": [Case("ledger", ledger_pick, "台账", writes=False)],
+    # Managers of the meeting's organisation close its record.
+    r"^rec:done:\d{1,9}$": [
+        Case("record done", record_done, "会议记录第1版已完成", minutes_texts.ONLY_MANAGERS)
     ],
 }
 # fmt: on

@@ -19,6 +19,7 @@ from bot import texts
 from bot.texts import broadcast as broadcast_texts
 from bot.texts import faq as faq_texts
 from bot.texts import meetings as meeting_texts
+from bot.texts import minutes as minutes_texts
 from bot.texts import study as study_texts
 from tests.e2e.permission_world import ORG, OTHER, SERIES, Caller, World
 from tests.emulator.world import User
@@ -35,7 +36,8 @@ LISTED, ASK_TITLE = study_texts.LIST_HEADER.format(org=ORG), study_texts.FLOW_AS
 EDIT_TOPIC, IMPORTED = "/study edit {w.topic_id} 标题 新标题{n}", "已导入1个学习主题"
 EDIT_ENTRY = "/faq edit {w.entry_id} 出处 本支部第{n}次委员会决定"
 UNPUBLISHED = "号主题没有发给本组织或下级组织"
-NO_MEETINGS = "这个期间没有会议"
+LEDGER = "台账"
+REPORT = "2026年第4季度"
 CHOOSE_SCOPE = broadcast_texts.CHOOSE_SCOPE
 PLAN = """\
 topics:
@@ -185,6 +187,21 @@ async def faq_file(w: World, user: User) -> Action:
     return lambda: w.document(w.group, user, "faq.yaml", content, "/faq import")
 
 
+def on_past_meeting(text: str, private: bool = False) -> Arrange:
+    """Like `saying`, with {id} a meeting that ended two days ago (fresh for each case)."""
+
+    async def arrange(w: World, user: User) -> Action:
+        number = await w.past_meeting()
+        chat = user if private else w.group
+        return lambda: w.command(chat, user, text.format(id=number, org=ORG))
+
+    return arrange
+
+
+RECORD_REFUSAL = minutes_texts.ONLY_MANAGERS
+CHECKUP_DONE = "【三会一课情况】第一党支部"
+
+
 # fmt: off
 COMMAND_CASES: dict[str, list[Case]] = {
     # /bind and /unbind are for the group's Telegram admins (README): the parent's 书记 is
@@ -216,6 +233,23 @@ COMMAND_CASES: dict[str, list[Case]] = {
     "series_cancel": [
         Case("/series_cancel", with_new("series", "/series_cancel {id}"), "已取消周期会议")
     ],
+    # A record names who was on leave and why: in the group it is sent privately. The first
+    # /record of an ended meeting drafts its record.
+    "record": [
+        Case("/record", on_past_meeting("/record {id}"), "已私信发给您", RECORD_REFUSAL),
+        Case("/record (private)", on_past_meeting("/record {id}", True), minutes_texts.MARK,
+             RECORD_REFUSAL),
+    ],
+    "meeting_held": [
+        Case("/meeting_held", on_past_meeting("/meeting_held {id}"), "标记为已召开"),
+        Case("/meeting_held (private)", on_past_meeting("/meeting_held {id}", True),
+             "标记为已召开"),
+    ],
+    "checkup": [
+        Case("/checkup", saying("/checkup"), CHECKUP_DONE, writes=False),
+        Case("/checkup (private)", saying("/checkup {org}", True), CHECKUP_DONE, NOT_MANAGER_OF,
+             False),
+    ],
     # Anyone lists upcoming topics with /study (README, registry, code agree); the verbs are
     # the managers'. /study template sends the example files to anyone (only examples).
     "study": [
@@ -241,17 +275,19 @@ COMMAND_CASES: dict[str, list[Case]] = {
         Case("/study_stats (private)", saying("/study_stats {w.topic_id} {org}", True),
              UNPUBLISHED, NOT_MANAGER_OF, False),
     ],
-    # The world's only meeting is still to come: the ledger says so, past the access check.
+    # The ledger (its caption), or that the period has no meeting yet (when no case has held
+    # one): both past the access check.
     "ledger": [
-        Case("/ledger", saying("/ledger"), NO_MEETINGS, writes=False),
-        Case("/ledger (private)", saying("/ledger 2026Q4 {org}", True), NO_MEETINGS,
-             NOT_MANAGER_OF, False),
+        Case("/ledger", saying("/ledger"), LEDGER, writes=False),
+        Case("/ledger (private)", saying("/ledger 2026Q4 {org}", True), LEDGER, NOT_MANAGER_OF,
+             False),
     ],
-    # Likewise /report: no meeting has taken place yet, which it says past the access check.
+    # Likewise /report: the charts' captions, or that the period has no meeting yet; both
+    # name the period, which no refusal does.
     "report": [
-        Case("/report", saying("/report"), NO_MEETINGS, writes=False),
-        Case("/report (private)", saying("/report 2026Q4 {org}", True), NO_MEETINGS,
-             NOT_MANAGER_OF, False),
+        Case("/report", saying("/report 2026Q4"), REPORT, writes=False),
+        Case("/report (private)", saying("/report 2026Q4 {org}", True), REPORT, NOT_MANAGER_OF,
+             False),
     ],
     "broadcast": [
         Case("/broadcast", saying("/broadcast", reply=secretary_says), CHOOSE_SCOPE),

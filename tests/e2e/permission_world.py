@@ -13,6 +13,7 @@ import contextlib
 import itertools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -20,6 +21,8 @@ from sqlalchemy import func, select
 
 import storage.models  # noqa: F401 - every table on the metadata
 from bot.core.domain import MemberStatus, Role
+from bot.core.meetings import MeetingType
+from bot.core.minutes import Part
 from bot.services.access import Actor, Place
 from bot.services.faq_input import EntryText
 from bot.services.members import Person
@@ -30,6 +33,7 @@ from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
 from storage.repositories.binding import PENDING
 from storage.repositories.faq import FaqQuestionRepo
 from storage.repositories.meetings import MeetingRepo
+from storage.repositories.minutes import MinutesRepo
 from tests.e2e.harness import ModuleEnv, RunningBot
 from tests.emulator.emulator import BotApiEmulator
 from tests.emulator.world import Chat, User
@@ -44,6 +48,7 @@ SAYING = {
     "editMessageText": "text",
     "answerCallbackQuery": "text",
     "sendDocument": "caption",
+    "sendPhoto": "caption",
 }
 
 
@@ -175,6 +180,28 @@ class World:
         )
         await self.calm()
         return done
+
+    async def past_meeting(self, content: str = "") -> int:
+        """A meeting of the organisation two days ago (its check-in closed), stored directly;
+        with `content`, its record is drafted with that 会议内容."""
+        now = self.bot.clock.now()
+        async with self.bot.db() as session:
+            chat = await ChatRepo(session).get(self.group.id)
+            assert chat is not None
+            meeting = await MeetingRepo(session).create(
+                now=now,
+                organisation_id=self.org_id,
+                chat_id=chat.id,
+                kind=MeetingType.COMMITTEE,
+                starts_at=now - timedelta(days=2),
+                organiser_id=self.secretary.id,
+            )
+            if content:
+                repo = MinutesRepo(session)
+                record = await repo.start(meeting.id, now)
+                assert record is not None
+                await repo.set_part(record.id, Part.CONTENT, content, now)
+        return meeting.id
 
     async def new_topic(self) -> int:
         """A planned study topic of the organisation."""

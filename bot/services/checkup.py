@@ -1,0 +1,182 @@
+"""三会一课 checkup inside a caller's transaction: who held what, who is behind, and the
+monthly warning planned in the outbox.
+
+One warning day a month (ALERT_DAYS_BEFORE days before it ends, bot/core/checkup.py): a
+fan-out row `checkup:<YYYY-MM>` is stored ahead with that due time, so a restart or a late
+sweep still sends it (until the month ends). When it falls due it queues, per organisation
+behind, one warning to its managers (`checkup:<month>:alert:<org>:…`) and, per organisation
+with organisations below that are behind, one summary (`checkup:<month>:summary:<org>:…`).
+The keys make each warning once per requirement and period, whatever restarts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.checkup import (
+    PeriodKind,
+    Standing,
+    alert_at,
+    overdue,
+    period_of,
+    standings,
+)
+from bot.core.meetings import MeetingType
+from storage.records import OrganisationRecord
+from storage.repositories import ChatRepo, DeliveryRepo, MemberRepo, OrganisationRepo
+from storage.repositories.minutes import MinutesRepo
+
+RUN = "checkup_run"
+ALERT = "checkup_alert"
+SUMMARY = "checkup_summary"
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """The clock and zone a checkup is made with."""
+
+    now: datetime
+    tz: ZoneInfo
+
+    @property
+    def today(self) -> date:
+        """The local date."""
+        return self.now.astimezone(self.tz).date()
+
+
+HeldByOrg = dict[int, dict[tuple[PeriodKind, MeetingType], int]]
+
+
+async def held(session: AsyncSession, at: Moment, org_ids: list[int] | None = None) -> HeldByOrg:
+    """Meetings that took place so far in the current month, quarter and year, per
+    organisation (three grouped queries, however many organisations)."""
+    found: HeldByOrg = {}
+    repo = MinutesRepo(session)
+    for kind in PeriodKind:
+        start, end = period_of(kind, at.today).bounds(at.tz)
+        counts = await repo.held_counts(start, min(end, at.now), org_ids)
+        for (org_id, meeting), count in counts.items():
+            found.setdefault(org_id, {})[(kind, meeting)] = count
+    return found
+
+
+async def standing_of(
+    session: AsyncSession, org: OrganisationRecord, at: Moment
+) -> list[Standing]:
+    """Each requirement of one organisation in its current period."""
+    counts = (await held(session, at, [org.id])).get(org.id, {})
+    return standings(org.kind, counts, at.today)
+
+
+@dataclass(frozen=True, slots=True)
+class Behind:
+    """An organisation below with the requirements it has not met."""
+
+    org: OrganisationRecord
+    missing: list[Standing]
+
+
+async def below(
+    session: AsyncSession, org_id: int, at: Moment, *, ending_month: bool = False
+) -> tuple[int, list[Behind]]:
+    """(how many organisations below have requirements, those of them behind): every
+    requirement of the current periods, or only those ending with this month."""
+    repo = OrganisationRepo(session)
+    ids = [i for i in await repo.descendant_ids(org_id) if i != org_id]
+    orgs = await repo.get_many(ids)
+    counts = await held(session, at, ids) if ids else {}
+    month = period_of(PeriodKind.MONTH, at.today)
+    total, behind = 0, []
+    for org in sorted(orgs.values(), key=lambda o: o.name):
+        found = standings(org.kind, counts.get(org.id, {}), at.today)
+        if not found:
+            continue
+        total += 1
+        missing = overdue(found, month) if ending_month else [s for s in found if not s.met]
+        if missing:
+            behind.append(Behind(org, missing))
+    return total, behind
+
+
+async def plan(session: AsyncSession, at: Moment, days_before: int) -> int:
+    """Store the warning runs of this month (if still ahead) and of the next; how many new."""
+    month = period_of(PeriodKind.MONTH, at.today)
+    following = period_of(PeriodKind.MONTH, month.end)
+    added = 0
+    for period in (month, following):
+        due = alert_at(period, days_before, at.tz)
+        if due <= at.now:
+            continue  # planned ahead last month; a fresh start does not warn late
+        added += await DeliveryRepo(session).enqueue(
+            key=f"checkup:{period.key}",
+            kind=RUN,
+            chat_id=0,  # a fan-out: it sends nothing itself
+            due_at=due,
+            now=at.now,
+            payload={"month": period.key},
+            expires_at=period.bounds(at.tz)[1],
+        )
+    return added
+
+
+async def reachable(session: AsyncSession, org_id: int) -> list[int]:
+    """Where an organisation's managers are told: each of its own 书记, 副书记 and 委员 who
+    can be messaged privately; when none can, its active groups."""
+    managers = [
+        m.user.id
+        for m in await MemberRepo(session).of_organisation(org_id)
+        if m.role.is_manager and m.user.can_dm
+    ]
+    if managers:
+        return managers
+    return [chat.telegram_id for chat in await ChatRepo(session).for_organisations([org_id])]
+
+
+async def fan_out(session: AsyncSession, key: str, kind: str, org_id: int, at: Moment) -> int:
+    """Queue `kind` for the organisation's managers (or groups); how many rows."""
+    repo, month = DeliveryRepo(session), key.split(":")[1]
+    expires = period_of(PeriodKind.MONTH, at.today).bounds(at.tz)[1]
+    added = 0
+    for chat_id in await reachable(session, org_id):
+        added += await repo.enqueue(
+            key=f"{key}:{chat_id}",
+            kind=kind,
+            chat_id=chat_id,
+            due_at=at.now,
+            now=at.now,
+            payload={"month": month, "org": org_id},
+            expires_at=expires,
+        )
+    return added
+
+
+async def run(session: AsyncSession, month_key: str, at: Moment) -> int:
+    """The warning day: queue a warning for each organisation behind on a requirement whose
+    period ends with this month, and a summary for each one above organisations behind."""
+    month = period_of(PeriodKind.MONTH, at.today)
+    if month.key != month_key:
+        return 0  # a late run past its month (expiry normally stops it first)
+    orgs = await OrganisationRepo(session).all()
+    counts = await held(session, at)
+    behind: set[int] = set()
+    queued = 0
+    for org in orgs:
+        if overdue(standings(org.kind, counts.get(org.id, {}), at.today), month):
+            behind.add(org.id)
+            key = f"checkup:{month.key}:alert:{org.id}"
+            queued += await fan_out(session, key, ALERT, org.id, at)
+    parents = {org.id: org.parent_id for org in orgs}
+    above: set[int] = set()
+    for org_id in behind:
+        parent = parents.get(org_id)
+        while parent is not None and parent not in above:
+            above.add(parent)
+            parent = parents.get(parent)
+    for org_id in sorted(above):
+        key = f"checkup:{month.key}:summary:{org_id}"
+        queued += await fan_out(session, key, SUMMARY, org_id, at)
+    return queued

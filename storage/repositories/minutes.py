@@ -1,0 +1,185 @@
+"""Meeting records (会议记录) and held marks: reads and writes, returned as dataclasses.
+
+`records_status` is what the ledger's 记录 column reads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.meetings import MeetingStatus, MeetingType
+from bot.core.minutes import MinutesStatus, Part
+from storage.db import dialect_insert
+from storage.models import Meeting, MeetingAnswer
+from storage.models.minutes import MeetingHeld, MeetingMinutes
+from storage.records import MinutesRecord
+
+
+def _record(row: MeetingMinutes) -> MinutesRecord:
+    return MinutesRecord(
+        id=row.id,
+        meeting_id=row.meeting_id,
+        version=row.version,
+        status=row.status,
+        recorder=row.recorder,
+        content=row.content,
+        resolutions=row.resolutions,
+        completed_at=row.completed_at,
+        completed_by=row.completed_by,
+    )
+
+
+class MinutesRepo:
+    """Reads and writes meeting records and held marks."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def latest(self, meeting_id: int, *, lock: bool = False) -> MinutesRecord | None:
+        """The newest version of the meeting's record (locked for a change when `lock`)."""
+        query = (
+            select(MeetingMinutes)
+            .where(MeetingMinutes.meeting_id == meeting_id)
+            .order_by(MeetingMinutes.version.desc())
+            .limit(1)
+            .execution_options(populate_existing=True)
+        )
+        if lock:
+            query = query.with_for_update()
+        row = await self._session.scalar(query)
+        return _record(row) if row else None
+
+    async def latest_done(self, meeting_id: int) -> MinutesRecord | None:
+        """The newest completed version."""
+        row = await self._session.scalar(
+            select(MeetingMinutes)
+            .where(
+                MeetingMinutes.meeting_id == meeting_id,
+                MeetingMinutes.status == MinutesStatus.DONE,
+            )
+            .order_by(MeetingMinutes.version.desc())
+            .limit(1)
+        )
+        return _record(row) if row else None
+
+    async def start(
+        self, meeting_id: int, now: datetime, previous: MinutesRecord | None = None
+    ) -> MinutesRecord | None:
+        """A new draft version (the next after `previous`, copying its text); None when that
+        version exists already (another process drafted it first)."""
+        values = {
+            "meeting_id": meeting_id,
+            "version": previous.version + 1 if previous else 1,
+            "status": MinutesStatus.DRAFT.value,
+            "recorder": previous.recorder if previous else "",
+            "content": previous.content if previous else "",
+            "resolutions": previous.resolutions if previous else "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        statement = (
+            dialect_insert(self._session)(MeetingMinutes)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=["meeting_id", "version"])
+        )
+        result = await self._session.execute(statement)
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        return await self.latest(meeting_id)
+
+    async def set_part(self, minutes_id: int, part: Part, text: str, now: datetime) -> None:
+        """Replace one part of a draft version."""
+        await self._session.execute(
+            update(MeetingMinutes)
+            .where(MeetingMinutes.id == minutes_id)
+            .values({part.value: text, "updated_at": now})
+        )
+
+    async def complete(self, minutes_id: int, user_id: int, now: datetime) -> None:
+        """A manager tapped 完成."""
+        await self._session.execute(
+            update(MeetingMinutes)
+            .where(MeetingMinutes.id == minutes_id)
+            .values(
+                status=MinutesStatus.DONE.value,
+                completed_at=now,
+                completed_by=user_id,
+                updated_at=now,
+            )
+        )
+
+    async def statuses(self, meeting_ids: list[int]) -> dict[int, MinutesStatus]:
+        """Each meeting's record status: DONE once any version was completed, else DRAFT;
+        meetings without a record are absent."""
+        found: dict[int, MinutesStatus] = {}
+        for chunk in _chunks(meeting_ids):
+            rows = await self._session.execute(
+                select(MeetingMinutes.meeting_id, MeetingMinutes.status).where(
+                    MeetingMinutes.meeting_id.in_(chunk)
+                )
+            )
+            for meeting_id, status in rows:
+                if found.get(meeting_id) is not MinutesStatus.DONE:
+                    found[meeting_id] = MinutesStatus(status)
+        return found
+
+    async def records_status(self, meeting_ids: list[int]) -> dict[int, str]:
+        """{meeting id: 已完成 / 草稿} for the meetings that have a record (the ledger)."""
+        return {mid: status.label for mid, status in (await self.statuses(meeting_ids)).items()}
+
+    async def mark_held(self, meeting_id: int, user_id: int, now: datetime) -> bool:
+        """Note that the meeting took place; False when it was marked already."""
+        statement = (
+            dialect_insert(self._session)(MeetingHeld)
+            .values(meeting_id=meeting_id, marked_by=user_id, marked_at=now)
+            .on_conflict_do_nothing(index_elements=["meeting_id"])
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def held(self, meeting_ids: list[int]) -> set[int]:
+        """Which of these meetings took place: a check-in, or marked held (not cancelled,
+        their start passed is the caller's to check)."""
+        found: set[int] = set()
+        for chunk in _chunks(meeting_ids):
+            rows = await self._session.scalars(
+                select(Meeting.id).where(Meeting.id.in_(chunk), _took_place())
+            )
+            found.update(rows)
+        return found
+
+    async def held_counts(
+        self, start: datetime, end: datetime, org_ids: list[int] | None = None
+    ) -> dict[tuple[int, MeetingType], int]:
+        """(organisation, type) → meetings that took place with a start in [start, end):
+        not cancelled, and someone checked in or a manager marked it held."""
+        query = (
+            select(Meeting.organisation_id, Meeting.kind, func.count())
+            .where(
+                Meeting.starts_at >= start,
+                Meeting.starts_at < end,
+                Meeting.status == MeetingStatus.SCHEDULED,
+                _took_place(),
+            )
+            .group_by(Meeting.organisation_id, Meeting.kind)
+        )
+        if org_ids is not None:
+            query = query.where(Meeting.organisation_id.in_(org_ids))
+        rows = await self._session.execute(query)
+        return {(org_id, MeetingType(kind)): count for org_id, kind, count in rows}
+
+
+def _took_place() -> ColumnElement[bool]:
+    checked_in = exists().where(
+        and_(MeetingAnswer.meeting_id == Meeting.id, MeetingAnswer.checked_in_at.is_not(None))
+    )
+    marked = exists().where(MeetingHeld.meeting_id == Meeting.id)
+    return or_(checked_in, marked)
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    """Bounded IN lists (SQLite allows a limited number of parameters)."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
