@@ -207,12 +207,14 @@ def _register_deliveries(services: Services, database: Database, settings: Setti
 
 
 async def _plan_alerts(runtime: Runtime) -> None:
-    """Store the coming 三会一课 warnings before anything else runs (also every few hours,
-    schedules/checkup.py): a failure here is logged, the bot still starts."""
+    """Store the coming 三会一课 warnings and the records of meetings announced before
+    records existed, before anything else runs (also every few hours, schedules/checkup.py):
+    a failure here is logged, the bot still starts."""
     try:
         await runtime.services.checkup.plan_alerts()
+        await runtime.services.minutes.plan_drafts()
     except Exception:
-        log.exception("Could not plan the 三会一课 warnings")
+        log.exception("Could not plan the 三会一课 warnings and meeting records")
 
 
 def _menu(*, private: bool, level: Who) -> list[BotCommand]:

@@ -21,11 +21,13 @@ JOB_NAME = "plan_checkup_alerts"
 
 
 async def plan_alerts(context: AppContext) -> int:
-    """Store the coming warning runs; return how many were new."""
+    """Store the coming warning runs (and any meeting record not planned yet); return how
+    many were new."""
     added = await context.services.checkup.plan_alerts()
-    if added:
-        log.info("Planned %d 三会一课 warning runs", added)
-    return added
+    drafts = await context.services.minutes.plan_drafts()
+    if added or drafts:
+        log.info("Planned %d 三会一课 warning runs and %d meeting records", added, drafts)
+    return added + drafts
 
 
 def setup(application: AppApplication) -> None:

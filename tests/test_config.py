@@ -23,6 +23,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None
         "SUPERADMIN_IDS",
         "LOG_LEVEL",
         "REMINDER_OFFSETS",
+        "ALERT_DAYS_BEFORE",
         "WEB_HOST",
         "WEB_PORT",
         "PUBLIC_URL",
@@ -41,6 +42,7 @@ def test_defaults() -> None:
     assert settings.timezone.key == "Asia/Shanghai"
     assert settings.superadmin_ids == frozenset()
     assert settings.reminder_offsets == (timedelta(days=1), timedelta(hours=1))
+    assert settings.alert_days_before == 7
     assert (settings.web_host, settings.web_port) == ("127.0.0.1", 8080)
     assert settings.public_url is None
     assert settings.webhook_url is None  # long polling
@@ -52,7 +54,9 @@ def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUPERADMIN_IDS", " 11, 22 ,")
     monkeypatch.setenv("REMINDER_OFFSETS", "30m,2d")
     monkeypatch.setenv("LOG_LEVEL", "debug")
+    monkeypatch.setenv("ALERT_DAYS_BEFORE", "10")
     settings = load_settings()
+    assert settings.alert_days_before == 10
     assert settings.require_token() == "123:abc"
     assert settings.base_file_url == "http://127.0.0.1:8081/file/bot"
     assert settings.superadmin_ids == frozenset({11, 22})
@@ -77,6 +81,9 @@ def test_missing_token_names_the_variable() -> None:
         ("SUPERADMIN_IDS", "12,abc"),
         ("REMINDER_OFFSETS", "1d,soon"),
         ("REMINDER_OFFSETS", "0h"),
+        ("ALERT_DAYS_BEFORE", "0"),
+        ("ALERT_DAYS_BEFORE", "40"),
+        ("ALERT_DAYS_BEFORE", "seven"),
         ("BOT_TIMEZONE", "Asia/Nowhere"),
         ("LOG_LEVEL", "LOUD"),
         ("DATABASE_URL", "  "),

@@ -91,7 +91,30 @@ async def test_a_county_ledger_has_every_sheet_and_marks_those_behind(
     meetings = book["会议台账"]
     assert meetings.max_row - 2 == ledger.meetings
     assert meetings["A2"].value == "组织"  # the county's ledger names each meeting's organisation
-    assert meetings["G3"].number_format == "0.0%" or meetings["L3"].number_format == "0.0%"
+    assert meetings["L3"].number_format == "0.0%"  # 出勤率, after the 组织 column
+    assert 17 <= meetings.column_dimensions["B"].width < 18  # dates (Excel adds its padding)
+    assert meetings.column_dimensions["A"].width >= 2 * len("第1党支部第1党小组")  # Chinese text
+    study = book["学习台账"]
+    header = [cell.value for cell in study[2]]
+    assert header == [
+        "组织",
+        "主题",
+        "发布",
+        "截止",
+        "应学",
+        "已学习",
+        "其中补学",
+        "完成率",
+        "测验平均分",
+    ]
+    assert study.max_row - 2 == ledger.topics > 0
+    for row in study.iter_rows(min_row=3, values_only=True):
+        _, _, published, deadline, expected, studied, makeup, rate, quiz = row
+        assert isinstance(published, datetime)
+        assert deadline > published
+        assert 0 <= makeup <= studied <= expected
+        assert rate == pytest.approx(studied / expected)
+        assert 0 <= quiz <= 100
 
 
 def _cells(book: Workbook) -> list[Any]:

@@ -28,6 +28,9 @@ from bot.core.minutes import (
         ("大家交流了学习体会", Part.CONTENT, "大家交流了学习体会"),
         ("决议这件事下次再说", Part.CONTENT, "决议这件事下次再说"),  # no separator: plain text
         ("  内容：  前后空白  ", Part.CONTENT, "前后空白"),
+        ("决议\n同意", Part.RESOLUTIONS, "同意"),
+        ("决议 同意", Part.RESOLUTIONS, "同意"),
+        ("会议内容很丰富", Part.CONTENT, "会议内容很丰富"),
     ],
 )
 def test_a_reply_is_read_by_its_first_word(text: str, part: Part, body: str) -> None:

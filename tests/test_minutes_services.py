@@ -14,8 +14,11 @@ from bot.core.errors import InvalidInput
 from bot.core.meetings import MeetingType
 from bot.core.minutes import read_reply
 from bot.services import checkup, minutes
+from bot.services.access import AccessService
 from bot.services.checkup import Moment
 from bot.services.minutes_render import render_docx, render_text
+from bot.services.minutes_service import MinutesService
+from storage.db import Database, create_engine
 from storage.records import MeetingRecord
 from storage.repositories import DeliveryRepo, MemberRepo, OrganisationRepo
 from storage.repositories.attendance import AttendanceRepo
@@ -150,3 +153,32 @@ async def test_warnings_are_planned_ahead_and_fan_out_once(
     # nobody to tell; 城关镇党委 has no managers, no group: its summary has nowhere to go.
     assert keys == {f"checkup:2026-12:alert:{org}:{SECRETARY.id}"}
     assert (queued, again) == (1, 0)
+
+
+async def test_meetings_announced_before_records_get_their_draft_planned(
+    database_url: str, sessions: Sessions, clock: FakeClock
+) -> None:
+    now = clock.now()
+    async with sessions.begin() as session:
+        chat = await branch(session, now)
+        assert chat.organisation_id is not None
+        ahead = await past(session, chat.organisation_id, chat.id, MeetingType.LECTURE, now)
+        await MeetingRepo(session).reschedule(ahead.id, now, starts_at=now + timedelta(days=2))
+        over = await past(
+            session, chat.organisation_id, chat.id, MeetingType.LECTURE, now - timedelta(days=1)
+        )
+
+    async def no_admins(_chat: int, _user: int) -> bool:
+        return False
+
+    database = Database(create_engine(database_url))
+    try:
+        service = MinutesService(database, clock, AccessService(frozenset(), no_admins), SHANGHAI)
+        assert await service.plan_drafts() == 1
+        assert await service.plan_drafts() == 0
+    finally:
+        await database.dispose()
+    async with sessions.begin() as session:
+        keys = [d.key for d in await DeliveryRepo(session).with_prefix("mtg:")]
+    assert keys == [f"mtg:{ahead.id}:v2:record"]
+    assert over.id != ahead.id

@@ -35,14 +35,20 @@ class Part(StrEnum):
         return {"content": "会议内容", "resolutions": "决议", "recorder": "记录人"}[self.value]
 
 
-# A reply's first words say where it goes: 内容：… / 决议：… / 记录人：张三. Without a
-# heading a reply is 会议内容 (what managers write most).
-_HEADINGS: tuple[tuple[Part, tuple[str, ...]], ...] = (
-    (Part.RESOLUTIONS, ("决议", "会议决议", "决定", "决议事项")),
-    (Part.RECORDER, ("记录人",)),
-    (Part.CONTENT, ("内容", "会议内容", "主要内容")),
-)
-_HEADING = re.compile(r"^\s*【?([\u4e00-\u9fff]{2,4})】?\s*[:：]?\s*")
+# A reply's first words say where it goes: 内容：… / 决议：… / 记录人：张三 (a colon, a space,
+# a line break or 【】 after the word). Without a heading a reply is 会议内容 (what managers
+# write most); 决议这件事… is text, not a heading.
+_HEADINGS: dict[str, Part] = {
+    "决议事项": Part.RESOLUTIONS,
+    "会议决议": Part.RESOLUTIONS,
+    "会议内容": Part.CONTENT,
+    "主要内容": Part.CONTENT,
+    "记录人": Part.RECORDER,
+    "决议": Part.RESOLUTIONS,
+    "决定": Part.RESOLUTIONS,
+    "内容": Part.CONTENT,
+}
+_HEADING = re.compile(r"^【?(" + "|".join(_HEADINGS) + r")(?:】|(?=[\s:：]|$))[\s:：]*")
 
 # Bounds on what people type: one part of one version stays readable in a .docx and in
 # /record (the text is cut to a message when shown).
@@ -62,13 +68,9 @@ def read_reply(text: str) -> ReplyPart:
     """Classify a manager's reply to a draft by its first word (内容 / 决议 / 记录人)."""
     stripped = text.strip()
     match = _HEADING.match(stripped)
-    if match:
-        word, rest = match[1], stripped[match.end() :]
-        has_separator = match[0].rstrip().endswith((":", "：", "】"))
-        for part, words in _HEADINGS:
-            if word in words and (has_separator or rest.startswith("\n") or not rest):
-                return _checked(ReplyPart(part, rest.strip()))
-    return _checked(ReplyPart(Part.CONTENT, stripped))
+    if match is None:
+        return _checked(ReplyPart(Part.CONTENT, stripped))
+    return _checked(ReplyPart(_HEADINGS[match[1]], stripped[match.end() :].strip()))
 
 
 def _checked(reply: ReplyPart) -> ReplyPart:

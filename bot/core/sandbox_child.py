@@ -6,6 +6,7 @@ Imports only what it needs (no asyncio), as every upload pays for this process's
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import resource
 import sys
@@ -21,6 +22,8 @@ from bot.core.errors import UserFacingError
 def main() -> None:
     """The child: limit itself, read the request, write the outcome."""
     memory, seconds = int(sys.argv[2]), int(sys.argv[3])
+    if len(sys.argv) > 4 and int(sys.argv[4]):
+        os.nice(int(sys.argv[4]))
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
     warnings.simplefilter("ignore")  # libraries' warnings about a user's file are noise here

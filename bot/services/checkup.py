@@ -27,8 +27,8 @@ from bot.core.checkup import (
 )
 from bot.core.meetings import MeetingType
 from storage.records import OrganisationRecord
-from storage.repositories import ChatRepo, DeliveryRepo, MemberRepo, OrganisationRepo
-from storage.repositories.minutes import MinutesRepo
+from storage.repositories import ChatRepo, DeliveryRepo, OrganisationRepo
+from storage.repositories.minutes import MinutesRepo, reachable_managers
 
 RUN = "checkup_run"
 ALERT = "checkup_alert"
@@ -123,52 +123,33 @@ async def plan(session: AsyncSession, at: Moment, days_before: int) -> int:
     return added
 
 
-async def reachable(session: AsyncSession, org_id: int) -> list[int]:
-    """Where an organisation's managers are told: each of its own 书记, 副书记 and 委员 who
-    can be messaged privately; when none can, its active groups."""
-    managers = [
-        m.user.id
-        for m in await MemberRepo(session).of_organisation(org_id)
-        if m.role.is_manager and m.user.can_dm
-    ]
-    if managers:
-        return managers
-    return [chat.telegram_id for chat in await ChatRepo(session).for_organisations([org_id])]
-
-
-async def fan_out(session: AsyncSession, key: str, kind: str, org_id: int, at: Moment) -> int:
-    """Queue `kind` for the organisation's managers (or groups); how many rows."""
-    repo, month = DeliveryRepo(session), key.split(":")[1]
-    expires = period_of(PeriodKind.MONTH, at.today).bounds(at.tz)[1]
-    added = 0
-    for chat_id in await reachable(session, org_id):
-        added += await repo.enqueue(
-            key=f"{key}:{chat_id}",
-            kind=kind,
-            chat_id=chat_id,
-            due_at=at.now,
-            now=at.now,
-            payload={"month": month, "org": org_id},
-            expires_at=expires,
-        )
-    return added
+async def reachable(session: AsyncSession, org_ids: list[int]) -> dict[int, list[int]]:
+    """Where each organisation's managers are told: each of its own 书记, 副书记 and 委员
+    who can be messaged privately; when none can, its active groups (two queries)."""
+    found = await reachable_managers(session, org_ids)
+    quiet = [org_id for org_id, people in found.items() if not people]
+    for chat in await ChatRepo(session).for_organisations(quiet) if quiet else []:
+        if chat.organisation_id is not None:
+            found[chat.organisation_id].append(chat.telegram_id)
+    return found
 
 
 async def run(session: AsyncSession, month_key: str, at: Moment) -> int:
     """The warning day: queue a warning for each organisation behind on a requirement whose
-    period ends with this month, and a summary for each one above organisations behind."""
+    period ends with this month, and a summary for each one above organisations behind.
+
+    Everything is read first and written at the end: on SQLite the write lock is held
+    only while the rows are added."""
     month = period_of(PeriodKind.MONTH, at.today)
     if month.key != month_key:
         return 0  # a late run past its month (expiry normally stops it first)
     orgs = await OrganisationRepo(session).all()
     counts = await held(session, at)
-    behind: set[int] = set()
-    queued = 0
-    for org in orgs:
-        if overdue(standings(org.kind, counts.get(org.id, {}), at.today), month):
-            behind.add(org.id)
-            key = f"checkup:{month.key}:alert:{org.id}"
-            queued += await fan_out(session, key, ALERT, org.id, at)
+    behind = [
+        org.id
+        for org in orgs
+        if overdue(standings(org.kind, counts.get(org.id, {}), at.today), month)
+    ]
     parents = {org.id: org.parent_id for org in orgs}
     above: set[int] = set()
     for org_id in behind:
@@ -176,7 +157,20 @@ async def run(session: AsyncSession, month_key: str, at: Moment) -> int:
         while parent is not None and parent not in above:
             above.add(parent)
             parent = parents.get(parent)
-    for org_id in sorted(above):
-        key = f"checkup:{month.key}:summary:{org_id}"
-        queued += await fan_out(session, key, SUMMARY, org_id, at)
+    targets = [(ALERT, "alert", org_id) for org_id in behind]
+    targets += [(SUMMARY, "summary", org_id) for org_id in sorted(above)]
+    where = await reachable(session, sorted({org_id for _, _, org_id in targets}))
+    expires = month.bounds(at.tz)[1]
+    repo, queued = DeliveryRepo(session), 0
+    for kind, name, org_id in targets:
+        for chat_id in where[org_id]:
+            queued += await repo.enqueue(
+                key=f"checkup:{month.key}:{name}:{org_id}:{chat_id}",
+                kind=kind,
+                chat_id=chat_id,
+                due_at=at.now,
+                now=at.now,
+                payload={"month": month.key, "org": org_id},
+                expires_at=expires,
+            )
     return queued

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.ledger import LedgerFile, Snapshot, build_ledger
+from bot.core.ledger import LedgerFile, build_ledger
+from bot.core.ledger_snapshot import Snapshot
 from bot.core.periods import Period
 from bot.services.ledger_records import marked_held, record_statuses
 from bot.services.ledger_sheets import ledger_file

@@ -30,7 +30,7 @@ from storage.repositories import MemberRepo, OrganisationRepo
 
 # A county's ledger takes a few seconds and a few hundred MB (bench/ledger.py); the budget
 # leaves room above that and stops a runaway well before it hurts the bot.
-BUDGET = Budget(seconds=120.0, memory_bytes=2 << 30, output_bytes=64 << 20)
+BUDGET = Budget(seconds=120.0, memory_bytes=2 << 30, output_bytes=64 << 20, nice=10)
 MAX_BUTTONS = 30
 
 

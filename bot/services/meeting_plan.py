@@ -122,16 +122,7 @@ async def plan(
         payload=payload,
         expires_at=start + CHECKIN_CLOSES_AFTER,
     )
-    # When check-in closes the meeting is over: its record is drafted. No expiry: a draft
-    # is as useful after downtime.
-    await repo.enqueue(
-        key=base + "record",
-        kind=RECORD,
-        chat_id=chat,
-        due_at=start + CHECKIN_CLOSES_AFTER,
-        now=now,
-        payload=payload,
-    )
+    await plan_record(session, meeting.id, meeting.version, chat, start, now)
     if meeting.kind is MeetingType.ASSEMBLY and start - QUORUM_LEAD > now:
         await repo.enqueue(
             key=base + "quorum",
@@ -142,6 +133,21 @@ async def plan(
             payload=payload,
             expires_at=start,
         )
+
+
+async def plan_record(
+    session: AsyncSession, meeting_id: int, version: int, chat: int, start: datetime, now: datetime
+) -> bool:
+    """When check-in closes the meeting is over: its record is drafted then (no expiry: a
+    draft is as useful after downtime). True when the row is new."""
+    return await DeliveryRepo(session).enqueue(
+        key=f"mtg:{meeting_id}:v{version}:record",
+        kind=RECORD,
+        chat_id=chat,
+        due_at=start + CHECKIN_CLOSES_AFTER,
+        now=now,
+        payload={"meeting": meeting_id, "version": version},
+    )
 
 
 async def unplan(session: AsyncSession, meeting: MeetingRecord) -> int:

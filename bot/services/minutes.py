@@ -161,5 +161,7 @@ async def recipients(session: AsyncSession, meeting: MeetingRecord) -> list[Atte
     if all(person.user_id != meeting.organiser_id for person in people):
         organiser = await UserRepo(session).get(meeting.organiser_id)
         if organiser is not None:
-            people.append(Attendee(organiser.id, organiser.name, can_dm=organiser.can_dm))
+            people.append(
+                Attendee(organiser.id, organiser.name, organiser.username, organiser.can_dm)
+            )
     return people

@@ -1,5 +1,6 @@
 """What a meeting's record delivery says when check-in closes: the drafted record, privately
-to the organiser and the organisation's managers, else briefly in the group.
+to the organiser and the organisation's managers, and briefly in the group for those of them
+who cannot be messaged privately.
 
 Both messages start with the record mark (bot/texts/minutes.py): a reply to either is a
 manager adding to the record; the 完成 button under them closes the version.
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.meetings import format_when
+from bot.core.meetings import format_when, mention_html
 from bot.services import meeting_plan
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.minutes import RECORD_PRIVATE, ensure_draft, recipients, view
@@ -43,11 +44,13 @@ async def _meeting(session: AsyncSession, delivery: DeliveryRecord) -> MeetingRe
 async def draft(
     session: AsyncSession, delivery: DeliveryRecord, now: datetime, config: MeetingConfig
 ) -> Outgoing | None:
-    """Draft the record; queue a private copy for each manager who can be messaged, or,
-    when nobody can, post a brief note in the group."""
+    """Draft the record; queue a private copy for each manager who can be messaged, and
+    post a brief note in the group for those who cannot."""
     meeting = await _meeting(session, delivery)
     await ensure_draft(session, meeting, now)
-    reachable = [p for p in await recipients(session, meeting) if p.can_dm]
+    people = await recipients(session, meeting)
+    reachable = [p for p in people if p.can_dm]
+    unreachable = [p for p in people if not p.can_dm]
     repo = DeliveryRepo(session)
     for person in reachable:
         await repo.enqueue(
@@ -58,10 +61,15 @@ async def draft(
             now=now,
             payload=delivery.payload,
         )
-    if reachable:
+    if not unreachable:
         return None  # the private copies carry the draft
+    # Those who cannot be messaged privately are told briefly in the group (no names of
+    # members on leave, no reasons), mentioned so that they notice.
     text = texts.DRAFT_GROUP.format(
-        id=meeting.id, kind=meeting.kind.label, when=format_when(meeting.starts_at, config.tz)
+        id=meeting.id,
+        kind=meeting.kind.label,
+        when=format_when(meeting.starts_at, config.tz, now),
+        mentions=" ".join(mention_html(person) for person in unreachable),
     )
     return Text(text, keyboard=done_keyboard(meeting.id), reply_to=meeting.notice_message_id)
 

@@ -115,7 +115,9 @@ def render_docx(view: MinutesView) -> bytes:
         texts.DOCX_HEADINGS, (record.content, record.resolutions), strict=True
     ):
         document.add_heading(heading, level=2)
-        for paragraph in (xml_safe(part) or texts.NOT_YET).split("\n"):
+        # One paragraph per reply, its lines as line breaks: a paragraph per line makes a
+        # long record slow to build (python-docx appends each at the end of the body).
+        for paragraph in (xml_safe(part) or texts.NOT_YET).split("\n\n"):
             document.add_paragraph(paragraph)
     document.add_paragraph()
     document.add_paragraph(texts.DOCX_SIGNATURES)

@@ -18,8 +18,9 @@ from bot.commands import Who
 from bot.core.clock import Clock
 from bot.core.errors import InvalidInput, NotBound, NotManager
 from bot.core.meeting_args import parse_number
+from bot.core.meetings import CHECKIN_CLOSES_AFTER
 from bot.core.minutes import read_reply
-from bot.services import minutes
+from bot.services import meeting_plan, minutes
 from bot.services.access import AccessService, Actor
 from bot.services.base import Service, retried
 from bot.services.meetings import get_meeting, meeting_of_chat
@@ -29,6 +30,7 @@ from bot.texts import minutes as texts
 from storage.db import Database
 from storage.records import MeetingRecord, MinutesRecord
 from storage.repositories import ChatRepo, UserRepo
+from storage.repositories.minutes import MinutesRepo
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,20 @@ class MinutesService(Service):
             caption=texts.DOCX_CAPTION.format(title=shown.title, status=shown.status_label),
             can_dm=caller is not None and caller.can_dm,
         )
+
+    @retried
+    async def plan_drafts(self) -> int:
+        """Make sure every meeting still to end has its record planned (meetings announced
+        before records existed, or whose row was lost); how many were added."""
+        now = self.now()
+        async with self.database.transaction() as session:
+            added = 0
+            ending = await MinutesRepo(session).ending_after(now - CHECKIN_CLOSES_AFTER)
+            for meeting_id, version, chat, start in ending:
+                added += await meeting_plan.plan_record(
+                    session, meeting_id, version, chat, start, now
+                )
+            return added
 
     @retried
     async def add(self, actor: Actor, meeting_id: int, text: str) -> Added:

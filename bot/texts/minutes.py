@@ -34,7 +34,7 @@ HOW_TO_REPLY = (
 )
 CUT = "\n……（内容较长，完整记录见 .docx 文件）"
 DRAFT_GROUP = (
-    MARK + "{id}】{kind}（{when}）已结束，会议记录草稿已生成。\n"
+    MARK + "{id}】{kind}（{when}）已结束，会议记录草稿已生成。{mentions}\n"
     "书记、委员请回复本消息补充会议内容和决议（第一行写“内容：”或“决议：”），写好后点“完成”；"
     "也可私聊我发送 /record {id} 查看。"
 )

@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Select, Table, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.ledger import AnswerInfo, MeetingInfo, Membership, OrgInfo, TopicInfo
+from bot.core.ledger_snapshot import AnswerInfo, MeetingInfo, Membership, OrgInfo, TopicInfo
 from bot.core.meetings import MeetingStatus
 from storage.models import (
     Member,

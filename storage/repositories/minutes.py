@@ -10,10 +10,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.domain import Role
 from bot.core.meetings import MeetingStatus, MeetingType
 from bot.core.minutes import MinutesStatus, Part
 from storage.db import dialect_insert
-from storage.models import Meeting, MeetingAnswer
+from storage.models import Chat, Meeting, MeetingAnswer, Member, User
 from storage.models.minutes import MeetingHeld, MeetingMinutes
 from storage.records import MinutesRecord
 
@@ -130,6 +131,17 @@ class MinutesRepo:
         """{meeting id: 已完成 / 草稿} for the meetings that have a record (the ledger)."""
         return {mid: status.label for mid, status in (await self.statuses(meeting_ids)).items()}
 
+    async def ending_after(self, moment: datetime) -> list[tuple[int, int, int, datetime]]:
+        """(meeting, version, group's Telegram id, start) of every meeting still on that
+        starts after `moment`: those whose record is still to be drafted."""
+        rows = await self._session.execute(
+            select(Meeting.id, Meeting.version, Chat.telegram_id, Meeting.starts_at)
+            .join(Chat, Meeting.chat_id == Chat.id)
+            .where(Meeting.starts_at > moment, Meeting.status == MeetingStatus.SCHEDULED)
+            .order_by(Meeting.id)
+        )
+        return [(mid, version, chat, start) for mid, version, chat, start in rows]
+
     async def mark_held(self, meeting_id: int, user_id: int, now: datetime) -> bool:
         """Note that the meeting took place; False when it was marked already."""
         statement = (
@@ -170,6 +182,27 @@ class MinutesRepo:
             query = query.where(Meeting.organisation_id.in_(org_ids))
         rows = await self._session.execute(query)
         return {(org_id, MeetingType(kind)): count for org_id, kind, count in rows}
+
+
+async def reachable_managers(session: AsyncSession, org_ids: list[int]) -> dict[int, list[int]]:
+    """For each organisation, the user ids of its own active 书记, 副书记 and 委员 who can be
+    messaged privately (one query per 500 organisations)."""
+    found: dict[int, list[int]] = {org_id: [] for org_id in org_ids}
+    for chunk in _chunks(org_ids):
+        rows = await session.execute(
+            select(Member.organisation_id, Member.user_id)
+            .join(User, Member.user_id == User.id)
+            .where(
+                Member.organisation_id.in_(chunk),
+                Member.left_at.is_(None),
+                Member.role != Role.MEMBER,
+                User.can_dm.is_(True),
+            )
+            .order_by(Member.organisation_id, Member.user_id)
+        )
+        for org_id, user_id in rows:
+            found[org_id].append(user_id)
+    return found
 
 
 def _took_place() -> ColumnElement[bool]:

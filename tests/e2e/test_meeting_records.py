@@ -8,7 +8,9 @@ from datetime import timedelta
 
 from docx import Document
 
+from bot.core.domain import Role
 from bot.texts import minutes as texts
+from storage.repositories import MemberRepo, OrganisationRepo
 from storage.repositories.minutes import MinutesRepo
 from tests.e2e.harness import BotFactory, RunningBot, stop_bot
 from tests.e2e.meetings_world import Branch, beijing, hold_sweeps, make_branch
@@ -89,7 +91,10 @@ async def test_a_record_is_drafted_completed_by_reply_and_filed_as_docx(
     assert header["请假人员（原因）"] == "李四（出差）"
     assert header["缺席人员"] == "书记、赵六"
     content = paragraphs.index("会议内容")
-    assert paragraphs[content + 1 : content + 3] == ["一、学习条例", "二、讨论发言"]
+    assert paragraphs[content + 1 : content + 3] == [
+        "一、学习条例\n二、讨论发言",  # one paragraph per reply, lines kept
+        "张三同志介绍了学习体会",
+    ]
     resolutions = paragraphs.index("决议")
     assert paragraphs[resolutions + 1] == "同意按期召开组织生活会"
     assert any(p.startswith("主持人（签字）") for p in paragraphs)
@@ -114,23 +119,36 @@ async def test_members_cannot_read_or_write_a_record(bot: RunningBot) -> None:
     assert said == texts.ONLY_MANAGERS
     said = await branch.command(zhang, f"/record {number}")
     assert said == texts.ONLY_MANAGERS
-    early = await bot.say(branch.secretary, branch.secretary, "/record 999")
-    assert "没有" in early or "找不到" in early
+    secretary = branch.secretary
+    assert await bot.say(secretary, secretary, "/record") == texts.RECORD_USAGE
+    assert "编号" in await bot.say(secretary, secretary, "/record 第一次")
+    assert "999" in await bot.say(secretary, secretary, "/record 999")
+    # Check-in is still open: the meeting has not ended, there is no record yet.
+    said = await bot.say(secretary, secretary, f"/record {number}")
+    assert said == texts.NO_RECORD_YET.format(id=number)
 
 
-async def test_nobody_reachable_gets_a_brief_note_in_the_group(bot: RunningBot) -> None:
-    """The organiser blocked the bot: the draft is announced briefly in the group, where a
-    manager's reply writes the record and a member's reply is refused."""
+async def test_managers_out_of_reach_get_a_brief_note_in_the_group(bot: RunningBot) -> None:
+    """The organiser blocked the bot: the draft is announced briefly in the group (李四, a
+    委员 who can be messaged, gets it privately), where a manager's reply writes the record
+    and a member's reply is refused."""
     branch = await make_branch(bot)
     emu = bot.emulator
     await held_meeting(branch)
+    async with bot.db() as session:
+        org = await OrganisationRepo(session).by_name("第一党支部")
+        assert org is not None
+        await MemberRepo(session).set_role(org.id, branch.li.id, Role.COMMITTEE)
     emu.block_bot(branch.secretary)
     await emu.settle()
     bot.clock.set(beijing(11, 28, 16, 1))
     await bot.sweep()
+    await bot.sweep()
     note = await emu.wait_for_bot_message(branch.group, contains=texts.MARK)
-    assert "已结束，会议记录草稿已生成" in note["text"]
+    assert "已结束，会议记录草稿已生成。@shuji" in note["text"]
     assert "出差" not in note["text"]  # no reasons in the group
+    private = await emu.wait_for_bot_message(branch.li, contains=texts.MARK)
+    assert "请假人员：李四（出差）" in private["text"]
     said = await bot.say(branch.group, branch.zhang, "内容：我也想写", reply_to=note)
     assert said == texts.ONLY_MANAGERS
     said = await bot.say(branch.group, branch.secretary, "会议学习了条例", reply_to=note)
