@@ -17,14 +17,14 @@ from matplotlib.figure import Figure
 from bot.core.calendar_ics import CalendarMeeting, build_calendar, meeting_uid
 from bot.core.charts import ORGS_PER_PAGE, MeetingPoint, OrgBar, ReportData, report_data
 from bot.core.domain import MemberStatus, OrgKind, Role
-from bot.core.ledger import (
+from bot.core.ledger import build_ledger
+from bot.core.ledger_snapshot import (
     AnswerInfo,
     MeetingInfo,
     Membership,
     OrgInfo,
     Snapshot,
     TopicInfo,
-    build_ledger,
 )
 from bot.core.meetings import MeetingType, Rsvp
 from bot.core.periods import parse_period

@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.ledger import Ledger, Snapshot
+from bot.core.ledger import Ledger
+from bot.core.ledger_snapshot import Snapshot
 from bot.core.meetings import MeetingType
 
 # Organisations per page of the completion chart, and pages at most (the rest are named
