@@ -114,6 +114,14 @@ COMMANDS: tuple[Command, ...] = (
         Who.MANAGER,
         "[期间]",
     ),
+    Command(
+        "report",
+        "生成本组织的图表（各次会议出勤率、下级组织三会一课和学习完成率）",
+        Where.ANYWHERE,
+        Who.MANAGER,
+        "[期间]",
+    ),
+    Command("calendar", "导出近期会议日历（.ics，可导入手机日历）", Where.ANYWHERE),
     Command("broadcast", "回复一条消息，群发到本组织或下级组织", Where.ANYWHERE, Who.MANAGER),
     Command("ask", "提问党务政策问题，回答附出处", Where.ANYWHERE, args="问题"),
     Command(

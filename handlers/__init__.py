@@ -15,6 +15,7 @@ from handlers import (
     meetings,
     people,
     records,
+    reports,
     study,
     wrong_place,
 )
@@ -39,6 +40,7 @@ def setup_handlers(application: AppApplication) -> None:
     checkup.setup(application, MAIN)
     broadcast.setup(application, MAIN)
     ledger.setup(application, MAIN)
+    reports.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))
     drafts.setup(application, DRAFTS, flows)

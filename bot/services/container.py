@@ -21,6 +21,7 @@ from bot.services.org_service import OrganisationService
 from bot.services.outbox import Outbox
 from bot.services.people_service import PeopleService
 from bot.services.processes import Processes
+from bot.services.report_service import ReportService
 from bot.services.study_service import StudyService
 from storage.db import Database
 
@@ -40,6 +41,7 @@ class Services:
     broadcasts: BroadcastService
     faq: FaqService
     ledger: LedgerService
+    reports: ReportService
     drafts: DraftService
     outbox: Outbox
     processes: Processes
@@ -66,6 +68,7 @@ def build_services(
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock), settings.timezone),
         ledger=LedgerService(*common, settings.timezone),
+        reports=ReportService(*common, config),
         drafts=DraftService(*common),
         outbox=Outbox(database, clock, processes.owner),  # the root registers the kinds
         processes=processes,

@@ -139,6 +139,23 @@ class MeetingRepo:
         )
         return [_meeting(*row) for row in rows]
 
+    async def ahead(
+        self, org_ids: list[int], now: datetime, until: datetime, *, limit: int
+    ) -> list[MeetingRecord]:
+        """Meetings of these organisations starting in (now, until], cancelled ones too
+        (a calendar must learn of the cancellation), soonest first."""
+        rows = await self._session.execute(
+            self._query()
+            .where(
+                Meeting.organisation_id.in_(org_ids),
+                Meeting.starts_at > now,
+                Meeting.starts_at <= until,
+            )
+            .order_by(Meeting.starts_at, Meeting.id)
+            .limit(limit)
+        )
+        return [_meeting(*row) for row in rows]
+
     async def of_series(self, series_id: int, *, after: datetime) -> list[MeetingRecord]:
         """A series' scheduled meetings starting after `after`, soonest first."""
         rows = await self._session.execute(

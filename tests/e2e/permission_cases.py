@@ -37,6 +37,7 @@ EDIT_TOPIC, IMPORTED = "/study edit {w.topic_id} 标题 新标题{n}", "已导�
 EDIT_ENTRY = "/faq edit {w.entry_id} 出处 本支部第{n}次委员会决定"
 UNPUBLISHED = "号主题没有发给本组织或下级组织"
 LEDGER = "台账"
+REPORT = "2026年第4季度"
 CHOOSE_SCOPE = broadcast_texts.CHOOSE_SCOPE
 PLAN = """\
 topics:
@@ -279,6 +280,13 @@ COMMAND_CASES: dict[str, list[Case]] = {
     "ledger": [
         Case("/ledger", saying("/ledger"), LEDGER, writes=False),
         Case("/ledger (private)", saying("/ledger 2026Q4 {org}", True), LEDGER, NOT_MANAGER_OF,
+             False),
+    ],
+    # Likewise /report: the charts' captions, or that the period has no meeting yet; both
+    # name the period, which no refusal does.
+    "report": [
+        Case("/report", saying("/report 2026Q4"), REPORT, writes=False),
+        Case("/report (private)", saying("/report 2026Q4 {org}", True), REPORT, NOT_MANAGER_OF,
              False),
     ],
     "broadcast": [

@@ -48,6 +48,7 @@ SAYING = {
     "editMessageText": "text",
     "answerCallbackQuery": "text",
     "sendDocument": "caption",
+    "sendPhoto": "caption",
 }
 
 
