@@ -9,6 +9,7 @@ the parent's 书记 and a superadmin.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 from collections.abc import Awaitable, Callable
@@ -129,12 +130,18 @@ class World:
             .select_from(Delivery)
             .where(Delivery.status.in_(UNSENT), Delivery.due_at <= self.bot.clock.now())
         )
-        for _ in range(500):
+        # Bounded by wall time, not by a count of rounds: settling returns at once when the bot
+        # is quiet, and on a loaded machine a woken sweep can take a second or more to start.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30.0
+        while True:
             await self.emu.settle(quiet=quiet)
             async with self.bot.db() as session:
                 if not await session.scalar(due):
                     return
-        raise TimeoutError("the outbox kept something due unsent")
+            if loop.time() > deadline:
+                raise TimeoutError("the outbox kept something due unsent")
+            await asyncio.sleep(0.01)  # polling the database, not waiting for time to pass
 
     async def command(
         self,
