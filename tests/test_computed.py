@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.core.computed import KINDS, Computed, compute_answer
 from bot.core.computed.dates import Day, add_years, find_dates, full_years
-from bot.core.computed.dues import CATEGORIES, SALARY, monthly_dues
+from bot.core.computed.dues_rules import CATEGORIES, SALARY, monthly_dues
 from bot.core.computed.numbers import amounts, chinese_integer, fold
 
 TODAY = date(2026, 12, 1)
