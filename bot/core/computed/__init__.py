@@ -37,7 +37,9 @@ __all__ = ["KINDS", "LABEL_PREFIX", "Computed", "compute_answer", "kind_of"]
 
 MAX_CHARS = 200  # longer messages are discussions, not a sum to work out
 # Every kind needs one of these words; most questions stop here.
-_GATE = re.compile("党费|%|档|预备期|预备党员|转正|积极分子|发展对象|党龄|纪念章|入党|入的党|申请")
+_GATE = re.compile(
+    "党费|党员|%|百分之|档|预备期|预备党员|转正|积极分子|发展对象|党龄|纪念章|入党|入的党|申请"
+)
 _DATED: tuple[Callable[[Question], Computed | None], ...] = (
     answer_party_age,
     answer_candidate,

@@ -36,7 +36,7 @@ _BRACKET_ASKED = re.compile(
 )
 _PERIODS = (
     # Numerals before 年 are digits by now: 一年 reads 1年.
-    (re.compile("(?<![\\d.])1年|全年|每年|一整年|十二个月|(?<![\\d.])12个月"), 12, "一年"),
+    (re.compile("一年|(?<![\\d.])1年|全年|每年|一整年|十二个月|(?<![\\d.])12个月"), 12, "一年"),
     (re.compile("半年|六个月|(?<![\\d.])6个月"), 6, "半年"),
     (re.compile("(?<!上)(?:一个?季度|每个?季度?)|三个月|(?<![\\d.])3个月"), 3, "一个季度"),
 )
@@ -57,6 +57,8 @@ _WHO = re.compile(
     "我爱人|我老婆|我老公|我媳妇|我妻子|我丈夫|我老伴|我爸|我妈|爱人|老婆|老公|媳妇|妻子|丈夫"
     "|老伴|对象|父亲|母亲|本人|我|他|她"
 )
+_OTHER_LEVY = re.compile("税|社保|公积金|医保|保险|会费|团费|房租|学费|电费|水费|话费")
+_SUM = re.compile("一共|合计|总共|加起来|共交|一起|两人|俩人|两个人")
 _SALARIED_WORDS = re.compile("工资|月薪|薪水|在职|上班")
 MAX_PEOPLE = 4
 _ORDINALS = ("第一位", "第二位", "第三位", "第四位")
@@ -114,13 +116,20 @@ def _period(text: str) -> tuple[int, str]:
     return 1, ""
 
 
+def _about_dues(text: str, bracket_asked: re.Match[str] | None) -> bool:
+    """党费 named, or left unsaid by someone who gives an income and asks a bracket
+    (工资刚好3000 按0.5%还是1%) or a sum as a 党员 (两口子都是党员…一个月交多少)."""
+    if "党费" in text:
+        return True
+    if not _INCOME_CUE.search(text):
+        return False
+    return bool(bracket_asked) or ("党员" in text and not _OTHER_LEVY.search(text))
+
+
 def answer_dues(text: str) -> Computed | None:
     """`月工资4000元交多少党费` -> 40元 and the bracket rule; None when it asks no amount."""
     bracket_asked = _BRACKET_ASKED.search(text)
-    # 工资刚好3000 按0.5%还是1%: a bracket of 党费 even when the word is left out.
-    if "党费" not in text and not (bracket_asked and _INCOME_CUE.search(text)):
-        return None
-    if not (_AMOUNT_ASKED.search(text) or bracket_asked):
+    if not (_AMOUNT_ASKED.search(text) or bracket_asked) or not _about_dues(text, bracket_asked):
         return None
     category = category_of(text)
     found = income_amounts(text)
@@ -139,7 +148,7 @@ def answer_dues(text: str) -> Computed | None:
         return _ask(category, text, None)
     people = _people(text, found)
     if people:
-        return _answer_each(people, months, period)
+        return _answer_each(people, months, period, text)
     income = _pick_income(text, found)
     if income is None or income.vague or income.negative or income.value <= 0:
         return _ask(category, text, income)
@@ -160,14 +169,18 @@ def _bracket_text(income: Decimal, bracket: Bracket) -> str:
     return text
 
 
-def _total(monthly: Decimal, months: int, period: str) -> str:
+_CAVEAT = "各月收入有变化的，按每月实际收入分别计算。"
+
+
+def _total(monthly: Decimal, months: int, period: str, caveat: str = _CAVEAT) -> str:
+    """`一年（12个月）共480元（40元×12）`: the months of the period times the monthly sum
+    rounded to 分, as it is paid."""
     if months == 1:
         return ""
     each = yuan(monthly)
     total = yuan(Decimal(each.removesuffix("元")) * months)
-    return (
-        f"{period}（{months}个月）共{total}（{each}×{months}）；"
-        "各月收入有变化的，按每月实际收入分别计算。"
+    return f"{period}（{months}个月）共{total}（{each}×{months}）" + (
+        f"；{caveat}" if caveat else "。"
     )
 
 
@@ -238,8 +251,9 @@ def _who(segment: str, n: int) -> str:
     return "您" + word[1:] if word.startswith("我") else word
 
 
-def _answer_each(people: list[Person], months: int, period: str) -> Computed:
+def _answer_each(people: list[Person], months: int, period: str, text: str) -> Computed:
     lines, rules, sources = [], [], []
+    paid: list[Decimal] = []
     for person in people:
         income, category = person.income, person.category
         if income.vague or income.negative or income.value <= 0:
@@ -251,11 +265,18 @@ def _answer_each(people: list[Person], months: int, period: str) -> Computed:
             lines.append(f"{person.who}：{category.rule}，与收入多少无关。")
             continue
         amount, bracket = monthly_dues(category, income.value)
+        paid.append(Decimal(yuan(amount).removesuffix("元")))
         lines.append(
             f"{person.who}：{category.name}，每月收入{plain(income.value)}元，"
             f"{_bracket_text(income.value, bracket)}每月党费{figure(amount)}。"
-            f"{_total(amount, months, period)}"
+            f"{_total(amount, months, period, caveat='')}"
         )
+    if _SUM.search(text) and len(paid) == len(people):
+        total = sum(paid, Decimal(0))
+        count = "两" if len(people) == 2 else str(len(people))
+        lines.append(f"{count}人每月合计{yuan(total)}。{_total(total, months, period, '')}")
+    if months > 1:
+        lines.append(_CAVEAT)
     answer = (
         "按每个人自己的收入分别计算，各交各的：\n"
         + "\n".join(lines)

@@ -1,9 +1,9 @@
 """党费 rules: the brackets and the categories of members of
-《关于中国共产党党费收缴、使用和管理的规定》 (中组发〔2008〕3号), numbered as in the copies of its 收缴 part: 第一条 (税后 base), 第二条 (在职
-brackets), 第三条 (年薪制), 第四条 (个体经营者), 第五条 (离退休), 第六条 (农民, 学生, 下岗失业,
-低保), 第十二条 (补交一般不超过6个月); 党章 第九条 (six months without dues: 自行脱党). A
-bracket's rate applies to the whole income, not progressively, and each upper bound is
-included (含3000元).
+《关于中国共产党党费收缴、使用和管理的规定》 (中组发〔2008〕3号), numbered as in the copies of
+its 收缴 part: 第一条 (税后 base), 第二条 (在职 brackets), 第三条 (年薪制), 第四条 (个体经营者),
+第五条 (离退休), 第六条 (农民, 学生, 下岗失业, 低保), 第十二条 (补交一般不超过6个月); 党章
+第九条 (six months without dues: 自行脱党). A bracket's rate applies to the whole income, not
+progressively, and each upper bound is included (含3000元).
 """
 
 from __future__ import annotations

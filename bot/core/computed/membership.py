@@ -36,13 +36,14 @@ _CANDIDATE_ASKED = re.compile(
     rf"|(?:能不能|能否|可不可以)[^，。？！?!,；;]{{0,6}}发展对象"
     rf"|(?:可以|能|够){STOP}{{0,6}}发展对象{STOP}{{0,3}}(?:吗|了没|没有|不)"
 )
-_PROBATION_TARGET = "满|转正|到期|结束|正式党员|预备期"
+_PROBATION_TARGET = "满|转正|到期|结束|正式党员|预备期|延长"
 _PROBATION_ASKED = re.compile(
     rf"(?:{WHEN}){STOP}{{0,6}}(?:{_PROBATION_TARGET})"
     rf"|(?:{_PROBATION_TARGET}){STOP}{{0,6}}(?:{WHEN})"
-    "|满了(?:吗|没)|满没满|到期了(?:吗|没)|到没到期|到期没|够一年了(?:吗|没)"
+    rf"|到(?:{WHEN})|满了(?:吗|没)|满没满|到期了(?:吗|没)|到没到期|到期没|够一年了(?:吗|没)"
     rf"|(?:能不能|能否|可不可以|可以|能){STOP}{{0,4}}转正"
 )
+_ORIGINAL = re.compile("原|本来|本应|先前|之前")  # 本来2026年1月到期: the end before the extension
 PROCEDURE = re.compile(
     "材料|手续|需要什么|要什么|准备什么|怎么写|谁批|找谁|去哪|哪里|在哪|流程|程序|培训|谈话|政审"
     "|公示|宣誓|介绍人|考察什么|考察内容|表现|条件|待遇|补贴|提前"
@@ -158,7 +159,7 @@ def answer_probation(q: Question) -> Computed | None:
         answer = f"延长{extension}个月不符合规定。{PROBATION_RULE}。"
         return Computed("probation-end", answer, source, False)
     found = q.dates[0]
-    original = "原" in q.text[max(0, found.start - 4) : found.start]
+    original = bool(_ORIGINAL.search(q.text[max(0, found.start - 4) : found.start]))
     end = found.day if original else add_years(found.day, 1)
     lines = []
     if not original:

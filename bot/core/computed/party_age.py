@@ -19,6 +19,7 @@ from bot.core.computed.membership import (
     STOP,
     Question,
 )
+from bot.core.computed.numbers import chinese_integer
 from bot.core.computed.result import Computed
 
 MEDAL = "中共中央办公厅《关于做好“光荣在党50年”纪念章颁发工作的通知》（2021年）"
@@ -40,6 +41,7 @@ _MEDAL_ASKED = re.compile(
 _OTHER = re.compile(
     "材料|手续|需要什么|要什么|准备什么|找谁|去哪|哪里|在哪|流程|程序|待遇|补贴|中断|扣除|表彰"
 )
+_NAMED_RE = re.compile("(\\d{1,3}|[一二三四五六七八九十]{1,3})周年")
 _YEARS_ASKED = re.compile(
     "几年|多少年|多久|多长|能不能|能否|能拿|能领|可以领|可以拿|够不够|够了吗|满了吗"
 )
@@ -115,6 +117,18 @@ def _medal(full: Day, q: Question) -> str:
     return f"党龄在{fifty}满50年，{verdict}"
 
 
+def _named(text: str, admitted: Day, count: int) -> str:
+    """`明年是不是入党50周年`: the year of the anniversary the question names, when it is not
+    the one counted."""
+    match = _NAMED_RE.search(text)
+    if match is None:
+        return ""
+    named = int(match[1]) if match[1].isdigit() else chinese_integer(match[1])
+    if named is None or not 0 < named < 200 or named == count:
+        return ""
+    return f"；入党{named}周年是{admitted.year + named}年"
+
+
 def _anniversary(q: Question) -> Computed | None:
     """`1950年入党 今年多少周年` -> 76周年 (by the year), and the 党龄, which counts from the
     day the member became full."""
@@ -137,7 +151,9 @@ def _anniversary(q: Question) -> Computed | None:
         if admitted.exact
         else "只知道年份，按年份计算"
     )
-    lead = f"{admitted}入党，到{year}年是入党{count}周年（{known}）"
+    lead = (
+        f"{admitted}入党，到{year}年是入党{count}周年（{known}）{_named(q.text, admitted, count)}"
+    )
     if confirmed is not None:
         full = confirmed.day
         became = f"{full}转为正式党员"

@@ -19,6 +19,8 @@ OTHER_SUBJECT = re.compile(
     # A branch's own records: figures the bot does not have.
     "|余额|结余|账目|账上|账本|记账|台账|明细|收缴|收了|收齐|交齐|交了没|交没交|有没有交"
     "|交了吗|交过没|交了多少|谁没交|谁还没|哪些人|多少人|几个人|统计|汇总|报表|上缴"
+    "|还剩|剩下|剩多少|结存|全支部|全体|大家|所有党员|支部的党费|支部党费|党员们"
+    r"|\d+(?:个|名|位)党员|支部(?:每月|每个月|一年|全年|一共|总共)"
 )
 # 党费 only: the base or the duty itself is in question, not the sum for an income.
 DUES_OTHER_SUBJECT = re.compile(
