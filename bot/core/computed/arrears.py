@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from bot.core.computed.dues import figure, income_amounts
+from bot.core.computed.dues import figure, income_amounts, monthly_from_income
 from bot.core.computed.dues_rules import ARREARS_RULE, ARREARS_SOURCE, category_of
 from bot.core.computed.numbers import chinese_integer, is_malformed, yuan
 from bot.core.computed.result import Computed
@@ -57,18 +57,23 @@ def answer_arrears(text: str) -> Computed | None:
     category = category_of(text)
     if monthly is None and category.flat is not None and category.flat[0] == category.flat[1]:
         monthly = category.flat[0]
+    basis = ""
+    if monthly is None and (from_income := monthly_from_income(text)) is not None:
+        monthly, how = from_income
+        basis = f"（{how}）"
     if months is None and monthly is None and not _STRONG_TOTAL.search(text):
         return None  # "党费忘了交咋补": the FAQ entry on back pay answers it
     if months is None or monthly is None or not 0 < months <= MAX_MONTHS or monthly <= 0:
         return _ask_arrears(months, monthly)
     total = monthly * months
     answer = (
-        f"欠交{months}个月、每月{yuan(monthly)}，一共应补交{figure(total)}"
+        f"欠交{months}个月、每月{yuan(monthly)}{basis}，一共应补交{figure(total)}"
         f"（{yuan(monthly)}×{months}）。\n规定：{ARREARS_RULE}。"
     )
     if months > 6:
         answer += "\n已超过6个月，请尽快向党支部说明情况。"
-    return Computed("dues-arrears", answer, ARREARS_SOURCE)
+    source = f"{ARREARS_SOURCE}；{category.source}" if basis else ARREARS_SOURCE
+    return Computed("dues-arrears", answer, source)
 
 
 def _ask_arrears(months: int | None, monthly: Decimal | None) -> Computed:

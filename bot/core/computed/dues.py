@@ -96,6 +96,25 @@ def _pick_income(text: str, found: list[Amount]) -> Amount | None:
     return found[0] if len(found) == 1 else None
 
 
+def monthly_from_income(text: str) -> tuple[Decimal, str] | None:
+    """The monthly 党费 of the one income a text gives after an income word (工资4000 -> 40),
+    rounded to 分 as paid, and how it was found; None when there is none, or it is not a clear
+    figure."""
+    category = category_of(text)
+    if not category.brackets or is_malformed(text):
+        return None
+    found = [
+        a for a in income_amounts(text) if _INCOME_CUE.search(text[max(0, a.start - 8) : a.start])
+    ]
+    if len(found) != 1 or found[0].vague or found[0].negative or found[0].value <= 0:
+        return None
+    if "年薪" in text[max(0, found[0].start - 6) : found[0].start]:
+        return None
+    amount, bracket = monthly_dues(category, found[0].value)
+    how = f"每月收入{plain(found[0].value)}元按{_rate(bracket.rate)}计"
+    return Decimal(yuan(amount).removesuffix("元")), how
+
+
 def _rate(rate: Decimal) -> str:
     return f"{plain(rate * 100)}%"
 

@@ -47,6 +47,8 @@ _ORIGINAL = re.compile("原|本来|本应|先前|之前")  # 本来2026年1月�
 PROCEDURE = re.compile(
     "材料|手续|需要什么|要什么|准备什么|怎么写|谁批|找谁|去哪|哪里|在哪|流程|程序|培训|谈话|政审"
     "|公示|宣誓|介绍人|考察什么|考察内容|表现|条件|待遇|补贴|提前"
+    # What follows the end (满后多久开支部大会) is another question than when it ends.
+    "|满后|满了以后|到期后|到期以后|转正后|之后多久|以后多久"
 )
 _ACTIVIST = re.compile("确定|定为|积极分子|列为|当上|成为")
 PERSONAL = re.compile("我|俺|本人|我爸|我妈|父亲|母亲|爷爷|奶奶|外公|外婆|老人")
