@@ -49,7 +49,10 @@ _INCOME_CUE = re.compile(
 )
 _COUNT_AFTER = re.compile("个?月|年|日|号|岁|%|个|次|天|周|人|名|倍|分之|期|季")
 # 3000以下, 3000到5000: a bound of the rule, not somebody's income.
-_BOUND_AFTER = re.compile(r"(?:元|块)?(?:以下|以上|以内|之间|至|到\d|到[一二三四五六七八九])")
+_BOUND_AFTER = re.compile(
+    r"(?:元|块)?(?:以下|以上|以内|之间|至|到\d|到[一二三四五六七八九]|[-~]\d)"
+)
+_RANGE_BEFORE = re.compile(r"\d(?:元|块)?(?:到|至|~)$")
 _EACH = re.compile(
     "各|分别|每人|每个人|两口子|夫妻|俩|两人|两个人|爱人|老婆|妻子|丈夫|老公|媳妇|老伴|对象"
 )
@@ -80,8 +83,11 @@ def income_amounts(text: str) -> list[Amount]:
     for amount in amounts(text):
         if _COUNT_AFTER.match(text, amount.end) or _BOUND_AFTER.match(text, amount.end):
             continue
-        if text[max(0, amount.start - 3) : amount.start] == "百分之":
+        before = text[max(0, amount.start - 6) : amount.start]
+        if before.endswith("百分之") or _RANGE_BEFORE.search(before):
             continue
+        if amount.negative and before[-1:].isdigit():
+            continue  # 3000-5000: a range, not a negative income
         if amount.has_unit or text[amount.start].isdigit() or text[amount.start] in "-−负":
             found.append(amount)
     return found
