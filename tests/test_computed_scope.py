@@ -244,6 +244,27 @@ def test_party_age_from_a_year_states_its_assumption() -> None:
     assert "转正日若在12月1日或之前" in computed.answer
 
 
+# Answered: phrasings the stricter recognisers still take -------------------------------
+
+PHRASINGS: list[tuple[str, str, str]] = [
+    ("党费按工资4000算是多少", "dues", "每月党费40元"),
+    ("我的工资是五千五，党费交几块钱", "dues", "82.5元"),
+    ("积极分子是2025年6月确定的，哪天够一年", "candidate-date", "2026年6月"),
+    ("我2025年1月当上积极分子，满一年了吗", "candidate-date", "2026年1月"),
+    ("我是去年10月1号入党的，现在能转正了吗", "probation-end", "2026年10月1日"),
+    ("预备期是2025年11月开始的，到哪天结束", "probation-end", "2026年11月"),
+    ("我党龄从2001年3月算起，到现在多少年", "party-age", "满25年"),
+    ("我2000年入党从哪年算起党龄", "party-age", "2001年转为正式党员"),
+    ("爷爷1974年入党，有资格领纪念章吗", "party-age", "满50年"),
+    ("去年10月递交入党申请书，明年能入党吗", "membership-timeline", "2026年10月"),
+]
+
+
+@pytest.mark.parametrize(("question", "kind", "part"), PHRASINGS)
+def test_still_answered(question: str, kind: str, part: str) -> None:
+    check(kind, (question, (part,)))
+
+
 # Answered: the end of an extended 预备期 --------------------------------------------------
 
 

@@ -27,7 +27,7 @@ _AMOUNT_ASKED = re.compile(
     rf"(?:{_PAY}){_STOP}{{0,6}}?(?:{_HOW_MUCH})"
     rf"|(?:{_HOW_MUCH}){_STOP}{{0,3}}党费"
     rf"|党费{_STOP}{{0,5}}?(?:{_HOW_MUCH})"
-    "|怎么算|咋算|如何算|算一下|算算|帮我算|帮忙算|算下"
+    "|怎么算|咋算|如何算|算一下|算算|帮我算|帮忙算|算下|是多少|算多少|算是多少"
 )
 # …or for the bracket of a figure: 按0.5%还是1%, 算哪一档, 按多少比例.
 _BRACKET_ASKED = re.compile(

@@ -35,7 +35,10 @@ _CANDIDATE_ASKED = re.compile(
     rf"|发展对象{STOP}{{0,6}}(?:哪天|几号|几月|哪年|什么时候|啥时候|何时|最快|最早)"
     rf"|(?:能不能|能否|可不可以)[^，。？！?!,；;]{{0,6}}发展对象"
     rf"|(?:可以|能|够){STOP}{{0,6}}发展对象{STOP}{{0,3}}(?:吗|了没|没有|不)"
+    # 积极分子…哪天够一年: the year a 发展对象 needs, without the word (一 is a digit by now).
+    rf"|(?:{WHEN}){STOP}{{0,4}}(?:满|够)1年|(?:满|够)1年{STOP}{{0,3}}(?:吗|了没|没有|没|不)"
 )
+_YEAR_AS_ACTIVIST = re.compile("(?:满|够)1年")
 _PROBATION_TARGET = "满|转正|到期|结束|正式党员|预备期|延长"
 _PROBATION_ASKED = re.compile(
     rf"(?:{WHEN}){STOP}{{0,6}}(?:{_PROBATION_TARGET})"
@@ -95,7 +98,7 @@ CANDIDATE_SOURCE = f"{RULES}第十三条"
 
 def answer_candidate(q: Question) -> Computed | None:
     """`2025年5月10日确定为积极分子 什么时候能当发展对象` -> 2026年5月10日 at the earliest."""
-    if "发展对象" not in q.text or "积极分子" not in q.text:
+    if "积极分子" not in q.text or not ("发展对象" in q.text or _YEAR_AS_ACTIVIST.search(q.text)):
         return None
     if not _CANDIDATE_ASKED.search(q.text) or PROCEDURE.search(q.text):
         return None

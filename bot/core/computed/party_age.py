@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.core.computed.dates import Day, add_years, full_years
+from bot.core.computed.dates import Day, Found, add_years, full_years
 from bot.core.computed.membership import (
     ADMITTED,
     CHARTER,
@@ -30,6 +30,8 @@ _AGE_ASKED = re.compile(
     "|算一下|满几|有几)"
     rf"|(?:多少|几)年党龄|党龄(?:满|够|到|有)\d+年?了?(?:吗|没)"
     rf"|(?:什么时候|啥时候|哪年|哪一年|哪天|何时){STOP}{{0,4}}满\d+年"
+    "|(?:到现在|现在|到今天|今年|至今|到今年)有?(?:多少|几)年"
+    "|(?:哪年|哪一年|哪天|什么时候|何时)(?:开始)?(?:算起?|起算)"
 )
 _MEDAL_ASKED = re.compile(
     rf"(?:能不能|能否|可不可以|可以|能|够不够|够|有没有资格|有资格|符合){STOP}{{0,4}}"
@@ -41,6 +43,7 @@ _MEDAL_ASKED = re.compile(
 _OTHER = re.compile(
     "材料|手续|需要什么|要什么|准备什么|找谁|去哪|哪里|在哪|流程|程序|待遇|补贴|中断|扣除|表彰"
 )
+_COUNTED_FROM = re.compile("的?(?:算起|起算|开始算)")
 _NAMED_RE = re.compile("(\\d{1,3}|[一二三四五六七八九十]{1,3})周年")
 _YEARS_ASKED = re.compile(
     "几年|多少年|多久|多长|能不能|能否|能拿|能领|可以领|可以拿|够不够|够了吗|满了吗"
@@ -67,7 +70,7 @@ def answer_party_age(q: Question) -> Computed | None:
         return None
     source = f"{CHARTER}第七条" + (f"；{MEDAL}" if medal else "")
     rule = AGE_RULE + ("。" + MEDAL_RULE if medal else "")
-    confirmed = q.date_after(_CONFIRMED)
+    confirmed = _full_date(q)
     admitted_at = q.date_after(ADMITTED)
     if confirmed is None and admitted_at is None:
         if not (PERSONAL.search(q.text) and _YEARS_ASKED.search(q.text)):
@@ -86,6 +89,15 @@ def answer_party_age(q: Question) -> Computed | None:
         parts.append(_medal(full, q))
     answer = "；".join(parts) + f"。\n规定：{rule}。"
     return Computed("party-age", answer, source)
+
+
+def _full_date(q: Question) -> Found | None:
+    """The date the member became full: followed by 转正, or named as the start of the 党龄
+    (党龄从2001年3月算起)."""
+    found = q.date_after(_CONFIRMED)
+    if found is None:
+        found = next((f for f in q.dates if _COUNTED_FROM.match(q.text, f.end)), None)
+    return found
 
 
 def _age_now(full: Day, today: date) -> str:
@@ -133,7 +145,7 @@ def _anniversary(q: Question) -> Computed | None:
     """`1950年入党 今年多少周年` -> 76周年 (by the year), and the 党龄, which counts from the
     day the member became full."""
     admitted_at = q.date_after(ADMITTED)
-    confirmed = q.date_after(_CONFIRMED)
+    confirmed = _full_date(q)
     if admitted_at is None or _OTHER.search(q.text):
         return None  # 转正 only, or no date: 入党周年 needs the day of joining
     admitted = admitted_at.day
