@@ -16,6 +16,9 @@ OTHER_SUBJECT = re.compile(
     # Discipline and leaving the Party: not the path of a member in good standing.
     "开除|除名|脱党|劝退|出党|处分|处理|留党察看|撤销党内|取消预备党员|取消资格|取消了"
     "|恢复党籍|停止党籍|党籍|重新入党|再次入党|重新申请|再申请|违纪|违法|犯罪|判刑|失联"
+    "|不合格|限期改正|组织处置"
+    # A member who has died: 党龄 and dues stop, and the questions are about honours.
+    "|去世|逝世|过世|病故|牺牲|身故"
     # A branch's own records: figures the bot does not have.
     "|余额|结余|账目|账上|账本|记账|台账|明细|收缴|收了|收齐|交齐|交了没|交没交|有没有交"
     "|交了吗|交过没|交了多少|谁没交|谁还没|哪些人|多少人|几个人|统计|汇总|报表|上缴"
