@@ -175,6 +175,8 @@ def answer_probation(q: Question) -> Computed | None:
         end = add_months(end, extension)
         before = f"原定{found.day}期满，" if original else ""
         lines.append(f"{before}延长{extension}个月后，到{end}期满")
+    if not lines:  # 原定2026年3月期满, no extension named: that date is the end
+        lines.append(f"预备期到{end}期满")
     lines[-1] += _remaining(end, q.today) + "。"
     answer = "；".join(lines) + (
         f"按期转正的，转为正式党员之日就是{end}，党龄从这天算起。"
