@@ -81,6 +81,8 @@ NOT_THE_SUM = [
     "欠了6个月党费每月40，补交要经过谁同意",
     "欠了3个月党费，每月30，最多能补几个月",
     "我是党员，工资5000，个税交多少",
+    "工资3000，个税按3%还是10%",
+    "月薪8000，公积金按5%还是12%交",
 ]
 NOT_THE_DATE = [
     # A date and the words of a kind, but another question: what to do, or what follows.

@@ -60,7 +60,9 @@ _WHO = re.compile(
     "我爱人|我老婆|我老公|我媳妇|我妻子|我丈夫|我老伴|我爸|我妈|爱人|老婆|老公|媳妇|妻子|丈夫"
     "|老伴|对象|父亲|母亲|本人|我|他|她"
 )
-_OTHER_LEVY = re.compile("税|社保|公积金|医保|保险|会费|团费|房租|学费|电费|水费|话费")
+_OTHER_LEVY = re.compile(
+    "税|社保|公积金|医保|保险|会费|团费|房租|学费|电费|水费|话费|涨|加薪|提成|利息|存款|贷款"
+)
 _SUM = re.compile("一共|合计|总共|加起来|共交|一起|两人|俩人|两个人")
 _SALARIED_WORDS = re.compile("工资|月薪|薪水|在职|上班")
 MAX_PEOPLE = 4
@@ -146,9 +148,9 @@ def _about_dues(text: str, bracket_asked: re.Match[str] | None) -> bool:
     (工资刚好3000 按0.5%还是1%) or a sum as a 党员 (两口子都是党员…一个月交多少)."""
     if "党费" in text:
         return True
-    if not _INCOME_CUE.search(text):
+    if not _INCOME_CUE.search(text) or _OTHER_LEVY.search(text):
         return False
-    return bool(bracket_asked) or ("党员" in text and not _OTHER_LEVY.search(text))
+    return bool(bracket_asked) or "党员" in text
 
 
 def answer_dues(text: str) -> Computed | None:
