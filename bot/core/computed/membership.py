@@ -33,8 +33,6 @@ _EXACT_WHEN = re.compile("哪天|几号|什么时候|啥时候|何时|多会儿|
 _CANDIDATE_ASKED = re.compile(
     rf"(?:{WHEN}){STOP}{{0,8}}发展对象"
     rf"|发展对象{STOP}{{0,6}}(?:哪天|几号|几月|哪年|什么时候|啥时候|何时|最快|最早)"
-    rf"|(?:能不能|能否|可不可以)[^，。？！?!,；;]{{0,6}}发展对象"
-    rf"|(?:可以|能|够){STOP}{{0,6}}发展对象{STOP}{{0,3}}(?:吗|了没|没有|不)"
     # 积极分子…哪天够一年: the year a 发展对象 needs, without the word (一 is a digit by now).
     rf"|(?:{WHEN}){STOP}{{0,4}}(?:满|够)1年|(?:满|够)1年{STOP}{{0,3}}(?:吗|了没|没有|没|不)"
 )
@@ -44,7 +42,14 @@ _PROBATION_ASKED = re.compile(
     rf"(?:{WHEN}){STOP}{{0,6}}(?:{_PROBATION_TARGET})"
     rf"|(?:{_PROBATION_TARGET}){STOP}{{0,6}}(?:{WHEN})"
     rf"|到(?:{WHEN})|满了(?:吗|没)|满没满|到期了(?:吗|没)|到没到期|到期没|够一年了(?:吗|没)"
-    rf"|(?:能不能|能否|可不可以|可以|能){STOP}{{0,4}}转正"
+)
+# "Can I" asks when only with a time to judge at (现在, 明年, a second date): 能转正了吗 is
+# about the date, 在外地打工能转正吗 or 学历低能列为发展对象吗 about something else.
+_CAN = "能不能|能否|可不可以|可以|能|够"
+_CANDIDATE_CAN = re.compile(rf"(?:{_CAN}){STOP}{{0,6}}发展对象")
+_PROBATION_CAN = re.compile(rf"(?:{_CAN}){STOP}{{0,4}}转正")
+_TIME_CUE = re.compile(
+    "了吗|了没|现在|目前|今年|明年|这个月|下个月|年底|月底|按时|按期|到时候|够不够|满|够"
 )
 _ORIGINAL = re.compile("原|本来|本应|先前|之前")  # 本来2026年1月到期: the end before the extension
 PROCEDURE = re.compile(
@@ -79,6 +84,11 @@ class Question:
         return None
 
 
+def _can_when(q: Question, can: re.Pattern[str]) -> bool:
+    """能…转正 / 能…发展对象 with a time to judge at."""
+    return bool(can.search(q.text)) and (len(q.dates) > 1 or bool(_TIME_CUE.search(q.text)))
+
+
 def _remaining(target: Day, today: date) -> str:
     if target.exact and target.earliest() > today:
         return f"（距今天还有{(target.earliest() - today).days}天）"
@@ -100,7 +110,8 @@ def answer_candidate(q: Question) -> Computed | None:
     """`2025年5月10日确定为积极分子 什么时候能当发展对象` -> 2026年5月10日 at the earliest."""
     if "积极分子" not in q.text or not ("发展对象" in q.text or _YEAR_AS_ACTIVIST.search(q.text)):
         return None
-    if not _CANDIDATE_ASKED.search(q.text) or PROCEDURE.search(q.text):
+    asked = _CANDIDATE_ASKED.search(q.text) or _can_when(q, _CANDIDATE_CAN)
+    if not asked or PROCEDURE.search(q.text):
         return None
     if not q.dates:
         if not PERSONAL.search(q.text):
@@ -151,7 +162,7 @@ def answer_probation(q: Question) -> Computed | None:
     about = "预备期" in q.text or ADMITTED.search(q.text) or "转正" in q.text
     if not about or "申请" in q.text or "党龄" in q.text or PROCEDURE.search(q.text):
         return None
-    if not _PROBATION_ASKED.search(q.text):
+    if not (_PROBATION_ASKED.search(q.text) or _can_when(q, _PROBATION_CAN)):
         return None
     extension = extension_months(q.text)
     source = EXTENSION_SOURCE if extension else PROBATION_SOURCE
@@ -211,7 +222,10 @@ _APPLIED_AT = re.compile("申请|递交|提交|交的|交上|交了|写的")
 _TARGET = "预备党员|入党|党员"
 _TIMELINE_ASKED = re.compile(
     rf"(?:{WHEN}){STOP}{{0,10}}(?:{_TARGET})|(?:{_TARGET}){STOP}{{0,6}}(?:{WHEN})"
-    rf"|(?:能不能|能否|可不可以|可以|能){STOP}{{0,6}}(?:入党|成为预备党员|成为党员|当上党员)"
+)
+# 明年能入党吗 asks when; 信教可以入党吗 asks whether: "can" counts only with a second date.
+_TIMELINE_CAN = re.compile(
+    rf"(?:能不能|能否|可不可以|可以|能){STOP}{{0,6}}(?:入党|成为预备党员|成为党员|当上党员)"
 )
 # The path is the answer; a question on one step of it (谈话, 写申请) or on who may apply is not.
 _TIMELINE_OTHER = re.compile(
@@ -222,7 +236,8 @@ _TIMELINE_OTHER = re.compile(
 def answer_timeline(q: Question) -> Computed | None:
     """`2026年3月递交的入党申请，最快哪年能成预备党员` -> not before 2027年3月."""
     goal = q.text.replace("入党申请", "申请")  # 入党申请书交上去多久谈话: no goal named
-    if not _APPLIED.search(q.text) or "发展对象" in q.text or not _TIMELINE_ASKED.search(goal):
+    asked = _TIMELINE_ASKED.search(goal) or (len(q.dates) > 1 and _TIMELINE_CAN.search(goal))
+    if not _APPLIED.search(q.text) or "发展对象" in q.text or not asked:
         return None
     if "转正" in q.text or "党龄" in q.text or _TIMELINE_OTHER.search(q.text):
         return None
