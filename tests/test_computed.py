@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.core.computed import KINDS, Computed, compute_answer
 from bot.core.computed.dates import Day, add_years, find_dates, full_years
-from bot.core.computed.dues import CATEGORIES, SALARY, monthly_dues
+from bot.core.computed.dues_rules import CATEGORIES, SALARY, monthly_dues
 from bot.core.computed.numbers import amounts, chinese_integer, fold
 
 TODAY = date(2026, 12, 1)
@@ -341,6 +341,8 @@ FRAGMENT_WORDS = (
     "党费 月工资 退休金 欠了 个月 每月 补多少 交多少 积极分子 发展对象 预备期 延长 半年 哪天满"
     " 转正 入党 党龄 几年 纪念章 申请 最快 我 去年 今年 上个月 年 月 日 号 元 万 千 多 - . e"
     " 9999 0 29 2 13 32 1e30 ２０２５ 一万二 二〇二五 76 k"
+    " 一年 全年 一个季度 各 分别 爱人 老伴 他 一个 两人 一共 周年 多少周年 五十周年 是不是 明年"
+    " 按0.5%还是1% 哪一档 刚好 百分之 到 以下 - ~ 党员 退休金 学生 农民 本来 算起 够一年"
 )
 FRAGMENTS = st.sampled_from(FRAGMENT_WORDS.split())
 

@@ -74,3 +74,22 @@ async def test_inline_mode_gives_the_computed_answer(bot: RunningBot) -> None:
     assert len(results) == 1
     assert results[0]["input_message_content"]["message_text"] == rendered(DUES)
     assert len(results[0]["id"].encode()) <= 64
+
+
+async def test_other_subjects_go_to_the_matcher_and_new_sums_are_computed(
+    bot: RunningBot,
+) -> None:
+    emu = bot.emulator
+    admin, member = emu.add_user("书记"), emu.add_user("党员")
+    group = await bot.bound_group("一支部", "第一党支部", admin, [member])
+    # A date and 入党, or 党费 and a figure, on another subject: the matcher answers, not a sum.
+    for question in ("2019年被开除党籍的人，最快什么时候能重新申请入党", "党费余额还有多少"):
+        assert compute_answer(question, TODAY) is None
+        reply = await bot.say(group, member, f"/ask {question}")
+        assert "规定：" not in reply  # the computed answers' rule line
+        assert not reply.startswith(("从递交入党申请", "在职党员每月收入"))
+
+    yearly = "我工资4000，一年交多少党费"
+    reply = await bot.say(group, member, f"/ask {yearly}")
+    assert reply == rendered(yearly)
+    assert "一年（12个月）共480元（40元×12）" in reply

@@ -17,7 +17,8 @@ from datetime import date
 from bot.core.computed.numbers import chinese_integer
 
 _CN = "零〇一二两三四五六七八九十"
-_CN_BEFORE_UNIT_RE = re.compile(rf"([{_CN}]{{1,4}})(?=[年月日号])")
+# Not right after a digit: 3200一年 must not become 32001年.
+_CN_BEFORE_UNIT_RE = re.compile(rf"(?<![0-9])([{_CN}]{{1,4}})(?=[年月日号])")
 _FULL_RE = re.compile(r"(?<!\d)(\d{4})[./-](\d{1,2})[./-](\d{1,2})(?!\d)")
 _YEAR_RE = re.compile(r"(?<!\d)(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})[日号])?)?")
 _SHORT_YEAR_RE = re.compile(

@@ -1,10 +1,6 @@
-"""党费: the monthly amount from an income, and back pay (months × monthly amount).
-
-Rules of 《关于中国共产党党费收缴、使用和管理的规定》 (中组发〔2008〕3号), numbered as in the
-copies of its 收缴 part: 第一条 (税后 base), 第二条 (在职 brackets), 第三条 (年薪制),
-第四条 (个体经营者), 第五条 (离退休), 第六条 (农民, 学生, 下岗失业, 低保), 第十二条 (补交
-一般不超过6个月); 党章 第九条 (six months without dues: 自行脱党). A bracket's rate applies
-to the whole income, not progressively, and each upper bound is included (含3000元).
+"""党费 from an income: the monthly amount, the bracket a figure falls in (an exact boundary
+included), the total for a year (or a quarter, half a year), and each of two or more incomes
+in one question (a couple). The rules are in dues_rules.
 """
 
 from __future__ import annotations
@@ -13,120 +9,38 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bot.core.computed.numbers import Amount, amounts, chinese_integer, is_malformed, plain, yuan
+from bot.core.computed.dues_rules import (
+    CATEGORIES,
+    Bracket,
+    Category,
+    category_of,
+    monthly_dues,
+)
+from bot.core.computed.numbers import Amount, amounts, is_malformed, plain, yuan
 from bot.core.computed.result import Computed
 
-DOC = "《关于中国共产党党费收缴、使用和管理的规定》"
-CHARTER = "《中国共产党章程》"
-MAX_MONTHS = 600
-
-
-@dataclass(frozen=True, slots=True)
-class Bracket:
-    """One band: incomes up to `upper` (included; None: no limit) pay `rate`."""
-
-    upper: Decimal | None
-    rate: Decimal
-    label: str
-
-
-SALARY = (
-    Bracket(Decimal(3000), Decimal("0.005"), "3000元以下（含3000元）"),
-    Bracket(Decimal(5000), Decimal("0.01"), "3000元以上至5000元（含5000元）"),
-    Bracket(Decimal(10000), Decimal("0.015"), "5000元以上至10000元（含10000元）"),
-    Bracket(None, Decimal("0.02"), "10000元以上"),
+_PAY = "交|缴|扣|出|付"
+_HOW_MUCH = "多少|几块|几毛|几元|几角|多钱"
+_STOP = "[^，。？！?!,；;]"
+# The question asks for a sum: 交多少, 该交几块, 党费是多少, 多少党费, 怎么算.
+_AMOUNT_ASKED = re.compile(
+    rf"(?:{_PAY}){_STOP}{{0,6}}?(?:{_HOW_MUCH})"
+    rf"|(?:{_HOW_MUCH}){_STOP}{{0,3}}党费"
+    rf"|党费{_STOP}{{0,5}}?(?:{_HOW_MUCH})"
+    "|怎么算|咋算|如何算|算一下|算算|帮我算|帮忙算|算下|是多少|算多少|算是多少"
 )
-RETIRED = (
-    Bracket(Decimal(5000), Decimal("0.005"), "5000元以下（含5000元）"),
-    Bracket(None, Decimal("0.01"), "5000元以上"),
+# …or for the bracket of a figure: 按0.5%还是1%, 算哪一档, 按多少比例.
+_BRACKET_ASKED = re.compile(
+    r"%还是|还是[\d.]+%|百分之\S{0,4}还是|哪一?档|哪个档|什么档|几档|档次|哪个比例|什么比例"
+    "|多少比例|比例是多少|百分之几|几个点|按多少|适用哪"
 )
-SALARY_RULE = (
-    "每月工资收入（税后）3000元以下（含3000元）的交0.5%，3000元以上至5000元（含5000元）的交1%，"
-    "5000元以上至10000元（含10000元）的交1.5%，10000元以上的交2%；"
-    "按所在档次的比例乘以全部收入，不分段累进"
+_PERIODS = (
+    # Numerals before 年 are digits by now: 一年 reads 1年.
+    (re.compile("一年|(?<![\\d.])1年|全年|每年|一整年|十二个月|(?<![\\d.])12个月"), 12, "一年"),
+    (re.compile("半年|六个月|(?<![\\d.])6个月"), 6, "半年"),
+    (re.compile("(?<!上)(?:一个?季度|每个?季度?)|三个月|(?<![\\d.])3个月"), 3, "一个季度"),
 )
-RETIRED_RULE = (
-    "离退休党员以每月实际领取的离退休费总额或养老金总额为基数，"
-    "5000元以下（含5000元）的交0.5%，5000元以上的交1%"
-)
-FARMER_RULE = "农民党员每月交纳党费0.2元至1元"
-LOW_INCOME_RULE = (
-    "学生党员、下岗失业的党员、依靠抚恤或救济生活的党员、领取当地最低生活保障金的党员，"
-    "每月交纳党费0.2元"
-)
-ARREARS_RULE = (
-    "遇到特殊情况，经党支部同意可以补交党费，补交的时间一般不得超过6个月；"
-    "党员没有正当理由连续六个月不交纳党费，就被认为是自行脱党"
-)
-ARREARS_SOURCE = f"{DOC}第十二条；{CHARTER}第九条"
-
-
-@dataclass(frozen=True, slots=True)
-class Category:
-    """Who pays: the words that name them, the rule, its article, the base it asks for."""
-
-    name: str
-    words: re.Pattern[str]
-    source: str
-    rule: str
-    brackets: tuple[Bracket, ...] = ()
-    fixed: Decimal | None = None  # a flat monthly amount
-    ask: str = ""
-
-
-CATEGORIES = (
-    Category(
-        "学生、下岗失业或低保党员",
-        re.compile("学生|大学生|研究生|下岗|失业|低保|最低生活保障|救济|抚恤"),
-        f"{DOC}第六条",
-        LOW_INCOME_RULE,
-        fixed=Decimal("0.2"),
-    ),
-    Category(
-        "农民党员",
-        re.compile("农民|务农|种地|种田|农村党员|村里的党员"),
-        f"{DOC}第六条",
-        FARMER_RULE,
-    ),
-    Category(
-        "离退休党员",
-        re.compile("退休|离休|养老金"),
-        f"{DOC}第五条",
-        RETIRED_RULE,
-        brackets=RETIRED,
-        ask="请告诉我您每月实际领取的离退休费或养老金总额，我帮您算。",
-    ),
-    Category(
-        "实行年薪制的党员",
-        re.compile("年薪"),
-        f"{DOC}第三条、第二条",
-        "实行年薪制的党员每月以当月实际领取的薪酬收入为基数，参照在职党员的比例交纳："
-        + SALARY_RULE,
-        brackets=SALARY,
-        ask="请告诉我您当月实际领取的薪酬（税后），我帮您算。",
-    ),
-    Category(
-        "个体经营者等不按月取得收入的党员",
-        re.compile("个体|做生意|做买卖|经商|开店|自己干|老板|自由职业"),
-        f"{DOC}第四条、第二条",
-        "不按月取得收入的个体经营者等党员，每月以本人上季度月平均纯收入为基数，"
-        "参照在职党员的比例交纳：" + SALARY_RULE,
-        brackets=SALARY,
-        ask="请告诉我您上季度的月平均纯收入，我帮您算。",
-    ),
-    Category(
-        "在职党员",
-        re.compile(""),
-        f"{DOC}第一条、第二条",
-        "按月领取工资的党员以工资收入（税后）为基数：" + SALARY_RULE,
-        brackets=SALARY,
-        ask="请告诉我您每月的工资收入（税后），我帮您算。",
-    ),
-)
-
-_AMOUNT_QUESTION = re.compile(
-    "多少|几块|几毛|几元|几角|多钱|怎么算|咋算|如何算|算一下|算算|帮我算|该交|要交多|得交多|交几"
-)
+_HOW_MUCH_AFTER = re.compile(rf"{_STOP}{{0,8}}?(?:{_HOW_MUCH})")
 _PERSONAL = re.compile("我|俺|本人|咱|我爸|我妈|父亲|母亲|家里")
 # Without a figure, only a question about the asker's own dues is a sum to work out.
 _RULE_WORDS = re.compile("基数|比例|标准|税前|百分之|包括|算不算|算进|规定")
@@ -134,23 +48,48 @@ _INCOME_CUE = re.compile(
     "工资|月薪|薪水|薪资|薪酬|收入|月入|退休金|退休费|离休费|养老金|到手|税后|实发|年薪|挣"
 )
 _COUNT_AFTER = re.compile("个?月|年|日|号|岁|%|个|次|天|周|人|名|倍|分之|期|季")
-_ARREARS_CUE = re.compile("补交|补缴|补齐|补多少|补几|欠|拖欠|没交|未交|漏交|忘了交|忘交|断交")
-_TOTAL_CUE = re.compile("一共|总共|合计|共计|多少|几块|算")
-_STRONG_TOTAL = re.compile("一共|总共|合计|共计|补多少|补几")
-_MONTHS_RE = re.compile(
-    r"(\d{1,4}|[一二两三四五六七八九十]{1,3})个?月|(半年)|(\d{1,2}|[一两二三四五])年"
+# 3000以下, 3000到5000: a bound of the rule, not somebody's income.
+_BOUND_AFTER = re.compile(
+    r"(?:元|块)?(?:以下|以上|以内|之间|至|到\d|到[一二三四五六七八九]|[-~]\d)"
 )
-_MONTHLY_CUE = re.compile(
-    "(?:每个?月|一个月|一月|月交|每月交|每月应交|每月该交)(?:交|应交|是|为)?$"
+_RANGE_BEFORE = re.compile(r"\d(?:元|块)?(?:到|至|~)$")
+_EACH = re.compile(
+    "各|分别|每人|每个人|两口子|夫妻|俩|两人|两个人|爱人|老婆|妻子|丈夫|老公|媳妇|老伴|对象"
 )
+_WHO = re.compile(
+    "我爱人|我老婆|我老公|我媳妇|我妻子|我丈夫|我老伴|我爸|我妈|爱人|老婆|老公|媳妇|妻子|丈夫"
+    "|老伴|对象|父亲|母亲|本人|我|他|她"
+)
+_OTHER_LEVY = re.compile(
+    "税|社保|公积金|医保|保险|会费|团费|房租|学费|电费|水费|话费|涨|加薪|提成|利息|存款|贷款"
+)
+_SUM = re.compile("一共|合计|总共|加起来|共交|一起|两人|俩人|两个人")
+_SALARIED_WORDS = re.compile("工资|月薪|薪水|在职|上班")
+MAX_PEOPLE = 4
+_ORDINALS = ("第一位", "第二位", "第三位", "第四位")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One income of a question about several: who earns it, under which rule."""
+
+    who: str
+    income: Amount
+    category: Category
 
 
 def income_amounts(text: str) -> list[Amount]:
-    """The figures that can be money: not counts (6个月, 2025年), not bare 一/五 (五险一金)."""
+    """The figures that can be money: not counts (6个月, 2025年), not bare 一/五 (五险一金),
+    not the bounds of a bracket (3000以下)."""
     found = []
     for amount in amounts(text):
-        if _COUNT_AFTER.match(text, amount.end):
+        if _COUNT_AFTER.match(text, amount.end) or _BOUND_AFTER.match(text, amount.end):
             continue
+        before = text[max(0, amount.start - 6) : amount.start]
+        if before.endswith("百分之") or _RANGE_BEFORE.search(before):
+            continue
+        if amount.negative and before[-1:].isdigit():
+            continue  # 3000-5000: a range, not a negative income
         if amount.has_unit or text[amount.start].isdigit() or text[amount.start] in "-−负":
             found.append(amount)
     return found
@@ -165,54 +104,124 @@ def _pick_income(text: str, found: list[Amount]) -> Amount | None:
     return found[0] if len(found) == 1 else None
 
 
-def category_of(text: str) -> Category:
-    """Which rule applies: the first category whose words the question uses."""
-    return next(c for c in CATEGORIES if c.words.search(text))
-
-
-def monthly_dues(category: Category, income: Decimal) -> tuple[Decimal, Bracket]:
-    """The monthly amount for an income under a bracketed category."""
-    bracket = next(b for b in category.brackets if b.upper is None or income <= b.upper)
-    return income * bracket.rate, bracket
+def monthly_from_income(text: str) -> tuple[Decimal, str] | None:
+    """The monthly 党费 of the one income a text gives after an income word (工资4000 -> 40),
+    rounded to 分 as paid, and how it was found; None when there is none, or it is not a clear
+    figure."""
+    category = category_of(text)
+    if not category.brackets or is_malformed(text):
+        return None
+    found = [
+        a for a in income_amounts(text) if _INCOME_CUE.search(text[max(0, a.start - 8) : a.start])
+    ]
+    if len(found) != 1 or found[0].vague or found[0].negative or found[0].value <= 0:
+        return None
+    if "年薪" in text[max(0, found[0].start - 6) : found[0].start]:
+        return None
+    amount, bracket = monthly_dues(category, found[0].value)
+    how = f"每月收入{plain(found[0].value)}元按{_rate(bracket.rate)}计"
+    return Decimal(yuan(amount).removesuffix("元")), how
 
 
 def _rate(rate: Decimal) -> str:
     return f"{plain(rate * 100)}%"
 
 
-def _figure(product: Decimal) -> str:
+def figure(product: Decimal) -> str:
+    """A sum rounded to 分, with the exact product when rounding changed it."""
     exact = yuan(product)
     raw = f"{plain(product)}元"
     return exact if raw == exact else f"{exact}（{raw}，按分四舍五入）"
 
 
+def _period(text: str) -> tuple[int, str]:
+    """How many months the question asks the total of: 一年交多少 -> 12; else 1."""
+    for words, months, name in _PERIODS:
+        for match in words.finditer(text):
+            if _HOW_MUCH_AFTER.match(text, match.end()):
+                return months, name
+    return 1, ""
+
+
+def _about_dues(text: str, bracket_asked: re.Match[str] | None) -> bool:
+    """党费 named, or left unsaid by someone who gives an income and asks a bracket
+    (工资刚好3000 按0.5%还是1%) or a sum as a 党员 (两口子都是党员…一个月交多少)."""
+    if "党费" in text:
+        return True
+    if not _INCOME_CUE.search(text) or _OTHER_LEVY.search(text):
+        return False
+    return bool(bracket_asked) or "党员" in text
+
+
 def answer_dues(text: str) -> Computed | None:
     """`月工资4000元交多少党费` -> 40元 and the bracket rule; None when it asks no amount."""
-    if "党费" not in text or not _AMOUNT_QUESTION.search(text):
+    bracket_asked = _BRACKET_ASKED.search(text)
+    if not (_AMOUNT_ASKED.search(text) or bracket_asked) or not _about_dues(text, bracket_asked):
         return None
     category = category_of(text)
     found = income_amounts(text)
     figures = bool(found) or is_malformed(text)
-    if not figures and (_RULE_WORDS.search(text) or not _PERSONAL.search(text)):
+    months, period = _period(text)
+    yearly_flat = category.flat is not None and months > 1
+    if (
+        not figures
+        and not yearly_flat
+        and (_RULE_WORDS.search(text) or not _PERSONAL.search(text))
+    ):
         return None  # a question on the rates or the base: the FAQ entries answer it
-    if category.fixed is not None or not category.brackets:
-        return _flat(category)
-    income = None if is_malformed(text) else _pick_income(text, found)
+    if category.flat is not None:
+        return _flat(category, months, period)
+    if is_malformed(text):
+        return _ask(category, text, None)
+    people = _people(text, found)
+    if people:
+        return _answer_each(people, months, period, text)
+    income = _pick_income(text, found)
     if income is None or income.vague or income.negative or income.value <= 0:
         return _ask(category, text, income)
     if "年薪" in text[max(0, income.start - 6) : income.start]:
         return _ask(category, text, None, "年薪是全年的收入，党费按当月实际领取的薪酬计算。")
     amount, bracket = monthly_dues(category, income.value)
     answer = (
-        f"{category.name}每月收入{plain(income.value)}元，属于“{bracket.label}”一档，"
-        f"按{_rate(bracket.rate)}交纳，每月党费{_figure(amount)}。\n"
-        f"规定：{category.rule}。"
+        f"{category.name}每月收入{plain(income.value)}元，{_bracket_text(income.value, bracket)}"
+        f"每月党费{figure(amount)}。{_total(amount, months, period)}\n规定：{category.rule}。"
     )
     return Computed("dues", answer, category.source)
 
 
-def _flat(category: Category) -> Computed:
-    return Computed("dues", f"{category.rule}，与收入多少无关。", category.source)
+def _bracket_text(income: Decimal, bracket: Bracket) -> str:
+    text = f"属于“{bracket.label}”一档，按{_rate(bracket.rate)}交纳，"
+    if bracket.upper is not None and income == bracket.upper:
+        text += f"{plain(income)}元正好是这一档的上限，规定写明含{plain(income)}元，不按上一档算；"
+    return text
+
+
+_CAVEAT = "各月收入有变化的，按每月实际收入分别计算。"
+
+
+def _total(monthly: Decimal, months: int, period: str, caveat: str = _CAVEAT) -> str:
+    """`一年（12个月）共480元（40元×12）`: the months of the period times the monthly sum
+    rounded to 分, as it is paid."""
+    if months == 1:
+        return ""
+    each = yuan(monthly)
+    total = yuan(Decimal(each.removesuffix("元")) * months)
+    return f"{period}（{months}个月）共{total}（{each}×{months}）" + (
+        f"；{caveat}" if caveat else "。"
+    )
+
+
+def _flat(category: Category, months: int, period: str) -> Computed:
+    answer = f"{category.rule}，与收入多少无关。"
+    assert category.flat is not None
+    low, high = category.flat
+    if months > 1:
+        span = (
+            yuan(low * months) if low == high else f"{yuan(low * months)}至{yuan(high * months)}"
+        )
+        each = yuan(low) if low == high else f"{yuan(low)}至{yuan(high)}"
+        answer += f"{period}（{months}个月）共{span}（每月{each}×{months}）。"
+    return Computed("dues", answer, category.source)
 
 
 def _ask(category: Category, text: str, income: Amount | None, problem: str = "") -> Computed:
@@ -232,57 +241,74 @@ def _problem(text: str, income: Amount | None) -> str:
     return ""
 
 
-def months_owed(text: str) -> int | None:
-    """欠了6个月 -> 6, 半年 -> 6, 一年 -> 12."""
-    match = _MONTHS_RE.search(text)
-    if match is None:
-        return None
-    if match[2]:
-        return 6
-    figure = match[1] or match[3]
-    value = int(figure) if figure.isdigit() else chinese_integer(figure)
-    if value is None:
-        return None
-    return value * 12 if match[3] else value
+# Several incomes ---------------------------------------------------------------------------
 
 
-def _monthly_amount(text: str) -> Decimal | None:
-    """每月40 / 一个月交40元 -> 40: a figure right after 每月."""
-    for amount in income_amounts(text):
-        if _MONTHLY_CUE.search(text[max(0, amount.start - 6) : amount.start]):
-            return -amount.value if amount.negative else amount.value
-    return None
+def _people(text: str, found: list[Amount]) -> list[Person]:
+    """Each income of a question that names two or more (我4000，爱人3500，各交多少)."""
+    if not 2 <= len(found) <= MAX_PEOPLE or not _EACH.search(text):
+        return []
+    whole = category_of(text)
+    people, start = [], 0
+    for n, amount in enumerate(found, start=1):
+        segment = text[start : amount.start]
+        named = [c for c in CATEGORIES[:-1] if c.words.search(segment)]
+        if named:
+            category = named[0]
+        elif _SALARIED_WORDS.search(segment):
+            category = CATEGORIES[-1]
+        else:
+            category = whole
+        people.append(Person(_who(segment, n), amount, category))
+        start = amount.end
+    if len({p.who for p in people}) < len(people):  # 他4000，他3000: told apart by order
+        people = [Person(_ORDINALS[n], p.income, p.category) for n, p in enumerate(people)]
+    return people
 
 
-def answer_arrears(text: str) -> Computed | None:
-    """`欠了6个月党费，每月40 一共补多少` -> 240元 and the back-pay rule."""
-    if "党费" not in text or not _ARREARS_CUE.search(text) or not _TOTAL_CUE.search(text):
-        return None
-    months = months_owed(text)
-    monthly = None if is_malformed(text) else _monthly_amount(text)
-    category = category_of(text)
-    if monthly is None and category.fixed is not None:
-        monthly = category.fixed
-    if months is None and monthly is None and not _STRONG_TOTAL.search(text):
-        return None  # "党费忘了交咋补": the FAQ entry on back pay answers it
-    if months is None or monthly is None or not 0 < months <= MAX_MONTHS or monthly <= 0:
-        return _ask_arrears(months, monthly)
-    total = monthly * months
+def _who(segment: str, n: int) -> str:
+    """Who earns the figure at the end of `segment`: the person named right before it."""
+    window = segment[-8:]
+    matches = _WHO.findall(window)
+    if not matches or re.search("(?:一个|一位|一人|另)$", window):
+        return _ORDINALS[n - 1]  # 一个5200一个2600: nobody named for each figure
+    word: str = matches[-1]
+    if word in ("我", "本人"):
+        return "您"
+    return "您" + word[1:] if word.startswith("我") else word
+
+
+def _answer_each(people: list[Person], months: int, period: str, text: str) -> Computed:
+    lines, rules, sources = [], [], []
+    paid: list[Decimal] = []
+    for person in people:
+        income, category = person.income, person.category
+        if income.vague or income.negative or income.value <= 0:
+            return _ask(category, "", income)
+        if category.rule not in rules:
+            rules.append(category.rule)
+            sources.append(category.source)
+        if category.flat is not None:
+            lines.append(f"{person.who}：{category.rule}，与收入多少无关。")
+            continue
+        amount, bracket = monthly_dues(category, income.value)
+        paid.append(Decimal(yuan(amount).removesuffix("元")))
+        lines.append(
+            f"{person.who}：{category.name}，每月收入{plain(income.value)}元，"
+            f"{_bracket_text(income.value, bracket)}每月党费{figure(amount)}。"
+            f"{_total(amount, months, period, caveat='')}"
+        )
+    if _SUM.search(text) and len(paid) == len(people):
+        total = sum(paid, Decimal(0))
+        count = "两" if len(people) == 2 else str(len(people))
+        lines.append(f"{count}人每月合计{yuan(total)}。{_total(total, months, period, '')}")
+    if months > 1:
+        lines.append(_CAVEAT)
     answer = (
-        f"欠交{months}个月、每月{yuan(monthly)}，一共应补交{_figure(total)}"
-        f"（{yuan(monthly)}×{months}）。\n规定：{ARREARS_RULE}。"
+        "按每个人自己的收入分别计算，各交各的：\n"
+        + "\n".join(lines)
+        + "\n规定："
+        + "；".join(rules)
+        + "。"
     )
-    if months > 6:
-        answer += "\n已超过6个月，请尽快向党支部说明情况。"
-    return Computed("dues-arrears", answer, ARREARS_SOURCE)
-
-
-def _ask_arrears(months: int | None, monthly: Decimal | None) -> Computed:
-    if months is None or not 0 < months <= MAX_MONTHS:
-        ask = "请告诉我欠交了几个月，我帮您算。"
-    else:
-        ask = "请告诉我每月应交多少党费（或每月的工资收入），我帮您算。"
-    if monthly is not None and monthly <= 0:
-        ask = "每月党费应当是大于0的金额。" + ask
-    answer = f"补交党费按“每月应交金额×欠交月数”计算。{ARREARS_RULE}。\n{ask}"
-    return Computed("dues-arrears", answer, ARREARS_SOURCE, complete=False)
+    return Computed("dues", answer, "；".join(sources))

@@ -1,5 +1,5 @@
-"""Dates of joining the Party: 发展对象, 预备期满, 党龄 (and the 50-year medal), the path from
-入党申请 to 预备党员.
+"""Dates of joining the Party: 发展对象, 预备期满, the path from 入党申请 to 预备党员 (党龄 and
+the 50-year medal: party_age).
 
 Rules: 党章 第五条 (the steps) and 第七条 (预备期 one year from the 支部大会; extension at
 most a year; 党龄 from the day the 预备期 ends and the member becomes full); 发展党员工作细则
@@ -15,30 +15,55 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.core.computed.dates import Day, Found, add_months, add_years, full_years
+from bot.core.computed.dates import Day, Found, add_months, add_years
 from bot.core.computed.numbers import chinese_integer
 from bot.core.computed.result import Computed
 
 CHARTER = "《中国共产党章程》"
 RULES = "《中国共产党发展党员工作细则》"
-MEDAL = "中共中央办公厅《关于做好“光荣在党50年”纪念章颁发工作的通知》（2021年）"
 
-_WHEN = re.compile(
-    "哪天|几号|几月|哪年|哪一年|什么时候|啥时候|何时|多会儿|几时|哪一天|日期|最快|最早|多久|多长时间"
-    "|能不能|能否|可以|可不可以|能当|能列|能成|能拿|能领|吗|几年|多少年|怎么算|咋算|算一下|算算"
+STOP = "[^，。？！?!,；;]"  # a window that does not cross a clause
+WHEN = (
+    "哪天|几号|几月|哪个月|哪年|哪一年|什么时候|啥时候|何时|多会儿|几时|哪一天|日期|最快|最早"
+    "|多久|多长时间|还要多久|还有多久|还差多久|还有几天|还差几天"
 )
-_PROBATION_WHEN = re.compile("满|到期|结束|转正|哪天|几号|什么时候|啥时候|何时|多会儿|几时|哪一天")
 _EXACT_WHEN = re.compile("哪天|几号|什么时候|啥时候|何时|多会儿|几时|哪一天")
-_YEARS_ASKED = re.compile(
-    "几年|多少年|多久|多长|能不能|能否|能拿|能领|可以领|可以拿|够不够|够了吗|满了吗"
+# Each kind answers one question: when (or whether yet) its event comes. A date and the
+# kind's words with another question (培训要几天, 什么时候宣誓) are not it.
+_CANDIDATE_ASKED = re.compile(
+    rf"(?:{WHEN}){STOP}{{0,8}}发展对象"
+    rf"|发展对象{STOP}{{0,6}}(?:哪天|几号|几月|哪年|什么时候|啥时候|何时|最快|最早)"
+    # 积极分子…哪天够一年: the year a 发展对象 needs, without the word (一 is a digit by now).
+    rf"|(?:{WHEN}){STOP}{{0,4}}(?:满|够)1年|(?:满|够)1年{STOP}{{0,3}}(?:吗|了没|没有|没|不)"
 )
-_PERSONAL = re.compile("我|俺|本人|我爸|我妈|父亲|母亲|爷爷|奶奶|外公|外婆|老人")
-_ADMITTED = re.compile("入党|入的党|加入|预备党员|支部大会通过|被批准|批准")
-_CONFIRMED = re.compile("转正|转为正式|正式党员")
+_YEAR_AS_ACTIVIST = re.compile("(?:满|够)1年")
+_PROBATION_TARGET = "满|转正|到期|结束|正式党员|预备期|延长"
+_PROBATION_ASKED = re.compile(
+    rf"(?:{WHEN}){STOP}{{0,6}}(?:{_PROBATION_TARGET})"
+    rf"|(?:{_PROBATION_TARGET}){STOP}{{0,6}}(?:{WHEN})"
+    rf"|到(?:{WHEN})|满了(?:吗|没)|满没满|到期了(?:吗|没)|到没到期|到期没|够一年了(?:吗|没)"
+)
+# "Can I" asks when only with a time to judge at (现在, 明年, a second date): 能转正了吗 is
+# about the date, 在外地打工能转正吗 or 学历低能列为发展对象吗 about something else.
+_CAN = "能不能|能否|可不可以|可以|能|够"
+_CANDIDATE_CAN = re.compile(rf"(?:{_CAN}){STOP}{{0,6}}发展对象")
+_PROBATION_CAN = re.compile(rf"(?:{_CAN}){STOP}{{0,4}}转正")
+_TIME_CUE = re.compile(
+    "了吗|了没|现在|目前|今年|明年|这个月|下个月|年底|月底|按时|按期|到时候|够不够|满|够"
+)
+_ORIGINAL = re.compile("原|本来|本应|先前|之前")  # 本来2026年1月到期: the end before the extension
+PROCEDURE = re.compile(
+    "材料|手续|需要什么|要什么|准备什么|怎么写|谁批|找谁|去哪|哪里|在哪|流程|程序|培训|谈话|政审"
+    "|公示|宣誓|介绍人|考察什么|考察内容|表现|条件|待遇|补贴|提前"
+    # What follows the end (满后多久开支部大会) is another question than when it ends.
+    "|满后|满了以后|到期后|到期以后|转正后|之后多久|以后多久"
+)
+_ACTIVIST = re.compile("确定|定为|积极分子|列为|当上|成为")
+PERSONAL = re.compile("我|俺|本人|我爸|我妈|父亲|母亲|爷爷|奶奶|外公|外婆|老人")
+ADMITTED = re.compile("入党|入的党|加入|预备党员|支部大会通过|被批准|批准")
 _EXTENSION_RE = re.compile(
     r"延长(?:了)?(?:预备期)?(?:了)?(半年|一年|\d{1,3}个?月|[一二两三四五六七八九十]{1,3}个月|\d{1,2}年)"
 )
-_MEDAL = re.compile("纪念章|在党50年|50年党龄|党龄50|五十年")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +82,11 @@ class Question:
             if words.search(self.text[found.end : min(stop, found.end + 8)]):
                 return found
         return None
+
+
+def _can_when(q: Question, can: re.Pattern[str]) -> bool:
+    """能…转正 / 能…发展对象 with a time to judge at."""
+    return bool(can.search(q.text)) and (len(q.dates) > 1 or bool(_TIME_CUE.search(q.text)))
 
 
 def _remaining(target: Day, today: date) -> str:
@@ -78,14 +108,20 @@ CANDIDATE_SOURCE = f"{RULES}第十三条"
 
 def answer_candidate(q: Question) -> Computed | None:
     """`2025年5月10日确定为积极分子 什么时候能当发展对象` -> 2026年5月10日 at the earliest."""
-    if "发展对象" not in q.text or "积极分子" not in q.text or not _WHEN.search(q.text):
+    if "积极分子" not in q.text or not ("发展对象" in q.text or _YEAR_AS_ACTIVIST.search(q.text)):
+        return None
+    asked = _CANDIDATE_ASKED.search(q.text) or _can_when(q, _CANDIDATE_CAN)
+    if not asked or PROCEDURE.search(q.text):
         return None
     if not q.dates:
-        if not _PERSONAL.search(q.text):
+        if not PERSONAL.search(q.text):
             return None
         ask = "请告诉我您被确定为入党积极分子的日期（例如2025年5月10日），我帮您算。"
         return Computed("candidate-date", f"{CANDIDATE_RULE}。\n{ask}", CANDIDATE_SOURCE, False)
-    start = q.dates[0].day
+    found = q.date_after(_ACTIVIST) or (q.dates[0] if len(q.dates) == 1 else None)
+    if found is None:
+        return None  # two dates, neither that of the 积极分子: not guessed
+    start = found.day
     earliest = add_years(start, 1)
     answer = (
         f"{start}被确定为入党积极分子，培养教育和考察满一年是{earliest}"
@@ -123,13 +159,15 @@ def extension_months(text: str) -> int | None:
 
 def answer_probation(q: Question) -> Computed | None:
     """`2025年7月1日支部大会通过我为预备党员 啥时候转正` -> 2026年7月1日."""
-    about = "预备期" in q.text or _ADMITTED.search(q.text) or "转正" in q.text
-    if not about or "申请" in q.text or "党龄" in q.text or not _PROBATION_WHEN.search(q.text):
+    about = "预备期" in q.text or ADMITTED.search(q.text) or "转正" in q.text
+    if not about or "申请" in q.text or "党龄" in q.text or PROCEDURE.search(q.text):
+        return None
+    if not (_PROBATION_ASKED.search(q.text) or _can_when(q, _PROBATION_CAN)):
         return None
     extension = extension_months(q.text)
     source = EXTENSION_SOURCE if extension else PROBATION_SOURCE
     if not q.dates:
-        if not (_PERSONAL.search(q.text) and _EXACT_WHEN.search(q.text)):
+        if not (PERSONAL.search(q.text) and _EXACT_WHEN.search(q.text)):
             return None
         ask = "请告诉我支部大会通过您为预备党员的日期（例如2025年7月1日），我帮您算。"
         return Computed("probation-end", f"{PROBATION_RULE}。\n{ask}", source, False)
@@ -137,7 +175,7 @@ def answer_probation(q: Question) -> Computed | None:
         answer = f"延长{extension}个月不符合规定。{PROBATION_RULE}。"
         return Computed("probation-end", answer, source, False)
     found = q.dates[0]
-    original = "原" in q.text[max(0, found.start - 4) : found.start]
+    original = bool(_ORIGINAL.search(q.text[max(0, found.start - 4) : found.start]))
     end = found.day if original else add_years(found.day, 1)
     lines = []
     if not original:
@@ -148,6 +186,8 @@ def answer_probation(q: Question) -> Computed | None:
         end = add_months(end, extension)
         before = f"原定{found.day}期满，" if original else ""
         lines.append(f"{before}延长{extension}个月后，到{end}期满")
+    if not lines:  # 原定2026年3月期满, no extension named: that date is the end
+        lines.append(f"预备期到{end}期满")
     lines[-1] += _remaining(end, q.today) + "。"
     answer = "；".join(lines) + (
         f"按期转正的，转为正式党员之日就是{end}，党龄从这天算起。"
@@ -161,69 +201,6 @@ def _leap(day: Day) -> str:
     if day.month == 2 and day.day == 29:
         return "（次年没有2月29日，按2月28日计）"
     return ""
-
-
-# 党龄 -------------------------------------------------------------------------------------
-
-AGE_RULE = "党员的党龄，从预备期满转为正式党员之日算起；预备期不计入党龄"
-MEDAL_RULE = "“光荣在党50年”纪念章颁发给党龄达到50周年、一贯表现良好的党员，一般每年“七一”集中颁发"
-
-
-def answer_party_age(q: Question) -> Computed | None:
-    """`2020年10月转正的，党龄多少年` -> 6年; `我爸1976年入党的 能拿50年纪念章吗`."""
-    medal = bool(_MEDAL.search(q.text))
-    if not (medal or "党龄" in q.text) or not _WHEN.search(q.text):
-        return None
-    source = f"{CHARTER}第七条" + (f"；{MEDAL}" if medal else "")
-    rule = AGE_RULE + ("。" + MEDAL_RULE if medal else "")
-    confirmed = q.date_after(_CONFIRMED)
-    admitted_at = q.date_after(_ADMITTED)
-    if confirmed is None and admitted_at is None:
-        if not (_PERSONAL.search(q.text) and _YEARS_ASKED.search(q.text)):
-            return None  # 今年满50年…: no date of joining to count from
-        ask = "请告诉我您转为正式党员的日期（或支部大会通过您为预备党员的日期），我帮您算。"
-        return Computed("party-age", f"{rule}。\n{ask}", source, False)
-    if confirmed is not None:
-        full, lead = confirmed.day, f"{confirmed.day}转为正式党员，党龄从这天算起"
-    else:
-        assert admitted_at is not None
-        admitted = admitted_at.day
-        full = add_years(admitted, 1)
-        lead = f"{admitted}入党（成为预备党员）的，如按期转正，{full}转为正式党员，党龄从这天算起"
-    parts = [lead, _age_now(full, q.today)]
-    if medal:
-        parts.append(_medal(full, q))
-    answer = "；".join(parts) + f"。\n规定：{rule}。"
-    return Computed("party-age", answer, source)
-
-
-def _age_now(full: Day, today: date) -> str:
-    if full.earliest() > today:
-        return "现在还没有转正，还没有党龄"
-    low, high = full_years(full.latest(), today), full_years(full.earliest(), today)
-    if low == high:
-        return f"到今天（{today.year}年{today.month}月{today.day}日）党龄满{low}年"
-    return f"到今天党龄满{low}年；转正日若在{today.month}月{today.day}日或之前，则已满{high}年"
-
-
-def _medal(full: Day, q: Question) -> str:
-    fifty = add_years(full, 50)
-    later = [f.day for f in q.dates[1:] if f.day.year > full.year]
-    if later:  # "2027年能领吗": judged at that year's 七一
-        cutoff = date(later[0].year, 7, 1)
-        when = f"截至{later[0].year}年7月1日"
-    else:
-        cutoff, when = q.today, "到今天"
-    if fifty.latest() <= cutoff:
-        verdict = (
-            f"{when}已满50年，符合党龄条件；纪念章由所在党组织统计上报，一般在“七一”颁发，"
-            "没领到的可以问所在党组织"
-        )
-    elif fifty.earliest() > cutoff:
-        verdict = f"{when}还不满50年；满50年后由所在党组织统计上报，一般在“七一”集中颁发"
-    else:
-        verdict = f"{when}是否满50年要看具体的转正日期"
-    return f"党龄在{fifty}满50年，{verdict}"
 
 
 # 入党申请 -> 预备党员 ----------------------------------------------------------------------
@@ -241,23 +218,39 @@ TIMELINE_STEPS = (
 )
 TIMELINE_SOURCE = f"{CHARTER}第五条、第七条；{RULES}第十三条、第十七条"
 _APPLIED = re.compile("申请|递交|提交|交的申请|写的申请")
-_TARGET = re.compile("预备党员|入党|党员")
+_APPLIED_AT = re.compile("申请|递交|提交|交的|交上|交了|写的")
+_TARGET = "预备党员|入党|党员"
+_TIMELINE_ASKED = re.compile(
+    rf"(?:{WHEN}){STOP}{{0,10}}(?:{_TARGET})|(?:{_TARGET}){STOP}{{0,6}}(?:{WHEN})"
+)
+# 明年能入党吗 asks when; 信教可以入党吗 asks whether: "can" counts only with a second date.
+_TIMELINE_CAN = re.compile(
+    rf"(?:能不能|能否|可不可以|可以|能){STOP}{{0,6}}(?:入党|成为预备党员|成为党员|当上党员)"
+)
+# The path is the answer; a question on one step of it (谈话, 写申请) or on who may apply is not.
+_TIMELINE_OTHER = re.compile(
+    "谈话|材料|手续|怎么写|找谁|交给谁|去哪|哪里|在哪|条件|年龄|多大|宣誓|介绍人|政审|公示"
+)
 
 
 def answer_timeline(q: Question) -> Computed | None:
     """`2026年3月递交的入党申请，最快哪年能成预备党员` -> not before 2027年3月."""
     goal = q.text.replace("入党申请", "申请")  # 入党申请书交上去多久谈话: no goal named
-    if not _APPLIED.search(q.text) or not _TARGET.search(goal) or "发展对象" in q.text:
+    asked = _TIMELINE_ASKED.search(goal) or (len(q.dates) > 1 and _TIMELINE_CAN.search(goal))
+    if not _APPLIED.search(q.text) or "发展对象" in q.text or not asked:
         return None
-    if not _WHEN.search(q.text) or "转正" in q.text or "党龄" in q.text:
+    if "转正" in q.text or "党龄" in q.text or _TIMELINE_OTHER.search(q.text):
         return None
     if not q.dates:
-        if not _PERSONAL.search(q.text):
+        if not PERSONAL.search(q.text):
             return None
         ask = "请告诉我您递交入党申请书的日期，我帮您算最早的时间。"
         answer = f"从递交入党申请到成为预备党员：\n{TIMELINE_STEPS}\n{ask}"
         return Computed("membership-timeline", answer, TIMELINE_SOURCE, False)
-    applied = q.dates[0].day
+    applied_at = q.date_after(_APPLIED_AT)
+    if applied_at is None:
+        return None  # a date, but not of the application: not guessed
+    applied = applied_at.day
     year_later = add_years(applied, 1)
     answer = (
         f"{applied}递交入党申请，即使当即被确定为入党积极分子，也要培养考察满一年，"
