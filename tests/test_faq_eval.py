@@ -1,4 +1,9 @@
-"""The matcher on the held-out question set: fails below the quality the issue asks for."""
+"""The matcher on the held-out question sets: fails below the quality the issue asks for.
+
+Two files: faq_eval.yaml (written before the base) carries the gates below;
+faq_heldout_questions.yaml (written blind to the base, issue 10) is evaluated and its figures
+printed; its computed:* cases are skipped until a computed answerer is plugged in.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,20 @@ from pathlib import Path
 import pytest
 
 from bot.core.faq import EvalReport, FaqMatcher, evaluate, load_eval_cases, load_shipped_entries
+from bot.core.faq.evaluation import COMPUTED_PREFIX
 
-EVAL_FILE = Path(__file__).parent / "data" / "faq_eval.yaml"
+DATA = Path(__file__).parent / "data"
+EVAL_FILE = DATA / "faq_eval.yaml"
+HELDOUT_FILE = DATA / "faq_heldout_questions.yaml"
+EVAL_FILES = [EVAL_FILE, HELDOUT_FILE]
+COMPUTED_KINDS = {
+    "dues",
+    "dues-arrears",
+    "candidate-date",
+    "probation-end",
+    "party-age",
+    "membership-timeline",
+}
 MIN_TOP1 = 0.90
 MAX_WRONG = 0.03
 # Not in the issue, but a matcher that only ever suggested would pass the two bars above.
@@ -17,9 +34,14 @@ MIN_REFUSAL = 0.85
 
 
 @pytest.fixture(scope="module")
-def report() -> EvalReport:
+def matcher() -> FaqMatcher:
+    return FaqMatcher(load_shipped_entries())
+
+
+@pytest.fixture(scope="module")
+def report(matcher: FaqMatcher) -> EvalReport:
     cases = load_eval_cases(EVAL_FILE.read_text(encoding="utf-8"))
-    return evaluate(FaqMatcher(load_shipped_entries()), cases)
+    return evaluate(matcher, cases)
 
 
 def _misses(report: EvalReport) -> str:
@@ -30,17 +52,59 @@ def _misses(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
-def test_eval_set_is_large_enough_and_has_off_topic_questions(report: EvalReport) -> None:
+def _figures(name: str, report: EvalReport) -> str:
     total = report.answerable + report.unanswerable
-    assert total >= 200
-    assert report.unanswerable / total >= 0.20
+    return (
+        f"{name}: {report.answerable} answerable, {report.unanswerable} must-not-answer, "
+        f"{report.skipped} computed skipped; top-1 {report.top1_accuracy:.1%}, "
+        f"direct {report.direct_accuracy:.1%}, wrong {report.wrong_rate:.1%} "
+        f"({report.wrong}/{total}), refusal {report.refusal_rate:.1%}"
+    )
 
 
-def test_eval_set_names_only_existing_entries() -> None:
+@pytest.mark.parametrize("path", EVAL_FILES, ids=lambda p: p.name)
+def test_eval_set_is_large_enough_and_has_off_topic_questions(path: Path) -> None:
+    cases = load_eval_cases(path.read_text(encoding="utf-8"))
+    assert len(cases) >= 200
+    assert sum(1 for case in cases if not case.expect) / len(cases) >= 0.20
+
+
+@pytest.mark.parametrize("path", EVAL_FILES, ids=lambda p: p.name)
+def test_eval_set_names_only_existing_entries(path: Path) -> None:
     ids = {entry.id for entry in load_shipped_entries()}
-    cases = load_eval_cases(EVAL_FILE.read_text(encoding="utf-8"))
-    unknown = {i for case in cases for i in case.expect} - ids
-    assert not unknown
+    cases = load_eval_cases(path.read_text(encoding="utf-8"))
+    named = {i for case in cases for i in case.expect}
+    computed = {i for i in named if i.startswith(COMPUTED_PREFIX)}
+    assert not named - computed - ids
+    assert {i.removeprefix(COMPUTED_PREFIX) for i in computed} <= COMPUTED_KINDS
+
+
+@pytest.mark.parametrize("path", EVAL_FILES, ids=lambda p: p.name)
+def test_figures_are_printed(
+    path: Path, matcher: FaqMatcher, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = evaluate(matcher, load_eval_cases(path.read_text(encoding="utf-8")))
+    with capsys.disabled():
+        print("\n" + _figures(path.name, report))
+    assert report.answerable + report.unanswerable + report.skipped >= 200
+
+
+def test_computed_cases_are_skipped_without_an_answerer(matcher: FaqMatcher) -> None:
+    cases = load_eval_cases(HELDOUT_FILE.read_text(encoding="utf-8"))
+    computed = sum(1 for case in cases if case.computed)
+    report = evaluate(matcher, cases)
+    assert computed > 0
+    assert report.skipped == computed
+    assert report.answerable + report.unanswerable == len(cases) - computed
+
+
+def test_computed_answerer_is_scored(matcher: FaqMatcher) -> None:
+    text = "- q: 月工资4000交多少党费\n  expect: computed:dues\n- q: 明天下雨不\n  expect: null\n"
+    cases = load_eval_cases(text)
+    right = evaluate(matcher, cases, computed=lambda q: "dues" if "党费" in q else None)
+    assert (right.skipped, right.direct, right.wrong, right.refused) == (0, 1, 0, 1)
+    wrong = evaluate(matcher, cases, computed=lambda q: "party-age")
+    assert (wrong.direct, wrong.wrong, wrong.refused) == (0, 2, 0)
 
 
 def test_top1_accuracy(report: EvalReport) -> None:

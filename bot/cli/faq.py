@@ -72,6 +72,8 @@ def run_eval(args: argparse.Namespace) -> int:
             want = "/".join(sorted(miss.case.expect)) or "null"
             print(f"{miss.case.question}  want={want}  got={got}  [{top}]")
     print(f"问题数：{report.answerable} 个可回答，{report.unanswerable} 个不应回答")
+    if report.skipped:
+        print(f"跳过 {report.skipped} 个需要计算的问题（computed:*，未接入计算回答）")
     print(f"top-1 accuracy: {report.top1_accuracy:.1%} ({report.top1}/{report.answerable})")
     print(f"direct accuracy: {report.direct_accuracy:.1%} ({report.direct}/{report.answerable})")
     total = report.answerable + report.unanswerable

@@ -1,7 +1,11 @@
-"""Scoring a matcher against a held-out question set (tests/data/faq_eval.yaml).
+"""Scoring a matcher against a held-out question set (tests/data/faq_eval.yaml,
+tests/data/faq_heldout_questions.yaml).
 
 An eval file is a YAML list of ``{q: question, expect: id | [ids] | null}``; null means the
-question must not be answered. Figures:
+question must not be answered, and ``computed:<kind>`` (e.g. ``computed:dues``) means the
+answer is computed, not looked up. Other keys of an item (topic, kind, uncovered) are ignored.
+Computed cases are scored only when a computed answerer is given; otherwise they are skipped
+and counted in ``skipped``. Figures:
 - top-1 accuracy: share of answerable questions whose first result (the answer, or the first
   suggestion) is an expected entry;
 - direct accuracy: share of answerable questions answered directly with an expected entry;
@@ -12,12 +16,19 @@ question must not be answered. Figures:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import yaml
 
 from bot.core.errors import InvalidInput
 from bot.core.faq.matcher import FaqMatcher, MatchResult
+
+COMPUTED_PREFIX = "computed:"
+
+# Given a question, the kind of computed answer given to it ("dues", "probation-end", ...),
+# or None when the question is left to the matcher.
+ComputedAnswerer = Callable[[str], str | None]
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,11 @@ class EvalCase:
 
     question: str
     expect: frozenset[str]
+
+    @property
+    def computed(self) -> bool:
+        """Whether the expected answer is computed (``computed:<kind>``) rather than an entry."""
+        return any(i.startswith(COMPUTED_PREFIX) for i in self.expect)
 
 
 @dataclass(frozen=True)
@@ -38,7 +54,7 @@ class EvalMiss:
 
 @dataclass(frozen=True)
 class EvalReport:
-    """The figures of one evaluation run."""
+    """The figures of one evaluation run (``skipped``: computed cases left out)."""
 
     answerable: int
     unanswerable: int
@@ -47,6 +63,7 @@ class EvalReport:
     wrong: int
     refused: int
     misses: tuple[EvalMiss, ...]
+    skipped: int = 0
 
     @property
     def top1_accuracy(self) -> float:
@@ -93,20 +110,37 @@ def _first_id(result: MatchResult) -> str | None:
     return result.candidates[0][0].id if result.candidates else None
 
 
-def evaluate(matcher: FaqMatcher, cases: list[EvalCase]) -> EvalReport:
-    """Run every case through the matcher and count."""
+def evaluate(
+    matcher: FaqMatcher, cases: list[EvalCase], computed: ComputedAnswerer | None = None
+) -> EvalReport:
+    """Run every case through the matcher and count.
+
+    With ``computed``, every question goes to it first (as in the bot) and a computed answer
+    counts as the answer ``computed:<kind>``; without it, computed cases are skipped.
+    """
+    if computed is None:
+        skipped = sum(1 for case in cases if case.computed)
+        cases = [case for case in cases if not case.computed]
+    else:
+        skipped = 0
     top1 = direct = wrong = refused = 0
     misses: list[EvalMiss] = []
     for case in cases:
         result = matcher.match(case.question)
         answered_id = result.entry.id if result.answered and result.entry else None
+        first_id = _first_id(result)
+        silent = result.outcome == "none"
+        kind = computed(case.question) if computed is not None else None
+        if kind is not None:
+            answered_id = first_id = COMPUTED_PREFIX + kind
+            silent = False
         if not case.expect:
-            refused += result.outcome == "none"
+            refused += silent
             wrong += answered_id is not None
-            if result.outcome != "none":
+            if not silent:
                 misses.append(EvalMiss(case, result))
             continue
-        top1 += _first_id(result) in case.expect
+        top1 += first_id in case.expect
         direct += answered_id in case.expect
         wrong += answered_id is not None and answered_id not in case.expect
         if answered_id not in case.expect:
@@ -120,4 +154,5 @@ def evaluate(matcher: FaqMatcher, cases: list[EvalCase]) -> EvalReport:
         wrong=wrong,
         refused=refused,
         misses=tuple(misses),
+        skipped=skipped,
     )
