@@ -21,6 +21,7 @@ from typing import Literal
 from bot.core.faq.bm25 import Bm25Index
 from bot.core.faq.kb import FaqEntry
 from bot.core.faq.lexicon import OFF_TOPIC
+from bot.core.faq.polar import PolarQuestion, Settled, read_polar, settled_by, settles
 from bot.core.faq.text import fold
 from bot.core.faq.tokenizer import Analysis, analyse, domain_words
 
@@ -93,6 +94,11 @@ def is_question_like(text: str) -> bool:
     return bool(_QUESTION_CUES.search(folded))
 
 
+def clearly_ahead(top: float, rival: float) -> bool:
+    """Whether the best entry is clear enough to be the answer, not one of "您是不是想问"."""
+    return top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN
+
+
 def is_off_topic(analysis: Analysis) -> bool:
     """True when the text is about everyday matters (weather, food, shopping, sports ...)."""
     if any(term in OFF_TOPIC for term in analysis.terms):
@@ -105,6 +111,7 @@ class _EntryText:
     terms: tuple[str, ...]  # kept for rebuilds; a tuple of interned strings is small
     intents: dict[str, float]
     title: dict[str, float]
+    settled: Settled  # what the answer's first clause settles (polar.py)
 
 
 def _entry_document(entry: FaqEntry) -> _EntryText:
@@ -119,7 +126,8 @@ def _entry_document(entry: FaqEntry) -> _EntryText:
     texts = 1 + len(entry.phrasings)
     title = analyse(entry.question)
     profile = {intent: n / texts for intent, n in intents.items()}
-    return _EntryText(tuple(terms), profile, dict(title.weights))
+    settled = settled_by(entry.question, entry.phrasings, entry.answer)
+    return _EntryText(tuple(terms), profile, dict(title.weights), settled)
 
 
 class FaqMatcher:
@@ -142,6 +150,7 @@ class FaqMatcher:
         self.intents = [d.intents for d in documents]
         self.scopes = [SCOPES.intersection(d.title) or _NO_SCOPE for d in documents]
         self.titles = [d.title for d in documents]
+        self.settled = [d.settled for d in documents]
         self.rarest = max(self.index.idf.values(), default=1.0)
         self.org_terms: dict[int, set[str]] = {}
         self.org_entry_ids: dict[int, set[str]] = {}
@@ -168,7 +177,10 @@ class FaqMatcher:
         # Everyday words next to a Party term (党员能炒股吗) mean the base is probably not
         # about it: suggestions at most.
         return self._decide(
-            ranked, may_answer=not is_off_topic(analysis), asks=bool(analysis.intents)
+            ranked,
+            may_answer=not is_off_topic(analysis),
+            asks=bool(analysis.intents),
+            polar=read_polar(question),
         )
 
     def _has_anchor(self, terms: dict[str, float], org_ids: frozenset[int]) -> bool:
@@ -250,21 +262,43 @@ class FaqMatcher:
         return covered / total if total else 1.0
 
     def _decide(
-        self, ranked: list[tuple[int, float]], *, may_answer: bool, asks: bool
+        self,
+        ranked: list[tuple[int, float]],
+        *,
+        may_answer: bool,
+        asks: bool,
+        polar: PolarQuestion | None,
     ) -> MatchResult:
-        top_id, top = ranked[0]
-        rival = self._rival_score(ranked)
-        candidates = tuple(
+        # A yes/no question is answered only by an entry whose first clause settles what it
+        # asks (polar.py); the others stay possible suggestions, never the answer.
+        eligible = [
+            (doc_id, score)
+            for doc_id, score in ranked
+            if polar is None or settles(polar, self.settled[doc_id])
+        ]
+        if may_answer and eligible:
+            top_id, top = eligible[0]
+            rival = self._rival_score(eligible)
+            if clearly_ahead(top, rival):
+                # Speaking up unasked needs a clear question (多久, 怎么 ...) and a clear win.
+                confident = asks and top >= CONFIDENT_MIN and top - rival >= CONFIDENT_MARGIN
+                first = [(top_id, top)]
+                rest = [(d, s) for d, s in ranked if d != top_id]
+                return MatchResult(
+                    "answer",
+                    self.entries[top_id],
+                    round(top, 3),
+                    self._candidates(first + rest),
+                    confident,
+                )
+        return MatchResult("suggest", None, round(ranked[0][1], 3), self._candidates(ranked))
+
+    def _candidates(self, ranked: list[tuple[int, float]]) -> tuple[tuple[FaqEntry, float], ...]:
+        return tuple(
             (self.entries[doc_id], round(score, 3))
             for doc_id, score in ranked[:MAX_CANDIDATES]
             if score >= SUGGEST_MIN
         )
-        entry = self.entries[top_id]
-        if may_answer and top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN:
-            # Speaking up unasked needs a clear question (多久, 怎么 ...) and a clear win.
-            confident = asks and top >= CONFIDENT_MIN and top - rival >= CONFIDENT_MARGIN
-            return MatchResult("answer", entry, round(top, 3), candidates, confident)
-        return MatchResult("suggest", None, round(top, 3), candidates)
 
     def _rival_score(self, ranked: list[tuple[int, float]]) -> float:
         """The best score of another entry that could be meant instead of the top one."""
