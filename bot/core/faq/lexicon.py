@@ -114,6 +114,8 @@ INTENTS: dict[str, tuple[str, ...]] = {
     ),
     "who": ("谁", "哪个部门", "哪一级", "哪级", "什么人", "哪些人", "什么样的人"),
     "when": ("什么时候", "何时", "哪天", "几号", "几月", "时间", "期限", "多长时间", "多久"),
+    # Comparing two things (除名和开除党籍有啥不一样) is answered only by an entry that compares.
+    "difference": ("区别", "不一样", "不同", "差别", "一回事", "两回事", "有啥两样", "异同"),
     "condition": (
         "条件",
         "要求",

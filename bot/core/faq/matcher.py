@@ -21,7 +21,14 @@ from typing import Literal
 from bot.core.faq.bm25 import Bm25Index
 from bot.core.faq.kb import FaqEntry
 from bot.core.faq.lexicon import OFF_TOPIC
-from bot.core.faq.polar import PolarQuestion, Settled, read_polar, settled_by, settles
+from bot.core.faq.polar import (
+    PolarQuestion,
+    Settled,
+    names_other_act,
+    read_polar,
+    settled_by,
+    settles,
+)
 from bot.core.faq.text import fold
 from bot.core.faq.tokenizer import Analysis, analyse, domain_words
 
@@ -36,6 +43,10 @@ MAX_CANDIDATES = 3
 REFINE_TOP = 24  # raw scores refined by intent, title and scope
 ORG_PRECEDENCE = 0.9  # an organisation's entry beats a shipped one scoring up to 1/0.9 of it
 INTENT_MISMATCH = 0.6  # "how often" asked, the entry answers "what is": scaled down
+# A question worded like one of an entry's own texts (its question or a phrasing) is worth more
+# than the bag of words says: up to PHRASING_BOOST more, from a similarity of PHRASING_FROM.
+PHRASING_FROM = 0.5
+PHRASING_BOOST = 0.2
 # Words that narrow an entry to one kind of organisation (design.md's domains): an entry about
 # 机关 or 村 suits a question that names it and yields to the general entry otherwise.
 SCOPES = frozenset(
@@ -94,6 +105,11 @@ def is_question_like(text: str) -> bool:
     return bool(_QUESTION_CUES.search(folded))
 
 
+def verbatim_key(normalised: str) -> str:
+    """A text as written, for word-for-word matches (spaces and closing particles dropped)."""
+    return normalised.replace(" ", "").rstrip("吗呢啊呀吧")
+
+
 def clearly_ahead(top: float, rival: float) -> bool:
     """Whether the best entry is clear enough to be the answer, not one of "您是不是想问"."""
     return top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN
@@ -112,22 +128,31 @@ class _EntryText:
     intents: dict[str, float]
     title: dict[str, float]
     settled: Settled  # what the answer's first clause settles (polar.py)
+    # Each own text (question, phrasings) as terms and weights, and as written (normalised).
+    texts: tuple[tuple[tuple[str, ...], tuple[float, ...]], ...]
+    verbatim: tuple[str, ...]
 
 
 def _entry_document(entry: FaqEntry) -> _EntryText:
     terms: list[str] = []
     intents: Counter[str] = Counter()
+    own_texts = []
+    verbatim = []
     for text in (entry.question, *entry.phrasings):
         analysis = analyse(text)
         terms.extend(analysis.terms * (QUESTION_REPEAT if text is entry.question else 1))
         intents.update(analysis.intents)
+        own_texts.append((tuple(analysis.weights), tuple(analysis.weights.values())))
+        verbatim.append(verbatim_key(analysis.normalised))
     for keyword in entry.keywords:
         terms.extend(analyse(keyword).terms * KEYWORD_REPEAT)
     texts = 1 + len(entry.phrasings)
     title = analyse(entry.question)
     profile = {intent: n / texts for intent, n in intents.items()}
     settled = settled_by(entry.question, entry.phrasings, entry.answer)
-    return _EntryText(tuple(terms), profile, dict(title.weights), settled)
+    return _EntryText(
+        tuple(terms), profile, dict(title.weights), settled, tuple(own_texts), tuple(verbatim)
+    )
 
 
 class FaqMatcher:
@@ -151,6 +176,11 @@ class FaqMatcher:
         self.scopes = [SCOPES.intersection(d.title) or _NO_SCOPE for d in documents]
         self.titles = [d.title for d in documents]
         self.settled = [d.settled for d in documents]
+        self.texts = [d.texts for d in documents]
+        self.verbatim: dict[str, list[int]] = {}
+        for doc_id, document in enumerate(documents):
+            for key in set(document.verbatim):
+                self.verbatim.setdefault(key, []).append(doc_id)
         self.rarest = max(self.index.idf.values(), default=1.0)
         self.org_terms: dict[int, set[str]] = {}
         self.org_entry_ids: dict[int, set[str]] = {}
@@ -181,7 +211,17 @@ class FaqMatcher:
             may_answer=not is_off_topic(analysis),
             asks=bool(analysis.intents),
             polar=read_polar(question),
+            verbatim=self._verbatim(analysis.normalised, org_ids),
         )
+
+    def _verbatim(self, normalised: str, org_ids: frozenset[int]) -> int | None:
+        """The one visible entry that has the question word for word among its own texts
+        (an organisation's before a shipped one), or None."""
+        hidden = self._hidden(org_ids)
+        found = [d for d in self.verbatim.get(verbatim_key(normalised), ()) if not hidden(d)]
+        local = [d for d in found if self.entries[d].org_id is not None]
+        found = local or found
+        return found[0] if len(found) == 1 else None
 
     def _has_anchor(self, terms: dict[str, float], org_ids: frozenset[int]) -> bool:
         anchors = domain_words().anchors
@@ -245,10 +285,29 @@ class FaqMatcher:
             share = max(profile.get(intent, 0.0) for intent in analysis.intents)
             confidence *= INTENT_MISMATCH + (1 - INTENT_MISMATCH) * share
         confidence *= TITLE_FLOOR + (1 - TITLE_FLOOR) * self._title_cover(doc_id, terms)
+        similar = self._phrasing_similarity(doc_id, terms)
+        confidence *= 1 + PHRASING_BOOST * max(0.0, similar - PHRASING_FROM) / (1 - PHRASING_FROM)
         if self.scopes[doc_id] and not self.scopes[doc_id] & terms.keys():
             confidence *= SCOPE_MISMATCH
         boost = 1 / ORG_PRECEDENCE if self.entries[doc_id].org_id is not None else 1.0
         return confidence * boost, doc_id, confidence
+
+    def _phrasing_similarity(self, doc_id: int, terms: dict[str, float]) -> float:
+        """How closely the question is worded like the closest of the entry's own texts:
+        weighted Dice over terms, each weighted as in the confidence (1.0: the same terms)."""
+        weight = self._term_weight
+        asked = sum(weight(t) * share for t, share in terms.items())
+        best = 0.0
+        for text_terms, shares in self.texts[doc_id]:
+            shared = total = 0.0
+            for term, share in zip(text_terms, shares, strict=True):
+                term_weight = weight(term)
+                total += term_weight * share
+                if term in terms:
+                    shared += term_weight * min(share, terms[term])
+            if asked + total:
+                best = max(best, 2 * shared / (asked + total))
+        return best
 
     def _title_cover(self, doc_id: int, terms: dict[str, float]) -> float:
         """Share of the entry's own question (by idf) that the asked question mentions."""
@@ -268,17 +327,31 @@ class FaqMatcher:
         may_answer: bool,
         asks: bool,
         polar: PolarQuestion | None,
+        verbatim: int | None = None,
     ) -> MatchResult:
         # A yes/no question is answered only by an entry whose first clause settles what it
         # asks (polar.py); the others stay possible suggestions, never the answer.
-        eligible = [
+        # Entries about another named right or ban are no rivals either; an entry that only
+        # may not settle the question still is (the answer could be the one it gives).
+        contenders = [
             (doc_id, score)
             for doc_id, score in ranked
-            if polar is None or settles(polar, self.settled[doc_id])
+            if polar is None or not names_other_act(polar, self.settled[doc_id])
         ]
-        if may_answer and eligible:
-            top_id, top = eligible[0]
-            rival = self._rival_score(eligible)
+        if may_answer and verbatim is not None and self._answers(verbatim, polar):
+            # Asked word for word as the entry has it (党费怎么交 in dues.yaml): that entry.
+            score = next((s for d, s in ranked if d == verbatim), ANSWER_MIN)
+            rest = [(d, s) for d, s in ranked if d != verbatim]
+            return MatchResult(
+                "answer",
+                self.entries[verbatim],
+                round(min(score, 1.0), 3),
+                self._candidates([(verbatim, score), *rest]),
+                confident=asks and score >= CONFIDENT_MIN,
+            )
+        if may_answer and contenders and self._answers(contenders[0][0], polar):
+            top_id, top = contenders[0]
+            rival = self._rival_score(contenders)
             if clearly_ahead(top, rival):
                 # Speaking up unasked needs a clear question (多久, 怎么 ...) and a clear win.
                 confident = asks and top >= CONFIDENT_MIN and top - rival >= CONFIDENT_MARGIN
@@ -287,15 +360,26 @@ class FaqMatcher:
                 return MatchResult(
                     "answer",
                     self.entries[top_id],
-                    round(top, 3),
+                    round(min(top, 1.0), 3),
                     self._candidates(first + rest),
                     confident,
                 )
-        return MatchResult("suggest", None, round(ranked[0][1], 3), self._candidates(ranked))
+        return MatchResult(
+            "suggest", None, round(min(ranked[0][1], 1.0), 3), self._candidates(ranked)
+        )
+
+    def _answers(self, doc_id: int, polar: PolarQuestion | None) -> bool:
+        if polar is None or not polar.predicate:
+            return True
+        # The rarest word of what is asked must be in the entry (a word the base has never
+        # seen cannot be).
+        idf = self.index.idf
+        key = max(sorted(polar.predicate), key=lambda t: idf.get(t, self.index.oov_idf))
+        return settles(polar, self.settled[doc_id], key)
 
     def _candidates(self, ranked: list[tuple[int, float]]) -> tuple[tuple[FaqEntry, float], ...]:
         return tuple(
-            (self.entries[doc_id], round(score, 3))
+            (self.entries[doc_id], round(min(score, 1.0), 3))
             for doc_id, score in ranked[:MAX_CANDIDATES]
             if score >= SUGGEST_MIN
         )

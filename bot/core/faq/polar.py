@@ -173,17 +173,27 @@ def settled_by(question: str, phrasings: tuple[str, ...], answer: str) -> Settle
     return Settled(first, judged, named)
 
 
-def settles(polar: PolarQuestion, settled: Settled) -> bool:
+def settles(polar: PolarQuestion, settled: Settled, key: str | None = None) -> bool:
     """Whether an entry answers this yes/no question in its first clause.
 
     A named right or ban (投票, 被选举, 信教 …: PREDICATE_CLASSES) must be in the first clause:
     those are the questions where a "能" about something else misleads. Any other predicate
-    must at least be something the entry talks about (谈心谈话记录要不要留 is not answered by
-    the entry on how to hold 谈心谈话).
+    must at least be something the entry talks about: its ``key`` term (the rarest, chosen by
+    the caller) or, without one, any of its terms (谈心谈话记录要不要留 is not answered by the
+    entry on how to hold 谈心谈话, 预备期能不能提前转正 not by the one on 按期转正).
     """
     if not polar.predicate:
         return True
     named = polar.predicate & PREDICATE_CLASSES.keys()
     if named:
         return named <= (settled.first | settled.judged if polar.judged else settled.first)
+    if key is not None:
+        return key in settled.named
     return bool(polar.predicate & settled.named)
+
+
+def names_other_act(polar: PolarQuestion, settled: Settled) -> bool:
+    """Whether the question asks about a named right or ban this entry does not settle: such
+    an entry is surely not what was asked (not even a rival to the one that is)."""
+    named = polar.predicate & PREDICATE_CLASSES.keys()
+    return bool(named) and not settles(polar, settled)
