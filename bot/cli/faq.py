@@ -39,7 +39,8 @@ def result_json(result: MatchResult) -> dict[str, Any]:
 def result_text(result: MatchResult) -> str:
     """A readable Chinese reply, as the bot would give it."""
     if result.answered and result.entry is not None:
-        return f"{result.entry.answer}\n（依据：{result.entry.source}）"
+        entry = result.entry
+        return f"问：{entry.question}\n{entry.answer}\n（依据：{entry.source}）"
     if result.outcome == "suggest":
         lines = [f"{n}. {entry.question}" for n, (entry, _) in enumerate(result.candidates, 1)]
         return "\n".join([SUGGEST_PREFIX, *lines])
