@@ -81,6 +81,7 @@ def run_eval(args: argparse.Namespace) -> int:
     print(f"wrong-answer rate: {report.wrong_rate:.1%} ({report.wrong}/{total})")
     refused = f"{report.refused}/{report.unanswerable}"
     print(f"off-topic refusal rate: {report.refusal_rate:.1%} ({refused})")
+    print(f"off-topic answered: {report.off_topic_answered}/{report.off_topic}")
     return 0
 
 

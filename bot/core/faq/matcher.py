@@ -20,7 +20,7 @@ from typing import Literal
 
 from bot.core.faq.bm25 import Bm25Index
 from bot.core.faq.kb import FaqEntry
-from bot.core.faq.lexicon import OFF_TOPIC
+from bot.core.faq.lexicon import OFF_TOPIC, PAST_EVENT
 from bot.core.faq.polar import (
     PolarQuestion,
     Settled,
@@ -68,6 +68,7 @@ _QUESTION_CUES = re.compile(
     "|请问|想问|问一下|咨询|请教"
 )
 _OFF_TOPIC_PHRASES = tuple(w for w in OFF_TOPIC if len(w) > 1)
+_PAST_EVENT_RE = re.compile("|".join(PAST_EVENT))
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,7 @@ class FaqMatcher:
             asks=bool(analysis.intents),
             polar=read_polar(question),
             verbatim=self._verbatim(analysis.normalised, org_ids),
+            local_only=bool(_PAST_EVENT_RE.search(analysis.normalised)),
         )
 
     def _verbatim(self, normalised: str, org_ids: frozenset[int]) -> int | None:
@@ -328,6 +330,7 @@ class FaqMatcher:
         asks: bool,
         polar: PolarQuestion | None,
         verbatim: int | None = None,
+        local_only: bool = False,
     ) -> MatchResult:
         # A yes/no question is answered only by an entry whose first clause settles what it
         # asks (polar.py); the others stay possible suggestions, never the answer.
@@ -338,6 +341,9 @@ class FaqMatcher:
             for doc_id, score in ranked
             if polar is None or not names_other_act(polar, self.settled[doc_id])
         ]
+        if local_only:  # a past event: only an organisation's own entry knows it
+            ranked_local = [(d, s) for d, s in ranked if self.entries[d].org_id is not None]
+            may_answer = may_answer and bool(ranked_local) and ranked_local[0] == ranked[0]
         if may_answer and verbatim is not None and self._answers(verbatim, polar):
             # Asked word for word as the entry has it (党费怎么交 in dues.yaml): that entry.
             score = next((s for d, s in ranked if d == verbatim), ANSWER_MIN)
