@@ -47,6 +47,7 @@ INTENT_MISMATCH = 0.6  # "how often" asked, the entry answers "what is": scaled 
 # than the bag of words says: up to PHRASING_BOOST more, from a similarity of PHRASING_FROM.
 PHRASING_FROM = 0.5
 PHRASING_BOOST = 0.2
+PHRASING_TOP = 8  # the boost is worked out for the best few only (it is at most 1.2x)
 # Words that narrow an entry to one kind of organisation (design.md's domains): an entry about
 # 机关 or 村 suits a question that names it and yields to the general entry otherwise.
 SCOPES = frozenset(
@@ -88,6 +89,7 @@ class MatchResult:
 
 
 NO_MATCH = MatchResult("none")
+AMBIGUOUS = -1
 _NO_SCOPE: frozenset[str] = frozenset()
 
 
@@ -129,8 +131,8 @@ class _EntryText:
     intents: dict[str, float]
     title: dict[str, float]
     settled: Settled  # what the answer's first clause settles (polar.py)
-    # Each own text (question, phrasings) as terms and weights, and as written (normalised).
-    texts: tuple[tuple[tuple[str, ...], tuple[float, ...]], ...]
+    # Each own text (question, phrasings) as its whole words, and as written (normalised).
+    texts: tuple[tuple[str, ...], ...]
     verbatim: tuple[str, ...]
 
 
@@ -143,14 +145,14 @@ def _entry_document(entry: FaqEntry) -> _EntryText:
         analysis = analyse(text)
         terms.extend(analysis.terms * (QUESTION_REPEAT if text is entry.question else 1))
         intents.update(analysis.intents)
-        own_texts.append((tuple(analysis.weights), tuple(analysis.weights.values())))
+        own_texts.append(tuple(sorted(analysis.whole)))
         verbatim.append(verbatim_key(analysis.normalised))
     for keyword in entry.keywords:
         terms.extend(analyse(keyword).terms * KEYWORD_REPEAT)
     texts = 1 + len(entry.phrasings)
     title = analyse(entry.question)
     profile = {intent: n / texts for intent, n in intents.items()}
-    settled = settled_by(entry.question, entry.phrasings, entry.answer)
+    settled = settled_by(entry.question, entry.answer)
     return _EntryText(
         tuple(terms), profile, dict(title.weights), settled, tuple(own_texts), tuple(verbatim)
     )
@@ -178,10 +180,18 @@ class FaqMatcher:
         self.titles = [d.title for d in documents]
         self.settled = [d.settled for d in documents]
         self.texts = [d.texts for d in documents]
-        self.verbatim: dict[str, list[int]] = {}
+        weight = self.index.max_weight
+        # Each own text's total weight, once: the similarity's denominator.
+        self.text_weights = [
+            tuple(sum(weight.get(t, 0.0) for t in text) for text in d.texts) for d in documents
+        ]
+        # Text as written -> the entry that has it; AMBIGUOUS when several entries do.
+        self.verbatim: dict[str, int] = {}
         for doc_id, document in enumerate(documents):
-            for key in set(document.verbatim):
-                self.verbatim.setdefault(key, []).append(doc_id)
+            for key in document.verbatim:
+                known = self.verbatim.setdefault(key, doc_id)
+                if known != doc_id:
+                    self.verbatim[key] = AMBIGUOUS
         self.rarest = max(self.index.idf.values(), default=1.0)
         self.org_terms: dict[int, set[str]] = {}
         self.org_entry_ids: dict[int, set[str]] = {}
@@ -217,13 +227,12 @@ class FaqMatcher:
         )
 
     def _verbatim(self, normalised: str, org_ids: frozenset[int]) -> int | None:
-        """The one visible entry that has the question word for word among its own texts
-        (an organisation's before a shipped one), or None."""
-        hidden = self._hidden(org_ids)
-        found = [d for d in self.verbatim.get(verbatim_key(normalised), ()) if not hidden(d)]
-        local = [d for d in found if self.entries[d].org_id is not None]
-        found = local or found
-        return found[0] if len(found) == 1 else None
+        """The one visible entry that has the question word for word among its own texts,
+        or None (none, or several: an organisation's version of it included)."""
+        found = self.verbatim.get(verbatim_key(normalised), AMBIGUOUS)
+        if found == AMBIGUOUS or self._hidden(org_ids)(found):
+            return None
+        return found
 
     def _has_anchor(self, terms: dict[str, float], org_ids: frozenset[int]) -> bool:
         anchors = domain_words().anchors
@@ -275,6 +284,12 @@ class FaqMatcher:
             (self._refine(doc_id, score / total, terms, analysis) for doc_id, score in best),
             reverse=True,
         )
+        whole = {t: self._term_weight(t) for t, share in terms.items() if share == 1.0}
+        for position, (key, doc_id, confidence) in enumerate(scored[:PHRASING_TOP]):
+            similar = self._phrasing_similarity(doc_id, whole)
+            factor = 1 + PHRASING_BOOST * max(0.0, similar - PHRASING_FROM) / (1 - PHRASING_FROM)
+            scored[position] = (key * factor, doc_id, confidence * factor)
+        scored.sort(reverse=True)
         return [(doc_id, confidence) for _, doc_id, confidence in scored]
 
     def _refine(
@@ -287,28 +302,21 @@ class FaqMatcher:
             share = max(profile.get(intent, 0.0) for intent in analysis.intents)
             confidence *= INTENT_MISMATCH + (1 - INTENT_MISMATCH) * share
         confidence *= TITLE_FLOOR + (1 - TITLE_FLOOR) * self._title_cover(doc_id, terms)
-        similar = self._phrasing_similarity(doc_id, terms)
-        confidence *= 1 + PHRASING_BOOST * max(0.0, similar - PHRASING_FROM) / (1 - PHRASING_FROM)
         if self.scopes[doc_id] and not self.scopes[doc_id] & terms.keys():
             confidence *= SCOPE_MISMATCH
         boost = 1 / ORG_PRECEDENCE if self.entries[doc_id].org_id is not None else 1.0
         return confidence * boost, doc_id, confidence
 
-    def _phrasing_similarity(self, doc_id: int, terms: dict[str, float]) -> float:
+    def _phrasing_similarity(self, doc_id: int, whole: dict[str, float]) -> float:
         """How closely the question is worded like the closest of the entry's own texts:
-        weighted Dice over terms, each weighted as in the confidence (1.0: the same terms)."""
-        weight = self._term_weight
-        asked = sum(weight(t) * share for t, share in terms.items())
+        weighted Dice over their whole words (``whole``: the question's, with their weights),
+        each weighted as in the confidence (1.0: the same words)."""
+        asked = sum(whole.values())
         best = 0.0
-        for text_terms, shares in self.texts[doc_id]:
-            shared = total = 0.0
-            for term, share in zip(text_terms, shares, strict=True):
-                term_weight = weight(term)
-                total += term_weight * share
-                if term in terms:
-                    shared += term_weight * min(share, terms[term])
-            if asked + total:
-                best = max(best, 2 * shared / (asked + total))
+        for text, text_weight in zip(self.texts[doc_id], self.text_weights[doc_id], strict=True):
+            shared = sum(weight for term, weight in whole.items() if term in text)
+            if asked + text_weight:
+                best = max(best, 2 * shared / (asked + text_weight))
         return best
 
     def _title_cover(self, doc_id: int, terms: dict[str, float]) -> float:
@@ -381,7 +389,11 @@ class FaqMatcher:
         # seen cannot be).
         idf = self.index.idf
         key = max(sorted(polar.predicate), key=lambda t: idf.get(t, self.index.oov_idf))
-        return settles(polar, self.settled[doc_id], key)
+        return settles(polar, self.settled[doc_id], self._mentions(doc_id), key)
+
+    def _mentions(self, doc_id: int) -> Callable[[str], bool]:
+        """Whether a term is in the entry's question, phrasings or keywords."""
+        return lambda term: self.index.weight(term, doc_id) > 0
 
     def _candidates(self, ranked: list[tuple[int, float]]) -> tuple[tuple[FaqEntry, float], ...]:
         return tuple(

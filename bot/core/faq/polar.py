@@ -14,6 +14,7 @@ particle, read as terms; terms of one predicate class (投票, 表决, 举手) s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -155,31 +156,33 @@ def settled_terms(question: str, answer: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Settled:
-    """What an entry answers: whether acts are allowed, in its first clause (``first``);
-    whether they are judged, by its own question (``judged``); terms named anywhere."""
+    """What an entry answers: whether acts are allowed, in its first clause (``first``), and
+    whether they are judged, by its own question (``judged``)."""
 
     first: frozenset[str]
     judged: frozenset[str]
-    named: frozenset[str]
 
 
-def settled_by(question: str, phrasings: tuple[str, ...], answer: str) -> Settled:
-    """What an entry's first clause settles, and every term it names at all."""
+def settled_by(question: str, answer: str) -> Settled:
+    """What an entry's first clause settles."""
     own = read_polar(question)
     judged = own.predicate if own is not None and own.judged else frozenset()
-    first = settled_terms(question, answer) - judged | predicate_terms(opening(answer))
-    named = first | judged | predicate_terms(answer)
-    named |= predicate_terms(question).union(*(predicate_terms(p) for p in phrasings))
-    return Settled(first, judged, named)
+    return Settled(settled_terms(question, answer) - judged, judged)
 
 
-def settles(polar: PolarQuestion, settled: Settled, key: str | None = None) -> bool:
+def settles(
+    polar: PolarQuestion,
+    settled: Settled,
+    mentions: Callable[[str], bool] | None = None,
+    key: str | None = None,
+) -> bool:
     """Whether an entry answers this yes/no question in its first clause.
 
     A named right or ban (投票, 被选举, 信教 …: PREDICATE_CLASSES) must be in the first clause:
     those are the questions where a "能" about something else misleads. Any other predicate
-    must at least be something the entry talks about: its ``key`` term (the rarest, chosen by
-    the caller) or, without one, any of its terms (谈心谈话记录要不要留 is not answered by the
+    must at least be something the entry talks about (``mentions``: its questions and
+    keywords; the first clause in any case): its ``key`` term (the rarest, chosen by the
+    caller) or, without one, any of its terms (谈心谈话记录要不要留 is not answered by the
     entry on how to hold 谈心谈话, 预备期能不能提前转正 not by the one on 按期转正).
     """
     if not polar.predicate:
@@ -187,9 +190,14 @@ def settles(polar: PolarQuestion, settled: Settled, key: str | None = None) -> b
     named = polar.predicate & PREDICATE_CLASSES.keys()
     if named:
         return named <= (settled.first | settled.judged if polar.judged else settled.first)
+
+    def talked_about(term: str) -> bool:
+        in_first = term in settled.first or term in settled.judged
+        return in_first or (mentions is not None and mentions(term))
+
     if key is not None:
-        return key in settled.named
-    return bool(polar.predicate & settled.named)
+        return talked_about(key)
+    return any(talked_about(term) for term in polar.predicate)
 
 
 def names_other_act(polar: PolarQuestion, settled: Settled) -> bool:
