@@ -188,10 +188,9 @@ class FaqMatcher:
         # Text as written -> the entry that has it; AMBIGUOUS when several entries do.
         self.verbatim: dict[str, int] = {}
         for doc_id, document in enumerate(documents):
-            for key in document.verbatim:
-                known = self.verbatim.setdefault(key, doc_id)
-                if known != doc_id:
-                    self.verbatim[key] = AMBIGUOUS
+            for text in document.verbatim:
+                if self.verbatim.setdefault(text, doc_id) != doc_id:
+                    self.verbatim[text] = AMBIGUOUS
         self.rarest = max(self.index.idf.values(), default=1.0)
         self.org_terms: dict[int, set[str]] = {}
         self.org_entry_ids: dict[int, set[str]] = {}
