@@ -157,3 +157,21 @@ def test_shipped_base_exports_and_reloads_unchanged() -> None:
     assert len(shipped) >= 20
     assert len({e.id for e in shipped}) == len(shipped)
     assert load_entries_from_yaml(dump_entries_yaml(shipped), filename="all.yaml") == shipped
+
+
+def test_optional_review_note_is_read_and_round_trips() -> None:
+    text = GOOD + "    review: 所引文件已有新版，新版原文未核对\n"
+    [entry] = load_entries_from_yaml(text, filename="good.yaml")
+    assert entry.review == "所引文件已有新版，新版原文未核对"
+    assert load_entries_from_yaml(dump_entries_yaml([entry]), filename="x.yaml") == [entry]
+    [plain] = load_entries_from_yaml(GOOD, filename="good.yaml")
+    assert plain.review is None
+    assert "review" not in dump_entries_yaml([plain])
+
+
+def test_entries_citing_the_2006_floating_rules_carry_a_review_note() -> None:
+    # The 2006 中组部 意见 has a 2024 中办 successor whose text was not checked.
+    cited = [e for e in load_shipped_entries() if "加强和改进流动党员管理工作的意见" in e.source]
+    old = [e for e in cited if "中共中央组织部关于加强" in e.source]
+    assert old
+    assert all(e.review for e in old)

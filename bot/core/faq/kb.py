@@ -1,7 +1,9 @@
 """The FAQ knowledge base: entries, the strict YAML loader and the exporter.
 
 A base file is a mapping with one key, ``entries``, holding a list of entries (see
-``REQUIRED_FIELDS``). The loader reports every problem at once, each with its line number,
+``REQUIRED_FIELDS``; ``review`` is optional: a note for reviewers, e.g. that the cited document
+has a successor whose text could not be checked, never shown to members). The loader
+reports every problem at once, each with its line number,
 in Chinese, because the people who fix the file are branch secretaries, not programmers.
 """
 
@@ -18,6 +20,7 @@ from bot.core.errors import InvalidInput
 from bot.core.safe_yaml import YamlRefused, compose
 
 REQUIRED_FIELDS = ("id", "question", "phrasings", "keywords", "answer", "source")
+OPTIONAL_FIELDS = ("review",)
 LIST_FIELDS = frozenset({"phrasings", "keywords"})
 MAX_ANSWER_CHARS = 300
 MIN_PHRASINGS = 3
@@ -39,6 +42,7 @@ class FaqEntry:
     answer: str
     source: str
     org_id: int | None = None
+    review: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,7 @@ class _EntryReader:
         nodes: dict[str, Node] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
-            if key not in REQUIRED_FIELDS:
+            if key not in REQUIRED_FIELDS and key not in OPTIONAL_FIELDS:
                 self.fail(key_node, f"未知字段“{key}”")
                 continue
             if key in nodes:
@@ -168,6 +172,7 @@ class _EntryReader:
             answer=s("answer"),
             source=s("source"),
             org_id=self.org_id,
+            review=str(values["review"]) if values.get("review") is not None else None,
         )
 
 
@@ -232,7 +237,7 @@ def load_shipped_entries() -> list[FaqEntry]:
 
 def dump_entries_yaml(entries: list[FaqEntry] | tuple[FaqEntry, ...]) -> str:
     """Export entries as a base file that load_entries_from_yaml reads back unchanged."""
-    rows = [
+    rows: list[dict[str, object]] = [
         {
             "id": e.id,
             "question": e.question,
@@ -240,6 +245,7 @@ def dump_entries_yaml(entries: list[FaqEntry] | tuple[FaqEntry, ...]) -> str:
             "keywords": list(e.keywords),
             "answer": e.answer,
             "source": e.source,
+            **({"review": e.review} if e.review is not None else {}),
         }
         for e in entries
     ]
