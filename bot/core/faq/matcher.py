@@ -120,9 +120,14 @@ def clearly_ahead(top: float, rival: float) -> bool:
 
 def is_off_topic(analysis: Analysis) -> bool:
     """True when the text is about everyday matters (weather, food, shopping, sports ...)."""
-    if any(term in OFF_TOPIC for term in analysis.terms):
-        return True
-    return any(phrase in analysis.normalised for phrase in _OFF_TOPIC_PHRASES)
+    return bool(everyday_words(analysis))
+
+
+def everyday_words(analysis: Analysis) -> frozenset[str]:
+    """The words of everyday matters (weather, food, shopping, sports ...) in a text."""
+    found = {term for term in analysis.terms if term in OFF_TOPIC}
+    found.update(phrase for phrase in _OFF_TOPIC_PHRASES if phrase in analysis.normalised)
+    return frozenset(found)
 
 
 @dataclass(frozen=True)
@@ -214,11 +219,9 @@ class FaqMatcher:
         ranked = self._rank(terms, analysis, org_ids)
         if not ranked or ranked[0][1] < SUGGEST_MIN:
             return NO_MATCH
-        # Everyday words next to a Party term (党员能炒股吗) mean the base is probably not
-        # about it: suggestions at most.
         return self._decide(
             ranked,
-            may_answer=not is_off_topic(analysis),
+            everyday=everyday_words(analysis),
             asks=bool(analysis.intents),
             polar=read_polar(question),
             verbatim=self._verbatim(analysis.normalised, org_ids),
@@ -333,7 +336,7 @@ class FaqMatcher:
         self,
         ranked: list[tuple[int, float]],
         *,
-        may_answer: bool,
+        everyday: frozenset[str],
         asks: bool,
         polar: PolarQuestion | None,
         verbatim: int | None = None,
@@ -348,9 +351,15 @@ class FaqMatcher:
             for doc_id, score in ranked
             if polar is None or not names_other_act(polar, self.settled[doc_id])
         ]
+        may_answer = True
         if local_only:  # a past event: only an organisation's own entry knows it
             ranked_local = [(d, s) for d, s in ranked if self.entries[d].org_id is not None]
-            may_answer = may_answer and bool(ranked_local) and ranked_local[0] == ranked[0]
+            may_answer = bool(ranked_local) and ranked_local[0] == ranked[0]
+        if everyday:
+            # Everyday words next to a Party term (党员能炒股吗): answered only by an entry
+            # that is about them itself (the base has one on 炒股), never by a near one.
+            top = verbatim if verbatim is not None else ranked[0][0]
+            may_answer = may_answer and all(self.index.weight(w, top) > 0 for w in everyday)
         if may_answer and verbatim is not None and self._answers(verbatim, polar):
             # Asked word for word as the entry has it (党费怎么交 in dues.yaml): that entry.
             score = next((s for d, s in ranked if d == verbatim), ANSWER_MIN)
