@@ -351,15 +351,8 @@ class FaqMatcher:
             for doc_id, score in ranked
             if polar is None or not names_other_act(polar, self.settled[doc_id])
         ]
-        may_answer = True
-        if local_only:  # a past event: only an organisation's own entry knows it
-            ranked_local = [(d, s) for d, s in ranked if self.entries[d].org_id is not None]
-            may_answer = bool(ranked_local) and ranked_local[0] == ranked[0]
-        if everyday:
-            # Everyday words next to a Party term (党员能炒股吗): answered only by an entry
-            # that is about them itself (the base has one on 炒股), never by a near one.
-            top = verbatim if verbatim is not None else ranked[0][0]
-            may_answer = may_answer and all(self.index.weight(w, top) > 0 for w in everyday)
+        first_id = verbatim if verbatim is not None else ranked[0][0]
+        may_answer = self._may_answer(first_id, everyday=everyday, local_only=local_only)
         if may_answer and verbatim is not None and self._answers(verbatim, polar):
             # Asked word for word as the entry has it (党费怎么交 in dues.yaml): that entry.
             score = next((s for d, s in ranked if d == verbatim), ANSWER_MIN)
@@ -389,6 +382,14 @@ class FaqMatcher:
         return MatchResult(
             "suggest", None, round(min(ranked[0][1], 1.0), 3), self._candidates(ranked)
         )
+
+    def _may_answer(self, doc_id: int, *, everyday: frozenset[str], local_only: bool) -> bool:
+        """Whether the entry first in line may be the answer at all."""
+        if local_only and self.entries[doc_id].org_id is None:
+            return False  # a past event: only an organisation's own entry knows it
+        # Everyday words next to a Party term (党员能炒股吗): answered only by an entry that
+        # is about them itself (the base has one on 炒股), never by a near one.
+        return all(self.index.weight(word, doc_id) > 0 for word in everyday)
 
     def _answers(self, doc_id: int, polar: PolarQuestion | None) -> bool:
         if polar is None or not polar.predicate:
