@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from bot.core.faq.lexicon import PREDICATE_CLASSES, STOPWORDS
 from bot.core.faq.text import normalise
@@ -72,7 +72,7 @@ def _clean(text: str) -> str:
     return re.sub(r"[\W_]+", "", text)
 
 
-@cache
+@lru_cache(maxsize=1024)  # bounded: members' questions are arbitrary text
 def read_polar(text: str) -> PolarQuestion | None:
     """The yes/no reading of a question, or None when it asks what/how/when/who.
 
