@@ -3,15 +3,21 @@
 Ranking is BM25 (bm25.py) over each entry's question, phrasings and keywords. The raw score
 is turned into a 0..1 confidence: the share of the question's term weight that the entry
 covers (each term counted at the best weight any entry gives it; words the base has never
-seen count against the match). A question must also name a Party-work term ("strong anchor",
-domain_words.txt) to be answered directly, and an explicit off-topic guard refuses questions
-about weather, food, shopping, sports, stocks, homework and small talk whatever their score.
+seen count against the match), refined by intent, title, scope and how closely the question
+is worded like one of the entry's own texts. A question must also name a Party-work term
+("strong anchor", domain_words.txt) to be answered directly, and an explicit off-topic guard
+refuses questions about weather, food, shopping, sports, homework and small talk, unless the
+entry answering is itself about them (the base has one on 炒股).
+
+The best entry is the answer when it is clearly ahead (``clearly_ahead``) or has the question
+word for word among its texts; otherwise the best three are suggestions ("您是不是想问"). A
+yes/no question is answered only by an entry whose first clause settles it (polar.py), and a
+question about a past event only by an organisation's own entry.
 """
 
 from __future__ import annotations
 
 import heapq
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,17 +25,10 @@ from operator import itemgetter
 from typing import Literal
 
 from bot.core.faq.bm25 import Bm25Index
+from bot.core.faq.documents import EntryText, entry_document, verbatim_key
 from bot.core.faq.kb import FaqEntry
-from bot.core.faq.lexicon import OFF_TOPIC, PAST_EVENT
-from bot.core.faq.polar import (
-    PolarQuestion,
-    Settled,
-    names_other_act,
-    read_polar,
-    settled_by,
-    settles,
-)
-from bot.core.faq.text import fold
+from bot.core.faq.polar import PolarQuestion, names_other_act, read_polar, settles
+from bot.core.faq.questions import asks_about_past_event, everyday_words, is_question_like
 from bot.core.faq.tokenizer import Analysis, analyse, domain_words
 
 Outcome = Literal["answer", "suggest", "none"]
@@ -56,20 +55,10 @@ SCOPES = frozenset(
 )
 SCOPE_MISMATCH = 0.85
 TITLE_FLOOR = 0.7  # an entry whose own question the asker barely echoes is scaled down
-QUESTION_REPEAT = 2
-KEYWORD_REPEAT = 2  # keywords are chosen by the author: they weigh twice
 # Weight of a question word the base has never seen, as a share of the rarest term's weight.
 OOV_WORD = 0.6
 OOV_CHAR = 0.25
 OOV_NUMBER = 0.1
-MIN_QUESTION_CHARS = 3
-MAX_QUESTION_CHARS = 80  # longer messages are discussions, not questions to the bot
-_QUESTION_CUES = re.compile(
-    "[?？]|吗|呢|什么|啥|怎|如何|多久|多少|多长|几|哪|谁|是否|能不能|可不可以|有没有|要不要"
-    "|请问|想问|问一下|咨询|请教"
-)
-_OFF_TOPIC_PHRASES = tuple(w for w in OFF_TOPIC if len(w) > 1)
-_PAST_EVENT_RE = re.compile("|".join(PAST_EVENT))
 
 
 @dataclass(frozen=True)
@@ -88,6 +77,8 @@ class MatchResult:
         return self.outcome == "answer"
 
 
+__all__ = ["FaqMatcher", "MatchResult", "clearly_ahead", "is_question_like"]
+
 NO_MATCH = MatchResult("none")
 AMBIGUOUS = -1
 _NO_SCOPE: frozenset[str] = frozenset()
@@ -98,69 +89,9 @@ def query_weights(analysis: Analysis) -> dict[str, float]:
     return dict(analysis.weights)
 
 
-def is_question_like(text: str) -> bool:
-    """True when a group message reads like a question worth matching, not chatter."""
-    folded = fold(text).strip()
-    if not MIN_QUESTION_CHARS <= len(folded) <= MAX_QUESTION_CHARS:
-        return False
-    if folded.startswith("/") or "http" in folded:
-        return False
-    return bool(_QUESTION_CUES.search(folded))
-
-
-def verbatim_key(normalised: str) -> str:
-    """A text as written, for word-for-word matches (spaces and closing particles dropped)."""
-    return normalised.replace(" ", "").rstrip("吗呢啊呀吧")
-
-
 def clearly_ahead(top: float, rival: float) -> bool:
     """Whether the best entry is clear enough to be the answer, not one of "您是不是想问"."""
     return top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN
-
-
-def is_off_topic(analysis: Analysis) -> bool:
-    """True when the text is about everyday matters (weather, food, shopping, sports ...)."""
-    return bool(everyday_words(analysis))
-
-
-def everyday_words(analysis: Analysis) -> frozenset[str]:
-    """The words of everyday matters (weather, food, shopping, sports ...) in a text."""
-    found = {term for term in analysis.terms if term in OFF_TOPIC}
-    found.update(phrase for phrase in _OFF_TOPIC_PHRASES if phrase in analysis.normalised)
-    return frozenset(found)
-
-
-@dataclass(frozen=True)
-class _EntryText:
-    terms: tuple[str, ...]  # kept for rebuilds; a tuple of interned strings is small
-    intents: dict[str, float]
-    title: dict[str, float]
-    settled: Settled  # what the answer's first clause settles (polar.py)
-    # Each own text (question, phrasings) as its whole words, and as written (normalised).
-    texts: tuple[tuple[str, ...], ...]
-    verbatim: tuple[str, ...]
-
-
-def _entry_document(entry: FaqEntry) -> _EntryText:
-    terms: list[str] = []
-    intents: Counter[str] = Counter()
-    own_texts = []
-    verbatim = []
-    for text in (entry.question, *entry.phrasings):
-        analysis = analyse(text)
-        terms.extend(analysis.terms * (QUESTION_REPEAT if text is entry.question else 1))
-        intents.update(analysis.intents)
-        own_texts.append(tuple(sorted(analysis.whole)))
-        verbatim.append(verbatim_key(analysis.normalised))
-    for keyword in entry.keywords:
-        terms.extend(analyse(keyword).terms * KEYWORD_REPEAT)
-    texts = 1 + len(entry.phrasings)
-    title = analyse(entry.question)
-    profile = {intent: n / texts for intent, n in intents.items()}
-    settled = settled_by(entry.question, entry.answer)
-    return _EntryText(
-        tuple(terms), profile, dict(title.weights), settled, tuple(own_texts), tuple(verbatim)
-    )
 
 
 class FaqMatcher:
@@ -174,9 +105,9 @@ class FaqMatcher:
         segmented, the rest of the cost is the BM25 tables (0.2 s at 5,000 entries).
         """
         self.entries = tuple(entries)
-        known: dict[FaqEntry, _EntryText] = reuse.documents if reuse is not None else {}
-        self.documents: dict[FaqEntry, _EntryText] = {
-            e: known.get(e) or _entry_document(e) for e in self.entries
+        known: dict[FaqEntry, EntryText] = reuse.documents if reuse is not None else {}
+        self.documents: dict[FaqEntry, EntryText] = {
+            e: known.get(e) or entry_document(e) for e in self.entries
         }
         documents = [self.documents[entry] for entry in self.entries]
         self.index = Bm25Index([Counter(d.terms) for d in documents])
@@ -225,7 +156,7 @@ class FaqMatcher:
             asks=bool(analysis.intents),
             polar=read_polar(question),
             verbatim=self._verbatim(analysis.normalised, org_ids),
-            local_only=bool(_PAST_EVENT_RE.search(analysis.normalised)),
+            local_only=asks_about_past_event(analysis),
         )
 
     def _verbatim(self, normalised: str, org_ids: frozenset[int]) -> int | None:
@@ -394,10 +325,11 @@ class FaqMatcher:
     def _answers(self, doc_id: int, polar: PolarQuestion | None) -> bool:
         if polar is None or not polar.predicate:
             return True
-        # The rarest word of what is asked must be in the entry (a word the base has never
-        # seen cannot be).
+        # The rarest word of what is asked that the base knows must be in the entry (one it
+        # has never seen says nothing about which entry is meant).
         idf = self.index.idf
-        key = max(sorted(polar.predicate), key=lambda t: idf.get(t, self.index.oov_idf))
+        known = sorted(t for t in polar.predicate if t in idf)
+        key = max(known, key=idf.__getitem__) if known else None
         return settles(polar, self.settled[doc_id], self._mentions(doc_id), key)
 
     def _mentions(self, doc_id: int) -> Callable[[str], bool]:
