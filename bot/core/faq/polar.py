@@ -53,6 +53,7 @@ SUBJECTS = _words(
     流动党员 领导干部 干部 普通党员 我"""
 )
 _OPENING_SPLIT_RE = re.compile("[。；！？]")
+OPENING_CHARS = 60
 _BARE_OPENING_CHARS = 6  # "能。" / "没有。" / "可能会。": the next sentence says about what
 
 
@@ -135,14 +136,15 @@ def _class_of() -> dict[str, str]:
 
 
 def opening(answer: str) -> str:
-    """The first clause of an answer: its first sentence, and the next after a bare yes/no."""
-    sentences = [s for s in _OPENING_SPLIT_RE.split(answer) if s.strip()]
+    """The first clause of an answer: its first sentence, and the next after a bare yes/no
+    (at most OPENING_CHARS: what a reader takes in before deciding what the answer says)."""
+    sentences = [s for s in _OPENING_SPLIT_RE.split(answer[: OPENING_CHARS * 2]) if s.strip()]
     if not sentences:
         return ""
     first = sentences[0]
     if len(_clean(first)) <= _BARE_OPENING_CHARS and len(sentences) > 1:
-        return f"{first}。{sentences[1]}"
-    return first
+        first = f"{first}。{sentences[1]}"
+    return first[:OPENING_CHARS]
 
 
 def settled_terms(question: str, answer: str) -> frozenset[str]:
