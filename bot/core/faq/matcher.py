@@ -330,7 +330,7 @@ class FaqMatcher:
         idf = self.index.idf
         known = sorted(t for t in polar.predicate if t in idf)
         key = max(known, key=idf.__getitem__) if known else None
-        return settles(polar, self.settled[doc_id], self._mentions(doc_id), key)
+        return settles(polar, self.settled[doc_id], key, self._mentions(doc_id))
 
     def _mentions(self, doc_id: int) -> Callable[[str], bool]:
         """Whether a term is in the entry's question, phrasings or keywords."""

@@ -54,6 +54,11 @@ SUBJECTS = _words(
 )
 _OPENING_SPLIT_RE = re.compile("[。；！？]")
 OPENING_CHARS = 60
+# An answer that opens with a yes or a no (or "it depends") to the question it answers.
+_YES_OR_NO_RE = re.compile(
+    "(?:不|没|可|能|要|会|是|有|须|应|必须|一般|原则上|看情|视情|可能|分情况|算|对|否|终止|保留)"
+)
+_CLAUSE_SPLIT_RE = re.compile("[。，,；;：:！!？?]")
 _BARE_OPENING_CHARS = 6  # "能。" / "没有。" / "可能会。": the next sentence says about what
 
 
@@ -135,16 +140,18 @@ def _class_of() -> dict[str, str]:
     return {word: name for name, words in PREDICATE_CLASSES.items() for word in (name, *words)}
 
 
-def opening(answer: str) -> str:
-    """The first clause of an answer: its first sentence, and the next after a bare yes/no
-    (at most OPENING_CHARS: what a reader takes in before deciding what the answer says)."""
-    sentences = [s for s in _OPENING_SPLIT_RE.split(answer[: OPENING_CHARS * 2]) if s.strip()]
-    if not sentences:
-        return ""
-    first = sentences[0]
-    if len(_clean(first)) <= _BARE_OPENING_CHARS and len(sentences) > 1:
-        first = f"{first}。{sentences[1]}"
-    return first[:OPENING_CHARS]
+def opening(answer: str, sentences: int = 1) -> str:
+    """The first clause of an answer: its first sentence (or ``sentences``), and one more
+    after a bare yes/no (at most OPENING_CHARS a sentence: what a reader takes in before
+    deciding what the answer says)."""
+    return "。".join(_opening_parts(answer, sentences))
+
+
+def _opening_parts(answer: str, sentences: int) -> list[str]:
+    parts = [s for s in _OPENING_SPLIT_RE.split(answer[: OPENING_CHARS * 4]) if s.strip()]
+    if parts and len(_clean(parts[0])) <= _BARE_OPENING_CHARS:
+        sentences += 1
+    return [part[:OPENING_CHARS] for part in parts[:sentences]]
 
 
 def settled_terms(question: str, answer: str) -> frozenset[str]:
@@ -158,48 +165,66 @@ def settled_terms(question: str, answer: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Settled:
-    """What an entry answers: whether acts are allowed, in its first clause (``first``), and
-    whether they are judged, by its own question (``judged``)."""
+    """What an entry answers: whether acts are allowed, in its first clause (``first``);
+    whether they are judged, by its own question (``judged``); what else its second
+    sentence names (``lead``: a rule after one sentence saying what the thing is)."""
 
     first: frozenset[str]
     judged: frozenset[str]
+    lead: frozenset[str]
+    says_yes_or_no: bool  # the answer opens with 能/不能/要/没有/看情节 …
 
 
 def settled_by(question: str, answer: str) -> Settled:
     """What an entry's first clause settles."""
     own = read_polar(question)
     judged = own.predicate if own is not None and own.judged else frozenset()
-    return Settled(settled_terms(question, answer) - judged, judged)
+    first_parts = _opening_parts(answer, 1)
+    more = _opening_parts(answer, 2)[len(first_parts) :]  # analysed once, not twice
+    from_question = own.predicate if own is not None else frozenset()
+    first = (from_question | predicate_terms("。".join(first_parts))) - judged
+    lead = predicate_terms("。".join(more)) - first - judged
+    return Settled(first, judged, lead, says_yes_or_no(answer))
+
+
+def says_yes_or_no(answer: str) -> bool:
+    """Whether an answer opens with a short yes, no or "it depends" (要。不能，看情节。)."""
+    clause = _clean(_CLAUSE_SPLIT_RE.split(answer, maxsplit=1)[0])
+    return len(clause) <= _BARE_OPENING_CHARS and bool(_YES_OR_NO_RE.match(clause))
 
 
 def settles(
     polar: PolarQuestion,
     settled: Settled,
-    mentions: Callable[[str], bool] | None = None,
     key: str | None = None,
+    mentions: Callable[[str], bool] | None = None,
 ) -> bool:
     """Whether an entry answers this yes/no question in its first clause.
 
-    A named right or ban (投票, 被选举, 信教 …: PREDICATE_CLASSES) must be in the first clause:
-    those are the questions where a "能" about something else misleads. Any other predicate
-    must at least be something the entry talks about (``mentions``: its questions and
-    keywords; the first clause in any case): its ``key`` term (the rarest, chosen by the
-    caller) or, without one, any of its terms (谈心谈话记录要不要留 is not answered by the
-    entry on how to hold 谈心谈话, 预备期能不能提前转正 not by the one on 按期转正).
+    A named right or ban (投票, 被选举, 信教 …: PREDICATE_CLASSES) must be in the first
+    sentence: those are the questions where a "能" about something else misleads. For any
+    other predicate, its ``key`` term (the rarest, chosen by the caller; without one, any of
+    its terms) must be in the first two sentences (one may say what the thing is before the
+    rule), or, when the answer opens with a yes or no ("要。", "看情节。"), be what the entry
+    is about (``mentions``: its own questions and keywords). So 谈心谈话记录要不要留 is not
+    answered by the entry on how to hold 谈心谈话, nor 预备期能不能提前转正 by the one on
+    按期转正 unless it says so first.
     """
     if not polar.predicate:
         return True
     named = polar.predicate & PREDICATE_CLASSES.keys()
     if named:
         return named <= (settled.first | settled.judged if polar.judged else settled.first)
+    opening_terms = settled.first | settled.judged | settled.lead
 
-    def talked_about(term: str) -> bool:
-        in_first = term in settled.first or term in settled.judged
-        return in_first or (mentions is not None and mentions(term))
+    def stated(term: str) -> bool:
+        if term in opening_terms:
+            return True
+        return settled.says_yes_or_no and mentions is not None and mentions(term)
 
     if key is not None:
-        return talked_about(key)
-    return any(talked_about(term) for term in polar.predicate)
+        return stated(key)
+    return any(stated(term) for term in polar.predicate)
 
 
 def names_other_act(polar: PolarQuestion, settled: Settled) -> bool:
