@@ -4,8 +4,9 @@ Run:  .venv/bin/python bench/faq.py            (about a minute on the 2-core mac
       PYTHONPATH=/tmp/bm25s_pkgs .venv/bin/python bench/faq.py --bm25s
 The second form also times bm25s on the same tokens, when bm25s (with numpy and scipy) is
 importable; it is not a dependency of the project. Questions are those of
-tests/data/faq_eval.yaml and faq_heldout_questions.yaml; the large base is the shipped one plus synthetic entries made of
-its own vocabulary and common words (worst case for posting lists), 5,000 in all.
+tests/data/faq_eval.yaml and faq_heldout_questions.yaml; the large base is the shipped one
+plus synthetic entries made of its own vocabulary and common words (worst case for posting
+lists), 5,000 in all.
 Targets (issue "Policy Q&A"): p99 <= 2 ms per question at 5,000 entries on one core,
 <= 50 MB added, start-up < 2 s. cpu_p50_ms/cpu_p99_ms are CPU time per question: on a
 machine shared with other work the wall-clock percentiles measure the waiting as well.
