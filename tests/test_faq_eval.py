@@ -44,14 +44,16 @@ class Gate:
 
 
 # The issue asks for direct answers >= 90 % and wrong answers <= 2 % on both files, and no
-# off-topic question answered. Not reached honestly yet (top-1 itself is below 90 % on the
-# held-out file): the bars below are the figures reached (none below those before the
-# change: faq_eval.yaml was at direct 75.2 %, wrong 0.8 %, i.e. 2 of 258), so that the gate
-# fails on any step back. Raise them as the matcher improves; never lower them.
+# off-topic question answered. Not reached honestly (top-1 itself is 84 % on the held-out
+# file, and a yes/no question whose entry answers it late is not answered): the bars below
+# are the figures reached, so that the gate fails on any step back. Before this work
+# faq_eval.yaml was at direct 75.2 %, wrong 0.8 % (2 of 258; now 3: 月收入一万党费交多少 is
+# answered with the self-employed entry) and the held-out file at direct 62.3 %, wrong 4.7 %.
+# Raise the bars as the matcher and the base improve; never lower them.
 ISSUE_MIN_DIRECT, ISSUE_MAX_WRONG = 0.90, 0.02
 GATES = {
-    EVAL_FILE.name: Gate(min_direct=0.752, max_wrong=0.02, max_uncovered_answered=0),
-    HELDOUT_FILE.name: Gate(min_direct=0.66, max_wrong=0.034, max_uncovered_answered=5),
+    EVAL_FILE.name: Gate(min_direct=0.76, max_wrong=0.012, max_uncovered_answered=0),
+    HELDOUT_FILE.name: Gate(min_direct=0.70, max_wrong=0.026, max_uncovered_answered=2),
 }
 
 
