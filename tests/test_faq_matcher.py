@@ -211,13 +211,14 @@ def shipped() -> FaqMatcher:
         ("党徽怎么戴", "member-badge-wearing"),
     ],
 )
-def test_shipped_base_answers_forms_it_used_to_miss(
+def test_shipped_base_finds_forms_it_used_to_miss(
     shipped: FaqMatcher, question: str, expected: str
 ) -> None:
     result = shipped.match(question)
-    assert result.answered, result
-    assert result.entry is not None
-    assert result.entry.id == expected
+    assert result.candidates, result  # no longer refused
+    assert result.candidates[0][0].id == expected
+    if question.startswith("党费"):
+        assert result.answered  # word for word (and its colloquial form): answered
 
 
 def test_a_word_for_word_phrasing_is_answered_even_among_close_rivals() -> None:

@@ -34,7 +34,7 @@ from bot.core.faq.tokenizer import Analysis, analyse, domain_words
 Outcome = Literal["answer", "suggest", "none"]
 
 ANSWER_MIN = 0.4  # confidence for a direct answer
-ANSWER_MARGIN = 0.08  # ... and its lead over the next entry
+ANSWER_MARGIN = 0.1  # ... and its lead over the next entry
 SUGGEST_MIN = 0.25  # confidence for "您是不是想问"
 CONFIDENT_MIN = 0.6  # unsolicited answers in a group need more
 CONFIDENT_MARGIN = 0.15
