@@ -37,6 +37,7 @@ def shipped() -> FaqMatcher:
         ("不同意支部的决议可以不执行吗", {"执行"}),  # 执行吗 is not 执 + 行吗
         ("党员可以退党吗？退党要什么程序？", {"退党"}),  # the polar part of two questions
         ("党员能打麻将吗", {"赌博"}),
+        ("党委书记讲党课有要求吗", {"党委书记", "讲", "党课"}),  # 有要求吗: about what is asked
     ],
 )
 def test_predicate_of_a_yes_no_question(question: str, predicate: set[str]) -> None:
@@ -105,7 +106,7 @@ def _unsettled_phrasings() -> tuple[list[str], list[str]]:
 # Yes/no phrasings (not on a named right or ban) whose entry states the rule only after its
 # second sentence: the matcher will not answer them directly. Data work: open those answers
 # with the yes or no, or move the phrasing to an entry that does. Lower it; never raise it.
-LATE_ANSWERS = 75
+LATE_ANSWERS = 64
 
 
 def test_every_yes_no_phrasing_on_a_right_or_ban_is_settled_by_its_own_entry() -> None:

@@ -46,7 +46,7 @@ _TRAILING_MODALS = _words("行 好 对 可以 能 中 成")
 # Words that judge an act rather than name it, and who the act is about.
 JUDGEMENTS = _words(
     """违规 违纪 违法 违反 处分 纪律处分 处理 追究 允许 犯错 犯错误 问题 事 有事 算数 行 可以
-    合规 影响"""
+    合规 影响 要求 限制 期限 上限 下限 标准 讲究 规矩 管 搞 弄 做 干 整"""
 )
 SUBJECTS = _words(
     """党员 预备党员 正式党员 入党积极分子 发展对象 党组织 支部 党支部 书记 支部书记 老党员
