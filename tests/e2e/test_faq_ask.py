@@ -99,6 +99,17 @@ async def test_answer_names_its_question_and_offers_related_ones(bot: RunningBot
     assert forged in emu.callback_answers
 
 
+async def test_yes_no_and_word_for_word_questions(bot: RunningBot) -> None:
+    emu = bot.emulator
+    member = emu.add_user("党员")
+    private = emu.private_chat(member)
+    vote = await bot.say(private, member, "/ask 预备党员能投票吗")
+    assert vote.startswith("问：预备党员有表决权、选举权和被选举权吗？\n没有。")
+    dues = expect("党费怎么交")  # a phrasing of dues.yaml, word for word
+    assert dues.entry is not None
+    assert await bot.say(private, member, "/ask 党费怎么交") == render_answer(dues.entry)
+
+
 async def test_off_topic_gets_a_short_no_when_asked_and_silence_otherwise(
     bot: RunningBot,
 ) -> None:
