@@ -8,7 +8,9 @@ registers all three. Triggers in groups, from the most to the least explicit:
   question (so "收到" or "谢谢" under a notice stay unanswered);
 - any other message reaches the bot only where it reads every message (admin, or privacy
   off): it is answered only when it reads like a question and the match is confident, never
-  twice within faq.COOLDOWN for the same entry in the same group, and otherwise left alone.
+  twice within faq.COOLDOWN for the same entry in the same group, and otherwise left alone;
+- in a private chat, text that is no command and no reply is a question, answered by the
+  same rule as /ask (silence only for chatter that matches nothing).
 An answer names the question it answers (问：…) and offers up to two related questions as
 buttons. callback_data: `faq:<key>` (a suggestion: the message becomes its answer) and
 `faqr:<key>` (a related question: answered in a new message); key: `s<hash>` shipped, `o<id>`
@@ -143,6 +145,14 @@ async def on_group_text(update: Update, context: AppContext) -> None:
     await _answer(message, user, question, trigger, context)
 
 
+async def on_private_text(update: Update, context: AppContext) -> None:
+    """A message in a private chat with the bot: a question, as if asked with /ask."""
+    if (found := sender(update)) is None:
+        return
+    message, user = found
+    await _answer(message, user, message.text or "", "private", context)
+
+
 async def _answer(
     message: Message, user: User, question: str, trigger: Trigger, context: AppContext
 ) -> None:
@@ -237,6 +247,15 @@ def setup(application: AppApplication, group: int) -> GuidedFlow[Any]:
         & _ForTheBot()
     )
     application.add_handler(MessageHandler(group_text, on_group_text), group)
+    # Replies are left to the prompts that asked for them (a reason for leave, a draft).
+    private_text = (
+        filters.UpdateType.MESSAGE
+        & filters.ChatType.PRIVATE
+        & filters.TEXT
+        & ~filters.COMMAND
+        & ~filters.REPLY
+    )
+    application.add_handler(MessageHandler(private_text, on_private_text), group)
     job_queue = application.job_queue
     if job_queue is not None:
         job_queue.run_once(warm_up, 0, name="faq_warm_up")

@@ -29,9 +29,9 @@ MAX_RELATED = 2  # related questions offered as buttons under an answer
 BUTTON_CHARS = 40
 # callback_data: a suggestion answers in place, a related question answers in a new message.
 SUGGESTION_PREFIX, RELATED_PREFIX = "faq:", "faqr:"
-# How the question reached the bot: /ask, an @mention, a reply to the bot, or overheard in a
-# group where the bot reads every message.
-Trigger = Literal["command", "mention", "reply", "overheard"]
+# How the question reached the bot: /ask, an @mention, a reply to the bot, text in a private
+# chat with it, or overheard in a group where the bot reads every message.
+Trigger = Literal["command", "mention", "reply", "private", "overheard"]
 
 
 @dataclass(frozen=True)
@@ -170,11 +170,12 @@ async def keep_unanswered(
 
 
 def worth_replying(reply: Reply, trigger: Trigger, question: str) -> bool:
-    """Whether to reply: always when asked; to a reply to the bot when it matched or reads
-    like a question (not "收到"); unasked only with a confident direct answer."""
+    """Whether to reply: always when asked; to a reply to the bot or a private message when
+    it matched or reads like a question (not "收到"); unasked only with a confident direct
+    answer."""
     if trigger in ("command", "mention"):
         return True
-    if trigger == "reply":
+    if trigger in ("reply", "private"):
         return reply.outcome != "none" or is_question_like(question)
     return reply.outcome == "answer" and reply.confident
 

@@ -109,6 +109,13 @@ async def test_yes_no_and_word_for_word_questions(bot: RunningBot) -> None:
     assert dues.entry is not None
     assert await bot.say(private, member, "/ask 党费怎么交") == render_answer(dues.entry)
 
+    # In private, plain text is a question too (no /ask needed); chatter gets no reply.
+    assert await bot.say(private, member, "预备党员能投票吗") == vote
+    before = len(emu.bot_messages(private))
+    emu.send_text(private, member, "谢谢")
+    await emu.settle()
+    assert len(emu.bot_messages(private)) == before
+
 
 async def test_off_topic_gets_a_short_no_when_asked_and_silence_otherwise(
     bot: RunningBot,
