@@ -167,11 +167,12 @@ def settled_terms(question: str, answer: str) -> frozenset[str]:
 class Settled:
     """What an entry answers: whether acts are allowed, in its first clause (``first``);
     whether they are judged, by its own question (``judged``); what else its second
-    sentence names (``lead``: a rule after one sentence saying what the thing is)."""
+    sentence names (``lead``: a rule after one sentence saying what the thing is). Tuples, not
+    sets: thousands of entries keep them, and only a few are looked into per question."""
 
-    first: frozenset[str]
-    judged: frozenset[str]
-    lead: frozenset[str]
+    first: tuple[str, ...]
+    judged: tuple[str, ...]
+    lead: tuple[str, ...]
     says_yes_or_no: bool  # the answer opens with 能/不能/要/没有/看情节 …
 
 
@@ -184,7 +185,7 @@ def settled_by(question: str, answer: str) -> Settled:
     from_question = own.predicate if own is not None else frozenset()
     first = (from_question | predicate_terms("。".join(first_parts))) - judged
     lead = predicate_terms("。".join(more)) - first - judged
-    return Settled(first, judged, lead, says_yes_or_no(answer))
+    return Settled(tuple(first), tuple(judged), tuple(lead), says_yes_or_no(answer))
 
 
 def says_yes_or_no(answer: str) -> bool:
@@ -214,8 +215,9 @@ def settles(
         return True
     named = polar.predicate & PREDICATE_CLASSES.keys()
     if named:
-        return named <= (settled.first | settled.judged if polar.judged else settled.first)
-    opening_terms = settled.first | settled.judged | settled.lead
+        allowed = (*settled.first, *settled.judged) if polar.judged else settled.first
+        return all(name in allowed for name in named)
+    opening_terms = (*settled.first, *settled.judged, *settled.lead)
 
     def stated(term: str) -> bool:
         if term in opening_terms:
