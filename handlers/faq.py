@@ -8,8 +8,13 @@ registers all three. Triggers in groups, from the most to the least explicit:
   question (so "收到" or "谢谢" under a notice stay unanswered);
 - any other message reaches the bot only where it reads every message (admin, or privacy
   off): it is answered only when it reads like a question and the match is confident, never
-  twice within faq.COOLDOWN for the same entry in the same group, and otherwise left alone.
-callback_data: `faq:<key>` (key: `s<hash>` shipped, `o<id>` an organisation's entry).
+  twice within faq.COOLDOWN for the same entry in the same group, and otherwise left alone;
+- in a private chat, text that is no command and no reply is a question, answered by the
+  same rule as /ask (silence only for chatter that matches nothing).
+An answer names the question it answers (问：…) and offers up to two related questions as
+buttons. callback_data: `faq:<key>` (a suggestion: the message becomes its answer) and
+`faqr:<key>` (a related question: answered in a new message); key: `s<hash>` shipped, `o<id>`
+an organisation's entry. Anyone may press them; the service checks the entry applies here.
 """
 
 from __future__ import annotations
@@ -18,8 +23,6 @@ import logging
 from typing import Any
 
 from telegram import (
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Message,
@@ -37,8 +40,17 @@ from telegram.ext import (
 
 from bot.context import AppApplication, AppContext
 from bot.core.faq import is_question_like
-from bot.services.faq import Choice, Reply, Trigger
+from bot.services.faq import (
+    RELATED_PREFIX,
+    SUGGESTION_PREFIX,
+    Choice,
+    Reply,
+    Trigger,
+    related_keyboard,
+    suggestion_keyboard,
+)
 from bot.texts import faq as texts
+from delivery.keyboards import markup
 from handlers import faq_flow, faq_manage
 from handlers.common import acknowledge, actor, command_args, sender
 from handlers.drafts import GuidedFlow
@@ -46,6 +58,8 @@ from handlers.drafts import GuidedFlow
 log = logging.getLogger(__name__)
 
 BUTTON_CHARS = 40
+# A suggestion (faq:) or a related question (faqr:) and an entry's key: validated before use.
+CHOICE_DATA = r"^faqr?:[so]\w{1,40}$"
 INLINE_CACHE_SECONDS = 60
 
 
@@ -92,16 +106,6 @@ class _ForTheBot(filters.MessageFilter):
         return replies_to_bot(message) or mentions_bot(message) or is_question_like(text)
 
 
-def suggestion_keyboard(candidates: tuple[Choice, ...]) -> InlineKeyboardMarkup:
-    """One button per candidate question; pressing it answers in place."""
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(_short(c.entry.question), callback_data=f"faq:{c.key}")]
-            for c in candidates
-        ]
-    )
-
-
 def _short(text: str) -> str:
     return text if len(text) <= BUTTON_CHARS else text[: BUTTON_CHARS - 1] + "…"
 
@@ -141,6 +145,14 @@ async def on_group_text(update: Update, context: AppContext) -> None:
     await _answer(message, user, question, trigger, context)
 
 
+async def on_private_text(update: Update, context: AppContext) -> None:
+    """A message in a private chat with the bot: a question, as if asked with /ask."""
+    if (found := sender(update)) is None:
+        return
+    message, user = found
+    await _answer(message, user, message.text or "", "private", context)
+
+
 async def _answer(
     message: Message, user: User, question: str, trigger: Trigger, context: AppContext
 ) -> None:
@@ -149,28 +161,38 @@ async def _answer(
         return
     reply = asked.reply
     if reply.answer is not None:
-        await message.reply_text(reply.answer.text)
+        await message.reply_text(
+            reply.answer.text, reply_markup=markup(related_keyboard(reply.related))
+        )
     elif reply.candidates:
         await message.reply_text(
             render_suggestions(reply.candidates),
-            reply_markup=suggestion_keyboard(reply.candidates),
+            reply_markup=markup(suggestion_keyboard(reply.candidates)),
         )
     else:
         await message.reply_text(texts.NOT_FOUND_KEPT if asked.kept else texts.NOT_FOUND)
 
 
 async def cb_choice(update: Update, context: AppContext) -> None:
-    """A suggestion was pressed: the message becomes that entry's answer."""
+    """A suggestion was pressed (the message becomes its answer) or a related question (it is
+    answered in a new message, under the answer it was offered with)."""
     query, user = update.callback_query, update.effective_user
     if query is None or user is None or query.data is None or query.message is None:
         return
-    here = actor(user, query.message.chat)
-    choice = await context.services.faq.choice(here, query.data.removeprefix("faq:"))
-    if choice is None:
-        await acknowledge(query, texts.ENTRY_GONE, alert=True)
+    await acknowledge(query)  # first: building the matcher may take a moment
+    related = query.data.startswith(RELATED_PREFIX)
+    key = query.data.removeprefix(RELATED_PREFIX if related else SUGGESTION_PREFIX)
+    picked = await context.services.faq.choice(actor(user, query.message.chat), key)
+    message = query.message
+    if picked is None or picked.answer is None:
+        if isinstance(message, Message):
+            await message.reply_text(texts.ENTRY_GONE)
         return
-    await acknowledge(query)
-    await query.edit_message_text(choice.text)
+    keyboard = markup(related_keyboard(picked.related))
+    if related and isinstance(message, Message):
+        await message.reply_text(picked.answer.text, reply_markup=keyboard)
+    else:
+        await query.edit_message_text(picked.answer.text, reply_markup=keyboard)
 
 
 async def on_inline(update: Update, context: AppContext) -> None:
@@ -214,7 +236,7 @@ def setup(application: AppApplication, group: int) -> GuidedFlow[Any]:
     flow = faq_flow.setup(application, group)
     faq_manage.setup(application, group, flow)
     application.add_handler(CommandHandler("ask", cmd_ask), group)
-    application.add_handler(CallbackQueryHandler(cb_choice, pattern=r"^faq:[so]\w+$"), group)
+    application.add_handler(CallbackQueryHandler(cb_choice, pattern=CHOICE_DATA), group)
     application.add_handler(InlineQueryHandler(on_inline), group)
     # New messages only: an edited question was already answered (or ignored).
     group_text = (
@@ -225,6 +247,15 @@ def setup(application: AppApplication, group: int) -> GuidedFlow[Any]:
         & _ForTheBot()
     )
     application.add_handler(MessageHandler(group_text, on_group_text), group)
+    # Replies are left to the prompts that asked for them (a reason for leave, a draft).
+    private_text = (
+        filters.UpdateType.MESSAGE
+        & filters.ChatType.PRIVATE
+        & filters.TEXT
+        & ~filters.COMMAND
+        & ~filters.REPLY
+    )
+    application.add_handler(MessageHandler(private_text, on_private_text), group)
     job_queue = application.job_queue
     if job_queue is not None:
         job_queue.run_once(warm_up, 0, name="faq_warm_up")

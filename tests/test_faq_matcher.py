@@ -193,3 +193,63 @@ def test_rebuild_reuses_the_analysis_of_unchanged_entries() -> None:
     result = second.match("支委会多久开一次")
     assert result.entry is not None
     assert result.entry.answer == "新的答案"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> FaqMatcher:
+    return FaqMatcher(load_shipped_entries())
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("党费怎么交", "dues-rates"),  # a phrasing of dues.yaml word for word
+        ("党费咋交", "dues-rates"),  # ... and its colloquial form
+        ("民主集中制啥意思", "democratic-centralism-meaning"),  # no 党 in it
+        ("四个服从是什么", "four-obediences"),
+        ("八项规定是什么", "eight-rules-content"),  # 八项 is no count of 项
+        ("党徽怎么戴", "member-badge-wearing"),
+    ],
+)
+def test_shipped_base_finds_forms_it_used_to_miss(
+    shipped: FaqMatcher, question: str, expected: str
+) -> None:
+    result = shipped.match(question)
+    assert result.candidates, result  # no longer refused
+    assert result.candidates[0][0].id == expected
+    if question.startswith("党费"):
+        assert result.answered  # word for word (and its colloquial form): answered
+
+
+def test_a_word_for_word_phrasing_is_answered_even_among_close_rivals() -> None:
+    close = [
+        _entry("dues-rate", "党费按什么比例交？", "党费怎么交", "党费交纳标准"),
+        _entry("dues-retired", "退休党员党费怎么交？", "退休了交多少党费", "离休党费比例"),
+        _entry("dues-students", "学生党员党费怎么交？", "大学生交多少党费", "学生党费"),
+    ]
+    result = FaqMatcher(close).match("党费怎么交？")
+    assert result.entry is not None
+    assert result.entry.id == "dues-rate"
+
+
+def test_a_question_about_a_past_event_gets_no_shipped_answer(shipped: FaqMatcher) -> None:
+    rule = shipped.match("党费每月几号交")
+    event = shipped.match("我们支部上个月的党费谁收的")
+    assert not event.answered
+    assert rule.outcome != "none"
+
+
+def test_past_events_may_be_answered_by_the_organisation() -> None:
+    local = _entry("who-collected", "上个月党费谁收的？", "上月党费谁收", "党费谁收的", org=5)
+    matcher = FaqMatcher([*BASE, local])
+    result = matcher.match("上个月的党费谁收的", org_ids=frozenset({5}))
+    assert result.entry == local
+
+
+def test_comparison_questions_prefer_entries_that_compare() -> None:
+    entries = [
+        _entry("restore", "开除党籍后能恢复吗？", "开除党籍还能回来吗", "被开除能重新入党吗"),
+        _entry("versus", "除名和开除党籍有什么区别？", "除名与开除有啥不同", "除名算处分吗"),
+    ]
+    result = FaqMatcher(entries).match("开除党籍和除名有啥不一样")
+    assert result.candidates[0][0].id == "versus"

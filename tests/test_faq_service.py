@@ -129,7 +129,9 @@ async def test_an_entry_applies_to_its_organisation_and_below_only(
         reply = await ask_in(sessions, book, tree.chats[place], KEY_QUESTION)
         assert reply.answer is not None, place
         assert reply.answer.key == f"o{entry_id}"
-        assert reply.answer.text == "钥匙由支部组织委员保管，用前请提前联系。\n——本支部委员会决定"
+        assert reply.answer.text == (
+            f"问：{KEY_QUESTION}\n钥匙由支部组织委员保管，用前请提前联系。\n——本支部委员会决定"
+        )
     for place in ("town", "sibling"):
         assert (await ask_in(sessions, book, tree.chats[place], KEY_QUESTION)).outcome == "none"
     assert (await ask_in(sessions, book, None, KEY_QUESTION)).outcome == "none"

@@ -198,6 +198,9 @@ CHOICE = Choice("s1", ENTRY)
         (Reply("answer", CHOICE, (CHOICE,), confident=False), "overheard", "问题？", False),
         (Reply("suggest", candidates=(CHOICE,)), "overheard", "问题？", False),
         (Reply("none"), "overheard", "问题？", False),
+        (Reply("none"), "private", "谢谢", False),
+        (Reply("none"), "private", "活动室钥匙在谁那里？", True),
+        (Reply("answer", CHOICE, (CHOICE,), confident=False), "private", "钥匙", True),
     ],
 )
 def test_when_the_bot_speaks(reply: Reply, trigger: str, question: str, speaks: bool) -> None:

@@ -31,6 +31,21 @@ from bot.core.faq.tokenizer import detect_intents, segment
         ("一百名党员", "100名党员"),
         ("不到三个人", "不到3个人"),
         ("第一次", "第一次"),
+        # numbered slogans that look counted stay whole (八项 is no count of 项)
+        ("八项规定是什么", "八项规定是什么"),
+        ("4个服从", "四个服从"),
+        # colloquial forms
+        ("党费咋交", "党费怎么交"),
+        ("这事咋样", "这事怎么样"),
+        ("啥叫民主集中制", "什么叫民主集中制"),
+        ("预备期多会儿满", "预备期什么时候满"),
+        ("几时转正", "什么时候转正"),
+        ("支部书记干几年", "支部书记任期几年"),
+        ("党废", "党费"),
+        # amounts
+        ("月工资四千块交多少", "月工资4000元交多少"),
+        ("工资1万2", "工资12000"),
+        ("3.5k", "3500"),
     ],
 )
 def test_normalise(raw: str, expected: str) -> None:
@@ -47,7 +62,10 @@ def test_chinese_number(text: str, value: int) -> None:
 
 @pytest.mark.parametrize(
     "term",
-    ["三会一课", "主题党日", "支部党员大会", "流动党员", "组织生活会", "两新组织", "党小组会"],
+    [
+        *("三会一课", "主题党日", "支部党员大会", "流动党员", "组织生活会", "两新组织"),
+        *("党小组会", "党徽", "党旗", "民主集中制", "八项规定", "四个服从"),
+    ],
 )
 def test_domain_terms_stay_whole(term: str) -> None:
     assert term in segment(f"请问{term}怎么弄")

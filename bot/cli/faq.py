@@ -68,7 +68,8 @@ def result_json(result: MatchResult) -> dict[str, Any]:
 def result_text(result: MatchResult) -> str:
     """A readable Chinese reply, as the bot would give it."""
     if result.answered and result.entry is not None:
-        return f"{result.entry.answer}\n（依据：{result.entry.source}）"
+        entry = result.entry
+        return f"问：{entry.question}\n{entry.answer}\n（依据：{entry.source}）"
     if result.outcome == "suggest":
         lines = [f"{n}. {entry.question}" for n, (entry, _) in enumerate(result.candidates, 1)]
         return "\n".join([SUGGEST_PREFIX, *lines])
@@ -116,6 +117,7 @@ def run_eval(args: argparse.Namespace) -> int:
     print(f"wrong-answer rate: {report.wrong_rate:.1%} ({report.wrong}/{total})")
     refused = f"{report.refused}/{report.unanswerable}"
     print(f"off-topic refusal rate: {report.refusal_rate:.1%} ({refused})")
+    print(f"off-topic answered: {report.off_topic_answered}/{report.off_topic}")
     return 0
 
 

@@ -19,6 +19,7 @@ from bot.core.computed import Computed, compute_answer
 from bot.core.faq import FaqEntry, is_question_like
 from bot.services.faq_book import Snapshot
 from bot.services.members import Person
+from bot.services.outgoing import Button, Keyboard, keyboard
 from bot.texts import faq as texts
 from storage.records import ChatRecord
 from storage.repositories import MemberRepo, OrganisationRepo
@@ -26,9 +27,13 @@ from storage.repositories.faq import FaqQuestionRepo
 
 MAX_KEPT_CHARS = 500
 COOLDOWN = timedelta(minutes=10)
-# How the question reached the bot: /ask, an @mention, a reply to the bot, or overheard in a
-# group where the bot reads every message.
-Trigger = Literal["command", "mention", "reply", "overheard"]
+MAX_RELATED = 2  # related questions offered as buttons under an answer
+BUTTON_CHARS = 40
+# callback_data: a suggestion answers in place, a related question answers in a new message.
+SUGGESTION_PREFIX, RELATED_PREFIX = "faq:", "faqr:"
+# How the question reached the bot: /ask, an @mention, a reply to the bot, text in a private
+# chat with it, or overheard in a group where the bot reads every message.
+Trigger = Literal["command", "mention", "reply", "private", "overheard"]
 
 
 @dataclass(frozen=True)
@@ -54,10 +59,36 @@ class Reply:
     # Sure enough to speak up in a group unasked.
     confident: bool = False
 
+    @property
+    def related(self) -> tuple[Choice, ...]:
+        """Up to MAX_RELATED other questions offered under an answer."""
+        if self.answer is None:
+            return ()
+        others = (c for c in self.candidates if c.key != self.answer.key)
+        return tuple(others)[:MAX_RELATED]
+
 
 def render_answer(entry: FaqEntry) -> str:
-    """An entry's answer ending with its source."""
-    return texts.ANSWER.format(answer=entry.answer, source=entry.source)
+    """The question an entry answers, its answer, and its source."""
+    return texts.ANSWER.format(question=entry.question, answer=entry.answer, source=entry.source)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= BUTTON_CHARS else text[: BUTTON_CHARS - 1] + "…"
+
+
+def related_keyboard(related: tuple[Choice, ...]) -> Keyboard | None:
+    """One button per related question under an answer; pressing one answers it anew."""
+    if not related:
+        return None
+    return keyboard(*([Button(_short(c.entry.question), RELATED_PREFIX + c.key)] for c in related))
+
+
+def suggestion_keyboard(candidates: tuple[Choice, ...]) -> Keyboard:
+    """One button per candidate question; pressing it answers in place."""
+    return keyboard(
+        *([Button(_short(c.entry.question), SUGGESTION_PREFIX + c.key)] for c in candidates)
+    )
 
 
 async def scope_of_chat(session: AsyncSession, chat: ChatRecord | None) -> frozenset[int]:
@@ -126,6 +157,17 @@ def entry_by_key(snapshot: Snapshot, key: str) -> Choice | None:
     return Choice(key, entry) if entry is not None else None
 
 
+def related_to(snapshot: Snapshot, choice: Choice, org_ids: frozenset[int]) -> tuple[Choice, ...]:
+    """Questions next to an entry (those its own question also brings up), for its buttons."""
+    result = snapshot.matcher.match(choice.entry.question, org_ids=org_ids)
+    others = (
+        _choice(snapshot, entry)
+        for entry, _ in result.candidates
+        if (entry.org_id, entry.id) != (choice.entry.org_id, choice.entry.id)
+    )
+    return tuple(others)[:MAX_RELATED]
+
+
 async def keep_unanswered(
     session: AsyncSession,
     *,
@@ -152,11 +194,12 @@ async def keep_unanswered(
 
 
 def worth_replying(reply: Reply, trigger: Trigger, question: str) -> bool:
-    """Whether to reply: always when asked; to a reply to the bot when it matched or reads
-    like a question (not "收到"); unasked only with a confident direct answer."""
+    """Whether to reply: always when asked; to a reply to the bot or a private message when
+    it matched or reads like a question (not "收到"); unasked only with a confident direct
+    answer."""
     if trigger in ("command", "mention"):
         return True
-    if trigger == "reply":
+    if trigger in ("reply", "private"):
         return reply.outcome != "none" or is_question_like(question)
     return reply.outcome == "answer" and reply.confident
 

@@ -18,7 +18,7 @@ from bot.core.faq import FaqEntry
 from bot.services import faq, faq_manage
 from bot.services.access import AccessService, Actor
 from bot.services.base import Service, retried
-from bot.services.faq import Choice, Reply, Trigger
+from bot.services.faq import Reply, Trigger
 from bot.services.faq_book import FaqBook
 from bot.services.faq_input import EntryText
 from bot.texts import faq as texts
@@ -124,19 +124,23 @@ class FaqService(Service):
         return self.cooldown.allow(chat_id, reply.answer.key, self.now())
 
     @retried
-    async def choice(self, actor: Actor, key: str) -> Choice | None:
-        """The entry a suggestion button names, if it exists and applies here."""
-        choice = faq.entry_by_key(await self.book.snapshot(), key)
-        if choice is None or choice.entry.org_id is None:
-            return choice
-        # Buttons can be forged: an organisation's entry only where it applies.
+    async def choice(self, actor: Actor, key: str) -> Reply | None:
+        """The entry a suggestion or related-question button names, with its own related
+        questions; None unless it exists and applies here (buttons can be forged)."""
+        snapshot = await self.book.snapshot()
+        choice = faq.entry_by_key(snapshot, key)
+        if choice is None:
+            return None
         async with self.database.transaction() as session:
             if actor.place.is_group:
                 chat = (await self.access.here(session, actor, self.now())).chat
                 scope = await faq.scope_of_chat(session, chat)
             else:
                 scope = await faq.scope_of_user(session, actor.user_id)
-        return choice if choice.entry.org_id in scope else None
+        if choice.entry.org_id is not None and choice.entry.org_id not in scope:
+            return None
+        related = faq.related_to(snapshot, choice, scope)
+        return Reply("answer", choice, (choice, *related))
 
     @retried
     async def inline(self, user_id: int, text: str) -> Reply | None:

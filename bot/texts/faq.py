@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-# Answering (contract: the answer ends with its source; suggestions start with 您是不是想问)
-ANSWER = "{answer}\n——{source}"
+# Answering (contract: the answer names the question it answers and ends with its source;
+# suggestions start with 您是不是想问)
+ANSWER = "问：{question}\n{answer}\n——{source}"
 SUGGEST = "您是不是想问："
 NOT_FOUND = "抱歉，问答库里没有找到这个问题的答案。可以换个说法再问，或请教支部书记。"
 NOT_FOUND_KEPT = "抱歉，问答库里没有找到这个问题的答案。问题已记下，支部答复后再问我就能回答了。"

@@ -172,5 +172,5 @@ MEMBER_BUTTONS = {
     r"^m:rsvp:\d{1,9}:[yl]$",
     r"^m:ci:\d{1,9}$",
     r"^study:(done|mk):\d{1,9}$",
-    r"^faq:[so]\w+$",
+    r"^faqr?:[so]\w{1,40}$",
 }

@@ -64,8 +64,57 @@ async def test_suggestions_answer_in_place(bot: RunningBot) -> None:
     emu.press_button(group, other, offer["message_id"], offered[1][1])  # anyone may pick
     await emu.settle()
     edited = emu.message(group, offer["message_id"])
-    assert edited["text"] == render_answer(expected.candidates[1][0])
-    assert "reply_markup" not in edited
+    chosen = expected.candidates[1][0]
+    assert edited["text"] == render_answer(chosen)
+    related = buttons(edited)  # the answer now offers questions next to it
+    assert 0 < len(related) <= 2
+    assert chosen.question not in [label for label, _ in related]
+    assert all(data.startswith("faqr:") for _, data in related)
+
+
+async def test_answer_names_its_question_and_offers_related_ones(bot: RunningBot) -> None:
+    emu = bot.emulator
+    admin, member = emu.add_user("书记"), emu.add_user("党员")
+    group = await bot.bound_group("一支部", "第一党支部", admin, [member])
+    expected = expect(ASSEMBLY_QUESTION)
+    assert expected.entry is not None
+    emu.send_text(group, member, f"/ask {ASSEMBLY_QUESTION}")
+    answer = await emu.wait_for_bot_message(group)
+    assert answer["text"].startswith(f"问：{expected.entry.question}\n")
+    related = buttons(answer)
+    others = [e.question for e, _ in expected.candidates if e != expected.entry][:2]
+    assert [label for label, _ in related] == others
+    assert all(data.startswith("faqr:") and len(data.encode()) <= 64 for _, data in related)
+
+    press = emu.press_button(group, member, answer["message_id"], related[0][1])
+    follow = await emu.wait_for_bot_message(group)
+    assert emu.callback_answers[press].text is None  # answered, silently
+    assert follow["reply_to_message"]["message_id"] == answer["message_id"]
+    assert follow["text"].startswith(f"问：{related[0][0]}\n")
+    assert emu.message(group, answer["message_id"])["text"] == answer["text"]  # kept
+    assert related[0][0] not in [label for label, _ in buttons(follow)]
+
+    forged = emu.forge_button(group, member, answer["message_id"], "faqr:s0000000000")
+    assert (await emu.wait_for_bot_message(group))["text"] == texts.ENTRY_GONE
+    assert forged in emu.callback_answers
+
+
+async def test_yes_no_and_word_for_word_questions(bot: RunningBot) -> None:
+    emu = bot.emulator
+    member = emu.add_user("党员")
+    private = emu.private_chat(member)
+    vote = await bot.say(private, member, "/ask 预备党员能投票吗")
+    assert vote.startswith("问：预备党员有表决权、选举权和被选举权吗？\n没有。")
+    dues = expect("党费怎么交")  # a phrasing of dues.yaml, word for word
+    assert dues.entry is not None
+    assert await bot.say(private, member, "/ask 党费怎么交") == render_answer(dues.entry)
+
+    # In private, plain text is a question too (no /ask needed); chatter gets no reply.
+    assert await bot.say(private, member, "预备党员能投票吗") == vote
+    before = len(emu.bot_messages(private))
+    emu.send_text(private, member, "谢谢")
+    await emu.settle()
+    assert len(emu.bot_messages(private)) == before
 
 
 async def test_off_topic_gets_a_short_no_when_asked_and_silence_otherwise(

@@ -18,7 +18,7 @@ from tests.test_faq_service_files import BAD, GOOD
 
 KEY_QUESTION = "党员活动室的钥匙在谁那里？"
 KEY_ANSWER = "钥匙由支部组织委员保管，用前请提前联系。"
-KEY_REPLY = f"{KEY_ANSWER}\n——本支部委员会决定"
+KEY_REPLY = f"问：{KEY_QUESTION}\n{KEY_ANSWER}\n——本支部委员会决定"
 
 
 async def prompt(bot: RunningBot, group: Chat, contains: str) -> dict[str, Any]:
@@ -177,7 +177,7 @@ async def test_add_step_by_step_and_list(bot: RunningBot) -> None:
     await edited_to(bot, branch.group, confirm["message_id"], texts.FLOW_SAVED.format(id=1))
     ask = "/ask 党小组长怎么产生？"
     assert await county.say("城关一支部", ask) == (
-        "由党小组党员选举产生，报支部委员会同意。\n——本支部委员会决定"
+        "问：党小组长怎么产生？\n由党小组党员选举产生，报支部委员会同意。\n——本支部委员会决定"
     )
     listing = await county.say("城关一支部", "/faq list")
     assert "“城关一支部”的问答（1条）：\n1. 党小组长怎么产生？" in listing
@@ -196,7 +196,9 @@ async def test_edit_and_delete(bot: RunningBot) -> None:
     assert await say("城关一支部", "/faq edit 2 答案 每月5日前交纳。") == (
         texts.EDIT_DONE.format(id=2, field="答案")
     )
-    assert await say("一支部第一党小组", ask) == "每月5日前交纳。\n——本支部委员会决定"
+    assert await say("一支部第一党小组", ask) == (
+        "问：本支部每月几号交党费？\n每月5日前交纳。\n——本支部委员会决定"
+    )
     assert await say("城关一支部", "/faq edit 2") == texts.EDIT_USAGE
     assert await say("城关一支部", "/faq edit 一 答案 x") == texts.BAD_NUMBER.format(word="一")
     assert await say("城关一支部", "/faq edit 2 作者 x") == texts.UNKNOWN_FIELD.format(word="作者")
@@ -239,7 +241,7 @@ async def test_import_is_all_or_nothing_and_export_round_trips(bot: RunningBot) 
     done = (await emu.wait_for_bot_message(group))["text"]
     assert done == texts.IMPORT_DONE.format(added=2, updated=0, org="城关一支部", total=2)
     reply = await county.say("一支部第一党小组", "/ask 本支部每月几号交党费？")
-    assert reply == "每月主题党日当天交纳。\n——本支部委员会决定"
+    assert reply == "问：本支部每月几号交党费？\n每月主题党日当天交纳。\n——本支部委员会决定"
 
     emu.send_text(group, secretary, "/faq export")
     exported = await emu.wait_for_bot_message(group)

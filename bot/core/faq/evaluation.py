@@ -36,6 +36,12 @@ class EvalCase:
 
     question: str
     expect: frozenset[str]
+    kind: str | None = None  # colloquial, yesno, computed, offtopic (held-out file)
+
+    @property
+    def off_topic(self) -> bool:
+        """Outside the base's subject: kind offtopic, or an unlabelled must-not-answer one."""
+        return self.kind == "offtopic" or (self.kind is None and not self.expect)
 
     @property
     def computed(self) -> bool:
@@ -71,6 +77,8 @@ class EvalReport:
     refused: int
     misses: tuple[EvalMiss, ...]
     skipped: int = 0
+    off_topic: int = 0
+    off_topic_answered: int = 0
 
     @property
     def top1_accuracy(self) -> float:
@@ -107,7 +115,8 @@ def load_eval_cases(text: str) -> list[EvalCase]:
         ids = [expect] if isinstance(expect, str) else (expect or [])
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise InvalidInput(f"第{number}项的“expect”应为条目编号、编号列表或 null")
-        cases.append(EvalCase(item["q"], frozenset(ids)))
+        kind = item.get("kind")
+        cases.append(EvalCase(item["q"], frozenset(ids), kind if isinstance(kind, str) else None))
     return cases
 
 
@@ -133,7 +142,7 @@ def evaluate(
         cases = [case for case in cases if not case.computed]
     else:
         skipped = 0
-    top1 = direct = wrong = refused = 0
+    top1 = direct = wrong = refused = off_topic = off_topic_answered = 0
     misses: list[EvalMiss] = []
     for case in cases:
         kind = computed(case.question) if computed is not None else None
@@ -143,6 +152,9 @@ def evaluate(
         answered_id = result.entry.id if result.answered and result.entry else label
         first_id = _first_id(result) or label
         silent = result.outcome == "none" and label is None
+        if case.off_topic:
+            off_topic += 1
+            off_topic_answered += answered_id is not None
         if not case.expect:
             refused += silent
             wrong += answered_id is not None
@@ -164,4 +176,6 @@ def evaluate(
         refused=refused,
         misses=tuple(misses),
         skipped=skipped,
+        off_topic=off_topic,
+        off_topic_answered=off_topic_answered,
     )

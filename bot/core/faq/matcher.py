@@ -3,15 +3,21 @@
 Ranking is BM25 (bm25.py) over each entry's question, phrasings and keywords. The raw score
 is turned into a 0..1 confidence: the share of the question's term weight that the entry
 covers (each term counted at the best weight any entry gives it; words the base has never
-seen count against the match). A question must also name a Party-work term ("strong anchor",
-domain_words.txt) to be answered directly, and an explicit off-topic guard refuses questions
-about weather, food, shopping, sports, stocks, homework and small talk whatever their score.
+seen count against the match), refined by intent, title, scope and how closely the question
+is worded like one of the entry's own texts. A question must also name a Party-work term
+("strong anchor", domain_words.txt) to be answered directly, and an explicit off-topic guard
+refuses questions about weather, food, shopping, sports, homework and small talk, unless the
+entry answering is itself about them (the base has one on 炒股).
+
+The best entry is the answer when it is clearly ahead (``clearly_ahead``) or has the question
+word for word among its texts; otherwise the best three are suggestions ("您是不是想问"). A
+yes/no question is answered only by an entry whose first clause settles it (polar.py), and a
+question about a past event only by an organisation's own entry.
 """
 
 from __future__ import annotations
 
 import heapq
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,15 +25,16 @@ from operator import itemgetter
 from typing import Literal
 
 from bot.core.faq.bm25 import Bm25Index
+from bot.core.faq.documents import EntryText, entry_document, verbatim_key
 from bot.core.faq.kb import FaqEntry
-from bot.core.faq.lexicon import OFF_TOPIC
-from bot.core.faq.text import fold
+from bot.core.faq.polar import PolarQuestion, names_other_act, read_polar, settles
+from bot.core.faq.questions import asks_about_past_event, everyday_words, is_question_like
 from bot.core.faq.tokenizer import Analysis, analyse, domain_words
 
 Outcome = Literal["answer", "suggest", "none"]
 
 ANSWER_MIN = 0.4  # confidence for a direct answer
-ANSWER_MARGIN = 0.08  # ... and its lead over the next entry
+ANSWER_MARGIN = 0.1  # ... and its lead over the next entry
 SUGGEST_MIN = 0.25  # confidence for "您是不是想问"
 CONFIDENT_MIN = 0.6  # unsolicited answers in a group need more
 CONFIDENT_MARGIN = 0.15
@@ -35,6 +42,11 @@ MAX_CANDIDATES = 3
 REFINE_TOP = 24  # raw scores refined by intent, title and scope
 ORG_PRECEDENCE = 0.9  # an organisation's entry beats a shipped one scoring up to 1/0.9 of it
 INTENT_MISMATCH = 0.6  # "how often" asked, the entry answers "what is": scaled down
+# A question worded like one of an entry's own texts (its question or a phrasing) is worth more
+# than the bag of words says: up to PHRASING_BOOST more, from a similarity of PHRASING_FROM.
+PHRASING_FROM = 0.5
+PHRASING_BOOST = 0.2
+PHRASING_TOP = 8  # the boost is worked out for the best few only (it is at most 1.2x)
 # Words that narrow an entry to one kind of organisation (design.md's domains): an entry about
 # 机关 or 村 suits a question that names it and yields to the general entry otherwise.
 SCOPES = frozenset(
@@ -43,19 +55,10 @@ SCOPES = frozenset(
 )
 SCOPE_MISMATCH = 0.85
 TITLE_FLOOR = 0.7  # an entry whose own question the asker barely echoes is scaled down
-QUESTION_REPEAT = 2
-KEYWORD_REPEAT = 2  # keywords are chosen by the author: they weigh twice
 # Weight of a question word the base has never seen, as a share of the rarest term's weight.
 OOV_WORD = 0.6
 OOV_CHAR = 0.25
 OOV_NUMBER = 0.1
-MIN_QUESTION_CHARS = 3
-MAX_QUESTION_CHARS = 80  # longer messages are discussions, not questions to the bot
-_QUESTION_CUES = re.compile(
-    "[?？]|吗|呢|什么|啥|怎|如何|多久|多少|多长|几|哪|谁|是否|能不能|可不可以|有没有|要不要"
-    "|请问|想问|问一下|咨询|请教"
-)
-_OFF_TOPIC_PHRASES = tuple(w for w in OFF_TOPIC if len(w) > 1)
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,10 @@ class MatchResult:
         return self.outcome == "answer"
 
 
+__all__ = ["FaqMatcher", "MatchResult", "clearly_ahead", "is_question_like"]
+
 NO_MATCH = MatchResult("none")
+AMBIGUOUS = -1
 _NO_SCOPE: frozenset[str] = frozenset()
 
 
@@ -83,43 +89,9 @@ def query_weights(analysis: Analysis) -> dict[str, float]:
     return dict(analysis.weights)
 
 
-def is_question_like(text: str) -> bool:
-    """True when a group message reads like a question worth matching, not chatter."""
-    folded = fold(text).strip()
-    if not MIN_QUESTION_CHARS <= len(folded) <= MAX_QUESTION_CHARS:
-        return False
-    if folded.startswith("/") or "http" in folded:
-        return False
-    return bool(_QUESTION_CUES.search(folded))
-
-
-def is_off_topic(analysis: Analysis) -> bool:
-    """True when the text is about everyday matters (weather, food, shopping, sports ...)."""
-    if any(term in OFF_TOPIC for term in analysis.terms):
-        return True
-    return any(phrase in analysis.normalised for phrase in _OFF_TOPIC_PHRASES)
-
-
-@dataclass(frozen=True)
-class _EntryText:
-    terms: tuple[str, ...]  # kept for rebuilds; a tuple of interned strings is small
-    intents: dict[str, float]
-    title: dict[str, float]
-
-
-def _entry_document(entry: FaqEntry) -> _EntryText:
-    terms: list[str] = []
-    intents: Counter[str] = Counter()
-    for text in (entry.question, *entry.phrasings):
-        analysis = analyse(text)
-        terms.extend(analysis.terms * (QUESTION_REPEAT if text is entry.question else 1))
-        intents.update(analysis.intents)
-    for keyword in entry.keywords:
-        terms.extend(analyse(keyword).terms * KEYWORD_REPEAT)
-    texts = 1 + len(entry.phrasings)
-    title = analyse(entry.question)
-    profile = {intent: n / texts for intent, n in intents.items()}
-    return _EntryText(tuple(terms), profile, dict(title.weights))
+def clearly_ahead(top: float, rival: float) -> bool:
+    """Whether the best entry is clear enough to be the answer, not one of "您是不是想问"."""
+    return top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN
 
 
 class FaqMatcher:
@@ -133,15 +105,28 @@ class FaqMatcher:
         segmented, the rest of the cost is the BM25 tables (0.2 s at 5,000 entries).
         """
         self.entries = tuple(entries)
-        known: dict[FaqEntry, _EntryText] = reuse.documents if reuse is not None else {}
-        self.documents: dict[FaqEntry, _EntryText] = {
-            e: known.get(e) or _entry_document(e) for e in self.entries
+        known: dict[FaqEntry, EntryText] = reuse.documents if reuse is not None else {}
+        self.documents: dict[FaqEntry, EntryText] = {
+            e: known.get(e) or entry_document(e) for e in self.entries
         }
         documents = [self.documents[entry] for entry in self.entries]
         self.index = Bm25Index([Counter(d.terms) for d in documents])
         self.intents = [d.intents for d in documents]
         self.scopes = [SCOPES.intersection(d.title) or _NO_SCOPE for d in documents]
         self.titles = [d.title for d in documents]
+        self.settled = [d.settled for d in documents]
+        self.texts = [d.texts for d in documents]
+        weight = self.index.max_weight
+        # Each own text's total weight, once: the similarity's denominator.
+        self.text_weights = [
+            tuple(sum(weight.get(t, 0.0) for t in text) for text in d.texts) for d in documents
+        ]
+        # Text as written -> the entry that has it; AMBIGUOUS when several entries do.
+        self.verbatim: dict[str, int] = {}
+        for doc_id, document in enumerate(documents):
+            for text in document.verbatim:
+                if self.verbatim.setdefault(text, doc_id) != doc_id:
+                    self.verbatim[text] = AMBIGUOUS
         self.rarest = max(self.index.idf.values(), default=1.0)
         self.org_terms: dict[int, set[str]] = {}
         self.org_entry_ids: dict[int, set[str]] = {}
@@ -165,11 +150,22 @@ class FaqMatcher:
         ranked = self._rank(terms, analysis, org_ids)
         if not ranked or ranked[0][1] < SUGGEST_MIN:
             return NO_MATCH
-        # Everyday words next to a Party term (党员能炒股吗) mean the base is probably not
-        # about it: suggestions at most.
         return self._decide(
-            ranked, may_answer=not is_off_topic(analysis), asks=bool(analysis.intents)
+            ranked,
+            everyday=everyday_words(analysis),
+            asks=bool(analysis.intents),
+            polar=read_polar(question),
+            verbatim=self._verbatim(analysis.normalised, org_ids),
+            local_only=asks_about_past_event(analysis),
         )
+
+    def _verbatim(self, normalised: str, org_ids: frozenset[int]) -> int | None:
+        """The one visible entry that has the question word for word among its own texts,
+        or None (none, or several: an organisation's version of it included)."""
+        found = self.verbatim.get(verbatim_key(normalised), AMBIGUOUS)
+        if found == AMBIGUOUS or self._hidden(org_ids)(found):
+            return None
+        return found
 
     def _has_anchor(self, terms: dict[str, float], org_ids: frozenset[int]) -> bool:
         anchors = domain_words().anchors
@@ -221,6 +217,12 @@ class FaqMatcher:
             (self._refine(doc_id, score / total, terms, analysis) for doc_id, score in best),
             reverse=True,
         )
+        whole = {t: self._term_weight(t) for t, share in terms.items() if share == 1.0}
+        for position, (key, doc_id, confidence) in enumerate(scored[:PHRASING_TOP]):
+            similar = self._phrasing_similarity(doc_id, whole)
+            factor = 1 + PHRASING_BOOST * max(0.0, similar - PHRASING_FROM) / (1 - PHRASING_FROM)
+            scored[position] = (key * factor, doc_id, confidence * factor)
+        scored.sort(reverse=True)
         return [(doc_id, confidence) for _, doc_id, confidence in scored]
 
     def _refine(
@@ -238,6 +240,18 @@ class FaqMatcher:
         boost = 1 / ORG_PRECEDENCE if self.entries[doc_id].org_id is not None else 1.0
         return confidence * boost, doc_id, confidence
 
+    def _phrasing_similarity(self, doc_id: int, whole: dict[str, float]) -> float:
+        """How closely the question is worded like the closest of the entry's own texts:
+        weighted Dice over their whole words (``whole``: the question's, with their weights),
+        each weighted as in the confidence (1.0: the same words)."""
+        asked = sum(whole.values())
+        best = 0.0
+        for text, text_weight in zip(self.texts[doc_id], self.text_weights[doc_id], strict=True):
+            shared = sum(weight for term, weight in whole.items() if term in text)
+            if asked + text_weight:
+                best = max(best, 2 * shared / (asked + text_weight))
+        return best
+
     def _title_cover(self, doc_id: int, terms: dict[str, float]) -> float:
         """Share of the entry's own question (by idf) that the asked question mentions."""
         idf = self.index.idf
@@ -250,21 +264,84 @@ class FaqMatcher:
         return covered / total if total else 1.0
 
     def _decide(
-        self, ranked: list[tuple[int, float]], *, may_answer: bool, asks: bool
+        self,
+        ranked: list[tuple[int, float]],
+        *,
+        everyday: frozenset[str],
+        asks: bool,
+        polar: PolarQuestion | None,
+        verbatim: int | None = None,
+        local_only: bool = False,
     ) -> MatchResult:
-        top_id, top = ranked[0]
-        rival = self._rival_score(ranked)
-        candidates = tuple(
-            (self.entries[doc_id], round(score, 3))
+        # A yes/no question is answered only by an entry whose first clause settles what it
+        # asks (polar.py); the others stay possible suggestions, never the answer.
+        # Entries about another named right or ban are no rivals either; an entry that only
+        # may not settle the question still is (the answer could be the one it gives).
+        contenders = [
+            (doc_id, score)
+            for doc_id, score in ranked
+            if polar is None or not names_other_act(polar, self.settled[doc_id])
+        ]
+        first_id = verbatim if verbatim is not None else ranked[0][0]
+        may_answer = self._may_answer(first_id, everyday=everyday, local_only=local_only)
+        if may_answer and verbatim is not None and self._answers(verbatim, polar):
+            # Asked word for word as the entry has it (党费怎么交 in dues.yaml): that entry.
+            score = next((s for d, s in ranked if d == verbatim), ANSWER_MIN)
+            rest = [(d, s) for d, s in ranked if d != verbatim]
+            return MatchResult(
+                "answer",
+                self.entries[verbatim],
+                round(min(score, 1.0), 3),
+                self._candidates([(verbatim, score), *rest]),
+                confident=asks and score >= CONFIDENT_MIN,
+            )
+        if may_answer and contenders and self._answers(contenders[0][0], polar):
+            top_id, top = contenders[0]
+            rival = self._rival_score(contenders)
+            if clearly_ahead(top, rival):
+                # Speaking up unasked needs a clear question (多久, 怎么 ...) and a clear win.
+                confident = asks and top >= CONFIDENT_MIN and top - rival >= CONFIDENT_MARGIN
+                first = [(top_id, top)]
+                rest = [(d, s) for d, s in ranked if d != top_id]
+                return MatchResult(
+                    "answer",
+                    self.entries[top_id],
+                    round(min(top, 1.0), 3),
+                    self._candidates(first + rest),
+                    confident,
+                )
+        return MatchResult(
+            "suggest", None, round(min(ranked[0][1], 1.0), 3), self._candidates(ranked)
+        )
+
+    def _may_answer(self, doc_id: int, *, everyday: frozenset[str], local_only: bool) -> bool:
+        """Whether the entry first in line may be the answer at all."""
+        if local_only and self.entries[doc_id].org_id is None:
+            return False  # a past event: only an organisation's own entry knows it
+        # Everyday words next to a Party term (党员能炒股吗): answered only by an entry that
+        # is about them itself (the base has one on 炒股), never by a near one.
+        return all(self.index.weight(word, doc_id) > 0 for word in everyday)
+
+    def _answers(self, doc_id: int, polar: PolarQuestion | None) -> bool:
+        if polar is None or not polar.predicate:
+            return True
+        # The rarest word of what is asked that the base knows must be in the entry (one it
+        # has never seen says nothing about which entry is meant).
+        idf = self.index.idf
+        known = sorted(t for t in polar.predicate if t in idf)
+        key = max(known, key=idf.__getitem__) if known else None
+        return settles(polar, self.settled[doc_id], key, self._mentions(doc_id))
+
+    def _mentions(self, doc_id: int) -> Callable[[str], bool]:
+        """Whether a term is in the entry's question, phrasings or keywords."""
+        return lambda term: self.index.weight(term, doc_id) > 0
+
+    def _candidates(self, ranked: list[tuple[int, float]]) -> tuple[tuple[FaqEntry, float], ...]:
+        return tuple(
+            (self.entries[doc_id], round(min(score, 1.0), 3))
             for doc_id, score in ranked[:MAX_CANDIDATES]
             if score >= SUGGEST_MIN
         )
-        entry = self.entries[top_id]
-        if may_answer and top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN:
-            # Speaking up unasked needs a clear question (多久, 怎么 ...) and a clear win.
-            confident = asks and top >= CONFIDENT_MIN and top - rival >= CONFIDENT_MARGIN
-            return MatchResult("answer", entry, round(top, 3), candidates, confident)
-        return MatchResult("suggest", None, round(top, 3), candidates)
 
     def _rival_score(self, ranked: list[tuple[int, float]]) -> float:
         """The best score of another entry that could be meant instead of the top one."""

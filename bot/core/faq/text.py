@@ -25,8 +25,14 @@ NUMBERED_TERMS = (
     "两个确立",
     "八项规定",
     "三严三实",
+    "四个服从",
+    "四个合格",
+    "四种形态",
+    "六大纪律",
+    "两个务必",
+    "三个代表",
 )
-_DIGITS = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "八": "8"}
+_DIGITS = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "八": "8"}
 
 # Wrong -> right. Only strings that are never right in this domain (homophones, near shapes).
 TYPOS = {
@@ -55,11 +61,51 @@ TYPOS = {
     "党费交钠": "党费交纳",
     "流动党圆": "流动党员",
     "党总之": "党总支",
+    "党废": "党费",
+    "党货": "党费",
+    "交党非": "交党费",
+    "预被党员": "预备党员",
+    "预备党圆": "预备党员",
+    "入党申清": "入党申请",
+    "积极份子": "积极分子",
+    "支部书计": "支部书记",
+    "组织生括": "组织生活",
+}
+
+# Colloquial and dialect forms -> the written word the base uses (咋 -> 怎么). Applied after
+# the typos; longer forms first, so 咋样 wins over 咋.
+COLLOQUIAL = {
+    "咋样": "怎么样",
+    "咋办": "怎么办",
+    "咋弄": "怎么办",
+    "咋整": "怎么办",
+    "咋搞": "怎么办",
+    "咋": "怎么",
+    "啥时候": "什么时候",
+    "啥时": "什么时候",
+    "多会儿": "什么时候",
+    "多会": "什么时候",
+    "几时": "什么时候",
+    "啥意思": "什么意思",
+    "啥叫": "什么叫",
+    "啥": "什么",
+    "干几年": "任期几年",
+    "干多久": "任期多久",
+    "干多长时间": "任期多长时间",
+    "当几年": "任期几年",
+    "能不能够": "能不能",
+    "可以不可以": "可不可以",
+    "要不要得": "要不要",
+    "中不中": "行不行",
 }
 
 _NON_WORD_RE = re.compile(r"[\W_]+")
 _NUMERAL_VALUES = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 _NUMERAL_VALUES |= {"八": 8, "九": 9}
+# Money as members write it: 4千块, 四千元, 1万2 -> digits and 元.
+_MONEY_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(千|k|万|w)(\d?)")
+_YUAN_RE = re.compile(r"(?<=\d)(?:块钱|块|元钱)")
+_BIG_CHINESE_RE = re.compile("([零一二两三四五六七八九十]+)(千|万)")
 # A Chinese number before a measure word (三名, 十八岁, 一百人, 六个月): written as digits, so
 # that 3名 and 三名 meet. Numbered slogans (三会一课) have no measure word and stay as they are.
 _COUNTED_RE = re.compile(
@@ -86,6 +132,26 @@ def _counted(match: re.Match[str]) -> str:
     return match.group(1) if value is None else str(value)
 
 
+def _money(match: re.Match[str]) -> str:
+    unit = 1000 if match.group(2) in ("千", "k") else 10000
+    value = float(match.group(1)) * unit
+    if match.group(3):  # 1万2: the digit after the unit is the next place down
+        value += int(match.group(3)) * unit // 10
+    return str(int(value))
+
+
+def _big_chinese(match: re.Match[str]) -> str:
+    value = chinese_number(match.group(1))
+    return match.group(0) if value is None else f"{value}{match.group(2)}"
+
+
+def write_amounts(text: str) -> str:
+    """Amounts in digits and 元: 四千块 -> 4000元, 1万2 -> 12000, 3.5k -> 3500."""
+    text = _BIG_CHINESE_RE.sub(_big_chinese, text)
+    text = _MONEY_RE.sub(_money, text)
+    return _YUAN_RE.sub("元", text)
+
+
 def _numeral_variants(term: str) -> dict[str, str]:
     """Every spelling of a numbered term with some numerals written as digits."""
     options = [(ch, _DIGITS[ch]) if ch in _DIGITS else (ch,) for ch in term]
@@ -99,6 +165,7 @@ def _build_rewrites() -> dict[str, str]:
     for term in NUMBERED_TERMS:
         rewrites.update(_numeral_variants(term))
     rewrites.update({wrong: right for wrong, right in TYPOS.items() if wrong != right})
+    rewrites.update(COLLOQUIAL)
     return rewrites
 
 
@@ -114,6 +181,8 @@ def fold(text: str) -> str:
 def normalise(text: str) -> str:
     """Fold width and case, fix numbered terms and typos, turn punctuation into spaces."""
     folded = fold(text)
-    fixed = _REWRITE_RE.sub(lambda m: _REWRITES[m.group(0)], folded)
-    fixed = _COUNTED_RE.sub(_counted, fixed).replace("6个月", "半年")
+    # Numbers before measure words first, then the rewrites: a slogan that looks counted
+    # (八项规定 -> 8项规定) is written back whole by its numeral variants.
+    counted = _COUNTED_RE.sub(_counted, write_amounts(folded))
+    fixed = _REWRITE_RE.sub(lambda m: _REWRITES[m.group(0)], counted).replace("6个月", "半年")
     return " ".join(_NON_WORD_RE.sub(" ", fixed).split())

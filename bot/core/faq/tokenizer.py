@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from bot.core.faq.lexicon import INTENTS, STOPWORDS, SYNONYMS
+from bot.core.faq.lexicon import INTENTS, PREDICATE_CLASSES, STOPWORDS, SYNONYMS
 from bot.core.faq.text import normalise
 
 MIN_WORD_FREQ = 20
@@ -69,7 +69,7 @@ def domain_words() -> DomainWords:
         words.add(parts[0])
         if "weak" not in parts[1:]:
             anchors.add(parts[0])
-    for canonical, variants in SYNONYMS.items():
+    for canonical, variants in (*SYNONYMS.items(), *PREDICATE_CLASSES.items()):
         words.update((canonical, *variants))
     return DomainWords(frozenset(w for w in words if len(w) > 1), frozenset(anchors))
 

@@ -1,0 +1,54 @@
+"""What the matcher keeps of each entry: its terms for BM25 and the features that refine it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.core.faq.kb import FaqEntry
+from bot.core.faq.polar import Settled, settled_by
+from bot.core.faq.tokenizer import analyse
+
+QUESTION_REPEAT = 2
+KEYWORD_REPEAT = 2  # keywords are chosen by the author: they weigh twice
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """One entry, analysed once (a rebuild reuses it while the entry is unchanged)."""
+
+    terms: tuple[str, ...]  # kept for rebuilds; a tuple of interned strings is small
+    intents: dict[str, float]
+    title: dict[str, float]
+    settled: Settled  # what the answer's first clause settles (polar.py)
+    # Each own text (question, phrasings) as its whole words, and as written (normalised).
+    texts: tuple[tuple[str, ...], ...]
+    verbatim: tuple[str, ...]
+
+
+def verbatim_key(normalised: str) -> str:
+    """A text as written, for word-for-word matches (spaces and closing particles dropped)."""
+    return normalised.replace(" ", "").rstrip("吗呢啊呀吧")
+
+
+def entry_document(entry: FaqEntry) -> EntryText:
+    """Analyse an entry's question, phrasings, keywords and the opening of its answer."""
+    terms: list[str] = []
+    intents: Counter[str] = Counter()
+    own_texts = []
+    verbatim = []
+    for text in (entry.question, *entry.phrasings):
+        analysis = analyse(text)
+        terms.extend(analysis.terms * (QUESTION_REPEAT if text is entry.question else 1))
+        intents.update(analysis.intents)
+        own_texts.append(tuple(sorted(analysis.whole)))
+        verbatim.append(verbatim_key(analysis.normalised))
+    for keyword in entry.keywords:
+        terms.extend(analyse(keyword).terms * KEYWORD_REPEAT)
+    texts = 1 + len(entry.phrasings)
+    title = analyse(entry.question)
+    profile = {intent: n / texts for intent, n in intents.items()}
+    settled = settled_by(entry.question, entry.answer)
+    return EntryText(
+        tuple(terms), profile, dict(title.weights), settled, tuple(own_texts), tuple(verbatim)
+    )
