@@ -7,6 +7,7 @@ folder so that no stray .env is read.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 import sys
@@ -16,6 +17,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.cli import checks, main
+from bot.cli.run import _stopped_job_in_one_line
 from tests.conftest import POSTGRES_URL
 from tests.emulator.emulator import BotApiEmulator
 
@@ -199,3 +201,19 @@ async def test_a_port_in_use_stops_start_up(tmp_path: Path, emulator: BotApiEmul
         " already in use) — choose a free port, or WEB_PORT=0 to turn the HTTP door off"
         " (polling only)\n"
     )
+
+
+def test_a_job_cancelled_by_the_stop_is_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    """APScheduler reports a job cancelled by the shutdown as an error with a traceback."""
+    logger = logging.getLogger("apscheduler.executors.default")
+    logger.addFilter(_stopped_job_in_one_line)
+    try:
+        with caplog.at_level(logging.INFO, logger="apscheduler"):
+            cancelled = asyncio.CancelledError()
+            logger.error('Job "sweep" raised an exception', exc_info=cancelled)
+    finally:
+        logger.removeFilter(_stopped_job_in_one_line)
+    (record,) = caplog.records
+    assert record.levelname == "INFO"
+    assert "sweep" in record.getMessage()
+    assert "Traceback" not in caplog.text

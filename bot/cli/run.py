@@ -20,6 +20,21 @@ def configure_logging(settings: Settings) -> None:
         # aiohttp.access: a line per health probe, scrape and webhook delivery.
         for chatty in ("httpx", "apscheduler", "alembic.runtime.migration", "aiohttp.access"):
             logging.getLogger(chatty).setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.executors.default").addFilter(_stopped_job_in_one_line)
+
+
+def _stopped_job_in_one_line(record: logging.LogRecord) -> bool:
+    """A stop cancels a job that is running (a sweep, a heartbeat); APScheduler reports that
+    as a failure with a traceback. It is an orderly stop: say it in one line."""
+    if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
+        record.msg, record.args, record.exc_info, record.exc_text = (
+            "A running job was stopped by the shutdown: %s",
+            (record.getMessage(),),
+            None,
+            None,
+        )
+        record.levelno, record.levelname = logging.INFO, "INFO"
+    return True
 
 
 # Builds the bot and runs it, by webhook or long polling, until it stops (bot.app.run;

@@ -135,7 +135,7 @@ class World:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + 30.0
         while True:
-            await self.emu.settle(quiet=quiet)
+            await self.emu.settle(quiet=quiet, timeout=max(1.0, deadline - loop.time()))
             async with self.bot.db() as session:
                 if not await session.scalar(due):
                     return

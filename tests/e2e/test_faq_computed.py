@@ -18,10 +18,12 @@ DUES_SOURCE = "《关于中国共产党党费收缴、使用和管理的规定�
 
 
 def rendered(question: str) -> str:
-    """The reply the bot must give: the computed answer, then its source."""
+    """The reply the bot must give: the question it answers, the computed answer, its source."""
     computed = compute_answer(question, TODAY)
     assert computed is not None
-    return texts.ANSWER.format(answer=computed.answer, source=computed.source)
+    return texts.ANSWER.format(
+        question=question.strip(), answer=computed.answer, source=computed.source
+    )
 
 
 async def test_ask_answers_dues_with_the_amount_and_the_rule(bot: RunningBot) -> None:

@@ -20,6 +20,9 @@ from tests.e2e.harness import RunningBot
 from tests.e2e.meetings_world import ORG, Branch, beijing, make_branch
 from tests.emulator.world import User
 
+# The workbook is built in a child process: on a loaded machine starting one takes seconds.
+BUILD_TIMEOUT = 60.0
+
 
 async def leave(branch: Branch, user: User, notice: dict[str, Any], reason: str) -> None:
     """`user` presses 请假 and gives the reason where the bot asks (privately or in the group)."""
@@ -103,6 +106,7 @@ async def ledger_of(branch: Branch, user: User, text: str = "/ledger") -> tuple[
     emu.send_text(branch.group, user, text)
     found = await emu.wait_for(
         lambda: [m for m in emu.bot_messages(branch.group)[before:] if "document" in m],
+        timeout=BUILD_TIMEOUT,
         what="the ledger",
     )
     message = found[0]
@@ -205,6 +209,7 @@ async def test_a_manager_of_two_picks_with_a_button(bot: RunningBot) -> None:
     emu.press_button(branch.secretary, branch.secretary, prompt["message_id"], text=ORG)
     sent = await emu.wait_for(
         lambda: [m for m in emu.bot_messages(branch.secretary) if "台账" in m.get("caption", "")],
+        timeout=BUILD_TIMEOUT,
         what="the ledger",
     )
     assert sent[0]["document"]["file_name"] == f"台账_{ORG}_2026年第4季度.xlsx"
