@@ -60,8 +60,8 @@ class Gate:
 # base improve; never lower them.
 ISSUE_MIN_DIRECT, ISSUE_MAX_WRONG = 0.90, 0.02
 GATES = {
-    EVAL_FILE.name: Gate(min_direct=0.742, max_wrong=0.008, max_uncovered_answered=0),
-    HELDOUT_FILE.name: Gate(min_direct=0.679, max_wrong=0.022, max_uncovered_answered=2),
+    EVAL_FILE.name: Gate(min_direct=0.747, max_wrong=0.008, max_uncovered_answered=0),
+    HELDOUT_FILE.name: Gate(min_direct=0.689, max_wrong=0.022, max_uncovered_answered=2),
 }
 
 
