@@ -52,16 +52,16 @@ class Gate:
 
 
 # The issue asks for direct answers >= 90 % and wrong answers <= 2 % on both files, and no
-# off-topic question answered. Not reached honestly (top-1 itself is 84 % on the held-out
-# file, and a yes/no question whose entry answers it late is not answered): the bars below
-# are the figures reached, so that the gate fails on any step back. The matcher before this
+# off-topic question answered. Not reached honestly (top-1 itself is 85 % on the held-out
+# file): the bars below are the figures reached with the computed answerer in front, as the
+# bot runs, so that the gate fails on any step back. The matcher before this
 # work, on the same base, gave faq_eval.yaml direct 74.3 %, wrong 0.8 % (2 of 258) and the
 # held-out file direct 59.9 %, wrong 1.8 % (5 of 276). Raise the bars as the matcher and the
 # base improve; never lower them.
 ISSUE_MIN_DIRECT, ISSUE_MAX_WRONG = 0.90, 0.02
 GATES = {
-    EVAL_FILE.name: Gate(min_direct=0.747, max_wrong=0.008, max_uncovered_answered=0),
-    HELDOUT_FILE.name: Gate(min_direct=0.689, max_wrong=0.022, max_uncovered_answered=2),
+    EVAL_FILE.name: Gate(min_direct=0.752, max_wrong=0.008, max_uncovered_answered=0),
+    HELDOUT_FILE.name: Gate(min_direct=0.714, max_wrong=0.022, max_uncovered_answered=2),
 }
 
 
