@@ -17,7 +17,9 @@ the figure is the bot's own cost, not Telegram's 30 messages/s. The bare bot is 
 Application with concurrent_updates(32) and two handlers that send the same calls.
 
 Printed per bot: the median updates/s of --repeat runs, button answers refused as too old
-(15 s), peak RSS; then the ratio full/bare.
+(15 s), peak RSS; then the ratio full/bare: the bots run in turns (bare, full, bare, full …)
+and the ratio is the median over the pairs, since other work on the machine changes both
+bots' speed from one minute to the next.
 
 Reproduce: .venv/bin/python bench/updates.py --updates 2000
            .venv/bin/python bench/updates.py --updates 2000 \
@@ -322,8 +324,11 @@ async def full_bot(args: argparse.Namespace) -> dict[str, Any]:
             await _idle(emu, application)
             await _on_rosters(application, notices)
             statements: Counter[str] = Counter()
-            engine = application.bot_data.runtime.database.engine.sync_engine
-            event.listen(engine, "before_cursor_execute", _counting(statements))
+            if args.count_sql:
+                # Not by default: an engine listener costs every connection and statement
+                # (4 % of the full bot's time), which the bare bot does not pay.
+                engine = application.bot_data.runtime.database.engine.sync_engine
+                event.listen(engine, "before_cursor_execute", _counting(statements))
             measured = await _measure(emu, application, notices, args)
             return measured | {"statements": sum(statements.values()), "sql": statements}
         finally:
@@ -418,20 +423,30 @@ async def _measure(
     driver.seen, driver.requests_seen = len(emu.sent), len(emu.requests)
     driver.first_request = driver.requests_seen
     print("measuring", file=sys.stderr, flush=True)  # for a profiler to attach now
+    cpu = _cpu_seconds()
     with _profiled(args.profile):
         seconds = await driver.run()
+    cpu = _cpu_seconds() - cpu
     answers = emu.requests_for("answerCallbackQuery")[before:]
     calls = Counter(r.method for r in emu.requests[driver.first_request :])
     await _idle(emu, application)
     refused = {str(r.params.get("callback_query_id")) for r in answers if r.status != 200}
     return {
         "rate": driver.done / seconds,
+        # CPU of the whole process (bot, emulator, driver; every thread) per update: steadier
+        # than the rate when other work shares the machine.
+        "cpu_ms": cpu / max(driver.done, 1) * 1000,
         "too_old": len(refused),
         "answers": len(answers),
         "lost": driver.pushed - driver.done,
         "calls": dict(calls),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 @contextlib.contextmanager
@@ -525,8 +540,9 @@ def _summary(name: str, runs: list[dict[str, Any]]) -> tuple[float, str]:
     too_old = max(r["too_old"] for r in runs)
     lost = max(r["lost"] for r in runs)
     rss = max(r["rss_mb"] for r in runs)
+    cpu = statistics.median(r["cpu_ms"] for r in runs)
     return rate, (
-        f"{name}: {rate:.0f} updates/s (median of {rates}); "
+        f"{name}: {rate:.0f} updates/s (median of {rates}), {cpu:.2f} ms CPU per update; "
         f"answers too old: {too_old}, lost: {lost} at most; peak RSS {rss:.0f} MB"
     )
 
@@ -543,6 +559,9 @@ def main() -> None:
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL; it is EMPTIED first")
     parser.add_argument("--only", choices=["full", "bare"], help="one run of one bot (JSON)")
     parser.add_argument("--profile", action="store_true", help="with --only: CPU by package")
+    parser.add_argument(
+        "--count-sql", action="store_true", help="with --only full: count the statements"
+    )
     args = parser.parse_args()
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     logging.getLogger("handlers.errors").setLevel(logging.CRITICAL)  # counted as lost instead
@@ -553,13 +572,20 @@ def main() -> None:
     database = "PostgreSQL" if args.postgres else "SQLite"
     mode = "burst" if args.burst else f"{args.outstanding} outstanding"
     print(f"{args.updates} updates, {mode}, {args.groups} groups × {args.members} members")
-    bare = [_child(args, "bare") for _ in range(args.repeat)]
-    full = [_child(args, "full") for _ in range(args.repeat)]
-    bare_rate, bare_line = _summary("bare PTB bot", bare)
-    full_rate, full_line = _summary(f"full bot ({database})", full)
+    # The machine's cores may be shared: the bots take turns, and each full run is compared
+    # with the bare run just before it, so a busy minute slows both sides of a pair.
+    bare: list[dict[str, Any]] = []
+    full: list[dict[str, Any]] = []
+    for _ in range(args.repeat):
+        bare.append(_child(args, "bare"))
+        full.append(_child(args, "full"))
+    _, bare_line = _summary("bare PTB bot", bare)
+    _, full_line = _summary(f"full bot ({database})", full)
     print(bare_line)
     print(full_line)
-    print(f"ratio: {full_rate / bare_rate:.0%} of the bare bot")
+    ratios = [f["rate"] / b["rate"] for b, f in zip(bare, full, strict=True)]
+    pairs = ", ".join(f"{r:.0%}" for r in ratios)
+    print(f"ratio: {statistics.median(ratios):.0%} of the bare bot (median of pairs {pairs})")
 
 
 if __name__ == "__main__":
