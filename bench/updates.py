@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -54,19 +54,19 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Upd
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    BaseRateLimiter,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
+from bench.passthrough import PassThrough
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import load_settings
 from bot.core.clock import SystemClock
 from bot.core.domain import Domain, OrgKind
 from bot.texts import meetings as texts
-from storage.db import create_engine
+from storage.db import Database, create_engine
 from storage.migrate import upgrade
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
 from tests.emulator.emulator import BotApiEmulator
@@ -76,28 +76,6 @@ from tests.emulator.world import Chat, User
 NO_LIMITS = RateLimits(global_per_second=None, group_per_minute=None)
 REASON = "家中有事"
 GIVE_UP = 20.0  # seconds without any answer: the rest is lost
-
-
-class PassThrough(BaseRateLimiter[int]):
-    """No pacing: the bench measures the bot, not Telegram's flood limits."""
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to release."""
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Any]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,  # noqa: ARG002
-        data: dict[str, Any],  # noqa: ARG002
-        rate_limit_args: int | None,  # noqa: ARG002
-    ) -> Any:
-        """Make the call at once."""
-        return await callback(*args, **kwargs)
 
 
 @dataclass
@@ -255,9 +233,9 @@ async def _idle(
 # -- the full bot ------------------------------------------------------------------------
 
 
-async def _bind(application: Any, made: list[tuple[Chat, list[User]]]) -> None:
+async def _bind(database: Database, made: list[tuple[Chat, list[User]]]) -> None:
     now = SystemClock().now()
-    async with application.bot_data.runtime.database.transaction() as session:
+    async with database.transaction() as session:
         orgs, chats = OrganisationRepo(session), ChatRepo(session)
         parent = await orgs.create(
             name="某县委", kind=OrgKind.COMMITTEE, domain=Domain.ORGAN, now=now
@@ -312,6 +290,9 @@ async def full_bot(args: argparse.Namespace) -> dict[str, Any]:
             telegram_base_file_url=emu.base_file_url,
             database_url=url,
             telegram_proxy=None,
+            # The HTTP door (/healthz, /metrics) serves nothing per update; off, so that
+            # benches run side by side do not collide on its port.
+            web_port=0,
             log_level="WARNING",
         )
         await upgrade(url)
@@ -319,7 +300,7 @@ async def full_bot(args: argparse.Namespace) -> dict[str, Any]:
         await _started(application)
         try:
             made = _people(emu, args.groups, args.members)
-            await _bind(application, made)
+            await _bind(application.bot_data.runtime.database, made)
             notices = await _announce(emu, made)
             await _idle(emu, application)
             await _on_rosters(application, notices)
