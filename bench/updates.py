@@ -17,7 +17,9 @@ the figure is the bot's own cost, not Telegram's 30 messages/s. The bare bot is 
 Application with concurrent_updates(32) and two handlers that send the same calls.
 
 Printed per bot: the median updates/s of --repeat runs, button answers refused as too old
-(15 s), peak RSS; then the ratio full/bare.
+(15 s), peak RSS; then the ratio full/bare: the bots run in turns (bare, full, bare, full …)
+and the ratio is the median over the pairs, since other work on the machine changes both
+bots' speed from one minute to the next.
 
 Reproduce: .venv/bin/python bench/updates.py --updates 2000
            .venv/bin/python bench/updates.py --updates 2000 \
@@ -39,7 +41,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -52,19 +54,19 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Upd
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    BaseRateLimiter,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
+from bench.passthrough import PassThrough
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import load_settings
 from bot.core.clock import SystemClock
 from bot.core.domain import Domain, OrgKind
 from bot.texts import meetings as texts
-from storage.db import create_engine
+from storage.db import Database, create_engine
 from storage.migrate import upgrade
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
 from tests.emulator.emulator import BotApiEmulator
@@ -74,28 +76,6 @@ from tests.emulator.world import Chat, User
 NO_LIMITS = RateLimits(global_per_second=None, group_per_minute=None)
 REASON = "家中有事"
 GIVE_UP = 20.0  # seconds without any answer: the rest is lost
-
-
-class PassThrough(BaseRateLimiter[int]):
-    """No pacing: the bench measures the bot, not Telegram's flood limits."""
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to release."""
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Any]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,  # noqa: ARG002
-        data: dict[str, Any],  # noqa: ARG002
-        rate_limit_args: int | None,  # noqa: ARG002
-    ) -> Any:
-        """Make the call at once."""
-        return await callback(*args, **kwargs)
 
 
 @dataclass
@@ -253,9 +233,9 @@ async def _idle(
 # -- the full bot ------------------------------------------------------------------------
 
 
-async def _bind(application: Any, made: list[tuple[Chat, list[User]]]) -> None:
+async def _bind(database: Database, made: list[tuple[Chat, list[User]]]) -> None:
     now = SystemClock().now()
-    async with application.bot_data.runtime.database.transaction() as session:
+    async with database.transaction() as session:
         orgs, chats = OrganisationRepo(session), ChatRepo(session)
         parent = await orgs.create(
             name="某县委", kind=OrgKind.COMMITTEE, domain=Domain.ORGAN, now=now
@@ -310,6 +290,9 @@ async def full_bot(args: argparse.Namespace) -> dict[str, Any]:
             telegram_base_file_url=emu.base_file_url,
             database_url=url,
             telegram_proxy=None,
+            # The HTTP door (/healthz, /metrics) serves nothing per update; off, so that
+            # benches run side by side do not collide on its port.
+            web_port=0,
             log_level="WARNING",
         )
         await upgrade(url)
@@ -317,13 +300,16 @@ async def full_bot(args: argparse.Namespace) -> dict[str, Any]:
         await _started(application)
         try:
             made = _people(emu, args.groups, args.members)
-            await _bind(application, made)
+            await _bind(application.bot_data.runtime.database, made)
             notices = await _announce(emu, made)
             await _idle(emu, application)
             await _on_rosters(application, notices)
             statements: Counter[str] = Counter()
-            engine = application.bot_data.runtime.database.engine.sync_engine
-            event.listen(engine, "before_cursor_execute", _counting(statements))
+            if args.count_sql:
+                # Not by default: an engine listener costs every connection and statement
+                # (4 % of the full bot's time), which the bare bot does not pay.
+                engine = application.bot_data.runtime.database.engine.sync_engine
+                event.listen(engine, "before_cursor_execute", _counting(statements))
             measured = await _measure(emu, application, notices, args)
             return measured | {"statements": sum(statements.values()), "sql": statements}
         finally:
@@ -418,20 +404,30 @@ async def _measure(
     driver.seen, driver.requests_seen = len(emu.sent), len(emu.requests)
     driver.first_request = driver.requests_seen
     print("measuring", file=sys.stderr, flush=True)  # for a profiler to attach now
+    cpu = _cpu_seconds()
     with _profiled(args.profile):
         seconds = await driver.run()
+    cpu = _cpu_seconds() - cpu
     answers = emu.requests_for("answerCallbackQuery")[before:]
     calls = Counter(r.method for r in emu.requests[driver.first_request :])
     await _idle(emu, application)
     refused = {str(r.params.get("callback_query_id")) for r in answers if r.status != 200}
     return {
         "rate": driver.done / seconds,
+        # CPU of the whole process (bot, emulator, driver; every thread) per update: steadier
+        # than the rate when other work shares the machine.
+        "cpu_ms": cpu / max(driver.done, 1) * 1000,
         "too_old": len(refused),
         "answers": len(answers),
         "lost": driver.pushed - driver.done,
         "calls": dict(calls),
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 @contextlib.contextmanager
@@ -525,8 +521,9 @@ def _summary(name: str, runs: list[dict[str, Any]]) -> tuple[float, str]:
     too_old = max(r["too_old"] for r in runs)
     lost = max(r["lost"] for r in runs)
     rss = max(r["rss_mb"] for r in runs)
+    cpu = statistics.median(r["cpu_ms"] for r in runs)
     return rate, (
-        f"{name}: {rate:.0f} updates/s (median of {rates}); "
+        f"{name}: {rate:.0f} updates/s (median of {rates}), {cpu:.2f} ms CPU per update; "
         f"answers too old: {too_old}, lost: {lost} at most; peak RSS {rss:.0f} MB"
     )
 
@@ -543,6 +540,9 @@ def main() -> None:
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL; it is EMPTIED first")
     parser.add_argument("--only", choices=["full", "bare"], help="one run of one bot (JSON)")
     parser.add_argument("--profile", action="store_true", help="with --only: CPU by package")
+    parser.add_argument(
+        "--count-sql", action="store_true", help="with --only full: count the statements"
+    )
     args = parser.parse_args()
     logging.getLogger("apscheduler").setLevel(logging.ERROR)
     logging.getLogger("handlers.errors").setLevel(logging.CRITICAL)  # counted as lost instead
@@ -553,13 +553,20 @@ def main() -> None:
     database = "PostgreSQL" if args.postgres else "SQLite"
     mode = "burst" if args.burst else f"{args.outstanding} outstanding"
     print(f"{args.updates} updates, {mode}, {args.groups} groups × {args.members} members")
-    bare = [_child(args, "bare") for _ in range(args.repeat)]
-    full = [_child(args, "full") for _ in range(args.repeat)]
-    bare_rate, bare_line = _summary("bare PTB bot", bare)
-    full_rate, full_line = _summary(f"full bot ({database})", full)
+    # The machine's cores may be shared: the bots take turns, and each full run is compared
+    # with the bare run just before it, so a busy minute slows both sides of a pair.
+    bare: list[dict[str, Any]] = []
+    full: list[dict[str, Any]] = []
+    for _ in range(args.repeat):
+        bare.append(_child(args, "bare"))
+        full.append(_child(args, "full"))
+    _, bare_line = _summary("bare PTB bot", bare)
+    _, full_line = _summary(f"full bot ({database})", full)
     print(bare_line)
     print(full_line)
-    print(f"ratio: {full_rate / bare_rate:.0%} of the bare bot")
+    ratios = [f["rate"] / b["rate"] for b, f in zip(bare, full, strict=True)]
+    pairs = ", ".join(f"{r:.0%}" for r in ratios)
+    print(f"ratio: {statistics.median(ratios):.0%} of the bare bot (median of pairs {pairs})")
 
 
 if __name__ == "__main__":

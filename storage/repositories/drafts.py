@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import dialect_insert
 from storage.models import FlowDraft
 from storage.records import DraftRecord
+
+_drafts = cast(Table, FlowDraft.__table__)
+_OF = (
+    select(_drafts.c.flow, _drafts.c.state, _drafts.c.updated_at)
+    .where(_drafts.c.chat_id == bindparam("chat_id"), _drafts.c.user_id == bindparam("user_id"))
+    .order_by(_drafts.c.updated_at.desc())
+)
 
 
 class DraftRepo:
@@ -21,12 +28,11 @@ class DraftRepo:
 
     async def of(self, chat_id: int, user_id: int) -> list[DraftRecord]:
         """The person's drafts in the chat, the one that moved last first."""
-        rows = await self._session.scalars(
-            select(FlowDraft)
-            .where(FlowDraft.chat_id == chat_id, FlowDraft.user_id == user_id)
-            .order_by(FlowDraft.updated_at.desc())
-        )
-        return [DraftRecord(row.flow, dict(row.state), row.updated_at) for row in rows]
+        # Looked up for every private text and every reply to the bot (handlers/drafts.py):
+        # a statement built once, run as Core on the session's connection (no ORM objects).
+        connection = await self._session.connection()
+        rows = await connection.execute(_OF, {"chat_id": chat_id, "user_id": user_id})
+        return [DraftRecord(flow, dict(state), updated_at) for flow, state, updated_at in rows]
 
     async def put(
         self, chat_id: int, user_id: int, flow: str, state: dict[str, Any], now: datetime
