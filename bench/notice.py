@@ -4,7 +4,7 @@
    answered but left), one meeting; the time to read what its notice shows (the roster,
    the answers, the organiser, the series) and render it: median of REPEAT.
 2. Memory: the full bot (build_application on a SQLite file, long polling; in a process of
-   its own, bench/bot_process.py, as `python -m bot run` would be) with GROUPS bound groups,
+   its own, bench/_bot_process.py, as `python -m bot run` would be) with GROUPS bound groups,
    a meeting announced in each through /meeting and three members of each pressing 参加;
    that process's peak RSS (VmHWM). The emulator, which keeps a copy of every message,
    runs in the bench's process and is reported apart (until issue 9 both shared one process
@@ -54,7 +54,7 @@ from storage.repositories import ChatRepo, OrganisationRepo
 from tests.emulator.emulator import BotApiEmulator
 from tests.emulator.ratelimit import RateLimits
 
-BOT_PROCESS = str(Path(__file__).resolve().parent / "bot_process.py")
+BOT_PROCESS = str(Path(__file__).resolve().parent / "_bot_process.py")
 CONFIG = MeetingConfig(tz=ZoneInfo("Asia/Shanghai"), offsets=())
 
 

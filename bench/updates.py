@@ -60,7 +60,7 @@ from telegram.ext import (
     filters,
 )
 
-from bench.passthrough import PassThrough
+from bench._passthrough import PassThrough
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import load_settings
 from bot.core.clock import SystemClock

@@ -1,8 +1,8 @@
 """The bot alone in a process of its own, for benches that measure that process.
 
-Usage: python bench/bot_process.py TOKEN BASE_URL BASE_FILE_URL DATABASE_URL WEB_PORT
+Usage: python bench/_bot_process.py TOKEN BASE_URL BASE_FILE_URL DATABASE_URL WEB_PORT
 Long-polls the given Bot API (the emulator in the bench's process) like `python -m bot run`,
-but without Telegram's pacing (bench/passthrough.py) and without migrating (the bench did):
+but without Telegram's pacing (bench/_passthrough.py) and without migrating (the bench did):
 SIGTERM stops it cleanly. It imports nothing of the emulator, so its memory is the bot's.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.passthrough import PassThrough
+from bench._passthrough import PassThrough
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import load_settings
 
