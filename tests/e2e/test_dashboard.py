@@ -1,0 +1,233 @@
+"""The dashboard over HTTP against the running bot's door: the initData gate on every /api/
+request, what each kind of viewer may see (filtered on the server), the page, /dashboard.
+
+A small county is written straight into the tables (tests/ledger_seed.py): 县委 → two 镇党委 →
+branches with 党小组; the first three members of each branch are its 书记.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from bot.core.domain import Role
+from bot.core.webapp_auth import init_data_for, sign_init_data
+from bot.texts import dashboard as texts
+from storage.models import Member, Organisation
+from tests.e2e.harness import BotFactory, RunningBot, free_port
+from tests.ledger_seed import Sizes, seed_county
+
+SUPERADMIN = 42
+NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)  # 10:00 in Beijing, the fourth quarter
+PUBLIC_URL = "http://127.0.0.1:9"
+
+
+@pytest.fixture
+async def county(bot_factory: BotFactory) -> RunningBot:
+    """A bot with its door open over a seeded county, on 20 November 2026."""
+    bot = await bot_factory(
+        web_port=free_port(), superadmin_ids=str(SUPERADMIN), public_url=PUBLIC_URL
+    )
+    bot.clock.set(NOW)
+    async with bot.db() as session:
+        await seed_county(await session.connection(), Sizes(orgs=30, members=300), until=NOW)
+    return bot
+
+
+async def org_ids(bot: RunningBot) -> dict[str, int]:
+    """Organisation name -> id."""
+    async with bot.db() as session:
+        rows = await session.execute(select(Organisation.name, Organisation.id))
+        return {name: org_id for name, org_id in rows.all()}
+
+
+async def one_member(bot: RunningBot, org: str, role: Role) -> int:
+    """The user id of someone with `role` in the organisation `org`."""
+    ids = await org_ids(bot)
+    async with bot.db() as session:
+        rows = await session.execute(
+            select(Member.user_id).where(Member.organisation_id == ids[org], Member.role == role)
+        )
+        return int(rows.scalars().first() or 0)
+
+
+def token(bot: RunningBot) -> str:
+    """The bot's token: what Telegram signs initData with."""
+    return bot.settings.require_token()
+
+
+def signed(bot: RunningBot, user_id: int, age: timedelta = timedelta(minutes=1)) -> str:
+    """A valid initData for the user, as Telegram would hand it to the page."""
+    return init_data_for(user_id, "同志", token(bot), bot.clock.now() - age)
+
+
+async def call(bot: RunningBot, path: str, init_data: str | None) -> httpx.Response:
+    """GET a path of the door with `Authorization: tma <initData>` (none for None)."""
+    headers = {} if init_data is None else {"Authorization": f"tma {init_data}".strip()}
+    async with httpx.AsyncClient(base_url=bot.web_url) as client:
+        return await client.get(path, headers=headers)
+
+
+def names(body: dict[str, Any]) -> set[str]:
+    """The names of the organisations in an answer."""
+    return {org["name"] for org in body["organisations"]}
+
+
+async def test_only_valid_init_data_is_served(county: RunningBot) -> None:
+    bot = county
+    secretary = await one_member(bot, "第1党支部", Role.SECRETARY)
+    valid = signed(bot, secretary)
+    assert (await call(bot, "/api/me", valid)).status_code == 200
+
+    user = json.dumps({"id": SUPERADMIN, "first_name": "同志"})  # another user, not re-signed
+    fields = dict(httpx.QueryParams(valid))
+    tampered = str(httpx.QueryParams({**fields, "user": user}))
+    wrong_token = init_data_for(secretary, "同志", "123:WRONG", bot.clock.now())
+    expired = signed(bot, secretary, age=timedelta(hours=24, seconds=1))
+    for refused in (tampered, wrong_token, expired, "", "hash=abc"):
+        answer = await call(bot, "/api/me", refused)
+        assert answer.status_code == 401, refused
+        assert answer.json()["message"] == "请从 Telegram 中打开党建看板"
+    for path in ("/api/me", "/api/overview", "/api/my", "/api/orgs/1", "/api/nothing"):
+        assert (await call(bot, path, None)).status_code == 401, path
+    async with httpx.AsyncClient(base_url=bot.web_url) as client:
+        bearer = await client.get("/api/me", headers={"Authorization": f"Bearer {valid}"})
+    assert bearer.status_code == 401
+
+
+async def test_fields_signed_in_any_order_and_a_day_old_are_accepted(county: RunningBot) -> None:
+    bot = county
+    user = json.dumps({"id": SUPERADMIN, "first_name": "管理员", "username": "county"})
+    auth = str(int((bot.clock.now() - timedelta(hours=23, minutes=59)).timestamp()))
+    data = sign_init_data({"user": user, "auth_date": auth, "chat_type": "sender"}, token(bot))
+    answer = await call(bot, "/api/me", data)
+    assert answer.status_code == 200
+    assert answer.json()["user"] == {"id": SUPERADMIN, "name": "管理员", "username": "county"}
+
+
+async def test_the_superadmin_sees_the_whole_county(county: RunningBot) -> None:
+    bot = county
+    me = (await call(bot, "/api/me", signed(bot, SUPERADMIN))).json()
+    everything = set(await org_ids(bot))
+    assert me["superadmin"] is True
+    assert me["manager"] is True
+    assert names(me) == everything
+    overview = (await call(bot, "/api/overview", signed(bot, SUPERADMIN))).json()
+    assert names(overview) == everything
+    assert overview["period"]["label"] == "2026年第4季度"
+    top = overview["organisations"][0]
+    assert (top["name"], top["depth"], top["parent_id"]) == ("县委", 0, None)
+
+
+async def test_a_secretary_sees_their_branch_and_not_the_neighbours(county: RunningBot) -> None:
+    bot = county
+    ids = await org_ids(bot)
+    secretary = await one_member(bot, "第1党支部", Role.SECRETARY)
+    mine = {"第1党支部", "第1党支部第1党小组", "第1党支部第2党小组"}
+    data = signed(bot, secretary)
+
+    me = (await call(bot, "/api/me", data)).json()
+    assert (me["superadmin"], me["manager"]) == (False, True)
+    assert names(me) == mine
+    overview = (await call(bot, "/api/overview", data)).json()
+    assert names(overview) == mine
+    branch = next(o for o in overview["organisations"] if o["name"] == "第1党支部")
+    assert branch["required"] > 0
+    assert 0 <= branch["held"] <= branch["required"]
+    assert 0 < branch["attendance"] <= 1
+    assert branch["status"] in {"green", "amber", "red"}
+
+    page = await call(bot, f"/api/orgs/{ids['第1党支部']}", data)
+    assert page.status_code == 200
+    assert page.json()["organisation"]["name"] == "第1党支部"
+    assert page.json()["meetings"]
+    assert {m["org"] for m in page.json()["members"]} <= mine
+
+    # Their valid initData replayed for the neighbouring branch, the township, the county.
+    for other in ("第2党支部", "第1镇党委", "县委"):
+        refused = await call(bot, f"/api/orgs/{ids[other]}", data)
+        assert refused.status_code == 403, other
+        assert "第2党支部" not in refused.text
+
+
+async def test_a_member_sees_only_their_own_record(county: RunningBot) -> None:
+    bot = county
+    ids = await org_ids(bot)
+    member = await one_member(bot, "第2党支部", Role.MEMBER)
+    data = signed(bot, member)
+
+    me = (await call(bot, "/api/me", data)).json()
+    assert (me["superadmin"], me["manager"]) == (False, False)
+    assert names(me) == {"第2党支部"}
+    assert {o["access"] for o in me["organisations"]} == {"self"}
+    assert (await call(bot, "/api/overview", data)).status_code == 403
+    assert (await call(bot, f"/api/orgs/{ids['第2党支部']}", data)).status_code == 403
+    mine = (await call(bot, "/api/my", data)).json()
+    assert [r["user_id"] for r in mine["records"]] == [member]
+    assert mine["records"][0]["org"] == "第2党支部"
+
+
+async def test_a_bad_period_is_answered_in_chinese(county: RunningBot) -> None:
+    bot = county
+    answer = await call(bot, "/api/overview?period=明年春天", signed(bot, SUPERADMIN))
+    assert answer.status_code == 400
+    assert answer.json()["message"]
+    long = await call(bot, "/api/overview?period=" + "年" * 100, signed(bot, SUPERADMIN))
+    assert long.status_code == 400
+    year = await call(bot, "/api/overview?period=2026年", signed(bot, SUPERADMIN))
+    assert year.json()["period"]["span"] == "2026-01-01至2026-12-31"
+
+
+async def test_the_page_is_served_without_data(county: RunningBot) -> None:
+    bot = county
+    async with httpx.AsyncClient(base_url=bot.web_url) as client:
+        page = await client.get("/app/")
+        script = await client.get("/app/app.js")
+        moved = await client.get("/app")
+        missing = await client.get("/app/../bot/config.py")
+    assert page.status_code == 200
+    assert "党建看板" in page.text
+    assert "telegram.org" not in page.text  # loaded by app.js only inside Telegram
+    assert script.headers["Content-Type"].startswith("application/javascript")
+    assert moved.status_code == 302
+    assert missing.status_code == 404
+
+
+async def test_dashboard_command(bot_factory: BotFactory) -> None:
+    bot = await bot_factory(superadmin_ids=str(SUPERADMIN), public_url=PUBLIC_URL)
+    emu = bot.emulator
+    admin = emu.world.add_user("管理员", id=SUPERADMIN)
+    member = emu.add_user("党员")
+    emu.start_private_chat(admin)
+    await emu.wait_for_bot_message(admin)
+    emu.send_text(admin, admin, "/dashboard")
+    reply = await emu.wait_for_bot_message(admin, contains="党建看板")
+    button = reply["reply_markup"]["inline_keyboard"][0][0]
+    assert button == {"text": texts.MANAGER_BUTTON, "web_app": {"url": f"{PUBLIC_URL}/app/"}}
+    await emu.settle()  # the menu button is set after the reply
+    assert emu.requests_for("setChatMenuButton")
+
+    emu.start_private_chat(member)
+    await emu.wait_for_bot_message(member)
+    emu.send_text(member, member, "/dashboard")
+    reply = await emu.wait_for_bot_message(member)
+    assert reply["reply_markup"]["inline_keyboard"][0][0]["text"] == texts.MEMBER_BUTTON
+
+    group = emu.add_group("支部群", members=[admin], admins=[admin], bot_admin=True)
+    emu.send_text(group, admin, "/dashboard")
+    reply = await emu.wait_for_bot_message(group)
+    assert reply["text"] == texts.IN_GROUP
+    assert reply["reply_markup"]["inline_keyboard"][0][0]["url"].startswith("https://t.me/")
+
+
+async def test_dashboard_without_public_url_says_what_to_set(bot: RunningBot) -> None:
+    emu = bot.emulator
+    user = emu.add_user("书记")
+    emu.start_private_chat(user)
+    await emu.wait_for_bot_message(user)
+    assert await bot.say(user, user, "/dashboard") == texts.NO_PUBLIC_URL

@@ -1,0 +1,235 @@
+"""The dashboard's JSON API under /api/ (the gate in web/dashboard_auth.py runs first).
+
+Each route calls one DashboardService use case with the checked user's id and renders its
+plain values as JSON; what the user may see was decided and filtered by the service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot import texts
+from bot.context import Runtime
+from bot.core.errors import InvalidInput, NotFound, PermissionDenied, UserFacingError
+from bot.core.ledger import Ledger, MeetingRow, MemberRow, OrgRow, TopicRow
+from bot.core.periods import Period
+from bot.services.dashboard_service import DashboardService
+from web.dashboard_auth import viewer
+
+Json = dict[str, Any]
+# A period is a few words (`2026年第4季度`); longer text is not one.
+MAX_PERIOD = 40
+
+
+def setup(app: web.Application, runtime: Runtime) -> None:
+    """Mount GET /api/me, /api/overview, /api/orgs/{id}, /api/my."""
+    api = DashboardApi(runtime.services.dashboard)
+    app.router.add_get("/api/me", api.me)
+    app.router.add_get("/api/overview", api.overview)
+    app.router.add_get(r"/api/orgs/{org_id:\d{1,12}}", api.organisation)
+    app.router.add_get("/api/my", api.my_record)
+
+
+async def answer(work: Callable[[], Awaitable[Json]]) -> web.Response:
+    """200 with the JSON; a user's mistake or a refusal as 400/403/404 with the Chinese text."""
+    try:
+        return web.json_response(await work())
+    except UserFacingError as exc:
+        status = 403 if isinstance(exc, PermissionDenied) else 404
+        status = 400 if isinstance(exc, InvalidInput) else status
+        status = 404 if isinstance(exc, NotFound) else status
+        return web.json_response(
+            {"error": exc.code or "refused", "message": texts.error_text(exc)}, status=status
+        )
+
+
+def period_arg(request: web.Request) -> str:
+    """The `period` query parameter, bounded."""
+    text = request.query.get("period", "").strip()
+    if len(text) > MAX_PERIOD:
+        raise InvalidInput("期间太长了，例如：本季度、2026年11月、2026Q4")
+    return text
+
+
+class DashboardApi:
+    """The routes, bound to the service."""
+
+    def __init__(self, service: DashboardService) -> None:
+        self._service = service
+
+    async def me(self, request: web.Request) -> web.Response:
+        """The user and each organisation they may see."""
+        user = viewer(request)
+
+        async def work() -> Json:
+            found = await self._service.viewer(user.id)
+            organisations = [
+                {
+                    "id": o.id,
+                    "name": o.name,
+                    "kind": o.kind.label,
+                    "parent_id": o.parent_id,
+                    "access": "manage",
+                }
+                for o in found.managed
+            ]
+            managed = {o.id for o in found.managed}
+            organisations += [
+                {
+                    "id": o.id,
+                    "name": o.name,
+                    "kind": o.kind.label,
+                    "parent_id": o.parent_id,
+                    "access": "self",
+                }
+                for o in found.member_of
+                if o.id not in managed
+            ]
+            return {
+                "user": {"id": user.id, "name": user.full_name, "username": user.username},
+                "superadmin": found.superadmin,
+                "manager": found.manager,
+                "organisations": organisations,
+            }
+
+        return await answer(work)
+
+    async def overview(self, request: web.Request) -> web.Response:
+        """概览: each organisation the user manages, with its status."""
+        user = viewer(request)
+
+        async def work() -> Json:
+            found = await self._service.overview(user.id, period_arg(request))
+            return {
+                "period": period_json(found.period),
+                "organisations": [asdict(status) for status in found.organisations],
+            }
+
+        return await answer(work)
+
+    async def organisation(self, request: web.Request) -> web.Response:
+        """One organisation: meetings, topics, members, and the organisations below."""
+        user, org_id = viewer(request), int(request.match_info["org_id"])
+
+        async def work() -> Json:
+            return ledger_json(
+                await self._service.organisation(user.id, org_id, period_arg(request))
+            )
+
+        return await answer(work)
+
+    async def my_record(self, request: web.Request) -> web.Response:
+        """我的记录: the user's own attendance and study."""
+        user = viewer(request)
+
+        async def work() -> Json:
+            found = await self._service.my_record(user.id, period_arg(request))
+            return {
+                "period": period_json(found.period),
+                "records": [member_json(r) for r in found.rows],
+            }
+
+        return await answer(work)
+
+
+def period_json(period: Period) -> Json:
+    """The period's label and days."""
+    return {
+        "label": period.label,
+        "span": period.span_text,
+        "first": period.first.isoformat(),
+        "last": period.last.isoformat(),
+    }
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def meeting_json(row: MeetingRow) -> Json:
+    """A past meeting with its attendance."""
+    return {
+        "org": row.org,
+        "starts": _when(row.starts),
+        "weekday": row.weekday,
+        "kind": row.kind,
+        "agenda": row.agenda,
+        "place": row.place,
+        "organiser": row.organiser,
+        "expected": row.expected,
+        "present": row.present,
+        "rate": row.rate,
+        "leave": [{"name": n, "reason": r} for n, r in row.leave],
+        "absent": list(row.absent),
+        "record": row.record,
+    }
+
+
+def topic_json(row: TopicRow) -> Json:
+    """A study topic with its completion."""
+    return {
+        "org": row.org,
+        "title": row.title,
+        "published": _when(row.published),
+        "deadline": _when(row.deadline),
+        "expected": row.expected,
+        "studied": row.studied,
+        "makeup": row.makeup,
+        "rate": row.rate,
+        "quiz_average": row.quiz_average,
+    }
+
+
+def member_json(row: MemberRow) -> Json:
+    """A member's attendance and study."""
+    return {
+        "org": row.org,
+        "user_id": row.user_id,
+        "name": row.name,
+        "status": row.status.label,
+        "role": row.role.label,
+        "attendance": row.attendance,
+        "studied": row.studied,
+        "study_expected": row.study_expected,
+        "study_rate": row.study_rate,
+        "by_kind": [
+            {"kind": k.label, "attended": a, "expected": e} for k, (a, e) in row.by_kind.items()
+        ],
+    }
+
+
+def below_json(row: OrgRow) -> Json:
+    """An organisation below, with its 三会一课 standing."""
+    standings = [s for s in row.standings.values() if s is not None]
+    return {
+        "name": row.name,
+        "parent": row.parent,
+        "kind": row.kind.label,
+        "members": row.members,
+        "held": sum(s.held for s in standings),
+        "required": sum(s.required for s in standings),
+        "behind": row.behind,
+        "attendance": row.attendance,
+        "study": row.study_rate,
+    }
+
+
+def ledger_json(ledger: Ledger) -> Json:
+    """An organisation's page."""
+    return {
+        "organisation": {
+            "id": ledger.org.id,
+            "name": ledger.org.name,
+            "kind": ledger.org.kind.label,
+        },
+        "period": period_json(ledger.period),
+        "meetings": [meeting_json(r) for r in reversed(ledger.meetings)],
+        "topics": [topic_json(r) for r in ledger.topics],
+        "members": [member_json(r) for r in ledger.members],
+        "below": [below_json(r) for r in ledger.below],
+    }
