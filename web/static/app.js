@@ -66,10 +66,17 @@ async function api(path) {
   return body;
 }
 
+// body[data-ready] names the view once its data is drawn (tests wait for it); the first
+// time is kept in window.dashboardReadyMs (milliseconds since navigation started).
 function show(...nodes) {
-  const view = document.getElementById("view");
-  view.replaceChildren(...nodes);
+  document.getElementById("view").replaceChildren(...nodes);
   document.body.dataset.ready = state.view;
+  if (window.dashboardReadyMs === undefined) window.dashboardReadyMs = performance.now();
+}
+
+function loading() {
+  delete document.body.dataset.ready;
+  document.getElementById("view").replaceChildren(el("p", { class: "note" }, "正在加载……"));
 }
 
 function failed(error) {
@@ -151,7 +158,7 @@ function drawMine(page) {
 async function open(view) {
   state.view = view;
   tabs();
-  show(el("p", { class: "note" }, "正在加载……"));
+  loading();
   try {
     if (view === "overview") {
       state.overview = await api("overview");
@@ -168,6 +175,7 @@ async function openOrg(id) {
   state.view = "org";
   state.org = id;
   tabs();
+  loading();
   try {
     drawOrg(await api(`orgs/${id}`));
   } catch (error) {
