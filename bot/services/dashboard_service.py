@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +29,9 @@ from storage.records import OrganisationRecord
 from storage.repositories import OrganisationRepo
 
 DEFAULT_PERIOD = "本季度"
+# How long a subtree's 概览 is reused: figures a minute old are fine on a dashboard.
+CACHE_FOR = timedelta(seconds=60)
+MAX_CACHED = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,8 @@ class DashboardService(Service):
     def __init__(self, database: Database, clock: Clock, access: AccessService, tz: ZoneInfo):
         super().__init__(database, clock, access)
         self.tz = tz
+        # (root, period) -> (computed at, lines): the only state, bounded and short-lived.
+        self._cache: dict[tuple[int, Period], tuple[datetime, list[OrgStatus]]] = {}
 
     def period(self, text: str) -> Period:
         """The period named (default: this quarter); InvalidInput for an unknown one."""
@@ -91,11 +96,31 @@ class DashboardService(Service):
             seen = await self.access.visible(session, user_id)
             if not seen.manages_any:
                 raise NotManager
-            snapshots = [await self._snapshot(session, r, period, now) for r in seen.roots]
-        found: list[OrgStatus] = []
+            missing = [r for r in seen.roots if self._cached(r, period, now) is None]
+            snapshots = [
+                await read_snapshot(session, r, period, self.tz, now, counts_only=True)
+                for r in missing
+            ]
         for snap in snapshots:
-            found += await asyncio.to_thread(_statuses, snap)
+            self._cache[(snap.root_id, period)] = (now, await asyncio.to_thread(_statuses, snap))
+        found: list[OrgStatus] = []
+        for root in seen.roots:
+            found += self._cache[(root, period)][1]
         return Overview(period, found)
+
+    def forget(self) -> None:
+        """Drop the cached 概览 (benchmarks time the cold read)."""
+        self._cache.clear()
+
+    def _cached(self, root: int, period: Period, now: datetime) -> list[OrgStatus] | None:
+        """A subtree's 概览 computed less than CACHE_FOR ago (people switch views and come
+        back; a county's quarter takes most of a second to read)."""
+        if len(self._cache) > MAX_CACHED:
+            self._cache.clear()
+        found = self._cache.get((root, period))
+        if found is None or not timedelta(0) <= now - found[0] < CACHE_FOR:
+            return None
+        return found[1]
 
     @retried
     async def organisation(self, user_id: int, org_id: int, period_text: str = "") -> Ledger:

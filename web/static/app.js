@@ -95,7 +95,8 @@ function tabs() {
 }
 
 function orgLine(org) {
-  const figures = `三会一课 ${org.held}/${org.required} · 出勤 ${percent(org.attendance)} · 学习 ${percent(org.study)} · ${org.members}人`;
+  const meetings = org.required ? `${org.held}/${org.required}` : "—";
+  const figures = `三会一课 ${meetings} · 出勤 ${percent(org.attendance)} · 学习 ${percent(org.study)} · ${org.members}人`;
   return el(
     "div",
     {
