@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -18,7 +19,8 @@ from bot.context import Runtime
 from bot.core.errors import InvalidInput, NotFound, PermissionDenied, UserFacingError
 from bot.core.ledger import Ledger, MeetingRow, MemberRow, OrgRow, TopicRow
 from bot.core.periods import Period
-from bot.services.dashboard_service import DashboardService
+from bot.services.dashboard_service import DashboardService, MemberPage
+from bot.services.meetings import Listed
 from web.dashboard_auth import viewer
 
 Json = dict[str, Any]
@@ -28,10 +30,11 @@ MAX_PERIOD = 40
 
 def setup(app: web.Application, runtime: Runtime) -> None:
     """Mount GET /api/me, /api/overview, /api/orgs/{id}, /api/my."""
-    api = DashboardApi(runtime.services.dashboard)
+    api = DashboardApi(runtime.services.dashboard, runtime.settings.timezone)
     app.router.add_get("/api/me", api.me)
     app.router.add_get("/api/overview", api.overview)
     app.router.add_get(r"/api/orgs/{org_id:\d{1,12}}", api.organisation)
+    app.router.add_get(r"/api/orgs/{org_id:\d{1,12}}/members/{user_id:\d{1,15}}", api.member)
     app.router.add_get("/api/my", api.my_record)
 
 
@@ -59,8 +62,8 @@ def period_arg(request: web.Request) -> str:
 class DashboardApi:
     """The routes, bound to the service."""
 
-    def __init__(self, service: DashboardService) -> None:
-        self._service = service
+    def __init__(self, service: DashboardService, tz: ZoneInfo) -> None:
+        self._service, self._tz = service, tz
 
     async def me(self, request: web.Request) -> web.Response:
         """The user and each organisation they may see."""
@@ -117,9 +120,20 @@ class DashboardApi:
         user, org_id = viewer(request), int(request.match_info["org_id"])
 
         async def work() -> Json:
-            return ledger_json(
-                await self._service.organisation(user.id, org_id, period_arg(request))
-            )
+            page = await self._service.organisation(user.id, org_id, period_arg(request))
+            upcoming = [upcoming_json(listed, self._tz) for listed in page.upcoming]
+            return ledger_json(page.ledger) | {"upcoming": upcoming}
+
+        return await answer(work)
+
+    async def member(self, request: web.Request) -> web.Response:
+        """A member of an organisation the user manages."""
+        user, org_id = viewer(request), int(request.match_info["org_id"])
+        member_id = int(request.match_info["user_id"])
+
+        async def work() -> Json:
+            page = await self._service.member(user.id, org_id, member_id, period_arg(request))
+            return member_page_json(page)
 
         return await answer(work)
 
@@ -131,7 +145,7 @@ class DashboardApi:
             found = await self._service.my_record(user.id, period_arg(request))
             return {
                 "period": period_json(found.period),
-                "records": [member_json(r) for r in found.rows],
+                "records": [member_page_json(page) for page in found.pages],
             }
 
         return await answer(work)
@@ -232,4 +246,47 @@ def ledger_json(ledger: Ledger) -> Json:
         "topics": [topic_json(r) for r in ledger.topics],
         "members": [member_json(r) for r in ledger.members],
         "below": [below_json(r) for r in ledger.below],
+    }
+
+
+def upcoming_json(listed: Listed, tz: ZoneInfo) -> Json:
+    """A meeting to come, with its live 参加 / 请假 / 未回复 counts."""
+    meeting = listed.meeting
+    return {
+        "id": meeting.id,
+        "starts": _when(meeting.starts_at.astimezone(tz)),
+        "kind": meeting.kind.label,
+        "place": meeting.place,
+        "agenda": meeting.agenda,
+        "yes": listed.yes,
+        "leave": listed.leave,
+        "none": listed.none,
+    }
+
+
+def member_page_json(page: MemberPage) -> Json:
+    """A member's line with their meetings (leave reasons) and topics (quiz scores)."""
+    return member_json(page.row) | {
+        "meetings": [
+            {
+                "org": m.org,
+                "starts": _when(m.starts),
+                "kind": m.kind,
+                "agenda": m.agenda,
+                "state": m.state,
+                "reason": m.reason,
+            }
+            for m in page.meetings
+        ],
+        "studies": [
+            {
+                "org": t.org,
+                "title": t.title,
+                "published": _when(t.published),
+                "studied": t.studied,
+                "makeup": t.makeup,
+                "quiz": t.quiz,
+            }
+            for t in page.studies
+        ],
     }

@@ -17,13 +17,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.dashboard import OrgStatus, statuses
-from bot.core.errors import NotManager, NotYourOrganisation
-from bot.core.ledger import Ledger, MemberRow, build_ledger, org_statuses
+from bot.core.errors import NotFound, NotManager, NotYourOrganisation
+from bot.core.ledger import (
+    Ledger,
+    MemberMeeting,
+    MemberRow,
+    MemberStudy,
+    build_ledger,
+    member_history,
+    org_statuses,
+)
 from bot.core.ledger_snapshot import Snapshot
 from bot.core.periods import Period, parse_period
+from bot.services import meetings
 from bot.services.access import AccessService
 from bot.services.base import Service, retried
 from bot.services.ledger_build import read_snapshot
+from bot.services.meetings import Listed
 from storage.db import Database
 from storage.records import OrganisationRecord
 from storage.repositories import OrganisationRepo
@@ -58,11 +68,28 @@ class Overview:
 
 
 @dataclass(frozen=True, slots=True)
+class OrgPage:
+    """An organisation: its ledger rows over the period, and its meetings yet to come."""
+
+    ledger: Ledger
+    upcoming: list[Listed]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberPage:
+    """One member in one organisation: their line, meetings and topics."""
+
+    row: MemberRow
+    meetings: list[MemberMeeting]
+    studies: list[MemberStudy]
+
+
+@dataclass(frozen=True, slots=True)
 class MyRecord:
-    """A member's own lines of the ledger, in each organisation they belong to."""
+    """A member's own pages, one for each organisation they belong to."""
 
     period: Period
-    rows: list[MemberRow]
+    pages: list[MemberPage]
 
 
 class DashboardService(Service):
@@ -123,28 +150,44 @@ class DashboardService(Service):
         return found[1]
 
     @retried
-    async def organisation(self, user_id: int, org_id: int, period_text: str = "") -> Ledger:
-        """The ledger rows of one organisation the user manages; NotYourOrganisation else."""
+    async def organisation(self, user_id: int, org_id: int, period_text: str = "") -> OrgPage:
+        """One organisation the user manages (NotYourOrganisation else): the ledger rows
+        over the period and the meetings to come with their live answer counts."""
         period, now = self.period(period_text), self.now()
         async with self.database.transaction() as session:
             seen = await self.access.visible(session, user_id)
             if org_id not in seen.managed:
                 raise NotYourOrganisation
             snap = await self._snapshot(session, org_id, period, now)
-        return await asyncio.to_thread(build_ledger, snap)
+            upcoming = await meetings.upcoming(session, [o.id for o in snap.orgs], now)
+        return OrgPage(await asyncio.to_thread(build_ledger, snap), upcoming)
+
+    @retried
+    async def member(
+        self, user_id: int, org_id: int, member_id: int, period_text: str = ""
+    ) -> MemberPage:
+        """A member of an organisation the user manages: meetings, leaves with reasons,
+        check-ins, study and quiz scores. NotFound when they are not a member there."""
+        period, now = self.period(period_text), self.now()
+        async with self.database.transaction() as session:
+            seen = await self.access.visible(session, user_id)
+            if org_id not in seen.managed:
+                raise NotYourOrganisation
+            snap = await self._snapshot(session, org_id, period, now)
+        page = await asyncio.to_thread(_member_page, snap, member_id)
+        if page is None:
+            raise NotFound("这个期间本组织没有这位党员。")
+        return page
 
     @retried
     async def my_record(self, user_id: int, period_text: str = "") -> MyRecord:
-        """The user's own attendance and study in each organisation they belong to."""
+        """The user's own page in each organisation they belong to (theirs alone)."""
         period, now = self.period(period_text), self.now()
         async with self.database.transaction() as session:
             seen = await self.access.visible(session, user_id)
             snaps = [await self._snapshot(session, o, period, now) for o in seen.member_of]
-        rows: list[MemberRow] = []
-        for snap in snaps:
-            ledger = await asyncio.to_thread(build_ledger, snap)
-            rows += [r for r in ledger.members if r.user_id == user_id and _own(r, snap)]
-        return MyRecord(period, rows)
+        pages = [await asyncio.to_thread(_member_page, snap, user_id) for snap in snaps]
+        return MyRecord(period, [page for page in pages if page is not None])
 
     async def _snapshot(
         self, session: AsyncSession, org_id: int, period: Period, now: datetime
@@ -156,9 +199,16 @@ def _statuses(snap: Snapshot) -> list[OrgStatus]:
     return statuses(snap.orgs, org_statuses(snap))
 
 
-def _own(row: MemberRow, snap: Snapshot) -> bool:
-    """The row is of the snapshot's root (a member's record, not one of a group below)."""
-    return row.org == snap.orgs[0].name
+def _member_page(snap: Snapshot, user_id: int) -> MemberPage | None:
+    """The member's page in the snapshot's root organisation, None if not a member there."""
+    ledger = build_ledger(snap)
+    root = snap.orgs[0].name
+    row = next((r for r in ledger.members if r.user_id == user_id and r.org == root), None)
+    if row is None:
+        return None
+    history, studies = member_history(snap, user_id)
+    own = [m for m in history if m.org == root]
+    return MemberPage(row, own, studies)
 
 
 def _by_name(org: OrganisationRecord) -> str:

@@ -112,6 +112,20 @@ async def test_a_secretary_sees_their_branch_and_not_the_neighbours(county: Runn
     assert page.json()["organisation"]["name"] == "第1党支部"
     assert page.json()["meetings"]
     assert {m["org"] for m in page.json()["members"]} <= mine
+    assert page.json()["upcoming"] == []  # the seed has no meetings to come
+
+    member = page.json()["members"][-1]
+    one = await call(bot, f"/api/orgs/{ids['第1党支部']}/members/{member['user_id']}", data)
+    assert one.status_code == 200
+    assert one.json()["user_id"] == member["user_id"]
+    assert {m["state"] for m in one.json()["meetings"]} <= {"签到", "请假", "缺席"}
+    assert all(m["reason"] == "" for m in one.json()["meetings"] if m["state"] != "请假")
+    assert one.json()["studies"]
+    neighbour = await one_member(bot, "第2党支部", Role.MEMBER)
+    stranger = await call(bot, f"/api/orgs/{ids['第1党支部']}/members/{neighbour}", data)
+    assert stranger.status_code == 404
+    theirs = await call(bot, f"/api/orgs/{ids['第2党支部']}/members/{neighbour}", data)
+    assert theirs.status_code == 403
 
     # Their valid initData replayed for the neighbouring branch, the township, the county.
     for other in ("第2党支部", "第1镇党委", "县委"):
@@ -135,6 +149,9 @@ async def test_a_member_sees_only_their_own_record(county: RunningBot) -> None:
     mine = (await call(bot, "/api/my", data)).json()
     assert [r["user_id"] for r in mine["records"]] == [member]
     assert mine["records"][0]["org"] == "第2党支部"
+    assert mine["records"][0]["meetings"]
+    own = await call(bot, f"/api/orgs/{ids['第2党支部']}/members/{member}", data)
+    assert own.status_code == 403  # their record comes from /api/my only
 
 
 async def test_a_bad_period_is_answered_in_chinese(county: RunningBot) -> None:

@@ -48,7 +48,12 @@ class Seen:
     usable_ms: float
 
 
-def browse(url: str, shot: str, click_first: bool = False) -> Seen:
+# What to tap, and the view that must then be drawn: the first organisation, a member.
+INTO_ORG = (".org", "org")
+INTO_MEMBER = (".member", "member")
+
+
+def browse(url: str, shot: str, taps: tuple[tuple[str, str], ...] = ()) -> Seen:
     """Open the page in headless Chromium at a phone's size, wait until it has drawn its
     data (body[data-ready]), take a screenshot. Blocking: run it in a thread, the bot
     answers the page's requests on the event loop meanwhile."""
@@ -67,10 +72,12 @@ def browse(url: str, shot: str, click_first: bool = False) -> Seen:
         driver.get(url)
         wait = WebDriverWait(driver, 20)
         wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
-        if click_first:
-            driver.find_elements(By.CSS_SELECTOR, ".org")[0].click()
+        for selector, view in taps:
+            driver.find_elements(By.CSS_SELECTOR, selector)[0].click()
             wait.until(
-                lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == "org"
+                lambda d, v=view: (
+                    d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == v
+                )
             )
         usable = driver.execute_script("return window.dashboardReadyMs")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -89,7 +96,9 @@ def browse(url: str, shot: str, click_first: bool = False) -> Seen:
         driver.quit()
 
 
-async def open_as(bot: RunningBot, user_id: int, shot: str, click_first: bool = False) -> Seen:
+async def open_as(
+    bot: RunningBot, user_id: int, shot: str, taps: tuple[tuple[str, str], ...] = ()
+) -> Seen:
     """The page as Telegram opens it for the user."""
     fragment = urlencode(
         {
@@ -100,7 +109,7 @@ async def open_as(bot: RunningBot, user_id: int, shot: str, click_first: bool = 
         }
     )
     url = f"{bot.web_url}/app/#{fragment}"
-    seen = await asyncio.to_thread(browse, url, shot, click_first)
+    seen = await asyncio.to_thread(browse, url, shot, taps)
     print(f"{shot}: page usable after {seen.usable_ms:.0f} ms")
     return seen
 
@@ -120,10 +129,15 @@ async def test_the_secretary_sees_their_branch_not_the_neighbouring_one(
     assert set(seen.names) == {"第1党支部", "第1党支部第1党小组", "第1党支部第2党小组"}
     assert "第2党支部" not in seen.text
     assert seen.background == "rgb(23, 33, 43)"  # Telegram's theme colour from the fragment
-    page = await open_as(county, secretary, "secretary-branch", click_first=True)
+    page = await open_as(county, secretary, "secretary-branch", (INTO_ORG,))
     assert page.ready == "org"
     assert "第1党支部" in page.text
     assert "应到" in page.text
+    assert "即将召开" in page.text
+    person = await open_as(county, secretary, "secretary-member", (INTO_ORG, INTO_MEMBER))
+    assert person.ready == "member"
+    assert "返回组织" in person.text
+    assert "学习" in person.text
 
 
 async def test_the_county_admin_sees_all(county: RunningBot) -> None:
@@ -140,3 +154,4 @@ async def test_a_member_sees_only_their_own_record(county: RunningBot) -> None:
     assert seen.names == []
     assert "第2党支部" in seen.text
     assert "概览" not in seen.text
+    assert "会议（" in seen.text

@@ -125,10 +125,28 @@ function card(title, ...lines) {
     ...lines.filter(Boolean).map((line) => el("div", { class: "line" }, line)));
 }
 
-function memberCard(m) {
-  const kinds = m.by_kind.map((k) => `${k.kind} ${k.attended}/${k.expected}`).join("，");
-  return card(`${m.name}（${m.org}）`, `${m.status} · ${m.role} · 出勤 ${percent(m.attendance)}`,
+function memberCard(m, orgId) {
+  const kinds = m.by_kind.filter((k) => k.expected).map((k) => `${k.kind} ${k.attended}/${k.expected}`).join("，");
+  const node = card(`${m.name}（${m.org}）`, `${m.status} · ${m.role} · 出勤 ${percent(m.attendance)}`,
     kinds, `学习 ${m.studied}/${m.study_expected}（${percent(m.study_rate)}）`);
+  if (orgId) {
+    node.classList.add("member");
+    node.dataset.userId = m.user_id;
+    node.addEventListener("click", () => openMember(orgId, m.user_id));
+  }
+  return node;
+}
+
+function history(page) {
+  const state = (m) => (m.state === "请假" ? `请假：${m.reason || "未说明"}` : m.state);
+  const quiz = (t) => (t.quiz === null ? "" : ` · 测验 ${Math.round(t.quiz)}分`);
+  return [
+    memberCard(page),
+    el("h2", {}, `会议（${page.meetings.length}）`),
+    ...page.meetings.map((m) => card(`${m.starts} ${m.kind}`, m.agenda, state(m))),
+    el("h2", {}, `学习（${page.studies.length}）`),
+    ...page.studies.map((t) => card(t.title, (t.studied ? (t.makeup ? "已补学" : "已学习") : "未学习") + quiz(t))),
+  ];
 }
 
 function drawOrg(page) {
@@ -137,22 +155,38 @@ function drawOrg(page) {
     el("button", { class: "back", onclick: () => open("overview") }, "‹ 返回概览"),
     el("h2", { id: "org-name" }, page.organisation.name),
     el("p", { class: "note" }, `${page.period.label}（${page.period.span}）`),
-    el("h2", {}, `会议（${page.meetings.length}）`),
-    ...page.meetings.map((m) => card(`${m.starts} ${m.kind}`, m.agenda,
+    el("h2", {}, `即将召开（${page.upcoming.length}）`),
+    ...page.upcoming.map((m) => card(`${m.starts} ${m.kind}`, m.agenda, m.place,
+      `参加 ${m.yes} · 请假 ${m.leave} · 未回复 ${m.none}`)),
+    el("h2", {}, `已召开（${page.meetings.length}）`),
+    ...page.meetings.map((m) => card(`${m.starts} ${m.kind}${m.org === page.organisation.name ? "" : `（${m.org}）`}`, m.agenda,
       `应到 ${m.expected} · 实到 ${m.present} · 出勤 ${percent(m.rate)} · 记录 ${m.record || "无"}`,
       m.leave.length ? `请假：${leave(m)}` : "")),
     el("h2", {}, `学习（${page.topics.length}）`),
     ...page.topics.map((t) => card(t.title, `已学习 ${t.studied}/${t.expected}（${percent(t.rate)}）` +
       (t.quiz_average === null ? "" : ` · 测验平均 ${Math.round(t.quiz_average)}分`))),
     el("h2", {}, `党员（${page.members.length}）`),
-    ...page.members.map(memberCard),
+    ...page.members.map((m) => memberCard(m, page.organisation.id)),
   );
+}
+
+async function openMember(orgId, userId) {
+  state.view = "member";
+  state.member = [orgId, userId];
+  tabs();
+  loading();
+  try {
+    const page = await api(`orgs/${orgId}/members/${userId}`);
+    show(el("button", { class: "back", onclick: () => openOrg(orgId) }, "‹ 返回组织"), ...history(page));
+  } catch (error) {
+    failed(error);
+  }
 }
 
 function drawMine(page) {
   show(
     el("p", { class: "note" }, `${page.period.label}（${page.period.span}）`),
-    ...(page.records.length ? page.records.map(memberCard) : [el("p", { class: "note" }, "这个期间还没有您的记录")]),
+    ...(page.records.length ? page.records.flatMap(history) : [el("p", { class: "note" }, "这个期间还没有您的记录")]),
   );
 }
 
@@ -195,7 +229,8 @@ async function start() {
   }
   document.getElementById("search").addEventListener("input", () => state.overview && drawOverview());
   document.getElementById("period").addEventListener("change", () =>
-    state.view === "org" ? openOrg(state.org) : open(state.view));
+    state.view === "org" ? openOrg(state.org)
+      : state.view === "member" ? openMember(...state.member) : open(state.view));
   try {
     state.me = await api("me");
   } catch (error) {
