@@ -16,7 +16,7 @@ from aiohttp import web
 
 from bot import texts
 from bot.context import Runtime
-from bot.core.errors import InvalidInput, NotFound, PermissionDenied, UserFacingError
+from bot.core.errors import InvalidInput, PermissionDenied, UserFacingError
 from bot.core.ledger import Ledger, MeetingRow, MemberRow, OrgRow, TopicRow
 from bot.core.periods import Period
 from bot.services.dashboard_service import DashboardService, MemberPage
@@ -40,15 +40,27 @@ def setup(app: web.Application, runtime: Runtime) -> None:
 
 async def answer(work: Callable[[], Awaitable[Json]]) -> web.Response:
     """200 with the JSON; a user's mistake or a refusal as 400/403/404 with the Chinese text."""
+    return await answer_file(work)
+
+
+async def answer_file(work: Callable[[], Awaitable[Json | web.Response]]) -> web.Response:
+    """The work's response (JSON for a dict); a user's mistake or a refusal as 400/403/404
+    with the Chinese text."""
     try:
-        return web.json_response(await work())
+        found = await work()
     except UserFacingError as exc:
-        status = 403 if isinstance(exc, PermissionDenied) else 404
-        status = 400 if isinstance(exc, InvalidInput) else status
-        status = 404 if isinstance(exc, NotFound) else status
-        return web.json_response(
-            {"error": exc.code or "refused", "message": texts.error_text(exc)}, status=status
-        )
+        body = {"error": exc.code or "refused", "message": texts.error_text(exc)}
+        return web.json_response(body, status=refusal_status(exc))
+    return found if isinstance(found, web.Response) else web.json_response(found)
+
+
+def refusal_status(exc: UserFacingError) -> int:
+    """400 for bad input, 403 for a refusal, 404 for something missing."""
+    if isinstance(exc, InvalidInput):
+        return 400
+    if isinstance(exc, PermissionDenied):
+        return 403
+    return 404
 
 
 def period_arg(request: web.Request) -> str:

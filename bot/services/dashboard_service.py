@@ -163,6 +163,16 @@ class DashboardService(Service):
         return OrgPage(await asyncio.to_thread(build_ledger, snap), upcoming)
 
     @retried
+    async def managed(self, user_id: int, org_id: int) -> OrganisationRecord:
+        """An organisation the user manages (for its downloads); NotYourOrganisation else."""
+        async with self.database.transaction() as session:
+            seen = await self.access.visible(session, user_id)
+            found = await OrganisationRepo(session).get(org_id)
+        if org_id not in seen.managed or found is None:
+            raise NotYourOrganisation
+        return found
+
+    @retried
     async def member(
         self, user_id: int, org_id: int, member_id: int, period_text: str = ""
     ) -> MemberPage:

@@ -213,3 +213,26 @@ async def test_dashboard_without_public_url_says_what_to_set(bot: RunningBot) ->
     emu.start_private_chat(user)
     await emu.wait_for_bot_message(user)
     assert await bot.say(user, user, "/dashboard") == texts.NO_PUBLIC_URL
+
+
+async def test_downloads_for_managers_only(county: RunningBot) -> None:
+    bot = county
+    ids = await org_ids(bot)
+    secretary = await one_member(bot, "第1党支部", Role.SECRETARY)
+    data = signed(bot, secretary)
+    ledger = await call(bot, f"/api/orgs/{ids['第1党支部']}/ledger.xlsx?period=本季度", data)
+    assert ledger.status_code == 200
+    assert ledger.content.startswith(b"PK")  # a zip: the XLSX /ledger sends
+    assert "filename*=UTF-8''" in ledger.headers["Content-Disposition"]
+    calendar = await call(bot, f"/api/orgs/{ids['第1党支部']}/calendar.ics", data)
+    assert calendar.status_code == 404  # the seeded county has no meetings to come
+    assert "没有" in calendar.json()["message"]
+    for path in (
+        f"/api/orgs/{ids['第2党支部']}/ledger.xlsx",
+        f"/api/orgs/{ids['县委']}/calendar.ics",
+    ):
+        assert (await call(bot, path, data)).status_code == 403
+        assert (await call(bot, path, None)).status_code == 401
+    member = signed(bot, await one_member(bot, "第1党支部", Role.MEMBER))
+    refused = await call(bot, f"/api/orgs/{ids['第1党支部']}/ledger.xlsx", member)
+    assert refused.status_code == 403

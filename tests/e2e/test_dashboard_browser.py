@@ -51,6 +51,7 @@ class Seen:
 # What to tap, and the view that must then be drawn: the first organisation, a member.
 INTO_ORG = (".org", "org")
 INTO_MEMBER = (".member", "member")
+DOWNLOAD_LEDGER = ("#download-ledger", "")  # no new view: wait for the note under the buttons
 
 
 def browse(url: str, shot: str, taps: tuple[tuple[str, str], ...] = ()) -> Seen:
@@ -74,6 +75,11 @@ def browse(url: str, shot: str, taps: tuple[tuple[str, str], ...] = ()) -> Seen:
         wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
         for selector, view in taps:
             driver.find_elements(By.CSS_SELECTOR, selector)[0].click()
+            if not view:
+                wait.until(
+                    lambda d: d.find_element(By.ID, "download-note").text not in ("", "正在生成……")
+                )
+                continue
             wait.until(
                 lambda d, v=view: (
                     d.find_element(By.TAG_NAME, "body").get_attribute("data-ready") == v
@@ -129,11 +135,12 @@ async def test_the_secretary_sees_their_branch_not_the_neighbouring_one(
     assert set(seen.names) == {"第1党支部", "第1党支部第1党小组", "第1党支部第2党小组"}
     assert "第2党支部" not in seen.text
     assert seen.background == "rgb(23, 33, 43)"  # Telegram's theme colour from the fragment
-    page = await open_as(county, secretary, "secretary-branch", (INTO_ORG,))
+    page = await open_as(county, secretary, "secretary-branch", (INTO_ORG, DOWNLOAD_LEDGER))
     assert page.ready == "org"
     assert "第1党支部" in page.text
     assert "应到" in page.text
     assert "即将召开" in page.text
+    assert "已下载：台账_第1党支部_2026年第4季度.xlsx" in page.text
     person = await open_as(county, secretary, "secretary-member", (INTO_ORG, INTO_MEMBER))
     assert person.ready == "member"
     assert "返回组织" in person.text

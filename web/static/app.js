@@ -167,7 +167,45 @@ function drawOrg(page) {
       (t.quiz_average === null ? "" : ` · 测验平均 ${Math.round(t.quiz_average)}分`))),
     el("h2", {}, `党员（${page.members.length}）`),
     ...page.members.map((m) => memberCard(m, page.organisation.id)),
+    ...downloads(page.organisation.id),
   );
+}
+
+// Files come from /api/ like everything else (the initData goes in the header), then are
+// saved from memory; a refusal (no meetings in the period …) is said in the page.
+async function download(path, note) {
+  const period = document.getElementById("period").value;
+  note.textContent = "正在生成……";
+  try {
+    const response = await fetch(`/api/${path}?period=${encodeURIComponent(period)}`, {
+      headers: { Authorization: `tma ${initData()}` },
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new Error(body.message || `出错了（${response.status}）`);
+    }
+    const name = decodeURIComponent(
+      (response.headers.get("Content-Disposition") || "").split("UTF-8''")[1] || "download",
+    );
+    const link = el("a", { href: URL.createObjectURL(await response.blob()), download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    note.textContent = `已下载：${name}`;
+  } catch (error) {
+    note.textContent = error.message;
+  }
+}
+
+function downloads(orgId) {
+  const note = el("p", { class: "note", id: "download-note" });
+  return [
+    el("h2", {}, "下载"),
+    el("div", { class: "tools" },
+      el("button", { class: "back", id: "download-ledger", onclick: () => download(`orgs/${orgId}/ledger.xlsx`, note) }, "台账（Excel）"),
+      el("button", { class: "back", id: "download-calendar", onclick: () => download(`orgs/${orgId}/calendar.ics`, note) }, "会议日历（.ics）")),
+    note,
+  ];
 }
 
 async function openMember(orgId, userId) {
