@@ -134,7 +134,12 @@ class DashboardApi:
         async def work() -> Json:
             page = await self._service.organisation(user.id, org_id, period_arg(request))
             upcoming = [upcoming_json(listed, self._tz) for listed in page.upcoming]
-            return ledger_json(page.ledger) | {"upcoming": upcoming}
+            faq = [
+                {"id": e.id, "question": e.entry.question, "source": e.entry.source}
+                for e in page.faq
+            ]
+            extra = {"upcoming": upcoming, "faq": faq, "unanswered": page.unanswered}
+            return ledger_json(page.ledger) | extra
 
         return await answer(work)
 

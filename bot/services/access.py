@@ -25,7 +25,7 @@ from bot.core.errors import InvalidInput, NotBound, NotFound, NotManager, NotYou
 from bot.services.chats import seen_chat
 from bot.services.members import Person, is_manager
 from storage.records import ChatRecord, OrganisationRecord
-from storage.repositories import MemberRepo, OrganisationRepo
+from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
 
 GROUP_TYPES = frozenset({"group", "supergroup"})
 
@@ -191,8 +191,9 @@ class AccessService:
         return Access(actor, Who.MANAGER, organisation=await OrganisationRepo(session).get(org_id))
 
     async def visible(self, session: AsyncSession, user_id: int) -> Visibility:
-        """What the person may see: superadmins everything; a managing post an organisation,
-        it and everything below; otherwise only their own record."""
+        """What the person may see: superadmins everything; a managing post in an
+        organisation (or adminship of one of its groups), it and everything below; otherwise
+        only their own record."""
         memberships = await MemberRepo(session).of_user(user_id)
         member_of = tuple(sorted({m.organisation_id for m in memberships}))
         orgs = OrganisationRepo(session)
@@ -201,10 +202,18 @@ class AccessService:
             roots = tuple(o.id for o in everything if o.parent_id is None)
             managed = frozenset(o.id for o in everything)
             return Visibility(user_id, True, roots, managed, member_of)
-        posts = sorted({m.organisation_id for m in memberships if m.role.is_manager})
-        below = {org_id: set(await orgs.descendant_ids(org_id)) for org_id in posts}
+        posts = {m.organisation_id for m in memberships if m.role.is_manager}
+        # Telegram admins of an organisation's groups manage it too. Only the groups of
+        # organisations the person belongs to are asked about (a few, cached a minute).
+        others = [m.organisation_id for m in memberships if m.organisation_id not in posts]
+        for chat in await ChatRepo(session).for_organisations(others):
+            if chat.organisation_id is not None and await self._is_admin(
+                chat.telegram_id, user_id
+            ):
+                posts.add(chat.organisation_id)
+        below = {org_id: set(await orgs.descendant_ids(org_id)) for org_id in sorted(posts)}
         # A post under another post of the same person adds nothing: keep the topmost.
-        roots = tuple(o for o in posts if not any(o in below[p] for p in posts if p != o))
+        roots = tuple(o for o in below if not any(o in below[p] for p in below if p != o))
         managed = frozenset(org_id for ids in below.values() for org_id in ids)
         return Visibility(user_id, False, roots, managed, member_of)
 

@@ -35,8 +35,9 @@ from bot.services.base import Service, retried
 from bot.services.ledger_build import read_snapshot
 from bot.services.meetings import Listed
 from storage.db import Database
-from storage.records import OrganisationRecord
+from storage.records import OrganisationRecord, StoredEntry
 from storage.repositories import OrganisationRepo
+from storage.repositories.faq import FaqEntryRepo, FaqQuestionRepo
 
 DEFAULT_PERIOD = "本季度"
 # How long a subtree's 概览 is reused: figures a minute old are fine on a dashboard.
@@ -73,6 +74,8 @@ class OrgPage:
 
     ledger: Ledger
     upcoming: list[Listed]
+    faq: list[StoredEntry]  # the organisation's own entries
+    unanswered: int  # questions waiting in its /faq pending queue
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +163,10 @@ class DashboardService(Service):
                 raise NotYourOrganisation
             snap = await self._snapshot(session, org_id, period, now)
             upcoming = await meetings.upcoming(session, [o.id for o in snap.orgs], now)
-        return OrgPage(await asyncio.to_thread(build_ledger, snap), upcoming)
+            faq = await FaqEntryRepo(session).of_organisation(org_id)
+            unanswered = await FaqQuestionRepo(session).count_pending(org_id)
+        ledger = await asyncio.to_thread(build_ledger, snap)
+        return OrgPage(ledger, upcoming, faq, unanswered)
 
     @retried
     async def managed(self, user_id: int, org_id: int) -> OrganisationRecord:

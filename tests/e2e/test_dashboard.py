@@ -22,7 +22,8 @@ from tests.e2e.dashboard_world import (
     start_county,
     token,
 )
-from tests.e2e.harness import BotFactory, RunningBot
+from tests.e2e.harness import BotFactory, RunningBot, free_port
+from tests.e2e.meetings_world import ORG, beijing, make_branch
 
 
 @pytest.fixture
@@ -113,6 +114,7 @@ async def test_a_secretary_sees_their_branch_and_not_the_neighbours(county: Runn
     assert page.json()["meetings"]
     assert {m["org"] for m in page.json()["members"]} <= mine
     assert page.json()["upcoming"] == []  # the seed has no meetings to come
+    assert (page.json()["faq"], page.json()["unanswered"]) == ([], 0)
 
     member = page.json()["members"][-1]
     one = await call(bot, f"/api/orgs/{ids['第1党支部']}/members/{member['user_id']}", data)
@@ -236,3 +238,31 @@ async def test_downloads_for_managers_only(county: RunningBot) -> None:
     member = signed(bot, await one_member(bot, "第1党支部", Role.MEMBER))
     refused = await call(bot, f"/api/orgs/{ids['第1党支部']}/ledger.xlsx", member)
     assert refused.status_code == 403
+
+
+async def test_a_group_admin_sees_live_answers_to_a_meeting_to_come(
+    bot_factory: BotFactory,
+) -> None:
+    bot = await bot_factory(web_port=free_port(), public_url=PUBLIC_URL)
+    bot.clock.set(beijing(11, 20, 9))
+    branch = await make_branch(bot)  # its secretary is the group's admin, with no post
+    number, notice = await branch.announce("支委会 2026-11-27 15:00 党员活动室 研究发展党员")
+    branch.press(branch.zhang, notice, "参加")
+    await bot.emulator.settle()
+    org_id = (await org_ids(bot))[ORG]
+
+    page = await call(bot, f"/api/orgs/{org_id}", signed(bot, branch.secretary.id))
+    assert page.status_code == 200
+    [meeting] = page.json()["upcoming"]
+    assert (meeting["id"], meeting["kind"], meeting["starts"]) == (
+        number,
+        "支委会",
+        "2026-11-27 15:00",
+    )
+    assert (meeting["yes"], meeting["leave"]) == (1, 0)
+    assert meeting["none"] >= 1
+    zhang = await call(bot, "/api/me", signed(bot, branch.zhang.id))
+    assert (zhang.json()["manager"], names(zhang.json())) == (False, {ORG})
+    assert (
+        await call(bot, f"/api/orgs/{org_id}", signed(bot, branch.zhang.id))
+    ).status_code == 403

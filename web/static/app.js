@@ -167,6 +167,9 @@ function drawOrg(page) {
       (t.quiz_average === null ? "" : ` · 测验平均 ${Math.round(t.quiz_average)}分`))),
     el("h2", {}, `党员（${page.members.length}）`),
     ...page.members.map((m) => memberCard(m, page.organisation.id)),
+    el("h2", {}, `本组织问答（${page.faq.length}条）`),
+    el("p", { class: "note", id: "unanswered" }, `待答复的提问：${page.unanswered}个（在群里发送 /faq pending 处理）`),
+    ...page.faq.map((e) => card(`${e.id}. ${e.question}`, e.source)),
     ...downloads(page.organisation.id),
   );
 }
