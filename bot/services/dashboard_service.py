@@ -18,15 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import Clock
 from bot.core.dashboard import OrgStatus, statuses
 from bot.core.errors import NotFound, NotManager, NotYourOrganisation
-from bot.core.ledger import (
-    Ledger,
-    MemberMeeting,
-    MemberRow,
-    MemberStudy,
-    build_ledger,
-    member_history,
-    org_statuses,
-)
+from bot.core.ledger import Ledger, MemberRow, build_ledger, org_statuses
+from bot.core.ledger_member import MemberMeeting, MemberStudy, member_history
 from bot.core.ledger_snapshot import Snapshot
 from bot.core.periods import Period, parse_period
 from bot.services import meetings
