@@ -60,4 +60,7 @@ class InitDataGate:
             log.info("Dashboard request refused: %s", exc)
             return unauthorized(str(exc))
         request[VIEWER] = user
-        return await handler(request)
+        response = await handler(request)
+        # Names, reasons and records: no cache on the way may keep them.
+        response.headers["Cache-Control"] = "no-store"
+        return response

@@ -48,7 +48,9 @@ async def test_only_valid_init_data_is_served(county: RunningBot) -> None:
     bot = county
     secretary = await one_member(bot, "第1党支部", Role.SECRETARY)
     valid = signed(bot, secretary)
-    assert (await call(bot, "/api/me", valid)).status_code == 200
+    served = await call(bot, "/api/me", valid)
+    assert served.status_code == 200
+    assert served.headers["Cache-Control"] == "no-store"
 
     user = json.dumps({"id": SUPERADMIN, "first_name": "同志"})  # another user, not re-signed
     fields = dict(httpx.QueryParams(valid))
@@ -176,6 +178,7 @@ async def test_the_page_is_served_without_data(county: RunningBot) -> None:
         missing = await client.get("/app/../bot/config.py")
     assert page.status_code == 200
     assert "党建看板" in page.text
+    assert "script-src 'self' https://telegram.org;" in page.headers["Content-Security-Policy"]
     assert "telegram.org" not in page.text  # loaded by app.js only inside Telegram
     assert script.headers["Content-Type"].startswith("application/javascript")
     assert moved.status_code == 302

@@ -54,7 +54,7 @@ INTO_MEMBER = (".member", "member")
 DOWNLOAD_LEDGER = ("#download-ledger", "")  # no new view: wait for the note under the buttons
 
 
-def browse(url: str, shot: str, taps: tuple[tuple[str, str], ...] = ()) -> Seen:
+def browse(url: str, shot: str, taps: tuple[tuple[str, str], ...] = (), search: str = "") -> Seen:
     """Open the page in headless Chromium at a phone's size, wait until it has drawn its
     data (body[data-ready]), take a screenshot. Blocking: run it in a thread, the bot
     answers the page's requests on the event loop meanwhile."""
@@ -73,6 +73,8 @@ def browse(url: str, shot: str, taps: tuple[tuple[str, str], ...] = ()) -> Seen:
         driver.get(url)
         wait = WebDriverWait(driver, 20)
         wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+        if search:
+            driver.find_element(By.ID, "search").send_keys(search)
         for selector, view in taps:
             driver.find_elements(By.CSS_SELECTOR, selector)[0].click()
             if not view:
@@ -103,7 +105,11 @@ def browse(url: str, shot: str, taps: tuple[tuple[str, str], ...] = ()) -> Seen:
 
 
 async def open_as(
-    bot: RunningBot, user_id: int, shot: str, taps: tuple[tuple[str, str], ...] = ()
+    bot: RunningBot,
+    user_id: int,
+    shot: str,
+    taps: tuple[tuple[str, str], ...] = (),
+    search: str = "",
 ) -> Seen:
     """The page as Telegram opens it for the user."""
     fragment = urlencode(
@@ -115,7 +121,7 @@ async def open_as(
         }
     )
     url = f"{bot.web_url}/app/#{fragment}"
-    seen = await asyncio.to_thread(browse, url, shot, taps)
+    seen = await asyncio.to_thread(browse, url, shot, taps, search)
     print(f"{shot}: page usable after {seen.usable_ms:.0f} ms")
     return seen
 
@@ -152,6 +158,8 @@ async def test_the_county_admin_sees_all(county: RunningBot) -> None:
     assert seen.ready == "overview"
     assert len(seen.names) == 30
     assert seen.names[0] == "县委"
+    found = await open_as(county, SUPERADMIN, "county-search", search="第1党支部")
+    assert set(found.names) == {"第1党支部", "第1党支部第1党小组", "第1党支部第2党小组"}
 
 
 async def test_a_member_sees_only_their_own_record(county: RunningBot) -> None:
