@@ -1,4 +1,5 @@
-"""The dashboard's downloads: an organisation's ledger (XLSX) and calendar (.ics).
+"""The dashboard's downloads: an organisation's ledger (XLSX), calendar (.ics) and charts
+(the PNGs /report sends, in one zip).
 
 The files are the ones /ledger and /calendar send, made by the same services with the same
 access checks (the viewer acting privately); the dashboard only checks first that the viewer
@@ -7,6 +8,8 @@ manages the organisation. The page fetches them with its initData and saves the 
 
 from __future__ import annotations
 
+import io
+import zipfile
 from urllib.parse import quote
 
 from aiohttp import web
@@ -20,6 +23,7 @@ from web.dashboard_auth import viewer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ICS = "text/calendar"
+ZIP = "application/zip"
 
 
 def setup(app: web.Application, runtime: Runtime) -> None:
@@ -27,6 +31,7 @@ def setup(app: web.Application, runtime: Runtime) -> None:
     files = DashboardFiles(runtime.services)
     app.router.add_get(r"/api/orgs/{org_id:\d{1,12}}/ledger.xlsx", files.ledger)
     app.router.add_get(r"/api/orgs/{org_id:\d{1,12}}/calendar.ics", files.calendar)
+    app.router.add_get(r"/api/orgs/{org_id:\d{1,12}}/charts.zip", files.charts)
 
 
 def attachment(filename: str, content: bytes, content_type: str) -> web.Response:
@@ -72,3 +77,25 @@ class DashboardFiles:
             return attachment(found.filename, found.content, ICS)
 
         return await answer_file(work)
+
+    async def charts(self, request: web.Request) -> web.StreamResponse:
+        """The organisation's charts for the period, as /report draws them, in one zip."""
+        org_id = int(request.match_info["org_id"])
+
+        async def work() -> web.Response | Json:
+            org = await self._services.dashboard.managed(viewer(request).id, org_id)
+            period = period_arg(request) or "本季度"
+            found = await self._services.reports.report(acting(request), f"{period} {org.name}")
+            content = zipped([(chart.filename, chart.content) for chart in found.charts])
+            return attachment(f"图表_{found.org}_{found.period}.zip", content, ZIP)
+
+        return await answer_file(work)
+
+
+def zipped(files: list[tuple[str, bytes]]) -> bytes:
+    """The files in one zip (PNGs are compressed already: stored as they are)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, content in files:
+            archive.writestr(name, content)
+    return buffer.getvalue()

@@ -3,7 +3,9 @@ request, what each kind of viewer may see (filtered on the server), the page, /d
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from datetime import timedelta
 from typing import Any
 
@@ -232,9 +234,15 @@ async def test_downloads_for_managers_only(county: RunningBot) -> None:
     calendar = await call(bot, f"/api/orgs/{ids['第1党支部']}/calendar.ics", data)
     assert calendar.status_code == 404  # the seeded county has no meetings to come
     assert "没有" in calendar.json()["message"]
+    charts = await call(bot, f"/api/orgs/{ids['第1党支部第1党小组']}/charts.zip", data)
+    assert charts.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(charts.content)) as archive:
+        assert archive.namelist()
+        assert all(name.endswith(".png") for name in archive.namelist())
     for path in (
         f"/api/orgs/{ids['第2党支部']}/ledger.xlsx",
         f"/api/orgs/{ids['县委']}/calendar.ics",
+        f"/api/orgs/{ids['第2党支部']}/charts.zip",
     ):
         assert (await call(bot, path, data)).status_code == 403
         assert (await call(bot, path, None)).status_code == 401

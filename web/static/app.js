@@ -212,7 +212,8 @@ function downloads(orgId) {
     el("h2", {}, "下载"),
     el("div", { class: "tools" },
       el("button", { class: "back", id: "download-ledger", onclick: () => download(`orgs/${orgId}/ledger.xlsx`, note) }, "台账（Excel）"),
-      el("button", { class: "back", id: "download-calendar", onclick: () => download(`orgs/${orgId}/calendar.ics`, note) }, "会议日历（.ics）")),
+      el("button", { class: "back", id: "download-calendar", onclick: () => download(`orgs/${orgId}/calendar.ics`, note) }, "会议日历（.ics）"),
+      el("button", { class: "back", id: "download-charts", onclick: () => download(`orgs/${orgId}/charts.zip`, note) }, "图表")),
     note,
   ];
 }
