@@ -63,7 +63,8 @@ async def test_only_valid_init_data_is_served(county: RunningBot) -> None:
         answer = await call(bot, "/api/me", refused)
         assert answer.status_code == 401, refused
         assert answer.json()["message"] == "请从 Telegram 中打开党建看板"
-    for path in ("/api/me", "/api/overview", "/api/my", "/api/orgs/1", "/api/nothing"):
+    paths = ("/api/me", "/api/overview", "/api/my", "/api/orgs/1", "/api/nothing", "/%61pi/me")
+    for path in paths:
         assert (await call(bot, path, None)).status_code == 401, path
     async with httpx.AsyncClient(base_url=bot.web_url) as client:
         bearer = await client.get("/api/me", headers={"Authorization": f"Bearer {valid}"})
