@@ -37,7 +37,8 @@ async def county(bot_factory: BotFactory) -> RunningBot:
 async def call(bot: RunningBot, path: str, init_data: str | None) -> httpx.Response:
     """GET a path of the door with `Authorization: tma <initData>` (none for None)."""
     headers = {} if init_data is None else {"Authorization": f"tma {init_data}".strip()}
-    async with httpx.AsyncClient(base_url=bot.web_url) as client:
+    # Charts are drawn in a child process: seconds on a loaded machine, past httpx's 5 s.
+    async with httpx.AsyncClient(base_url=bot.web_url, timeout=60) as client:
         return await client.get(path, headers=headers)
 
 
