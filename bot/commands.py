@@ -121,6 +121,7 @@ COMMANDS: tuple[Command, ...] = (
         Who.MANAGER,
         "[期间]",
     ),
+    Command("dashboard", "打开党建看板（管理员看所管组织，党员看本人记录）", Where.ANYWHERE),
     Command("calendar", "导出近期会议日历（.ics，可导入手机日历）", Where.ANYWHERE),
     Command("broadcast", "回复一条消息，群发到本组织或下级组织", Where.ANYWHERE, Who.MANAGER),
     Command("ask", "提问党务政策问题，回答附出处", Where.ANYWHERE, args="问题"),

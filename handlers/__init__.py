@@ -7,6 +7,7 @@ from handlers import (
     binding,
     broadcast,
     checkup,
+    dashboard,
     drafts,
     errors,
     faq,
@@ -41,6 +42,7 @@ def setup_handlers(application: AppApplication) -> None:
     broadcast.setup(application, MAIN)
     ledger.setup(application, MAIN)
     reports.setup(application, MAIN)
+    dashboard.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))
     drafts.setup(application, DRAFTS, flows)

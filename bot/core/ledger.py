@@ -342,3 +342,15 @@ def build_ledger(snap: Snapshot) -> Ledger:
         below=build.org_rows(),
         kinds=kinds,
     )
+
+
+def org_statuses(snap: Snapshot) -> list[OrgRow]:
+    """Every organisation's 下级组织 row, the root's included (the dashboard's 概览): the
+    ledger's own counts, so the two never disagree."""
+    build = _Build(snap)
+    for meeting in snap.meetings:
+        build.meeting_row(meeting)
+    for topic in snap.topics:
+        build.topic_row(topic)
+    _, end = snap.period.bounds(snap.tz)
+    return [build.org_row(org, end) for org in snap.orgs]

@@ -25,7 +25,7 @@ from bot.core.errors import InvalidInput, NotBound, NotFound, NotManager, NotYou
 from bot.services.chats import seen_chat
 from bot.services.members import Person, is_manager
 from storage.records import ChatRecord, OrganisationRecord
-from storage.repositories import MemberRepo, OrganisationRepo
+from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
 
 GROUP_TYPES = frozenset({"group", "supergroup"})
 
@@ -84,6 +84,24 @@ class Access:
         """The group acted in (checked to be one by the call that returned this)."""
         assert self.chat is not None
         return self.chat
+
+
+@dataclass(frozen=True, slots=True)
+class Visibility:
+    """What a person may see outside any chat (the dashboard): organisations they manage
+    (with everything below them), or only their own record in the organisations they belong
+    to."""
+
+    user_id: int
+    superadmin: bool
+    roots: tuple[int, ...]  # the topmost organisations they manage, by id
+    managed: frozenset[int]  # those and everything below them
+    member_of: tuple[int, ...]  # organisations where they are an active member
+
+    @property
+    def manages_any(self) -> bool:
+        """A manager somewhere (or a superadmin)."""
+        return bool(self.managed) or self.superadmin
 
 
 class AccessService:
@@ -171,6 +189,33 @@ class AccessService:
         if not await is_manager(session, org_id, actor.user_id):
             raise NotManager
         return Access(actor, Who.MANAGER, organisation=await OrganisationRepo(session).get(org_id))
+
+    async def visible(self, session: AsyncSession, user_id: int) -> Visibility:
+        """What the person may see: superadmins everything; a managing post in an
+        organisation (or adminship of one of its groups), it and everything below; otherwise
+        only their own record."""
+        memberships = await MemberRepo(session).of_user(user_id)
+        member_of = tuple(sorted({m.organisation_id for m in memberships}))
+        orgs = OrganisationRepo(session)
+        if self.is_superadmin(user_id):
+            everything = await orgs.all()
+            roots = tuple(o.id for o in everything if o.parent_id is None)
+            managed = frozenset(o.id for o in everything)
+            return Visibility(user_id, True, roots, managed, member_of)
+        posts = {m.organisation_id for m in memberships if m.role.is_manager}
+        # Telegram admins of an organisation's groups manage it too. Only the groups of
+        # organisations the person belongs to are asked about (a few, cached a minute).
+        others = [m.organisation_id for m in memberships if m.organisation_id not in posts]
+        for chat in await ChatRepo(session).for_organisations(others):
+            if chat.organisation_id is not None and await self._is_admin(
+                chat.telegram_id, user_id
+            ):
+                posts.add(chat.organisation_id)
+        below = {org_id: set(await orgs.descendant_ids(org_id)) for org_id in sorted(posts)}
+        # A post under another post of the same person adds nothing: keep the topmost.
+        roots = tuple(o for o in below if not any(o in below[p] for p in below if p != o))
+        managed = frozenset(org_id for ids in below.values() for org_id in ids)
+        return Visibility(user_id, False, roots, managed, member_of)
 
     async def _group(self, session: AsyncSession, actor: Actor, now: datetime) -> ChatRecord:
         place = actor.place

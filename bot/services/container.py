@@ -9,6 +9,7 @@ from bot.services.access import AccessService, IsAdmin
 from bot.services.broadcast_service import BroadcastService
 from bot.services.chat_service import ChatService
 from bot.services.checkup_service import CheckupService
+from bot.services.dashboard_service import DashboardService
 from bot.services.draft_service import DraftService
 from bot.services.faq_book import FaqBook
 from bot.services.faq_service import FaqService
@@ -42,6 +43,7 @@ class Services:
     faq: FaqService
     ledger: LedgerService
     reports: ReportService
+    dashboard: DashboardService
     drafts: DraftService
     outbox: Outbox
     processes: Processes
@@ -69,6 +71,7 @@ def build_services(
         faq=FaqService(*common, FaqBook(database.sessions, clock), settings.timezone),
         ledger=LedgerService(*common, settings.timezone),
         reports=ReportService(*common, config),
+        dashboard=DashboardService(*common, settings.timezone),
         drafts=DraftService(*common),
         outbox=Outbox(database, clock, processes.owner),  # the root registers the kinds
         processes=processes,
