@@ -18,11 +18,11 @@ from telegram import (
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from tests.emulator import BotApiEmulator, RateLimits, SpecMissingError
-from tests.emulator import fixtures as emulator_fixtures
-from tests.emulator import spec as spec_module
-from tests.emulator.markdown_entities import parse_markdown_v2
-from tests.emulator.textutil import EntityParseError
+from emulator import BotApiEmulator, RateLimits, SpecMissingError
+from emulator import spec as spec_module
+from emulator.markdown_entities import parse_markdown_v2
+from emulator.textutil import EntityParseError
+from tests import emulator_fixtures
 
 
 class FakeClock:

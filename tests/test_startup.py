@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.cli import checks, main
+from emulator.emulator import BotApiEmulator
 from tests.conftest import POSTGRES_URL
-from tests.emulator.emulator import BotApiEmulator
 
 ONLY_SUPPORTED = "only sqlite+aiosqlite:// and postgresql+asyncpg:// are supported"
 VARIABLES = (

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SPEC_PATH = PROJECT_ROOT.parent / "shared" / "telegram-bot-api" / "api.json"
 SPEC_ENV = "TELEGRAM_API_SPEC"
 
