@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ DEFAULT_DB = Path("data/sandbox.db")
 TOKEN = "7000000001:SANDBOX-demo-token"
 # How far 到下一个提醒 lands past the due time: the sweep sends what is due at or before now.
 PAST_DUE = timedelta(seconds=1)
+ID_EPOCH = 1767225600  # 2026-01-01 UTC
 
 
 @dataclass
@@ -76,6 +78,17 @@ class Sandbox:
                 log.exception("job %s failed after time travel", job.name)
         self.runtime.sweeper.wake()
         return delta
+
+
+def _continue_message_ids(emu: BotApiEmulator, county: demo.County) -> None:
+    """After a restart the kept database still names messages of the last run (a notice the
+    bot edits when someone answers): new messages get ids none of them had, growing with the
+    real time (10 a second since 2026, far more than a chat gets, within 32 bits for years)."""
+    for user in county.users.values():
+        emu.private_chat(user)
+    first = max(int((time.time() - ID_EPOCH) * 10), 1)
+    for chat in emu.world.chats.values():
+        chat.next_message_id = max(chat.next_message_id, first)
 
 
 def prepare_file(path: Path, reset: bool) -> bool:
@@ -148,6 +161,7 @@ async def start(
         log.info("Setting up the demo county (first start)")
         await demo.set_up(emu, county, settings.timezone, clock.now())
     else:
+        _continue_message_ids(emu, county)
         for user in county.users.values():
             emu.start_private_chat(user)
 
