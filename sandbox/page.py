@@ -76,6 +76,11 @@ class PageApi:
 
     def __init__(self, sandbox: Callable[[], Sandbox]) -> None:
         self._sandbox = sandbox
+        # Telegram's Message objects carry only inline keyboards; a client learns of a
+        # ForceReply or reply keyboard from the send itself. So does the page: from the
+        # emulator's log of the bot's requests, read up to the first one still running.
+        self._client_markups: dict[tuple[int, int], dict[str, Any]] = {}
+        self._read = 0
 
     @property
     def sandbox(self) -> Sandbox:
@@ -172,14 +177,36 @@ class PageApi:
         user = self.user(request.query.get("user_id"))
         chat = self.chat_of(user, request.query.get("chat_id"))
         polls = self.emu.interactions.polls
+        markups = self._markups()
         items = []
         for message in chat.messages.values():
             poll = message.get("poll")
             state = polls.get(poll["id"]) if poll else None
-            if state is not None:  # a copy: the stored message is what the bot may get back
+            # Copies: the stored message is what the bot may get back.
+            if state is not None:
                 message = {**message, "voted": list(state.votes.get(user.id, []))}
+            markup = markups.get((chat.id, message["message_id"]))
+            if markup is not None:
+                message = {**message, "client_markup": markup}
             items.append(message)
         return {"messages": items, "bot_id": self.emu.bot.id}
+
+    def _markups(self) -> dict[tuple[int, int], dict[str, Any]]:
+        """ForceReply and reply keyboards of the bot's sends, by (chat id, message id)."""
+        requests = self.emu.requests
+        while self._read < len(requests):
+            record = requests[self._read]
+            if record.method != "getUpdates":
+                if record.status is None:
+                    break  # still running: read it next time
+                result = (record.response or {}).get("result")
+                if record.status == 200 and isinstance(result, dict) and "message_id" in result:
+                    markup = record.get("reply_markup")
+                    if isinstance(markup, dict) and "inline_keyboard" not in markup:
+                        key = (int(result["chat"]["id"]), int(result["message_id"]))
+                        self._client_markups[key] = markup
+            self._read += 1
+        return self._client_markups
 
     async def commands(self, request: web.Request) -> list[dict[str, str]]:
         """The command menu Telegram would show this person in this chat (narrowest scope

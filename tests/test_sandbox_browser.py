@@ -193,9 +193,20 @@ def test_meeting_answer_reminder_upload_and_question(page: Page, tmp_path: Path)
     page.until(lambda: page.last_message_with("已导入"), "the import's answer")
     page.shot("plan")
 
+    # The guided /meeting: the bot's ForceReply prompt opens the reply box by itself.
+    page.type("/meeting")
+    page.press("请选择会议类型", "支委会")
+    page.until(lambda: page.last_message_with("写上会议时间"), "the ForceReply prompt")
+    reply_bar = page.driver.find_element(By.ID, "reply-bar")
+    page.until(lambda: reply_bar.is_displayed() and "写上会议时间" in reply_bar.text, "the reply")
+    page.type("明天下午4点")
+    page.until(lambda: page.last_message_with("写上会议地点"), "the next prompt")
+    page.shot("prompt")
+    page.type("/cancel")
+
     # A policy question with /ask.
     before = len(page.messages())
     page.type("/ask 党费怎么交")
     page.until(lambda: any("党费" in m.text for m in page.messages()[before + 1 :]), "the answer")
     page.shot("ask")
-    assert len(list(page.shots.glob("*.png"))) == 5
+    assert len(list(page.shots.glob("*.png"))) == 6

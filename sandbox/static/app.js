@@ -173,7 +173,7 @@ async function loadMessages() {
 function followPrompts(messages) {
   const fromBot = messages.filter((m) => m.from && m.from.is_bot);
   const last = fromBot[fromBot.length - 1];
-  const markup = last && last.reply_markup;
+  const markup = last && (last.client_markup || last.reply_markup);
   const keyboard = $("keyboard");
   if (markup && markup.keyboard) {
     keyboard.innerHTML = markup.keyboard.flat().map((b) => `<button type="button">${esc(b.text || b)}</button>`).join("");
@@ -181,12 +181,19 @@ function followPrompts(messages) {
   } else if (markup && markup.remove_keyboard) {
     keyboard.hidden = true;
   }
-  if (markup && markup.force_reply && state.prompted !== `${state.chat}:${last.message_id}`) {
+  if (markup && markup.force_reply && addressed(last, markup) && state.prompted !== `${state.chat}:${last.message_id}`) {
     state.prompted = `${state.chat}:${last.message_id}`;
     setReply(last);
     if (markup.input_field_placeholder) $("input").placeholder = markup.input_field_placeholder;
     $("input").focus();
   }
+}
+
+// selective: only the person the prompt replies to (or mentions) gets the reply box.
+function addressed(message, markup) {
+  if (!markup.selective || message.chat.type === "private") return true;
+  if (message.reply_to_message && message.reply_to_message.from.id === state.user) return true;
+  return (message.entities || []).some((e) => e.type === "text_mention" && e.user && e.user.id === state.user);
 }
 
 function setReply(message) {
