@@ -26,6 +26,7 @@ STATIC = Path(__file__).parent / "static"
 API = "/sandbox/api"
 MAX_TEXT = 4096  # Telegram's limit for a message a person sends
 MAX_FILE = 20 * 1024 * 1024  # what a bot may download (getFile)
+KEPT_REQUESTS = 2000  # the emulator's request log, once read, is trimmed past this
 ANSWER_WAIT = 10.0  # seconds the page waits for the bot to answer a button
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -206,6 +207,9 @@ class PageApi:
                         key = (int(result["chat"]["id"]), int(result["message_id"]))
                         self._client_markups[key] = markup
             self._read += 1
+        if self._read > KEPT_REQUESTS:  # the log would grow as long as the sandbox runs
+            del requests[: self._read]
+            self._read = 0
         return self._client_markups
 
     async def commands(self, request: web.Request) -> list[dict[str, str]]:
