@@ -104,6 +104,18 @@ def test_time_travel_brings_the_reminder(sandbox: SandboxProcess) -> None:
             continue
     assert reminded()
     assert sandbox.post("travel", what="hour")["moved_seconds"] == 3600
+
+    # The study topic was published on the way, with its quiz: 李明 answers it.
+    group = sandbox.chat_id(li, "机关党支部群")
+
+    def quiz() -> dict[str, Any] | None:
+        polls = [m for m in sandbox.messages(li, group) if "poll" in m]
+        return polls[-1] if polls else None
+
+    poll = wait_until(quiz, "the quiz")["poll"]
+    assert sandbox.post("vote", user_id=li, poll_id=poll["id"], option_ids=[0])["status"] == 200
+    answered = wait_until(lambda: (q := quiz()) and q.get("voted") == [0] and q, "the vote")
+    assert answered["poll"]["total_voter_count"] == 1
     assert sandbox.post("travel", what="backwards")["status"] == 400
 
 
