@@ -101,17 +101,14 @@ class County:
         return next(self.users[p.name] for p in PEOPLE if p.org == org and p.post == "书记")
 
     def members_of(self, org: str) -> list[User]:
-        """Everyone in an organisation's group: its people, the secretaries of the ones below
-        (a 党委's group holds its branches' secretaries) and the county admin."""
+        """Everyone in an organisation's group: its people and the secretaries of the ones
+        below (a 党委's group holds its branches' secretaries)."""
         below = {b.name for b in BRANCHES if b.parent == org}
-        found = [
+        return [
             self.users[p.name]
             for p in PEOPLE
             if p.org == org or (p.org in below and p.post == "书记")
         ]
-        if self.admin not in found:
-            found.append(self.admin)
-        return found
 
 
 def build_world(emu: BotApiEmulator) -> County:
@@ -143,7 +140,11 @@ async def set_up(emu: BotApiEmulator, county: County, tz: ZoneInfo, now: datetim
         secretary = county.secretary_of(branch.name)
         await _say(emu, group, secretary, f"/bind {branch.name} {branch.domain}")
         if branch.parent is not None:
+            # Only the county admin places an organisation in the tree: they join the group
+            # for it and leave again (they are no member of the branch).
+            emu.join(group, county.admin)
             await _say(emu, group, county.admin, f"/org_parent {branch.parent}")
+            emu.leave(group, county.admin)
         for user in county.members_of(branch.name):
             if user is not secretary:
                 emu.send_text(group, user, "到")  # the bot learns the roster from who writes
@@ -155,13 +156,14 @@ async def set_up(emu: BotApiEmulator, county: County, tz: ZoneInfo, now: datetim
 
 
 async def _post_and_standing(emu: BotApiEmulator, county: County, group: Chat, p: Person) -> None:
-    user = county.users[p.name]
+    """The group's admin (the secretary) sets a member's post and standing by replying."""
+    user, secretary = county.users[p.name], county.secretary_of(p.org or COUNTY_ORG)
     spoke = emu.send_text(group, user, "收到")
     await _calm(emu)
     if p.post != "党员":
-        await _say(emu, group, county.admin, f"/role {p.post}", reply_to=spoke["message_id"])
+        await _say(emu, group, secretary, f"/role {p.post}", reply_to=spoke["message_id"])
     if p.standing != "正式党员":
-        await _say(emu, group, county.admin, f"/status {p.standing}", reply_to=spoke["message_id"])
+        await _say(emu, group, secretary, f"/status {p.standing}", reply_to=spoke["message_id"])
 
 
 async def _plan_and_meeting(
