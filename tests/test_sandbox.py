@@ -6,11 +6,13 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.core.clock import TravelClock
 from tests.sandbox_process import ROOT, SandboxProcess, clean_env, sandbox_process, wait_until
 
 MEETING = "/meeting 党员大会 明天下午3点 三楼会议室"
@@ -188,3 +190,13 @@ def test_run_without_a_token_names_the_sandbox(tmp_path: Path) -> None:
     assert finished.returncode != 0
     assert "TELEGRAM_BOT_TOKEN" in finished.stderr
     assert "python -m bot sandbox" in finished.stderr
+
+
+def test_the_travel_clock_only_moves_forward() -> None:
+    clock = TravelClock()
+    start = clock.now()
+    clock.advance(timedelta(hours=-5))
+    assert clock.offset == timedelta()
+    clock.advance(timedelta(days=1))
+    assert clock.now() - start >= timedelta(days=1)
+    assert clock.now().tzinfo is not None
