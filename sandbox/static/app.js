@@ -37,6 +37,11 @@ function esc(text) {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
+// Only web and Telegram links become links: a javascript: URL in a message stays text.
+function safeUrl(url) {
+  return /^(https?:|tg:|mailto:)/i.test(url || "") ? url : "#";
+}
+
 function wrap(entity, inner, raw) {
   switch (entity.type) {
     case "bold": return `<b>${inner}</b>`;
@@ -47,8 +52,8 @@ function wrap(entity, inner, raw) {
     case "pre": return `<pre>${inner}</pre>`;
     case "spoiler": return `<span class="spoiler" onclick="this.classList.add('shown')">${inner}</span>`;
     case "blockquote": case "expandable_blockquote": return `<blockquote>${inner}</blockquote>`;
-    case "text_link": return `<a href="${esc(entity.url)}" target="_blank" rel="noopener">${inner}</a>`;
-    case "url": return `<a href="${esc(raw)}" target="_blank" rel="noopener">${inner}</a>`;
+    case "text_link": return `<a href="${esc(safeUrl(entity.url))}" target="_blank" rel="noopener">${inner}</a>`;
+    case "url": return `<a href="${esc(safeUrl(/^\w+:/.test(raw) ? raw : "http://" + raw))}" target="_blank" rel="noopener">${inner}</a>`;
     case "mention": case "text_mention": case "hashtag": return `<span class="mention">${inner}</span>`;
     case "bot_command": return `<a href="#" class="mention" data-command="${esc(raw)}">${inner}</a>`;
     default: return inner;
@@ -108,7 +113,7 @@ function renderKeyboard(m) {
   const markup = m.reply_markup;
   if (!markup || !markup.inline_keyboard) return "";
   const rows = markup.inline_keyboard.map((row) => `<div class="row">${row.map((button) => {
-    if (button.url) return `<a href="${esc(button.url)}" target="_blank" rel="noopener">${esc(button.text)}</a>`;
+    if (button.url) return `<a href="${esc(safeUrl(button.url))}" target="_blank" rel="noopener">${esc(button.text)}</a>`;
     return `<button data-message="${m.message_id}" data-data="${esc(button.callback_data || "")}">${esc(button.text)}</button>`;
   }).join("")}</div>`).join("");
   return `<div class="ikb">${rows}</div>`;
