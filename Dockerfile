@@ -26,6 +26,9 @@ COPY schedules ./schedules
 COPY storage ./storage
 COPY delivery ./delivery
 COPY web ./web
+# python -m bot sandbox --host 0.0.0.0 runs the emulator and the page in the image too.
+COPY emulator ./emulator
+COPY sandbox ./sandbox
 RUN useradd --create-home --uid 10001 dangjian \
     && mkdir -p /app/data \
     && chown dangjian:dangjian /app/data

@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+SANDBOX_PORT ?= 8080
 
 .PHONY: run test lint migrate bench clean
 
@@ -12,8 +13,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Without a token (environment or .env) the bot runs in its sandbox: an emulated Telegram.
 run: $(STAMP)
-	$(PY) -m bot run
+	@if [ -n "$$TELEGRAM_BOT_TOKEN" ] || grep -qs '^TELEGRAM_BOT_TOKEN=..*' .env; then \
+		$(PY) -m bot run; \
+	else \
+		echo "No TELEGRAM_BOT_TOKEN: starting the sandbox (emulated Telegram, demo county) on port $(SANDBOX_PORT); to use real Telegram put TELEGRAM_BOT_TOKEN=<token from @BotFather> in .env and run make run again."; \
+		$(PY) -m bot sandbox --port $(SANDBOX_PORT); \
+	fi
 
 migrate: $(STAMP)
 	$(PY) -m bot migrate

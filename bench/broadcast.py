@@ -43,11 +43,11 @@ from bot.config import ConfigError, check_database_url, load_settings, redact_ur
 from bot.core.clock import SystemClock
 from bot.core.domain import Domain, OrgKind
 from bot.ratelimit import counts_as_message
+from emulator.emulator import BotApiEmulator
+from emulator.world import Chat, User
 from storage.migrate import upgrade
 from storage.models import Organisation
 from storage.repositories import ChatRepo, OrganisationRepo
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.world import Chat, User
 
 TEXT = "【通知】请各支部本周五前组织学习《中国共产党纪律处分条例》。"
 

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.broadcast import start
 from bot.ratelimit import counts_as_message
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.world import Chat, User
+from emulator.emulator import BotApiEmulator
+from emulator.world import Chat, User
 
 FLOOD_SECONDS = 10
 PROBE_EVERY = 2.0

@@ -36,11 +36,11 @@ from bench.reminders import LEAD, reminder_due
 from bot.config import redact_url
 from bot.core.clock import SystemClock
 from bot.services.meeting_plan import MeetingConfig
+from emulator.emulator import BotApiEmulator
 from storage.db import Database, create_engine
 from storage.migrate import upgrade
 from storage.models import Delivery
 from storage.repositories import DeliveryRepo
-from tests.emulator.emulator import BotApiEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 BROADCAST_GROUPS, STORM_GROUPS = 500, 300

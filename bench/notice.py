@@ -46,13 +46,13 @@ from bot.core.meetings import Rsvp
 from bot.services import meetings
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meeting_views import render_notice
+from emulator.emulator import BotApiEmulator
+from emulator.ratelimit import RateLimits
 from storage.db import Database, create_engine, create_sessionmaker
 from storage.migrate import upgrade
 from storage.models import Member, User
 from storage.models.meetings import MeetingAnswer
 from storage.repositories import ChatRepo, OrganisationRepo
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.ratelimit import RateLimits
 
 BOT_PROCESS = str(Path(__file__).resolve().parent / "_bot_process.py")
 CONFIG = MeetingConfig(tz=ZoneInfo("Asia/Shanghai"), offsets=())

@@ -34,10 +34,10 @@ from bot.core.clock import SystemClock
 from bot.core.domain import Domain, OrgKind
 from bot.core.meetings import MeetingType
 from bot.services.meeting_plan import MeetingConfig, plan
+from emulator.emulator import BotApiEmulator
+from emulator.world import Chat
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo, UserRepo
 from storage.repositories.meetings import MeetingRepo
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.world import Chat
 
 LEAD = timedelta(seconds=15)  # time to set everything up before the reminders fall due
 PHYSICAL_RATE = 30.0

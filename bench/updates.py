@@ -66,12 +66,12 @@ from bot.config import load_settings
 from bot.core.clock import SystemClock
 from bot.core.domain import Domain, OrgKind
 from bot.texts import meetings as texts
+from emulator.emulator import BotApiEmulator
+from emulator.ratelimit import RateLimits
+from emulator.world import Chat, User
 from storage.db import Database, create_engine
 from storage.migrate import upgrade
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.ratelimit import RateLimits
-from tests.emulator.world import Chat, User
 
 NO_LIMITS = RateLimits(global_per_second=None, group_per_minute=None)
 REASON = "家中有事"
@@ -468,8 +468,8 @@ _PACKAGES = (
     ("httpcore", "HTTP client (httpx, httpcore)"),
     ("h11", "HTTP client (httpx, httpcore)"),
     ("anyio", "HTTP client (httpx, httpcore)"),
-    ("aiohttp", "emulator (aiohttp, tests/emulator)"),
-    ("tests/emulator", "emulator (aiohttp, tests/emulator)"),
+    ("aiohttp", "emulator (aiohttp, emulator/)"),
+    ("emulator/", "emulator (aiohttp, emulator/)"),
     ("asyncio", "asyncio"),
     ("json", "json"),
     ("bench/", "bench driver"),

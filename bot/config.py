@@ -274,7 +274,8 @@ class Settings(BaseSettings):
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
             raise ConfigError(
                 "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put "
-                "TELEGRAM_BOT_TOKEN=<token> in .env or the environment"
+                "TELEGRAM_BOT_TOKEN=<token> in .env or the environment (or try the bot "
+                "without Telegram: python -m bot sandbox)"
             )
         return self.telegram_bot_token.get_secret_value()
 

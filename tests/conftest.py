@@ -19,7 +19,7 @@ from storage.migrate import upgrade
 # PTB warns when it builds RetryAfter with an int; the tests turn warnings into errors.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-pytest_plugins = ["tests.emulator.fixtures", "tests.e2e.harness"]
+pytest_plugins = ["tests.emulator_fixtures", "tests.e2e.harness"]
 
 BASE_POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 # Parallel workers (pytest-xdist, `make test`) each get a database of their own beside

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from aiohttp import web
 from telegram import (
     Bot,
     BotCommand,
@@ -18,11 +19,11 @@ from telegram import (
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from tests.emulator import BotApiEmulator, RateLimits, SpecMissingError
-from tests.emulator import fixtures as emulator_fixtures
-from tests.emulator import spec as spec_module
-from tests.emulator.markdown_entities import parse_markdown_v2
-from tests.emulator.textutil import EntityParseError
+from emulator import BotApiEmulator, RateLimits, SpecMissingError
+from emulator import spec as spec_module
+from emulator.markdown_entities import parse_markdown_v2
+from emulator.textutil import EntityParseError
+from tests import emulator_fixtures
 
 
 class FakeClock:
@@ -454,6 +455,27 @@ def test_spec_missing(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFix
     assert BotApiEmulator().spec is None
     assert BotApiEmulator().spec is None
     assert capsys.readouterr().err.count("WITHOUT spec checks") == 1
+
+
+def test_the_sandbox_never_requires_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELEGRAM_API_SPEC", "/nonexistent/api.json")
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setattr(spec_module, "_missing_announced", True)  # said once already
+    assert BotApiEmulator(spec_required=False).spec is None
+
+
+async def test_extra_routes_share_the_server() -> None:
+    async def hello(_request: web.Request) -> web.Response:
+        return web.Response(text="页面")
+
+    emu = BotApiEmulator(extra_routes=lambda app: app.router.add_get("/", hello))
+    async with emu, httpx.AsyncClient() as http:
+        page = await http.get(f"http://{emu.host}:{emu.port}/")
+        api = await http.get(f"{emu.base_url}{emu.token}/getMe")
+        missing = await http.get(f"http://{emu.host}:{emu.port}/nothing")
+    assert page.text == "页面"
+    assert api.json()["result"]["is_bot"]
+    assert missing.status_code == 404
 
 
 async def test_copy_forward_photo_inline_and_leave(emu: BotApiEmulator, bot: Bot) -> None:

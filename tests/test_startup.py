@@ -18,8 +18,8 @@ from sqlalchemy.engine import make_url
 
 from bot.cli import checks, main
 from bot.cli.run import _stopped_job_in_one_line
+from emulator.emulator import BotApiEmulator
 from tests.conftest import POSTGRES_URL
-from tests.emulator.emulator import BotApiEmulator
 
 ONLY_SUPPORTED = "only sqlite+aiosqlite:// and postgresql+asyncpg:// are supported"
 VARIABLES = (

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|migrate|doctor|health|orgs|faq|ledger] ...`."""
+"""Command line: `python -m bot [run|migrate|sandbox|doctor|health|orgs|faq|ledger] ...`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.cli import doctor, faq, health, ledger, orgs, run
+from bot.cli import doctor, faq, health, ledger, orgs, run, sandbox
 from bot.cli.checks import StartupError
 from bot.config import ConfigError
 
@@ -17,9 +17,10 @@ def build_parser(run_application: run.RunApplication | None = None) -> argparse.
     parser = argparse.ArgumentParser(prog="python -m bot", description="党建助手 Telegram bot")
     parser.set_defaults(func=run.run_bot, run_application=run_application)
     verbs = parser.add_subparsers(
-        title="verbs", metavar="{run,migrate,doctor,health,orgs,faq,ledger}"
+        title="verbs", metavar="{run,migrate,sandbox,doctor,health,orgs,faq,ledger}"
     )
     run.register(verbs)
+    sandbox.register(verbs)
     doctor.register(verbs)
     health.register(verbs)
     orgs.register(verbs)

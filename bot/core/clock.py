@@ -42,3 +42,25 @@ class FakeClock:
     def set(self, moment: datetime) -> None:
         """Jump to `moment` (aware)."""
         self._now = moment.astimezone(UTC)
+
+
+class TravelClock:
+    """The real time plus an offset that only grows: the sandbox's time-travel buttons move
+    it forward, so reminders due tomorrow can be seen now (and time never runs backwards)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta()
+
+    def now(self) -> datetime:
+        """The real time, moved on by every jump so far."""
+        return datetime.now(UTC) + self._offset
+
+    @property
+    def offset(self) -> timedelta:
+        """How far ahead of the real time this clock is."""
+        return self._offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Jump forward by `delta` (negative jumps are ignored); return the new now."""
+        self._offset += max(delta, timedelta())
+        return self.now()

@@ -13,9 +13,9 @@ from typing import Any
 
 from bot.core.faq import FaqMatcher, MatchResult
 from bot.services.faq_book import build_matcher, shipped_entries
+from emulator.world import Chat, User
 from storage.repositories import OrganisationRepo
 from tests.e2e.harness import RunningBot
-from tests.emulator.world import Chat, User
 
 ASSEMBLY_QUESTION = "支部党员大会多久开一次？"
 OFF_TOPIC = "明天天气怎么样？"

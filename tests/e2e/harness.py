@@ -29,11 +29,11 @@ from bot.core.clock import FakeClock
 from bot.ratelimit import ChatRateLimiter
 from bot.services.outbox import SweepReport
 from delivery.progress import show_broadcast_progress
+from emulator.emulator import BotApiEmulator
+from emulator.world import Chat, User
 from storage.migrate import upgrade
 from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.fixtures import fail_on_violations
-from tests.emulator.world import Chat, User
+from tests.emulator_fixtures import fail_on_violations
 
 
 @dataclass

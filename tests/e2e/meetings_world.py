@@ -8,12 +8,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.domain import MemberStatus
+from emulator.world import Chat, User
 from schedules import sweep
 from storage.records import MeetingRecord
 from storage.repositories import DeliveryRepo, MemberRepo, OrganisationRepo
 from storage.repositories.meetings import MeetingRepo
 from tests.e2e.harness import RunningBot
-from tests.emulator.world import Chat, User
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ORG = "第一党支部"

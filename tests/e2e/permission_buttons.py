@@ -13,9 +13,9 @@ from bot.texts import faq as faq_texts
 from bot.texts import meetings as meeting_texts
 from bot.texts import minutes as minutes_texts
 from bot.texts import study as study_texts
+from emulator.world import User
 from tests.e2e.permission_cases import MANAGERS, Action, Arrange, Case, secretary_says
 from tests.e2e.permission_world import ORG, World
-from tests.emulator.world import User
 
 NOT_YOURS = broadcast_texts.NOT_YOURS  # only the person who started a broadcast
 SHORT_REFUSAL = meeting_texts.MANAGERS_ONLY  # the notice's button answers in an alert

@@ -21,8 +21,8 @@ from bot.texts import faq as faq_texts
 from bot.texts import meetings as meeting_texts
 from bot.texts import minutes as minutes_texts
 from bot.texts import study as study_texts
+from emulator.world import User
 from tests.e2e.permission_world import ORG, OTHER, SERIES, Caller, World
-from tests.emulator.world import User
 
 Action = Callable[[], Awaitable[list[str]]]
 Arrange = Callable[[World, User], Awaitable[Action]]

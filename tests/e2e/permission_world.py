@@ -27,6 +27,8 @@ from bot.core.minutes import Part
 from bot.services.access import Actor, Place
 from bot.services.faq_input import EntryText
 from bot.services.members import Person
+from emulator.emulator import BotApiEmulator
+from emulator.world import Chat, User
 from storage.db import Base
 from storage.models import BindRequest, Delivery
 from storage.records import DeliveryStatus, MeetingRecord
@@ -36,8 +38,6 @@ from storage.repositories.faq import FaqQuestionRepo
 from storage.repositories.meetings import MeetingRepo
 from storage.repositories.minutes import MinutesRepo
 from tests.e2e.harness import ModuleEnv, RunningBot
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.world import Chat, User
 
 ORG, PARENT, OTHER = "第一党支部", "城关镇党委", "第二党支部"
 MEETING = "支委会 2026-12-05 15:00 党员活动室"

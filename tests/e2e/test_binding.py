@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from bot import texts
 from bot.core.domain import Domain, Role
 from bot.texts import binding as binding_texts
+from emulator.emulator import BotApiEmulator
+from emulator.world import Chat, User
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
 from tests.e2e.harness import BotFactory, RunningBot
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.world import Chat, User
 
 ORG = "城关镇党委"
 

@@ -13,11 +13,11 @@ from bot.core.domain import Domain, OrgKind
 from bot.services import broadcast
 from bot.services.outbox import LEASE, Attempt, DeliveryKind
 from bot.services.outgoing import Outgoing
+from emulator.emulator import BotApiEmulator
+from emulator.world import Chat, User
 from storage.records import DeliveryRecord
 from storage.repositories import ChatRepo, OrganisationRepo
 from tests.e2e.harness import BotFactory, RunningBot, stop_bot
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.world import Chat, User
 
 GHOST_CHAT = -999_999  # bound in the database, unknown to Telegram
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from bot.core.domain import Domain, OrgKind, Role
 from bot.texts import minutes as texts
+from emulator.world import Chat, User
 from storage.repositories import MemberRepo, OrganisationRepo
 from tests.e2e.harness import BotFactory, RunningBot, stop_bot
 from tests.e2e.meetings_world import Branch, beijing, hold_sweeps, make_branch
-from tests.emulator.world import Chat, User
 
 MISSING_ASSEMBLY = "本季度还没有召开支部党员大会，距季度末还有7天"
 

@@ -14,9 +14,9 @@ import pytest
 from telegram import Bot
 
 from bot.cli import main
+from emulator.emulator import BotApiEmulator
 from storage.migrate import head_revisions, upgrade
 from tests.e2e.harness import BotFactory, RunningBot, free_port, stop_bot
-from tests.emulator.emulator import BotApiEmulator
 
 MAKE_ADMIN = "请群管理员把机器人设为管理员（无需任何权限）"
 

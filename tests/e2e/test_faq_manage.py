@@ -9,11 +9,11 @@ from bot.core.domain import Role
 from bot.core.faq import load_entries_from_yaml, load_shipped_entries
 from bot.services.faq_input import suggest_keywords
 from bot.texts import faq as texts
+from emulator.world import Chat, User
 from storage.repositories import MemberRepo
 from storage.repositories.faq import FaqEntryRepo, FaqQuestionRepo
 from tests.e2e.faq_world import County, buttons, make_county
 from tests.e2e.harness import RunningBot
-from tests.emulator.world import Chat, User
 from tests.test_faq_service_files import BAD, GOOD
 
 KEY_QUESTION = "党员活动室的钥匙在谁那里？"

@@ -8,9 +8,9 @@ from sqlalchemy import text
 from bot import texts
 from bot.commands import COMMANDS, Who
 from bot.core.domain import Domain, MemberStatus, OrgKind, Role
+from emulator.emulator import BotApiEmulator
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo, UserRepo
 from tests.e2e.harness import BotFactory, RunningBot
-from tests.emulator.emulator import BotApiEmulator
 
 
 async def members_of(bot: RunningBot, org_name: str) -> dict[str, tuple[Role, MemberStatus]]:

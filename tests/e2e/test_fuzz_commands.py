@@ -23,9 +23,9 @@ import pytest_asyncio
 
 from bot import texts
 from bot.commands import COMMANDS, Command, Where
+from emulator.world import Chat, User
 from tests.e2e.harness import ModuleEnv
 from tests.e2e.permission_world import Caller, World, build_world
-from tests.emulator.world import Chat, User
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -17,12 +17,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.cli import main
 from bot.core.clock import FakeClock
+from emulator.ratelimit import RateLimits
 from schedules.sweep import JOB_NAME
 from storage.db import create_engine, create_sessionmaker
 from storage.repositories import DeliveryRepo
 from tests.e2e.harness import BotFactory, RunningBot, free_port, start_bot, stop_bot
-from tests.emulator.fixtures import EmulatorFactory
-from tests.emulator.ratelimit import RateLimits
+from tests.emulator_fixtures import EmulatorFactory
 from tests.test_startup import closed_port
 
 

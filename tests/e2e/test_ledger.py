@@ -15,10 +15,10 @@ from bot import texts as common
 from bot.core.domain import Role
 from bot.texts import ledger as texts
 from bot.texts import minutes as minutes_texts
+from emulator.world import User
 from storage.repositories import MemberRepo, OrganisationRepo
 from tests.e2e.harness import RunningBot
 from tests.e2e.meetings_world import ORG, Branch, beijing, make_branch
-from tests.emulator.world import User
 
 # The workbook is built in a child process: on a loaded machine starting one takes seconds.
 BUILD_TIMEOUT = 60.0

@@ -8,9 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 from bot.texts import meetings as texts
+from emulator.world import User
 from tests.e2e.harness import RunningBot
 from tests.e2e.meetings_world import Branch, beijing, make_branch
-from tests.emulator.world import User
 
 
 def mentioned(message: dict[str, Any]) -> set[str]:

@@ -14,10 +14,10 @@ from telegram.ext import BaseRateLimiter
 
 from bot.core.meetings import Rsvp
 from bot.texts import meetings as texts
+from emulator.ratelimit import RateLimiter, RateLimits
+from emulator.world import Chat, User
 from storage.models.meetings import MeetingAnswer
 from tests.e2e.harness import BotFactory
-from tests.emulator.ratelimit import RateLimiter, RateLimits
-from tests.emulator.world import Chat, User
 
 GROUPS, MEMBERS, PRESSES, OUTSTANDING = 32, 8, 1000, 64
 

@@ -14,10 +14,10 @@ import pytest
 
 from bot import texts
 from bot.cli import main
+from emulator.emulator import BotApiEmulator
 from storage.migrate import upgrade
 from tests.e2e.harness import BotFactory
 from tests.e2e.proxies import HttpProxy, Socks5Proxy
-from tests.emulator.emulator import BotApiEmulator
 
 UNRESOLVABLE = "http://api.telegram.invalid/bot"
 

@@ -15,10 +15,10 @@ import pytest
 
 from bot.core.clock import FakeClock
 from bot.ratelimit import GROUP_MESSAGES, GROUP_PERIOD, ChatRateLimiter, counts_as_message
+from emulator.emulator import BotApiEmulator
+from emulator.server import RequestRecord
 from tests.e2e.harness import RunningBot, start_bot, stop_bot
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.fixtures import EmulatorFactory
-from tests.emulator.server import RequestRecord
+from tests.emulator_fixtures import EmulatorFactory
 from tests.virtual_time import VirtualTime, drive_when_quiet
 
 FLOOD = 100

@@ -18,11 +18,11 @@ from bot import texts as common
 from bot.core.domain import Domain, OrgKind, Role
 from bot.core.periods import bad_period
 from bot.texts import reports as texts
+from emulator.world import User
 from storage.repositories import MemberRepo, OrganisationRepo
 from tests.e2e.harness import RunningBot
 from tests.e2e.meetings_world import ORG, Branch, beijing, make_branch
 from tests.e2e.test_ledger import quarter
-from tests.emulator.world import User
 
 PARENT = "城关镇党委"
 WAIT = 60.0

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.services.study import PUBLISH
+from emulator.world import Chat, User
 from storage.records import DeliveryStatus
 from storage.repositories import DeliveryRepo
 from storage.repositories.study import StudyRepo
 from tests.e2e.harness import RunningBot
-from tests.emulator.world import Chat, User
 
 PLAN = """\
 topics:

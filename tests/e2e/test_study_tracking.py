@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 from bot.core.meetings import MeetingType, Rsvp
 from bot.services import study
+from emulator.emulator import BotApiEmulator
+from emulator.world import Chat, User
 from storage.repositories import ChatRepo
 from storage.repositories.meetings import AnswerRepo, MeetingRepo
 from tests.e2e.harness import BotFactory, RunningBot
 from tests.e2e.test_study_plans import PUBLISH_AT, import_file, topic_ids
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.world import Chat, User
 
 ONE_TOPIC = """\
 topics:

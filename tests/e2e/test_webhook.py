@@ -19,9 +19,9 @@ import pytest
 
 from bot import texts
 from bot.app import ALLOWED_UPDATES
+from emulator.emulator import BotApiEmulator
+from emulator.world import User
 from tests.e2e.harness import BotFactory, RunningBot, free_port, stop_bot
-from tests.emulator.emulator import BotApiEmulator
-from tests.emulator.world import User
 from tests.test_startup import VARIABLES
 
 

@@ -49,6 +49,8 @@ def build_app(emu: BotApiEmulator) -> web.Application:
         from .control import add_control_routes
 
         add_control_routes(app, emu)
+    if emu.extra_routes is not None:
+        emu.extra_routes(app)
     app.router.add_route("*", "/{tail:.*}", server.not_found)
     return app
 

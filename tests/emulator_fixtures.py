@@ -1,4 +1,4 @@
-"""pytest fixtures. Load with `pytest_plugins = ["tests.emulator.fixtures"]` in conftest.py."""
+"""pytest fixtures. Load with `pytest_plugins = ["tests.emulator_fixtures"]` in conftest.py."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from .emulator import BotApiEmulator
-from .spec import spec_path_from_env, spec_was_missing
+from emulator.emulator import BotApiEmulator
+from emulator.spec import spec_path_from_env, spec_was_missing
 
 EmulatorFactory = Callable[..., Awaitable[BotApiEmulator]]
 

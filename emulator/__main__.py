@@ -1,4 +1,4 @@
-"""Standalone emulator for manual checks: python -m tests.emulator --port 8081."""
+"""Standalone emulator for manual checks: python -m emulator --port 8081."""
 
 from __future__ import annotations
 

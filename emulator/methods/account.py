@@ -53,7 +53,7 @@ async def get_updates(emu: BotApiEmulator, p: Params) -> list[dict[str, Any]]:
 
 @api_method("setWebhook")
 async def set_webhook(emu: BotApiEmulator, p: Params) -> bool:
-    """setWebhook: from now on updates are POSTed to the url (tests/emulator/webhook.py);
+    """setWebhook: from now on updates are POSTed to the url (emulator/webhook.py);
     an empty url removes it. http:// is accepted for loopback hosts only (tests have no TLS)."""
     url = p.req_str("url") if p.has("url") else ""
     secret = p.opt_str("secret_token")

@@ -68,9 +68,11 @@ class BotApiEmulator(UserActions):
         host: str = "127.0.0.1",
         port: int = 0,
         control_api: bool = False,
+        spec_required: bool | None = None,
+        extra_routes: Callable[[web.Application], None] | None = None,
     ) -> None:
         self.token = token
-        self.spec = load_spec(spec_path)
+        self.spec = load_spec(spec_path, required=spec_required)
         self.bot = User(int(token.split(":", 1)[0]), bot_name, username=bot_username, is_bot=True)
         self.world = World(self.bot, wall_clock)
         self.updates = UpdateQueue()
@@ -82,6 +84,8 @@ class BotApiEmulator(UserActions):
         self.check_results = check_results
         self.callback_query_ttl = callback_query_ttl
         self.control_api = control_api
+        # More routes on the same server (the sandbox's page), before the catch-all 404.
+        self.extra_routes = extra_routes
         self.host, self.port = host, port
         self.webhook: dict[str, Any] | None = None
         self.webhooks = WebhookPusher(self)  # POSTs updates while a webhook is set

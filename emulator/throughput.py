@@ -1,4 +1,4 @@
-"""Measure the emulator's own overhead: python -m tests.emulator.throughput [--updates N].
+"""Measure the emulator's own overhead: python -m emulator.throughput [--updates N].
 
 Runs a real PTB Application that answers every message, feeds it N group messages and
 reports updates handled per second, plus raw sendMessage calls per second.

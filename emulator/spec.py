@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SPEC_PATH = PROJECT_ROOT.parent / "shared" / "telegram-bot-api" / "api.json"
 SPEC_ENV = "TELEGRAM_API_SPEC"
 
@@ -233,12 +233,17 @@ def spec_path_from_env(explicit: str | Path | None = None) -> Path:
     return Path(os.environ.get(SPEC_ENV) or DEFAULT_SPEC_PATH)
 
 
-def load_spec(explicit: str | Path | None = None) -> ApiSpec | None:
-    """Load the spec; None (checks off, said once) when absent, an error when CI=true."""
+def load_spec(
+    explicit: str | Path | None = None, *, required: bool | None = None
+) -> ApiSpec | None:
+    """Load the spec; None (checks off, said once) when absent, an error when `required`
+    (by default: when CI=true; the sandbox never requires it)."""
     path = spec_path_from_env(explicit)
     if path.is_file():
         return _load_cached(path.resolve())
-    if os.environ.get("CI") == "true":
+    if required is None:
+        required = os.environ.get("CI") == "true"
+    if required:
         raise SpecMissingError(
             f"Bot API spec not found at {path}; the emulator needs it in CI. "
             f"Set {SPEC_ENV} to the path of telegram-bot-api-spec's api.json."
