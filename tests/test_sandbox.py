@@ -15,7 +15,7 @@ import pytest
 from bot.core.clock import TravelClock
 from tests.sandbox_process import ROOT, SandboxProcess, clean_env, sandbox_process, wait_until
 
-MEETING = "/meeting 党员大会 明天下午3点 三楼会议室"
+MEETING = "/meeting 支委会 明天下午3点 三楼会议室"  # the scenario
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +56,12 @@ def test_a_member_answers_and_the_secretary_sees_the_count(sandbox: SandboxProce
     people = sandbox.people()
     wang, li = people["王书记"], people["李明"]
     group = sandbox.chat_id(wang, "机关党支部群")
-    before = notice_of(sandbox.messages(wang, group), "支部党员大会")
+    before = notice_of(sandbox.messages(wang, group), "支委会")
     sent = sandbox.post("send", user_id=wang, chat_id=group, text=MEETING)
     assert sent["status"] == 200, sent
 
     def new_notice() -> dict[str, Any] | None:
-        notice = notice_of(sandbox.messages(li, group), "支部党员大会")
+        notice = notice_of(sandbox.messages(li, group), "支委会")
         return notice if notice and notice != before else None
 
     notice = wait_until(new_notice, "the meeting notice")

@@ -149,7 +149,7 @@ def test_meeting_answer_reminder_upload_and_question(page: Page, tmp_path: Path)
     # 王书记 announces a meeting in the branch group.
     page.be("王书记")
     page.open_chat("机关党支部群")
-    page.type("/meeting 党员大会 明天下午3点 三楼会议室")
+    page.type("/meeting 支委会 明天下午3点 三楼会议室")
     page.until(lambda: "参加（0）" in (page.last_message_with("15:00") or page).text, "the notice")
     page.shot("notice")
 
@@ -195,7 +195,7 @@ def test_meeting_answer_reminder_upload_and_question(page: Page, tmp_path: Path)
 
     # The guided /meeting: the bot's ForceReply prompt opens the reply box by itself.
     page.type("/meeting")
-    page.press("请选择会议类型", "支委会")
+    page.press("请选择会议类型", "党课")
     page.until(lambda: page.last_message_with("写上会议时间"), "the ForceReply prompt")
     reply_bar = page.driver.find_element(By.ID, "reply-bar")
     page.until(lambda: reply_bar.is_displayed() and "写上会议时间" in reply_bar.text, "the reply")
