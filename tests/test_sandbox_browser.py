@@ -207,6 +207,13 @@ def test_meeting_answer_reminder_upload_and_question(page: Page, tmp_path: Path)
     # A policy question with /ask.
     before = len(page.messages())
     page.type("/ask 党费怎么交")
-    page.until(lambda: any("党费" in m.text for m in page.messages()[before + 1 :]), "the answer")
+    # The bot's answer names the question it answers (问：) and ends with its source (——).
+    page.until(
+        lambda: any(
+            "问：" in m.text and "党费" in m.text and "——" in m.text
+            for m in page.messages()[before:]
+        ),
+        "the answer",
+    )
     page.shot("ask")
     assert len(list(page.shots.glob("*.png"))) == 6

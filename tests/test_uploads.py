@@ -18,7 +18,7 @@ from bot.core.faq import FaqFormatError, load_entries_from_yaml
 from bot.core.orgtree import OrgTreeError, parse_org_tree
 from bot.core.sandbox import BROKEN, TIMEOUT, TOO_LARGE, Budget, BudgetExceeded, run_isolated
 from bot.core.study import PlanError
-from bot.core.study_files import MAX_ROWS, read_plan, template_xlsx
+from bot.core.study_files import MAX_ROWS, example_topics, read_plan, template_xlsx
 from bot.core.xlsx_rows import MAX_ENTRIES
 from tests import hostile_files as hostile
 from tests import sandbox_jobs as jobs
@@ -177,3 +177,12 @@ async def test_a_failing_child_is_a_clear_message_and_a_log_line(
     with caplog.at_level(logging.WARNING), pytest.raises(BudgetExceeded, match=f"^{BROKEN}$"):
         await run_isolated(job)
     assert caplog.records
+
+
+def test_a_workbook_claiming_an_unknown_zip_version_is_refused() -> None:
+    """A damaged central directory can claim zip version 6.4: zipfile raises
+    NotImplementedError, not BadZipFile (found by the property test)."""
+    content = bytearray(template_xlsx(example_topics(NOW, TZ)))
+    directory = content.index(b"PK\x01\x02")
+    content[directory + 6 : directory + 8] = (64).to_bytes(2, "little")  # version needed
+    assert plan_errors("p.xlsx", bytes(content)) == [NOT_EXCEL]

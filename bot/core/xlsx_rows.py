@@ -34,7 +34,8 @@ def check_archive(content: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    # NotImplementedError: a damaged header can claim a zip version Python does not read.
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise XlsxRefused(NOT_XLSX) from None
     if len(entries) > MAX_ENTRIES:
         raise XlsxRefused(f"Excel 文件内部的部件太多（超过{MAX_ENTRIES}个），请另存为新文件再试")
