@@ -2,7 +2,7 @@
 
 Usage: python bench/_bot_process.py TOKEN BASE_URL BASE_FILE_URL DATABASE_URL WEB_PORT
 Long-polls the given Bot API (the emulator in the bench's process) like `python -m bot run`,
-but without Telegram's pacing (bench/_passthrough.py) and without migrating (the bench did):
+but without Telegram's pacing (bot.ratelimit.Unpaced) and without migrating (the bench did):
 SIGTERM stops it cleanly. It imports nothing of the emulator, so its memory is the bot's.
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._passthrough import PassThrough
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import load_settings
+from bot.ratelimit import Unpaced
 
 
 def main() -> None:
@@ -33,7 +33,7 @@ def main() -> None:
         web_port=int(web_port),  # the HTTP door runs, as in production (its memory counts)
         log_level="WARNING",
     )
-    application = build_application(settings, rate_limiter=PassThrough())
+    application = build_application(settings, rate_limiter=Unpaced())
     application.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=1)
 
 

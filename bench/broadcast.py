@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select
 from telegram.ext import Application
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import ALLOWED_UPDATES, build_application, stop_application
 from bot.commands import COMMANDS
 from bot.config import ConfigError, check_database_url, load_settings, redact_url
 from bot.core.clock import SystemClock
@@ -181,7 +181,7 @@ async def run(groups: int) -> None:
                 timeout=30,
             )
         finally:
-            await _stop(application)
+            await stop_application(application)
             await emu.stop()
     rate = (len(accepted) - 1) / (accepted[-1] - accepted[0])
     print(f"groups: {groups}; copies accepted: {len(accepted)}")
@@ -225,16 +225,6 @@ async def _watch(emu: BotApiEmulator, groups: int, accepted: list[float]) -> Non
         count = copy_times(emu)
         accepted.extend([now] * (count - seen))
         seen = count
-
-
-async def _stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
-    if application.running:
-        await application.stop()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
-    await application.shutdown()
 
 
 def main() -> None:

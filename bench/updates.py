@@ -60,11 +60,11 @@ from telegram.ext import (
     filters,
 )
 
-from bench._passthrough import PassThrough
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import ALLOWED_UPDATES, build_application, stop_application
 from bot.config import load_settings
 from bot.core.clock import SystemClock
 from bot.core.domain import Domain, OrgKind
+from bot.ratelimit import Unpaced
 from bot.texts import meetings as texts
 from emulator.emulator import BotApiEmulator
 from emulator.ratelimit import RateLimits
@@ -210,16 +210,6 @@ async def _started(application: Application[Any, Any, Any, Any, Any, Any]) -> No
     await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=1)
 
 
-async def _stopped(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
-    if application.running:
-        await application.stop()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
-    await application.shutdown()
-
-
 async def _idle(
     emu: BotApiEmulator, application: Application[Any, Any, Any, Any, Any, Any]
 ) -> None:
@@ -296,7 +286,7 @@ async def full_bot(args: argparse.Namespace) -> dict[str, Any]:
             log_level="WARNING",
         )
         await upgrade(url)
-        application = build_application(settings, clock=SystemClock(), rate_limiter=PassThrough())
+        application = build_application(settings, clock=SystemClock(), rate_limiter=Unpaced())
         await _started(application)
         try:
             made = _people(emu, args.groups, args.members)
@@ -313,7 +303,7 @@ async def full_bot(args: argparse.Namespace) -> dict[str, Any]:
             measured = await _measure(emu, application, notices, args)
             return measured | {"statements": sum(statements.values()), "sql": statements}
         finally:
-            await _stopped(application)
+            await stop_application(application)
             await emu.stop()
 
 
@@ -362,7 +352,7 @@ async def bare_bot(args: argparse.Namespace) -> dict[str, Any]:
         ApplicationBuilder()
         .token(emu.token)
         .base_url(emu.base_url)
-        .rate_limiter(PassThrough())
+        .rate_limiter(Unpaced())
         .concurrent_updates(32)
         .build()
     )
@@ -388,7 +378,7 @@ async def bare_bot(args: argparse.Namespace) -> dict[str, Any]:
         await _idle(emu, application)
         return await _measure(emu, application, notices, args)
     finally:
-        await _stopped(application)
+        await stop_application(application)
         await emu.stop()
 
 

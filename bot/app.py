@@ -16,7 +16,13 @@ from telegram import (
     BotCommandScopeAllPrivateChats,
     Update,
 )
-from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, TypeHandler
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    ContextTypes,
+    TypeHandler,
+)
 
 from bot.commands import Who, visible_commands
 from bot.config import Settings
@@ -269,3 +275,15 @@ class _Lifecycle:
         if runtime is not None:
             await runtime.sweeper.stop()
             await runtime.database.dispose()
+
+
+async def stop_application(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop what was started by hand (initialize, start, start_polling) in the order PTB's own
+    run_polling uses: the updater, the application, post_shutdown, shutdown."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+    await application.shutdown()

@@ -326,3 +326,26 @@ class ChatRateLimiter(BaseRateLimiter[int]):
 def _seconds(exc: RetryAfter) -> float:
     wait = exc.retry_after
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+class Unpaced(BaseRateLimiter[int]):
+    """Every call at once, for a Bot API that enforces no budget: benchmarks of the bot's own
+    speed and load tests whose subject is not pacing (ChatRateLimiter has tests of its own)."""
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Any]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,  # noqa: ARG002
+        data: dict[str, Any],  # noqa: ARG002
+        rate_limit_args: int | None,  # noqa: ARG002
+    ) -> Any:
+        """Make the call at once."""
+        return await callback(*args, **kwargs)

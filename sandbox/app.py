@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import ALLOWED_UPDATES, build_application, stop_application
 from bot.cli.checks import StartupError
 from bot.config import Settings, load_settings
 from bot.context import AppApplication, Runtime
@@ -185,13 +185,7 @@ async def start(
             emu.start_private_chat(user)
 
     async def stop() -> None:
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)
-        await application.shutdown()
+        await stop_application(application)
         await emu.stop()
 
     return sandbox, stop

@@ -22,7 +22,7 @@ import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, BaseRateLimiter
 
-from bot.app import ALLOWED_UPDATES, build_application, run_webhook
+from bot.app import ALLOWED_UPDATES, build_application, run_webhook, stop_application
 from bot.config import Settings, load_settings
 from bot.context import Runtime
 from bot.core.clock import FakeClock
@@ -170,14 +170,7 @@ async def stop_bot(running: RunningBot) -> None:
         running.stop.set()
         await running.serving
         return
-    application = running.application
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
-    if application.running:
-        await application.stop()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
-    await application.shutdown()
+    await stop_application(running.application)
 
 
 BotFactory = Callable[..., Awaitable[RunningBot]]

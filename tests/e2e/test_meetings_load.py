@@ -6,13 +6,10 @@ and then one gave up after busy_timeout ("database is locked") and the 请假 wa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
-
 from sqlalchemy import func, select
-from telegram.ext import BaseRateLimiter
 
 from bot.core.meetings import Rsvp
+from bot.ratelimit import Unpaced
 from bot.texts import meetings as texts
 from emulator.ratelimit import RateLimiter, RateLimits
 from emulator.world import Chat, User
@@ -22,30 +19,8 @@ from tests.e2e.harness import BotFactory
 GROUPS, MEMBERS, PRESSES, OUTSTANDING = 32, 8, 1000, 64
 
 
-class PassThrough(BaseRateLimiter[int]):
-    """No pacing: the reason prompts go out at once (the limiter has tests of its own)."""
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to release."""
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, Any]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> Any:
-        """Make the call at once."""
-        return await callback(*args, **kwargs)
-
-
 async def test_many_presses_outstanding_lose_no_answer(bot_factory: BotFactory) -> None:
-    bot = await bot_factory(rate_limiter=PassThrough())
+    bot = await bot_factory(rate_limiter=Unpaced())
     emu = bot.emulator
     emu.callback_query_ttl = 3600.0  # a slow machine must not turn this into a timing test
     emu.rate_limiter = RateLimiter(RateLimits(None, None), emu.clock)  # prompts in groups
