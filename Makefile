@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Two workers per core: most end-to-end tests wait on the emulator, not on the CPU.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
 SANDBOX_PORT ?= 8080
 
 .PHONY: run test lint migrate bench clean
@@ -31,7 +33,7 @@ lint: $(STAMP)
 	$(PY) -m mypy
 
 test: lint
-	$(PY) -m pytest -q -n auto --dist loadfile
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 # bench/_*.py are helpers the benches start, not benches.
 bench: $(STAMP)
