@@ -121,13 +121,18 @@ _ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
 
 
 def infer_org_kind(name: str) -> OrgKind:
-    """Guess the level from a name's ending (城关镇党委 → 党委); a branch by default."""
+    """Guess the level from a name's ending (城关镇党委 → 党委); a branch by default.
+    A county's 县委组织部 or a 党工委 sits above branches like a 党委: taken for a branch,
+    it would be held to the 三会一课 of one."""
     for suffix, kind in (
         ("党小组", OrgKind.GROUP),
         ("总支", OrgKind.GENERAL_BRANCH),
         ("党总支部", OrgKind.GENERAL_BRANCH),
         ("党委", OrgKind.COMMITTEE),
         ("委员会", OrgKind.COMMITTEE),
+        ("工委", OrgKind.COMMITTEE),
+        ("组织部", OrgKind.COMMITTEE),
+        ("县委", OrgKind.COMMITTEE),
     ):
         if name.endswith(suffix):
             return kind
