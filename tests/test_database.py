@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import inspect
+import pkgutil
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -12,16 +14,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bot.services import (
-    broadcast_service,
-    chat_service,
-    draft_service,
-    faq_service,
-    meeting_service,
-    org_service,
-    people_service,
-    study_service,
-)
+import bot.services
 from bot.services.base import Service
 from storage.db import Database, create_engine, first_in_process, is_transient
 from storage.migrate import upgrade
@@ -128,16 +121,13 @@ async def test_concurrent_writers_all_commit(database: Database) -> None:
 
 def test_every_use_case_is_retried() -> None:
     """Each handler-facing method runs again, whole, after a transient failure."""
-    modules = (
-        broadcast_service,
-        chat_service,
-        draft_service,
-        faq_service,
-        meeting_service,
-        org_service,
-        people_service,
-        study_service,
-    )
+    # Every handler-facing service module, found by name: a new one cannot be left out.
+    modules = [
+        importlib.import_module(f"bot.services.{info.name}")
+        for info in pkgutil.iter_modules(bot.services.__path__)
+        if info.name.endswith("_service")
+    ]
+    assert len(modules) >= 14
     missing = []
     for module in modules:
         for _, cls in inspect.getmembers(module, inspect.isclass):
