@@ -49,7 +49,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
@@ -69,9 +69,10 @@ from bot.texts import meetings as texts
 from emulator.emulator import BotApiEmulator
 from emulator.ratelimit import RateLimits
 from emulator.world import Chat, User
-from storage.db import Database, create_engine
+from storage.db import Database
 from storage.migrate import upgrade
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
+from tests.conftest import reset_postgres
 
 NO_LIMITS = RateLimits(global_per_second=None, group_per_minute=None)
 REASON = "家中有事"
@@ -272,7 +273,7 @@ async def full_bot(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         url = args.postgres or f"sqlite+aiosqlite:///{folder}/bench.db"
         if args.postgres:
-            await _empty(url)
+            await reset_postgres(url)
         emu = await _emulator().start()
         settings = load_settings(
             telegram_bot_token=emu.token,
@@ -312,16 +313,6 @@ def _counting(statements: Counter[str]) -> Callable[..., None]:
         statements[" ".join(str(args[2]).split()[:4])] += 1
 
     return count
-
-
-async def _empty(url: str) -> None:
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(text("DROP SCHEMA public CASCADE"))
-            await connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        await engine.dispose()
 
 
 # -- the bare bot ------------------------------------------------------------------------
