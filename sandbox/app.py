@@ -113,15 +113,6 @@ PACING_SPEEDUP = 60.0
 NO_BUDGETS = RateLimits(global_per_second=None, group_per_minute=None)
 
 
-def fast_pacing() -> ChatRateLimiter:
-    """The bot's own limiter (the code path real Telegram gets), on a fast clock."""
-
-    async def sleep(seconds: float) -> None:
-        await asyncio.sleep(seconds / PACING_SPEEDUP)
-
-    return ChatRateLimiter(clock=lambda: time.monotonic() * PACING_SPEEDUP, sleep=sleep)
-
-
 async def start(
     *,
     host: str,
@@ -163,7 +154,9 @@ async def start(
         webhook_url=None,
     )
     await upgrade(url)
-    application = build_application(settings, clock=clock, rate_limiter=fast_pacing())
+    application = build_application(
+        settings, clock=clock, rate_limiter=ChatRateLimiter.sped_up(PACING_SPEEDUP)
+    )
     sandbox = Sandbox(emu, application, clock, county, settings)
     holder.append(sandbox)
     processor = application.update_processor

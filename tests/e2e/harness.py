@@ -210,11 +210,6 @@ def fast_monotonic() -> float:
     return time.monotonic() * SPEEDUP
 
 
-async def fast_sleep(seconds: float) -> None:
-    """Sleep for `seconds` of the fast clock."""
-    await asyncio.sleep(seconds / SPEEDUP)
-
-
 @dataclass
 class ModuleEnv:
     """One emulator and one database for a whole test module (on one backend): building a
@@ -228,7 +223,7 @@ class ModuleEnv:
     async def start(self, **overrides: Any) -> RunningBot:
         """Start the module's bot (stopped when the module is done), its rate limiter on the
         fast clock."""
-        limiter = ChatRateLimiter(clock=fast_monotonic, sleep=fast_sleep)
+        limiter = ChatRateLimiter.sped_up(SPEEDUP)
         running = await start_bot(
             self.emulator, self.database_url, self.clock, rate_limiter=limiter, **overrides
         )
