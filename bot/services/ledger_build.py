@@ -52,22 +52,7 @@ async def read_snapshot(
     start, end = span(period, tz, now)
     meetings = await repo.meetings(start, end)
     ids = [meeting.id for meeting in meetings]
-    if counts_only:
-        return Snapshot(
-            root_id=org_id,
-            period=period,
-            tz=tz,
-            now=now,
-            orgs=await repo.organisations(org_id),
-            members=await repo.members(),
-            names={},
-            meetings=meetings,
-            answers=await repo.answers(start, end),
-            topics=await repo.topics(start, end),
-            studied=await repo.studied(start, end),
-            quiz_correct={},
-            marked_held=await marked_held(session, ids),
-        )
+    full = not counts_only
     return Snapshot(
         root_id=org_id,
         period=period,
@@ -75,13 +60,13 @@ async def read_snapshot(
         now=now,
         orgs=await repo.organisations(org_id),
         members=await repo.members(),
-        names=await repo.names(start, end),
+        names=await repo.names(start, end) if full else {},
         meetings=meetings,
         answers=await repo.answers(start, end),
         topics=await repo.topics(start, end),
         studied=await repo.studied(start, end),
-        quiz_correct=await repo.quiz_correct(start, end),
-        records=await record_statuses(session, ids),
+        quiz_correct=await repo.quiz_correct(start, end) if full else {},
+        records=await record_statuses(session, ids) if full else {},
         marked_held=await marked_held(session, ids),
     )
 
