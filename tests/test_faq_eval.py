@@ -35,10 +35,8 @@ COMPUTED_KINDS = {
     "membership-timeline",
 }
 TODAY = date(2026, 12, 1)  # 去年/今年 in the questions are read against it
+# faq_eval.yaml's bars beyond its gate below (which holds direct and wrong answers).
 MIN_TOP1 = 0.90
-MAX_WRONG = 0.03
-# Not in the issue, but a matcher that only ever suggested would pass the two bars above.
-MIN_DIRECT = 0.65
 MIN_REFUSAL = 0.85
 
 
@@ -159,12 +157,7 @@ def test_top1_accuracy(report: EvalReport) -> None:
     assert report.top1_accuracy >= MIN_TOP1, _misses(report)
 
 
-def test_wrong_answer_rate(report: EvalReport) -> None:
-    assert report.wrong_rate <= MAX_WRONG, _misses(report)
-
-
-def test_direct_answers_and_refusals(report: EvalReport) -> None:
-    assert report.direct_accuracy >= MIN_DIRECT, _misses(report)
+def test_refusals(report: EvalReport) -> None:
     assert report.refusal_rate >= MIN_REFUSAL, _misses(report)
 
 
