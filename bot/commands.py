@@ -126,6 +126,18 @@ COMMANDS: tuple[Command, ...] = (
     Command("broadcast", "回复一条消息，群发到本组织或下级组织", Where.ANYWHERE, Who.MANAGER),
     Command("ask", "提问党务政策问题，回答附出处", Where.ANYWHERE, args="问题"),
     Command(
+        "iam",
+        "亮明党员身份（双找），写明组织关系现在在哪里",
+        Where.GROUP,
+        args="党员/预备党员 [组织关系在 某党组织]",
+    ),
+    Command(
+        "liangshen",
+        "查看亮明身份的党员和组织关系在外的同志（县里可看应建尽建）",
+        Where.ANYWHERE,
+        Who.MANAGER,
+    ),
+    Command(
         "faq",
         "管理本组织的问答库",
         Where.GROUP,

@@ -331,3 +331,16 @@ class DraftRecord:
     flow: str
     state: dict[str, Any]
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationRecord:
+    """A member's 亮明身份 in a group (双找): who, as what, where their 组织关系 is."""
+
+    chat_id: int  # chats.id, not Telegram's
+    user_id: int
+    name: str
+    status: MemberStatus
+    here: bool
+    place: str
+    declared_at: datetime  # the last time they declared (updated by declaring again)

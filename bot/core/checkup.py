@@ -5,6 +5,8 @@ Frequencies follow the 2018 《中国共产党支部工作条例（试行）》 
 once a quarter, 支委会 once a month, 党小组会 once a month, 党课 at least once a quarter,
 主题党日 once a month, 组织生活会 and 民主评议党员 once a year. The organisation tree has
 党小组 (OrgKind.GROUP): 党小组会 is required of each of them; the other six of each 党支部.
+A 非公 党委 (Domain.NON_PUBLIC) holds its 党建例会 every month, as the county's practice for
+两新组织 asks: the one requirement that depends on the domain as well as the kind.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.core.domain import OrgKind
+from bot.core.domain import Domain, OrgKind
 from bot.core.meetings import MeetingType
 
 # The warning goes out at this local hour of its day.
@@ -98,6 +100,11 @@ class Requirement:
     meeting: MeetingType
     period: PeriodKind
     org_kind: OrgKind
+    domain: Domain | None = None  # None: organisations of every domain
+
+    def applies_to(self, kind: OrgKind, domain: Domain | None) -> bool:
+        """True for an organisation of this kind (and domain, when the rule names one)."""
+        return self.org_kind is kind and (self.domain is None or self.domain is domain)
 
 
 REQUIREMENTS: tuple[Requirement, ...] = (
@@ -108,12 +115,14 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(MeetingType.LIFE_MEETING, PeriodKind.YEAR, OrgKind.BRANCH),
     Requirement(MeetingType.APPRAISAL, PeriodKind.YEAR, OrgKind.BRANCH),
     Requirement(MeetingType.GROUP, PeriodKind.MONTH, OrgKind.GROUP),
+    Requirement(MeetingType.REGULAR, PeriodKind.MONTH, OrgKind.COMMITTEE, Domain.NON_PUBLIC),
 )
 
 
-def requirements_for(kind: OrgKind) -> list[Requirement]:
-    """What an organisation of this kind must hold (nothing for 党委 and 党总支)."""
-    return [r for r in REQUIREMENTS if r.org_kind is kind]
+def requirements_for(kind: OrgKind, domain: Domain | None = None) -> list[Requirement]:
+    """What an organisation of this kind and domain must hold (nothing for 党总支, nor for a
+    党委 outside 非公)."""
+    return [r for r in REQUIREMENTS if r.applies_to(kind, domain)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,12 +142,14 @@ class Standing:
 HeldCounts = Mapping[tuple[PeriodKind, MeetingType], int]
 
 
-def standings(kind: OrgKind, held: HeldCounts, today: date) -> list[Standing]:
-    """Each requirement of an organisation of `kind`, in the periods containing `today`;
-    `held` counts the meetings that took place per (period kind, meeting type)."""
+def standings(
+    kind: OrgKind, held: HeldCounts, today: date, domain: Domain | None = None
+) -> list[Standing]:
+    """Each requirement of an organisation of `kind` (and `domain`), in the periods containing
+    `today`; `held` counts the meetings that took place per (period kind, meeting type)."""
     return [
         Standing(r, period_of(r.period, today), held.get((r.period, r.meeting), 0))
-        for r in requirements_for(kind)
+        for r in requirements_for(kind, domain)
     ]
 
 

@@ -305,7 +305,7 @@ class _Build:
     def org_row(self, org: OrgInfo, end: datetime) -> OrgRow:
         snap = self.snap
         standings: dict[MeetingType, Standing | None] = dict.fromkeys(RULE_KINDS)
-        for rule in rules_for(org.kind):
+        for rule in rules_for(org.kind, org.domain):
             days = [self.held_days.get((org.id, rule.meeting), [])]
             spans = windows(snap.period, rule.period)
             standings[rule.meeting] = standing(days, spans, snap.now, snap.tz)

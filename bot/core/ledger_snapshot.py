@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.domain import MemberStatus, OrgKind, Role
+from bot.core.domain import Domain, MemberStatus, OrgKind, Role
 from bot.core.meetings import MeetingType, Rsvp
 from bot.core.periods import Period
 
@@ -23,6 +23,7 @@ class OrgInfo:
     name: str
     kind: OrgKind
     parent_id: int | None
+    domain: Domain = Domain.OTHER  # a 非公 党委 holds its monthly 党建例会
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.checkup import REQUIREMENTS, PeriodKind, Requirement, requirements_for
-from bot.core.domain import OrgKind
+from bot.core.domain import Domain, OrgKind
 from bot.core.meetings import MeetingType
 from bot.core.periods import Period
 
@@ -28,13 +28,14 @@ RULE_KINDS = (
     MeetingType.THEMED_DAY,
     MeetingType.LIFE_MEETING,
     MeetingType.APPRAISAL,
+    MeetingType.REGULAR,
 )
 assert {r.meeting for r in REQUIREMENTS} == set(RULE_KINDS)
 
 
-def rules_for(kind: OrgKind) -> list[Requirement]:
-    """What an organisation of this kind must hold (nothing for 党委 and 党总支)."""
-    return requirements_for(kind)
+def rules_for(kind: OrgKind, domain: Domain | None = None) -> list[Requirement]:
+    """What an organisation of this kind and domain must hold (a 非公 党委 its 党建例会)."""
+    return requirements_for(kind, domain)
 
 
 def _months(first: date, last: date) -> list[tuple[date, date]]:

@@ -69,7 +69,7 @@ async def standing_of(
 ) -> list[Standing]:
     """Each requirement of one organisation in its current period."""
     counts = (await held(session, at, [org.id])).get(org.id, {})
-    return standings(org.kind, counts, at.today)
+    return standings(org.kind, counts, at.today, org.domain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ async def below(
     month = period_of(PeriodKind.MONTH, at.today)
     total, behind = 0, []
     for org in sorted(orgs.values(), key=lambda o: o.name):
-        found = standings(org.kind, counts.get(org.id, {}), at.today)
+        found = standings(org.kind, counts.get(org.id, {}), at.today, org.domain)
         if not found:
             continue
         total += 1
@@ -148,7 +148,7 @@ async def run(session: AsyncSession, month_key: str, at: Moment) -> int:
     behind = [
         org.id
         for org in orgs
-        if overdue(standings(org.kind, counts.get(org.id, {}), at.today), month)
+        if overdue(standings(org.kind, counts.get(org.id, {}), at.today, org.domain), month)
     ]
     parents = {org.id: org.parent_id for org in orgs}
     above: set[int] = set()

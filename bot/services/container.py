@@ -14,6 +14,7 @@ from bot.services.draft_service import DraftService
 from bot.services.faq_book import FaqBook
 from bot.services.faq_service import FaqService
 from bot.services.ledger_service import LedgerService
+from bot.services.liangshen_service import LiangshenService
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meeting_service import MeetingService
 from bot.services.minutes_service import MinutesService
@@ -42,6 +43,7 @@ class Services:
     broadcasts: BroadcastService
     faq: FaqService
     ledger: LedgerService
+    liangshen: LiangshenService
     reports: ReportService
     dashboard: DashboardService
     drafts: DraftService
@@ -70,6 +72,7 @@ def build_services(
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock), settings.timezone),
         ledger=LedgerService(*common, settings.timezone),
+        liangshen=LiangshenService(*common, settings.timezone),
         reports=ReportService(*common, config),
         dashboard=DashboardService(*common, settings.timezone),
         drafts=DraftService(*common),

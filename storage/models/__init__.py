@@ -5,6 +5,7 @@ Every model module is imported here so that Alembic sees all tables on the metad
 
 from storage.models.binding import BindRequest, Invite
 from storage.models.core import BotProcess, Chat, Delivery, Member, Organisation, User
+from storage.models.declarations import Declaration
 from storage.models.drafts import FlowDraft
 from storage.models.faq import FaqEntryRow, FaqQuestion
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
@@ -23,6 +24,7 @@ __all__ = [
     "BotProcess",
     "Broadcast",
     "Chat",
+    "Declaration",
     "Delivery",
     "FaqEntryRow",
     "FaqQuestion",

@@ -64,7 +64,7 @@ class LedgerRepo:
 
     async def organisations(self, root_id: int) -> list[OrgInfo]:
         """The subtree, root first, depth first."""
-        columns = (_orgs.c.id, _orgs.c.name, _orgs.c.kind, _orgs.c.parent_id)
+        columns = (_orgs.c.id, _orgs.c.name, _orgs.c.kind, _orgs.c.parent_id, _orgs.c.domain)
         rows = await self._rows(select(*columns).where(_orgs.c.id.in_(self._org_ids)))
         found = [OrgInfo(*row) for row in rows]
         return depth_first(found, root_id)
