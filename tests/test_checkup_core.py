@@ -17,7 +17,7 @@ from bot.core.checkup import (
     requirements_for,
     standings,
 )
-from bot.core.domain import OrgKind
+from bot.core.domain import Domain, OrgKind
 from bot.core.meetings import MeetingType
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -61,6 +61,29 @@ def test_requirements_per_kind_follow_the_branch_regulation() -> None:
     ]
     assert requirements_for(OrgKind.COMMITTEE) == []
     assert requirements_for(OrgKind.GENERAL_BRANCH) == []
+
+
+@pytest.mark.parametrize("domain", [d for d in Domain if d is not Domain.NON_PUBLIC])
+def test_only_a_non_public_committee_holds_a_monthly_regular_meeting(domain: Domain) -> None:
+    (regular,) = requirements_for(OrgKind.COMMITTEE, Domain.NON_PUBLIC)
+    assert (regular.meeting, regular.period) == (MeetingType.REGULAR, PeriodKind.MONTH)
+    assert requirements_for(OrgKind.COMMITTEE, domain) == []
+    # A 非公 branch keeps the branch's six and adds nothing.
+    assert len(requirements_for(OrgKind.BRANCH, Domain.NON_PUBLIC)) == 6
+    assert requirements_for(OrgKind.GENERAL_BRANCH, Domain.NON_PUBLIC) == []
+
+
+def test_a_non_public_committee_is_overdue_without_its_regular_meeting() -> None:
+    december = period_of(PeriodKind.MONTH, date(2026, 12, 25))
+    found = standings(OrgKind.COMMITTEE, {}, date(2026, 12, 25), Domain.NON_PUBLIC)
+    assert [s.requirement.meeting for s in overdue(found, december)] == [MeetingType.REGULAR]
+    held = {(PeriodKind.MONTH, MeetingType.REGULAR): 1}
+    assert (
+        overdue(
+            standings(OrgKind.COMMITTEE, held, date(2026, 12, 25), Domain.NON_PUBLIC), december
+        )
+        == []
+    )
 
 
 def test_the_warning_day_and_days_left() -> None:

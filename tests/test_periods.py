@@ -10,7 +10,7 @@ import pytest
 
 from bot import texts
 from bot.core.checkup import PeriodKind
-from bot.core.domain import OrgKind
+from bot.core.domain import Domain, OrgKind
 from bot.core.errors import InvalidInput
 from bot.core.meetings import MeetingType
 from bot.core.periods import parse_period
@@ -133,3 +133,6 @@ def test_the_ledger_and_the_warnings_share_one_table() -> None:
     assert [r.meeting for r in rules_for(OrgKind.GROUP)] == [MeetingType.GROUP]
     assert rules_for(OrgKind.COMMITTEE) == []
     assert len(rules_for(OrgKind.BRANCH)) == 6
+    assert [r.meeting for r in rules_for(OrgKind.COMMITTEE, Domain.NON_PUBLIC)] == [
+        MeetingType.REGULAR
+    ]

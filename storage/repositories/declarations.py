@@ -65,7 +65,7 @@ class DeclarationRepo:
         if chat_ids is not None:
             query = query.where(Declaration.chat_id.in_(chat_ids))
         rows = await self._session.execute(query.order_by(Declaration.updated_at, Declaration.id))
-        return [_record(row, user) for row, user in rows.tuples()]
+        return [_record(row, user) for row, user in rows.all()]
 
     async def chats(self, chat_ids: list[int] | None) -> list[ChatRecord]:
         """The groups (of these, or all) where anyone declared."""

@@ -1,0 +1,227 @@
+"""Issue 14, part 4: 双找 in non-public enterprises, over the emulator.
+
+县非公企业党委 (a 非公 党委) has two enterprise branches below it, 科技公司党支部 and its
+neighbour 物流公司党支部, each with its group; 建材公司群 is an enterprise group the bot is
+in that no organisation has yet. Members declare themselves with /iam; the enterprise's
+managers, the 党委 above and the county (a superadmin) see them in /liangshen, the
+neighbouring branch does not; 3 or more 正式党员 without an organisation are flagged 应建尽建.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from bot import texts
+from bot.core.domain import Role
+from bot.services.liangshen_render import transfer_entry
+from bot.texts import liangshen as ls
+from emulator.emulator import BotApiEmulator
+from emulator.world import Chat, User
+from storage.repositories import MemberRepo, OrganisationRepo
+from tests.e2e.harness import ModuleEnv, RunningBot
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+COMMITTEE, COMPANY, NEIGHBOUR = "县非公企业党委", "科技公司党支部", "物流公司党支部"
+PLACE = "河南省周口市某村党支部"
+
+
+@dataclass
+class County:
+    """The bot, the county's superadmin, the 党委, the two branches and the unbound group."""
+
+    bot: RunningBot
+    county: User
+    committee_group: Chat
+    committee_secretary: User
+    company: Chat
+    company_secretary: User
+    neighbour: Chat
+    neighbour_secretary: User
+    members: dict[str, User]  # 科技公司群's plain members, by name
+    building: Chat  # 建材公司群: no organisation
+    boss: User  # its Telegram admin
+    workers: list[User]
+
+    @property
+    def emu(self) -> BotApiEmulator:
+        """The emulator."""
+        return self.bot.emulator
+
+    async def say(self, chat: Chat | User, user: User, text: str, **kwargs: Any) -> str:
+        """`user` writes `text` in `chat`; the bot's answer there."""
+        return await self.bot.say(chat, user, text, **kwargs)
+
+
+async def _bind(bot: RunningBot, title: str, org: str, admin: User, members: list[User]) -> Chat:
+    group = bot.emulator.add_group(
+        title, members=[admin, *members], admins=[admin], bot_admin=True
+    )
+    assert org in await bot.say(group, admin, f"/bind {org} 非公")
+    return group
+
+
+async def build_county(env: ModuleEnv) -> County:
+    """Start the bot with a superadmin and build the county."""
+    emu = env.emulator
+    county = emu.add_user("县委组织部")
+    bot = await env.start(superadmin_ids=str(county.id))
+    secretaries = [emu.add_user(n) for n in ("非公党委书记", "科技书记", "物流书记")]
+    members = {name: emu.add_user(name) for name in ("张伟", "李娜", "王强")}
+    boss, workers = emu.add_user("建材老板"), [emu.add_user(f"工人{n}") for n in range(1, 5)]
+    for person in (county, *secretaries):
+        emu.start_private_chat(person)
+        await emu.wait_for_bot_message(person)  # the /start answer, out of the way
+    committee = await _bind(bot, "非公党委群", COMMITTEE, secretaries[0], [])
+    company = await _bind(bot, "科技公司群", COMPANY, secretaries[1], list(members.values()))
+    neighbour = await _bind(bot, "物流公司群", NEIGHBOUR, secretaries[2], [])
+    building = emu.add_group("建材公司群", members=workers, admins=[boss], bot_admin=True)
+    async with bot.db() as session:
+        orgs, roster = OrganisationRepo(session), MemberRepo(session)
+        above = await orgs.by_name(COMMITTEE)
+        assert above is not None
+        for name in (COMPANY, NEIGHBOUR):
+            org = await orgs.by_name(name)
+            assert org is not None
+            await orgs.set_parent(org.id, above.id)
+        await roster.join(above.id, secretaries[0].id, bot.clock.now())
+        await roster.set_role(above.id, secretaries[0].id, Role.SECRETARY)
+    return County(
+        bot, county, committee, secretaries[0], company, secretaries[1], neighbour,
+        secretaries[2], members, building, boss, workers,
+    )  # fmt: skip
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def world(module_env: ModuleEnv) -> AsyncIterator[County]:
+    """The county, built once per backend."""
+    yield await build_county(module_env)
+
+
+async def test_a_declaration_reaches_the_managers_and_the_county_not_the_neighbour(
+    world: County,
+) -> None:
+    zhang = world.members["张伟"]
+    said = await world.say(world.company, zhang, f"/iam 党员 组织关系在 {PLACE}")
+    assert said.startswith(f"谢谢张伟亮明身份：正式党员，组织关系在{PLACE}。")
+    entry = transfer_entry()  # the FAQ's 组织关系转接 entry, quoted with its source
+    assert entry.answer in said
+    assert f"——{entry.source}" in said
+    line = f"张伟，正式党员，组织关系：{PLACE}（待转接），11月26日亮明身份"
+
+    for chat, user in (
+        (world.company, world.company_secretary),  # the enterprise's managers
+        (world.committee_group, world.committee_secretary),  # the 党委 above, in its group
+        (world.committee_secretary, world.committee_secretary),  # ... and privately
+        (world.county, world.county),  # the county
+    ):
+        listing = await world.say(chat, user, "/liangshen")
+        assert line in listing, listing
+        assert (
+            "▪ 科技公司群（科技公司党支部）：正式党员1人，预备党员0人，组织关系在外1人" in listing
+        )
+
+    for chat in (world.neighbour, world.neighbour_secretary):  # the neighbour sees nothing
+        listing = await world.say(chat, world.neighbour_secretary, "/liangshen")
+        assert "张伟" not in listing
+    refused = await world.say(world.company, world.members["李娜"], "/liangshen")
+    assert refused == texts.MANAGERS_ONLY
+
+
+async def test_declaring_again_updates_the_record(world: County) -> None:
+    wang = world.members["王强"]
+    first = await world.say(world.company, wang, f"/iam 预备党员 组织关系在 {PLACE}")
+    assert first.startswith("谢谢王强亮明身份：预备党员")
+    again = await world.say(world.company, wang, "/iam 党员 组织关系在本单位")
+    assert again == "已更新王强的身份信息：正式党员，组织关系在本单位（科技公司党支部）。"
+    listing = await world.say(world.company, world.company_secretary, "/liangshen")
+    (line,) = [row for row in listing.splitlines() if "王强" in row]
+    assert line == "  · 王强，正式党员，组织关系：本单位，11月26日亮明身份"
+
+
+async def test_three_full_members_without_an_organisation_are_flagged(world: County) -> None:
+    building, workers = world.building, world.workers
+    refused = await world.say(building, workers[0], "/iam 党员 本单位")
+    assert refused == ls.IAM_NO_ORG_HERE  # nothing here to hold the 组织关系
+    for number, worker in enumerate(workers[:2], start=1):
+        said = await world.say(building, worker, f"/iam 党员 组织关系在 湖北省第{number}村党支部")
+        assert ls.DONE_NO_ORG in said
+    said = await world.say(building, workers[3], "/iam 预备党员 组织关系在 湖北省某村党支部")
+    assert ls.DONE_NO_ORG in said
+    county = await world.say(world.county, world.county, "/liangshen")
+    assert "▪ 建材公司群（未建立党组织）：正式党员2人，预备党员1人" in county
+    assert ls.FLAG_BUILD not in county  # two 正式党员 and a 预备党员 are not three
+
+    await world.say(building, workers[2], "/iam 党员 组织关系在 湖北省第3村党支部")
+    county = await world.say(world.county, world.county, "/liangshen")
+    assert (
+        "▪ 建材公司群（未建立党组织）：正式党员3人，预备党员1人，组织关系在外4人【应建尽建】"
+        in county
+    )
+    assert "其中1个群有3名以上正式党员却还没有党组织，应建尽建。" in county
+    # Listed first, before the groups that have an organisation.
+    assert county.index("建材公司群") < county.index("科技公司群")
+    # The group's own admin sees it; the 党委 above the other enterprises does not.
+    assert "工人3" in await world.say(building, world.boss, "/liangshen")
+    assert "建材" not in await world.say(
+        world.committee_secretary, world.committee_secretary, "/liangshen"
+    )
+    assert await world.say(building, workers[0], "/liangshen") == texts.MANAGERS_ONLY
+
+
+async def test_buttons_ask_what_the_command_left_out(world: County) -> None:
+    li, emu = world.members["李娜"], world.emu
+    asked = await world.say(world.company, li, "/iam")
+    assert asked.startswith(ls.IAM_PICK_STATUS.format(name="李娜")[:8])
+    prompt = emu.bot_messages(world.company)[-1]["message_id"]
+    # Someone else's press declares nobody.
+    other = emu.press_button(world.company, world.members["王强"], prompt, text="正式党员")
+    await emu.settle()
+    assert emu.callback_answers[other].text == ls.IAM_NOT_YOURS
+    emu.press_button(world.company, li, prompt, text="正式党员")
+    await emu.settle()
+    assert ls.BUTTON_HERE in str(emu.message(world.company, prompt)["reply_markup"])
+    emu.press_button(world.company, li, prompt, text=ls.BUTTON_HERE)
+    await emu.settle()
+    done = emu.message(world.company, prompt)["text"]
+    assert done == "谢谢李娜亮明身份：正式党员，组织关系在本单位（科技公司党支部）。"
+
+    # /iam 党员 without the place, in a group with no organisation: only 在外地.
+    asked = await world.say(world.building, world.boss, "/iam 党员")
+    prompt = emu.bot_messages(world.building)[-1]
+    labels = [b["text"] for b in prompt["reply_markup"]["inline_keyboard"][0]]
+    assert labels == [ls.BUTTON_ELSEWHERE]
+    emu.press_button(world.building, world.boss, prompt["message_id"], text=ls.BUTTON_ELSEWHERE)
+    await emu.settle()
+    done = emu.message(world.building, prompt["message_id"])["text"]
+    assert ls.DONE_ELSEWHERE_UNKNOWN in done
+    assert transfer_entry().answer in done
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("/iam 群众", ls.IAM_STATUS.format(word="群众")),
+        ("/iam 积极分子", ls.IAM_ACTIVIST),
+        ("/iam 党员 组织关系在 " + "某" * 51, ls.IAM_PLACE_LONG.format(length=51, limit=50)),
+        ("/iam @zhangwei 党员", ls.IAM_NOT_FOR_OTHERS),
+    ],
+)
+async def test_bad_input_gets_a_clear_reply(world: County, text: str, reply: str) -> None:
+    assert await world.say(world.company, world.members["李娜"], text) == reply
+
+
+async def test_declaring_for_someone_else_or_privately_is_refused(world: County) -> None:
+    li, zhang = world.members["李娜"], world.members["张伟"]
+    spoke = world.emu.send_text(world.company, zhang, "我也是党员")
+    said = await world.say(world.company, li, "/iam 党员 本单位", reply_to=spoke)
+    assert said == ls.IAM_NOT_FOR_OTHERS
+    world.emu.start_private_chat(li)
+    await world.emu.wait_for_bot_message(li)
+    assert await world.say(li, li, "/iam 党员 本单位") == texts.GROUP_ONLY
+    assert await world.say(li, li, "/liangshen") == ls.PRIVATE_NO_ORG
