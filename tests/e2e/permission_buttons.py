@@ -173,4 +173,5 @@ MEMBER_BUTTONS = {
     r"^m:ci:\d{1,9}$",
     r"^study:(done|mk):\d{1,9}$",
     r"^faqr?:[so]\w{1,40}$",
+    r"^iam:\d{1,15}:[fp](:[ha])?$",  # /iam's buttons: only the person asked may press
 }

@@ -18,6 +18,7 @@ from typing import Any
 from bot import texts
 from bot.texts import broadcast as broadcast_texts
 from bot.texts import faq as faq_texts
+from bot.texts import liangshen as liangshen_texts
 from bot.texts import meetings as meeting_texts
 from bot.texts import minutes as minutes_texts
 from bot.texts import study as study_texts
@@ -292,6 +293,18 @@ COMMAND_CASES: dict[str, list[Case]] = {
     "broadcast": [
         Case("/broadcast", saying("/broadcast", reply=secretary_says), CHOOSE_SCOPE),
         Case("/broadcast (private)", broadcast_privately, CHOOSE_SCOPE, NOT_MANAGER_OF),
+    ],
+    # Anyone declares themself (双找, issue 14); each case names a new place, so the row
+    # changes. /liangshen is the managers' (and the county's); privately anyone managing an
+    # organisation sees their own groups, so the other organisation's admin gets an answer.
+    "iam": [
+        Case("/iam", saying("/iam 党员 组织关系在 河南省第{n}村党支部"), "组织关系在河南省第", "",
+             allowed=EVERYONE),
+    ],
+    "liangshen": [
+        Case("/liangshen", saying("/liangshen"), "亮明身份", writes=False),
+        Case("/liangshen (private)", saying("/liangshen", True), "亮明身份",
+             liangshen_texts.PRIVATE_NO_ORG, False, MANAGERS | {Caller.STRANGER}),
     ],
     "faq": [
         Case("/faq", saying("/faq"), "问答库管理", writes=False),
