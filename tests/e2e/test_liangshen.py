@@ -9,20 +9,30 @@ neighbouring branch does not; 3 or more 正式党员 without an organisation are
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import pytest_asyncio
+from openpyxl import load_workbook
 
 from bot import texts
-from bot.core.domain import Role
+from bot.core.domain import Domain, OrgKind, Role
+from bot.core.ledger import LedgerFile
+from bot.core.meetings import MeetingType
+from bot.services.access import Actor, Place
 from bot.services.liangshen_render import transfer_entry
+from bot.services.members import Person
+from bot.texts import ledger as ledger_texts
 from bot.texts import liangshen as ls
 from emulator.emulator import BotApiEmulator
 from emulator.world import Chat, User
-from storage.repositories import MemberRepo, OrganisationRepo
+from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
+from storage.repositories.meetings import MeetingRepo
+from storage.repositories.minutes import MinutesRepo
 from tests.e2e.harness import ModuleEnv, RunningBot
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -225,3 +235,44 @@ async def test_declaring_for_someone_else_or_privately_is_refused(world: County)
     await world.emu.wait_for_bot_message(li)
     assert await world.say(li, li, "/iam 党员 本单位") == texts.GROUP_ONLY
     assert await world.say(li, li, "/liangshen") == ls.PRIVATE_NO_ORG
+
+
+async def test_the_committee_holds_its_monthly_regular_meeting(world: County) -> None:
+    """The 非公 党委's 党建例会 is required monthly: /checkup says so until one is held, and the
+    county's ledger counts it on the 下级组织 sheet."""
+    secretary, bot = world.committee_secretary, world.bot
+    checkup = await world.say(world.committee_group, secretary, "/checkup")
+    assert "❌ 本月党建例会：还没有召开，距月末还有5天" in checkup
+    now = bot.clock.now()
+    async with bot.db() as session:
+        orgs = OrganisationRepo(session)
+        committee = await orgs.by_name(COMMITTEE)
+        chat = await ChatRepo(session).get(world.committee_group.id)
+        assert committee is not None
+        assert chat is not None
+        root = await orgs.create(name="县委组织部", kind=OrgKind.COMMITTEE, domain=Domain.ORGAN,
+                                 now=now)  # fmt: skip
+        await orgs.set_parent(committee.id, root.id)
+        meeting = await MeetingRepo(session).create(
+            now=now,
+            organisation_id=committee.id,
+            chat_id=chat.id,
+            kind=MeetingType.REGULAR,
+            starts_at=now - timedelta(days=6),
+            organiser_id=secretary.id,
+        )
+        await MinutesRepo(session).mark_held(meeting.id, secretary.id, now)
+    checkup = await world.say(world.committee_group, secretary, "/checkup")
+    assert "✅ 本月党建例会：已召开1次" in checkup
+
+    ledger = await bot.runtime.services.ledger.export(
+        Actor(Person(world.county.id, None, "县委组织部"), Place(world.county.id)),
+        "2026年11月 县委组织部",
+    )
+    assert isinstance(ledger, LedgerFile)
+    below = load_workbook(io.BytesIO(ledger.content))["下级组织"]
+    header = [cell.value for cell in below[2]]
+    rows = {row[0]: row for row in below.iter_rows(min_row=3, values_only=True)}
+    column = header.index("党建例会（召开/应开）")
+    assert rows[COMMITTEE][column] == "1/1"
+    assert rows[COMPANY][column] == ledger_texts.NOT_REQUIRED  # a branch holds no 党建例会
