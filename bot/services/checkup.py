@@ -6,7 +6,10 @@ fan-out row `checkup:<YYYY-MM>` is stored ahead with that due time, so a restart
 sweep still sends it (until the month ends). When it falls due it queues, per organisation
 behind, one warning to its managers (`checkup:<month>:alert:<org>:…`) and, per organisation
 with organisations below that are behind, one summary (`checkup:<month>:summary:<org>:…`).
-The keys make each warning once per requirement and period, whatever restarts.
+The keys make each warning once per requirement and period, whatever restarts. The county's
+superadmins get, the same day, the enterprise groups flagged 应建尽建 (双找: 3 or more
+正式党员 declared and no Party organisation; `checkup:<month>:build:<user>`): no
+organisation is above such a group to be told.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from bot.core.checkup import (
     standings,
 )
 from bot.core.meetings import MeetingType
+from bot.services import liangshen
 from storage.records import OrganisationRecord
 from storage.repositories import ChatRepo, DeliveryRepo, OrganisationRepo
 from storage.repositories.minutes import MinutesRepo, reachable_managers
@@ -33,6 +37,7 @@ from storage.repositories.minutes import MinutesRepo, reachable_managers
 RUN = "checkup_run"
 ALERT = "checkup_alert"
 SUMMARY = "checkup_summary"
+BUILD = "checkup_build"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +139,12 @@ async def reachable(session: AsyncSession, org_ids: list[int]) -> dict[int, list
     return found
 
 
-async def run(session: AsyncSession, month_key: str, at: Moment) -> int:
+async def run(
+    session: AsyncSession, month_key: str, at: Moment, county: frozenset[int] = frozenset()
+) -> int:
     """The warning day: queue a warning for each organisation behind on a requirement whose
-    period ends with this month, and a summary for each one above organisations behind.
+    period ends with this month, a summary for each one above organisations behind, and to
+    each of the `county`'s superadmins the groups flagged 应建尽建.
 
     Everything is read first and written at the end: on SQLite the write lock is held
     only while the rows are added."""
@@ -160,8 +168,20 @@ async def run(session: AsyncSession, month_key: str, at: Moment) -> int:
     targets = [(ALERT, "alert", org_id) for org_id in behind]
     targets += [(SUMMARY, "summary", org_id) for org_id in sorted(above)]
     where = await reachable(session, sorted({org_id for _, _, org_id in targets}))
+    building = await liangshen.to_build(session) if county else []
+    superadmins = await liangshen.reachable(session, county) if building else []
     expires = month.bounds(at.tz)[1]
     repo, queued = DeliveryRepo(session), 0
+    for user_id in superadmins:
+        queued += await repo.enqueue(
+            key=f"checkup:{month.key}:build:{user_id}",
+            kind=BUILD,
+            chat_id=user_id,
+            due_at=at.now,
+            now=at.now,
+            payload={"month": month.key},
+            expires_at=expires,
+        )
     for kind, name, org_id in targets:
         for chat_id in where[org_id]:
             queued += await repo.enqueue(

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.checkup import PeriodKind, overdue, period_of
-from bot.services import checkup
+from bot.services import checkup, liangshen
 from bot.services.checkup import Moment
 from bot.services.checkup_render import render_alert, render_summary
+from bot.services.liangshen_render import render_to_build
 from bot.services.outbox import DeliveryKind, Skip, composed_in_transaction
 from bot.services.outgoing import Outgoing, Text
 from storage.db import Database
@@ -29,11 +30,13 @@ async def _org(session: AsyncSession, delivery: DeliveryRecord, at: Moment) -> O
     return org
 
 
-def delivery_kinds(database: Database, tz: ZoneInfo) -> dict[str, DeliveryKind]:
-    """The warning run (a fan-out), the warning and the summary."""
+def delivery_kinds(
+    database: Database, tz: ZoneInfo, county: frozenset[int] = frozenset()
+) -> dict[str, DeliveryKind]:
+    """The warning run (a fan-out), the warning, the summary, and the county's 应建尽建."""
 
     async def run(session: AsyncSession, d: DeliveryRecord, now: datetime) -> Outgoing | None:
-        await checkup.run(session, str(d.payload["month"]), Moment(now, tz))
+        await checkup.run(session, str(d.payload["month"]), Moment(now, tz), county)
         return None
 
     async def alert(session: AsyncSession, d: DeliveryRecord, now: datetime) -> Outgoing:
@@ -54,7 +57,16 @@ def delivery_kinds(database: Database, tz: ZoneInfo) -> dict[str, DeliveryKind]:
         days = period_of(PeriodKind.MONTH, at.today).days_left(at.today)
         return Text(render_summary(org.name, behind, at.today, days), html=False)
 
+    async def build(session: AsyncSession, d: DeliveryRecord, now: datetime) -> Outgoing:
+        if period_of(PeriodKind.MONTH, Moment(now, tz).today).key != d.payload["month"]:
+            raise Skip
+        views = await liangshen.to_build(session)
+        if not views:
+            raise Skip  # an organisation was set up meanwhile
+        return Text(render_to_build(views), html=False)
+
     return {
+        checkup.BUILD: composed_in_transaction(database, build),
         checkup.RUN: composed_in_transaction(database, run),
         checkup.ALERT: composed_in_transaction(database, alert),
         checkup.SUMMARY: composed_in_transaction(database, summary),

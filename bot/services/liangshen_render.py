@@ -16,6 +16,8 @@ from storage.records import ChatRecord, DeclarationRecord, OrganisationRecord
 TRANSFER_ENTRY = "transfer-procedure"
 # Room left under Telegram's 4,096 characters for the last line.
 BUDGET = 3800
+# Groups named in the county's monthly 应建尽建 message (the rest are counted).
+BUILD_SHOWN = 50
 
 
 @cache
@@ -138,3 +140,20 @@ def render_overview(scope: str, views: list[GroupView], tz: ZoneInfo) -> str:
     if len(shown) < len(body):
         shown.append(texts.MORE.format(count=len(body) - len(shown)))
     return "\n".join(head + shown + tail)
+
+
+def render_to_build(views: list[GroupView]) -> str:
+    """The county's monthly word on the groups flagged 应建尽建."""
+    lines = [texts.BUILD_HEADER.format(count=len(views))]
+    lines += [
+        texts.BUILD_LINE.format(
+            title=v.chat.title or str(v.chat.telegram_id),
+            full=v.tally.full,
+            probationary=v.tally.probationary,
+        )
+        for v in views[:BUILD_SHOWN]
+    ]
+    if len(views) > BUILD_SHOWN:
+        lines.append(texts.MORE.format(count=len(views) - BUILD_SHOWN))
+    lines.append(texts.BUILD_FOOTER)
+    return "\n".join(lines)

@@ -21,9 +21,10 @@ from bot.core.clock import Clock
 from bot.core.domain import MemberStatus
 from bot.core.errors import InvalidInput, NotManager
 from bot.core.liangshen import Declared, parse_declaration, read_button
+from bot.services import liangshen
 from bot.services.access import AccessService, Actor
 from bot.services.base import Service, retried
-from bot.services.liangshen_render import group_views, render_done, render_overview
+from bot.services.liangshen_render import render_done, render_overview
 from bot.services.members import record_user
 from bot.texts import liangshen as texts
 from storage.db import Database
@@ -93,12 +94,8 @@ class LiangshenService(Service):
         now = self.now()
         async with self.database.transaction() as session:
             scope, chat_ids = await self._scope(session, actor, now)
-            repo = DeclarationRepo(session)
-            chats = await repo.chats(chat_ids)
-            declarations = await repo.in_chats([chat.id for chat in chats])
-            org_ids = sorted({c.organisation_id for c in chats if c.organisation_id is not None})
-            orgs = await OrganisationRepo(session).get_many(org_ids)
-        return render_overview(scope, group_views(chats, orgs, declarations), self.tz)
+            views = await liangshen.groups(session, chat_ids)
+        return render_overview(scope, views, self.tz)
 
     async def _scope(
         self, session: AsyncSession, actor: Actor, now: datetime

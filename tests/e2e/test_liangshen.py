@@ -34,6 +34,7 @@ from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
 from storage.repositories.meetings import MeetingRepo
 from storage.repositories.minutes import MinutesRepo
 from tests.e2e.harness import ModuleEnv, RunningBot
+from tests.e2e.meetings_world import beijing
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -276,3 +277,18 @@ async def test_the_committee_holds_its_monthly_regular_meeting(world: County) ->
     column = header.index("党建例会（召开/应开）")
     assert rows[COMMITTEE][column] == "1/1"
     assert rows[COMPANY][column] == ledger_texts.NOT_REQUIRED  # a branch holds no 党建例会
+
+
+async def test_the_county_is_told_of_groups_to_build_on_the_warning_day(world: County) -> None:
+    """With the monthly 三会一课 warnings (seven days before the month ends) the county's
+    superadmin hears of the groups flagged 应建尽建; last in the module: it moves the clock."""
+    bot = world.bot
+    await bot.runtime.services.checkup.plan_alerts()
+    bot.clock.set(beijing(12, 25, 9))
+    for _ in range(3):  # the run, then what it queued
+        await bot.sweep()
+    told = await world.emu.wait_for_bot_message(world.county, contains="【应建尽建】")
+    assert "· 建材公司群：正式党员4人，预备党员1人" in told["text"]  # with its admin
+    assert "科技公司群" not in told["text"]  # it has its organisation
+    for user in (world.company_secretary, world.neighbour_secretary):
+        assert not [m for m in world.emu.bot_messages(user) if "应建尽建" in m.get("text", "")]
