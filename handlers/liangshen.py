@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import AppApplication, AppContext
@@ -75,11 +76,27 @@ async def cb_iam(update: Update, context: AppContext) -> None:
 
 
 async def cmd_liangshen(update: Update, context: AppContext) -> None:
-    """Managers (in the group) and the county (privately) see who declared and where."""
+    """Managers and the county see who declared and where: privately, also when asked in a
+    group (the list names people and where their 组织关系 is)."""
     if (found := sender(update)) is None:
         return
     message, user = found
-    await message.reply_text(await context.services.liangshen.overview(actor(user, message.chat)))
+    here = actor(user, message.chat)
+    listing = await context.services.liangshen.overview(here)
+    if not here.place.is_group:
+        await message.reply_text(listing.text)
+        return
+    sent = listing.can_dm and await _send_privately(context, user.id, listing.text)
+    await message.reply_text(texts.SENT_PRIVATELY if sent else texts.START_FIRST)
+
+
+async def _send_privately(context: AppContext, user_id: int, text: str) -> bool:
+    """False when the person has blocked the bot (or never started it)."""
+    try:
+        await context.bot.send_message(user_id, text)
+    except Forbidden:
+        return False
+    return True
 
 
 def setup(application: AppApplication, group: int) -> None:

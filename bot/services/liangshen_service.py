@@ -28,7 +28,7 @@ from bot.services.liangshen_render import render_done, render_overview
 from bot.services.members import record_user
 from bot.texts import liangshen as texts
 from storage.db import Database
-from storage.repositories import ChatRepo, OrganisationRepo
+from storage.repositories import ChatRepo, OrganisationRepo, UserRepo
 from storage.repositories.declarations import DeclarationRepo
 
 
@@ -41,6 +41,15 @@ class Ask:
     user_id: int
     status: MemberStatus | None
     bound: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """/liangshen's answer, and whether the caller can be sent it privately (it names people
+    and where their 组织关系 is: in a group it goes to the caller, not to everyone)."""
+
+    text: str
+    can_dm: bool
 
 
 class LiangshenService(Service):
@@ -89,13 +98,15 @@ class LiangshenService(Service):
         return render_done(user.name, declared, org, new)
 
     @retried
-    async def overview(self, actor: Actor) -> str:
+    async def overview(self, actor: Actor) -> Listing:
         """/liangshen: who declared where, with the groups to build an organisation in."""
         now = self.now()
         async with self.database.transaction() as session:
             scope, chat_ids = await self._scope(session, actor, now)
             views = await liangshen.groups(session, chat_ids)
-        return render_overview(scope, views, self.tz)
+            caller = await UserRepo(session).get(actor.user_id)
+        can_dm = caller is not None and caller.can_dm
+        return Listing(render_overview(scope, views, self.tz), can_dm)
 
     async def _scope(
         self, session: AsyncSession, actor: Actor, now: datetime

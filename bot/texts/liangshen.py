@@ -57,13 +57,15 @@ RELATION_HERE = "本单位"
 RELATION_ELSEWHERE = "{place}（待转接）"
 MORE = "……还有{count}条未列出。"
 NOTHING = "{scope}还没有党员亮明身份。党员可以在群里发送 /iam 党员 亮明身份。"
-PRIVATE_NO_ORG = "您不是任何组织的书记、副书记或委员，看不到亮身份情况；请在本组织的群里使用。"
+PRIVATE_NO_ORG = "您不是任何组织的书记、副书记或委员，看不到亮明身份的情况。"
 # The county's monthly word (with the 三会一课 warnings, bot/services/checkup.py).
 BUILD_HEADER = (
     f"【应建尽建】以下{{count}}个群有{BUILD_THRESHOLD}名以上正式党员亮明了身份，还没有建立党组织："
 )
 BUILD_LINE = "· {title}：正式党员{full}人，预备党员{probationary}人"
 BUILD_FOOTER = "请指导这些单位建立党组织。私聊我发送 /liangshen 可查看名单。"
+SENT_PRIVATELY = "亮身份名单含有个人信息，已私信发给您。"
+START_FIRST = "亮身份名单含有个人信息，只能私信发送：请先私聊我发送 /start，再发送 /liangshen。"
 FOOTER = "组织关系在外的同志，请联系他们办理组织关系转接。"
 
 ERRORS = {

@@ -295,14 +295,15 @@ COMMAND_CASES: dict[str, list[Case]] = {
         Case("/broadcast (private)", broadcast_privately, CHOOSE_SCOPE, NOT_MANAGER_OF),
     ],
     # Anyone declares themself (双找, issue 14); each case names a new place, so the row
-    # changes. /liangshen is the managers' (and the county's); privately anyone managing an
-    # organisation sees their own groups, so the other organisation's admin gets an answer.
+    # changes. /liangshen is the managers' (and the county's), sent privately (it names
+    # people); privately anyone managing an organisation sees their own groups, so the other
+    # organisation's admin gets an answer there.
     "iam": [
         Case("/iam", saying("/iam 党员 组织关系在 河南省第{n}村党支部"), "组织关系在河南省第", "",
              allowed=EVERYONE),
     ],
     "liangshen": [
-        Case("/liangshen", saying("/liangshen"), "亮明身份", writes=False),
+        Case("/liangshen", saying("/liangshen"), liangshen_texts.SENT_PRIVATELY, writes=False),
         Case("/liangshen (private)", saying("/liangshen", True), "亮明身份",
              liangshen_texts.PRIVATE_NO_ORG, False, MANAGERS | {Caller.STRANGER}),
     ],

@@ -68,6 +68,13 @@ class County:
         """`user` writes `text` in `chat`; the bot's answer there."""
         return await self.bot.say(chat, user, text, **kwargs)
 
+    async def liangshen(self, chat: Chat | User, user: User) -> str:
+        """`/liangshen` in `chat`: the list, which in a group is sent privately."""
+        said = await self.say(chat, user, "/liangshen")
+        if chat is user or said != ls.SENT_PRIVATELY:
+            return said
+        return str((await self.emu.wait_for_bot_message(user))["text"])
+
 
 async def _bind(bot: RunningBot, title: str, org: str, admin: User, members: list[User]) -> Chat:
     group = bot.emulator.add_group(
@@ -131,14 +138,14 @@ async def test_a_declaration_reaches_the_managers_and_the_county_not_the_neighbo
         (world.committee_secretary, world.committee_secretary),  # ... and privately
         (world.county, world.county),  # the county
     ):
-        listing = await world.say(chat, user, "/liangshen")
+        listing = await world.liangshen(chat, user)
         assert line in listing, listing
         assert (
             "▪ 科技公司群（科技公司党支部）：正式党员1人，预备党员0人，组织关系在外1人" in listing
         )
 
     for chat in (world.neighbour, world.neighbour_secretary):  # the neighbour sees nothing
-        listing = await world.say(chat, world.neighbour_secretary, "/liangshen")
+        listing = await world.liangshen(chat, world.neighbour_secretary)
         assert "张伟" not in listing
     refused = await world.say(world.company, world.members["李娜"], "/liangshen")
     assert refused == texts.MANAGERS_ONLY
@@ -150,7 +157,7 @@ async def test_declaring_again_updates_the_record(world: County) -> None:
     assert first.startswith("谢谢王强亮明身份：预备党员")
     again = await world.say(world.company, wang, "/iam 党员 组织关系在本单位")
     assert again == "已更新王强的身份信息：正式党员，组织关系在本单位（科技公司党支部）。"
-    listing = await world.say(world.company, world.company_secretary, "/liangshen")
+    listing = await world.liangshen(world.company, world.company_secretary)
     (line,) = [row for row in listing.splitlines() if "王强" in row]
     assert line == "  · 王强，正式党员，组织关系：本单位，11月26日亮明身份"
 
@@ -164,12 +171,12 @@ async def test_three_full_members_without_an_organisation_are_flagged(world: Cou
         assert ls.DONE_NO_ORG in said
     said = await world.say(building, workers[3], "/iam 预备党员 组织关系在 湖北省某村党支部")
     assert ls.DONE_NO_ORG in said
-    county = await world.say(world.county, world.county, "/liangshen")
+    county = await world.liangshen(world.county, world.county)
     assert "▪ 建材公司群（未建立党组织）：正式党员2人，预备党员1人" in county
     assert ls.FLAG_BUILD not in county  # two 正式党员 and a 预备党员 are not three
 
     await world.say(building, workers[2], "/iam 党员 组织关系在 湖北省第3村党支部")
-    county = await world.say(world.county, world.county, "/liangshen")
+    county = await world.liangshen(world.county, world.county)
     assert (
         "▪ 建材公司群（未建立党组织）：正式党员3人，预备党员1人，组织关系在外4人【应建尽建】"
         in county
@@ -177,10 +184,14 @@ async def test_three_full_members_without_an_organisation_are_flagged(world: Cou
     assert "其中1个群有3名以上正式党员却还没有党组织，应建尽建。" in county
     # Listed first, before the groups that have an organisation.
     assert county.index("建材公司群") < county.index("科技公司群")
-    # The group's own admin sees it; the 党委 above the other enterprises does not.
-    assert "工人3" in await world.say(building, world.boss, "/liangshen")
-    assert "建材" not in await world.say(
-        world.committee_secretary, world.committee_secretary, "/liangshen"
+    # The group's own admin sees it (privately, once they started the bot); the 党委 above
+    # the other enterprises does not.
+    assert await world.say(building, world.boss, "/liangshen") == ls.START_FIRST
+    world.emu.start_private_chat(world.boss)
+    await world.emu.wait_for_bot_message(world.boss)
+    assert "工人3" in await world.liangshen(building, world.boss)
+    assert "建材" not in await world.liangshen(
+        world.committee_secretary, world.committee_secretary
     )
     assert await world.say(building, workers[0], "/liangshen") == texts.MANAGERS_ONLY
 
