@@ -36,6 +36,7 @@ PLACE = "河南省周口市某村党支部"
         (f"党员 {PLACE}", Declared(FULL, False, PLACE)),
         ("党员 组织关系在本单位", Declared(FULL, True)),
         ("预备党员 本单位", Declared(PROBATIONARY, True)),
+        ("党员 组织关系在本公司党支部", Declared(FULL, True)),
         ("党员 在这里", Declared(FULL, True)),
         ("党员 组织关系在", Declared(FULL, None)),
         ("党员 于都县某村党支部", Declared(FULL, False, "于都县某村党支部")),

@@ -34,6 +34,7 @@ ACTIVIST_WORDS = ("入党积极分子", "积极分子", "发展对象")
 HERE_WORDS = frozenset(
     {"本单位", "本企业", "本公司", "这里", "这儿", "本群", "本支部", "本组织", "此", "这", "单位"}
 )
+HERE_PREFIXES = ("本单位", "本企业", "本公司")  # 本公司党支部 is here too
 # Leading words of the place part, stripped in this order: 组织关系在 / 组织关系：/ 在.
 _LEAD_RE = re.compile(r"^[，,：:\s]*(?:党?组织关系)?[，,：:\s]*(?:现在|目前)?在?[，,：:\s]*")
 _STATUS_RE = re.compile("^(" + "|".join(sorted(STATUS_WORDS, key=len, reverse=True)) + ")")
@@ -67,7 +68,7 @@ def parse_place(text: str) -> tuple[bool | None, str]:
     rest = _LEAD_RE.sub("", " ".join(text.split()), count=1).strip("，,。. ")
     if not rest:
         return None, ""
-    if rest in HERE_WORDS:
+    if rest in HERE_WORDS or rest.startswith(HERE_PREFIXES):
         return True, ""
     if len(rest) > MAX_PLACE:
         raise InvalidInput(code="iam_place_long", limit=MAX_PLACE, length=len(rest))
