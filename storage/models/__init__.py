@@ -9,6 +9,7 @@ from storage.models.drafts import FlowDraft
 from storage.models.faq import FaqEntryRow, FaqQuestion
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
 from storage.models.minutes import MeetingHeld, MeetingMinutes
+from storage.models.posts import DutyReport, Post, PostHolder
 from storage.models.study import (
     Broadcast,
     StudyAnswer,
@@ -24,6 +25,7 @@ __all__ = [
     "Broadcast",
     "Chat",
     "Delivery",
+    "DutyReport",
     "FaqEntryRow",
     "FaqQuestion",
     "FlowDraft",
@@ -35,6 +37,8 @@ __all__ = [
     "MeetingSeries",
     "Member",
     "Organisation",
+    "Post",
+    "PostHolder",
     "StudyAnswer",
     "StudyPoll",
     "StudyRecord",
