@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.db import dialect_insert
@@ -65,28 +65,31 @@ class PostRepo:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def of_organisation(self, organisation_id: int) -> list[PostRecord]:
-        """The organisation's posts by name, each with its holders who are still members."""
-        posts = (
-            await self._session.scalars(
-                select(Post).where(Post.organisation_id == organisation_id).order_by(Post.id)
-            )
-        ).all()
-        holders = await self._holders([post.id for post in posts], organisation_id)
+    async def of_organisations(self, org_ids: Collection[int] | None) -> list[PostRecord]:
+        """The posts of these organisations (None: every one) in the order they were set
+        up, each with its holders who are still members of the post's organisation."""
+        query = select(Post).order_by(Post.organisation_id, Post.id)
+        if org_ids is not None:
+            query = query.where(Post.organisation_id.in_(list(org_ids)))
+        posts = (await self._session.scalars(query)).all()
+        holders = await self._holders([post.id for post in posts])
         return [_post(post, tuple(holders.get(post.id, ()))) for post in posts]
 
-    async def _holders(
-        self, post_ids: list[int], organisation_id: int
-    ) -> dict[int, list[UserRecord]]:
+    async def of_organisation(self, organisation_id: int) -> list[PostRecord]:
+        """The organisation's posts, each with its holders."""
+        return await self.of_organisations([organisation_id])
+
+    async def _holders(self, post_ids: list[int]) -> dict[int, list[UserRecord]]:
         if not post_ids:
             return {}
         rows = await self._session.execute(
             select(PostHolder.post_id, User)
+            .join(Post, Post.id == PostHolder.post_id)
             .join(User, User.id == PostHolder.user_id)
             .join(
                 Member,
                 (Member.user_id == PostHolder.user_id)
-                & (Member.organisation_id == organisation_id)
+                & (Member.organisation_id == Post.organisation_id)
                 & Member.left_at.is_(None),
             )
             .where(PostHolder.post_id.in_(post_ids))
@@ -105,6 +108,17 @@ class PostRepo:
     async def of_holder(self, organisation_id: int, user_id: int) -> list[PostRecord]:
         """The posts of the organisation this user holds."""
         posts = await self.of_organisation(organisation_id)
+        return [post for post in posts if any(h.id == user_id for h in post.holders)]
+
+    async def held_by(self, user_id: int) -> list[PostRecord]:
+        """Every post the user holds, in any organisation where they are still a member."""
+        org_ids = await self._session.scalars(
+            select(Post.organisation_id)
+            .join(PostHolder, PostHolder.post_id == Post.id)
+            .where(PostHolder.user_id == user_id)
+            .distinct()
+        )
+        posts = await self.of_organisations(list(org_ids))
         return [post for post in posts if any(h.id == user_id for h in post.holders)]
 
     async def add(
@@ -191,6 +205,24 @@ class PostRepo:
             .order_by(DutyReport.reported_at, DutyReport.id)
         )
         return [_report(report, user) for report, user in rows]
+
+    async def report(self, report_id: int) -> DutyReportRecord | None:
+        """One report by id."""
+        row = await self._session.execute(
+            select(DutyReport, User)
+            .join(User, User.id == DutyReport.user_id)
+            .where(DutyReport.id == report_id)
+        )
+        found = row.first()
+        return _report(*found) if found else None
+
+    async def set_report_post(self, report_id: int, post: PostRecord) -> None:
+        """Attach a report to the post its author picked."""
+        await self._session.execute(
+            update(DutyReport)
+            .where(DutyReport.id == report_id)
+            .values(post_id=post.id, post_name=post.name)
+        )
 
     async def counts(
         self, org_ids: Collection[int], start: datetime, end: datetime
