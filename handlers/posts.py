@@ -84,10 +84,13 @@ async def cb_duty_pick(update: Update, context: AppContext) -> None:
 
 def setup(application: AppApplication, group: int) -> None:
     """Register the commands, the photo caption and the button."""
-    application.add_handler(CommandHandler("post", cmd_post, filters.ChatType.GROUPS), group)
+    # An edited /duty or /post is not a second report or a second change.
+    new = filters.UpdateType.MESSAGE
+    in_groups = new & filters.ChatType.GROUPS
+    application.add_handler(CommandHandler("post", cmd_post, in_groups), group)
     application.add_handler(CommandHandler("posts", cmd_posts, filters.ChatType.GROUPS), group)
-    application.add_handler(CommandHandler("duty", cmd_duty), group)
-    caption = filters.PHOTO & filters.CaptionRegex(r"^/duty(@\w+)?(\s|$)")
+    application.add_handler(CommandHandler("duty", cmd_duty, new), group)
+    caption = new & filters.PHOTO & filters.CaptionRegex(r"^/duty(@\w+)?(\s|$)")
     application.add_handler(MessageHandler(caption, cmd_duty), group)
     application.add_handler(
         CallbackQueryHandler(cb_duty_pick, pattern=r"^duty:pick:\d{1,12}:\d{1,12}$"), group
