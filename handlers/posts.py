@@ -4,7 +4,10 @@ photo's caption) and the button that files a report under one of several posts
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import AppApplication, AppContext
@@ -13,6 +16,8 @@ from bot.services.posts_service import Reported
 from bot.services.posts_views import render_board
 from bot.texts import posts as texts
 from handlers.common import acknowledge, actor, command_args, person, sender
+
+log = logging.getLogger(__name__)
 
 
 def _target(message: Message) -> Person | None:
@@ -79,7 +84,10 @@ async def cb_duty_pick(update: Update, context: AppContext) -> None:
     )
     await acknowledge(query, said)
     if isinstance(query.message, Message):
-        await query.message.edit_text(f"{query.message.text}\n{said}")
+        try:  # the buttons go; a message Telegram no longer lets us edit keeps them
+            await query.message.edit_text(f"{query.message.text or ''}\n{said}")
+        except TelegramError as exc:
+            log.warning("Could not edit the duty question %s: %s", query.message.id, exc)
 
 
 def setup(application: AppApplication, group: int) -> None:
