@@ -325,6 +325,15 @@ class BindRequestRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class DraftRecord:
+    """A guided flow's draft: which flow, its state (JSON), when it last moved."""
+
+    flow: str
+    state: dict[str, Any]
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PostRecord:
     """A 设岗定责 post of an organisation, with its current holders (active members)."""
 
@@ -347,12 +356,3 @@ class DutyReportRecord:
     text: str
     photo_file_id: str | None
     reported_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DraftRecord:
-    """A guided flow's draft: which flow, its state (JSON), when it last moved."""
-
-    flow: str
-    state: dict[str, Any]
-    updated_at: datetime
