@@ -16,6 +16,7 @@ from handlers import (
     liangshen,
     meetings,
     people,
+    posts,
     records,
     reports,
     study,
@@ -36,6 +37,7 @@ def setup_handlers(application: AppApplication) -> None:
     groups.setup(application, MAIN, PRESENCE)
     binding.setup(application, MAIN)
     people.setup(application, MAIN)
+    posts.setup(application, MAIN)
     flows = [meetings.setup(application, MAIN), study.setup(application, MAIN)]
     # Before the FAQ: a reply to a drafted record is the record's, not a question.
     records.setup(application, MAIN)

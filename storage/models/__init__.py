@@ -10,6 +10,7 @@ from storage.models.drafts import FlowDraft
 from storage.models.faq import FaqEntryRow, FaqQuestion
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
 from storage.models.minutes import MeetingHeld, MeetingMinutes
+from storage.models.posts import DutyReport, Post, PostHolder
 from storage.models.study import (
     Broadcast,
     StudyAnswer,
@@ -26,6 +27,7 @@ __all__ = [
     "Chat",
     "Declaration",
     "Delivery",
+    "DutyReport",
     "FaqEntryRow",
     "FaqQuestion",
     "FlowDraft",
@@ -37,6 +39,8 @@ __all__ = [
     "MeetingSeries",
     "Member",
     "Organisation",
+    "Post",
+    "PostHolder",
     "StudyAnswer",
     "StudyPoll",
     "StudyRecord",
