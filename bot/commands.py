@@ -124,6 +124,20 @@ COMMANDS: tuple[Command, ...] = (
     Command("dashboard", "打开党建看板（管理员看所管组织，党员看本人记录）", Where.ANYWHERE),
     Command("calendar", "导出近期会议日历（.ics，可导入手机日历）", Where.ANYWHERE),
     Command("broadcast", "回复一条消息，群发到本组织或下级组织", Where.ANYWHERE, Who.MANAGER),
+    Command(
+        "away",
+        "登记外出（流动党员）；管理员可回复党员消息为其登记",
+        Where.ANYWHERE,
+        args="所在地 [2026-03起] [流入地党组织] [联系方式]",
+    ),
+    Command("back", "结束外出登记（管理员可回复党员消息）", Where.ANYWHERE),
+    Command(
+        "floating",
+        "查看本组织外出的流动党员（所在地、外出时间、最近活动）",
+        Where.ANYWHERE,
+        Who.MANAGER,
+        "[组织名称]",
+    ),
     Command("ask", "提问党务政策问题，回答附出处", Where.ANYWHERE, args="问题"),
     Command(
         "faq",

@@ -7,6 +7,7 @@ from storage.models.binding import BindRequest, Invite
 from storage.models.core import BotProcess, Chat, Delivery, Member, Organisation, User
 from storage.models.drafts import FlowDraft
 from storage.models.faq import FaqEntryRow, FaqQuestion
+from storage.models.floating import FloatingStay, MeetingRemote
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
 from storage.models.minutes import MeetingHeld, MeetingMinutes
 from storage.models.study import (
@@ -26,12 +27,14 @@ __all__ = [
     "Delivery",
     "FaqEntryRow",
     "FaqQuestion",
+    "FloatingStay",
     "FlowDraft",
     "Invite",
     "Meeting",
     "MeetingAnswer",
     "MeetingHeld",
     "MeetingMinutes",
+    "MeetingRemote",
     "MeetingSeries",
     "Member",
     "Organisation",
