@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from bot import texts as common
 from bot.texts import floating as texts
+from bot.texts import ledger as ledger_texts
 from tests.e2e.floating_world import FLOATING_ORG, make_world
 from tests.e2e.harness import RunningBot
-from tests.e2e.meetings_world import ORG, beijing, make_branch
+from tests.e2e.meetings_world import ORG, Branch, beijing, make_branch
+from tests.e2e.test_ledger import hold, ledger_of, sheet_rows
 
 
 async def test_away_back_and_the_list(bot: RunningBot) -> None:
@@ -14,7 +16,8 @@ async def test_away_back_and_the_list(bot: RunningBot) -> None:
     branch = await make_branch(bot)
     reply = await branch.command(branch.zhang, "/away 广东省东莞市 2026-03起 13800000000")
     assert reply.startswith("已登记：张三自2026年3月起在广东省东莞市"), reply
-    assert f"组织关系仍在“{ORG}”" in reply and "13800000000" in reply
+    assert f"组织关系仍在“{ORG}”" in reply
+    assert "13800000000" in reply
     listed = await branch.command(branch.secretary, "/floating")
     assert listed.startswith(f"“{ORG}”外出的流动党员（1人）"), listed
     assert "· 张三：广东省东莞市，2026年3月起，13800000000，最近活动：" in listed
@@ -28,7 +31,8 @@ async def test_away_back_and_the_list(bot: RunningBot) -> None:
     assert back == "欢迎回来！已结束张三在广东省东莞市的外出登记（2026年3月起）。"
     assert await branch.command(branch.zhang, "/back") == texts.NOT_AWAY.format(name="张三")
     listed = await branch.command(branch.secretary, "/floating")
-    assert "张三" not in listed and "李四" in listed
+    assert "张三" not in listed
+    assert "李四" in listed
 
 
 async def test_bad_input_gets_a_clear_reply(bot: RunningBot) -> None:
@@ -78,8 +82,60 @@ async def test_host_managers_see_activity_there_only(bot: RunningBot) -> None:
     listed = await world.say(world.secretary, "/floating")
     assert f"“{FLOATING_ORG}”目前没有登记外出的党员。" in listed
     assert "在本组织参加活动的流动党员（1人" in listed
-    assert f"· 张三：广东省东莞市，2026年11月起，组织关系在“{ORG}”，在本组织最近活动：暂无" in listed
+    line = f"· 张三：广东省东莞市，2026年11月起，组织关系在“{ORG}”，在本组织最近活动：暂无"
+    assert line in listed
     # The floating branch's secretary cannot list the home branch, nor record its members.
     private = await bot.say(world.secretary, world.secretary, f"/floating {ORG}")
     assert private == common.NOT_MANAGER_OF.format(org=ORG), private
     assert "只有" in await home.command(home.zhang, "/floating")
+
+
+async def test_a_check_in_elsewhere_is_credited_at_home(bot: RunningBot) -> None:
+    """The issue's end-to-end test: 张三 checks in at the 流动党员党支部's meeting; the home
+    branch's ledger lists him as 异地参加 at its own meeting that month, never 缺席."""
+    bot.clock.set(beijing(12, 1, 9))
+    world = await make_world(bot=bot)
+    home = world.home
+    await home.command(home.zhang, "/away 广东省东莞市 2026-11起")
+    floating = Branch(bot, world.group, world.secretary, home.zhang, home.li, home.wang, home.zhao)
+    await hold(floating, beijing(12, 3, 15), "党课 东莞活动室 学习党章", {"张三": "参加+签到"})
+    plan = {"书记": "签到", "李四": "参加+签到"}
+    await hold(home, beijing(12, 5, 15), "支部党员大会 三楼会议室 年终总结", plan)
+    bot.clock.set(beijing(12, 31, 20))
+    _, book = await ledger_of(home, home.secretary, "/ledger 2026年12月")
+    assert book.sheetnames == ["会议台账", "学习台账", "党员", "流动党员"]
+    header, row = sheet_rows(book["会议台账"])
+    assert header[10] == ledger_texts.AWAY_COLUMN
+    assert row[9] == "王五、赵六"  # 缺席: not 张三
+    assert row[10] == f"张三（异地参加：{FLOATING_ORG}）"
+    _, *floating_rows = sheet_rows(book["流动党员"])
+    assert floating_rows == [
+        (
+            ORG,
+            "张三",
+            "广东省东莞市",
+            "2026-11-01",
+            None,
+            beijing(12, 3, 15).replace(tzinfo=None),
+            FLOATING_ORG,
+            "党课 异地参加",
+        )
+    ]
+    # The 流动党员党支部's own ledger shows its meeting, and nothing of the home branch.
+    _, book = await ledger_of(floating, world.secretary, "/ledger 2026年12月")
+    assert book.sheetnames == ["会议台账", "学习台账", "党员"]
+    _, row = sheet_rows(book["会议台账"])
+    assert row[2] == "党课"
+    assert "三楼会议室" not in str(row)
+
+
+async def test_away_without_taking_part_is_listed_as_away(bot: RunningBot) -> None:
+    bot.clock.set(beijing(12, 1, 9))
+    home = await make_branch(bot)
+    await home.command(home.wang, "/away 浙江省杭州市")
+    await hold(home, beijing(12, 5, 15), "支委会 三楼会议室 研究工作", {"书记": "签到"})
+    bot.clock.set(beijing(12, 31, 20))
+    _, book = await ledger_of(home, home.secretary, "/ledger 2026年12月")
+    _, row = sheet_rows(book["会议台账"])
+    assert "王五" not in row[9]
+    assert row[10] == "王五（外出：浙江省杭州市）"
