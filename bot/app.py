@@ -33,6 +33,7 @@ from bot.services import (
     binding,
     broadcast,
     checkup_messages,
+    floating_messages,
     meeting_messages,
     minutes_messages,
     study_messages,
@@ -208,6 +209,7 @@ def _register_deliveries(services: Services, database: Database, settings: Setti
     services.outbox.register(minutes_messages.delivery_kinds(database, config))
     services.outbox.register(checkup_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(study_messages.delivery_kinds(database, settings.timezone))
+    services.outbox.register(floating_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(broadcast.delivery_kinds())
     services.outbox.register(binding.delivery_kinds(database))
 

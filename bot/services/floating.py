@@ -29,6 +29,11 @@ async def away_now(session: AsyncSession, org_id: int) -> dict[int, Stay]:
     return {stay.user_id: stay for stay in await FloatingRepo(session).open_of_org(org_id)}
 
 
+async def allow_remote(session: AsyncSession, meeting_id: int) -> None:
+    """Open the meeting to remote participation (线上可参加)."""
+    await FloatingRepo(session).allow_remote(meeting_id)
+
+
 async def remote_allowed(session: AsyncSession, meeting_id: int) -> bool:
     """The organiser opened the meeting to remote participation (线上可参加)."""
     return await FloatingRepo(session).remote_allowed(meeting_id)

@@ -13,6 +13,7 @@ from bot.core.errors import InvalidInput, NotFound
 from bot.core.floating import Stay, parse_away
 from bot.services.access import Access, AccessService, Actor
 from bot.services.base import Service, retried
+from bot.services.floating_messages import plan_digest
 from bot.services.members import Person, record_user
 from bot.texts import floating as texts
 from storage.db import Database
@@ -68,6 +69,7 @@ class FloatingService(Service):
                 recorded_by=actor.user_id,
                 now=now,
             )
+            await plan_digest(session, stay, now, self.tz)
             return await _shown(session, stay, home.name, None)
 
     @retried
@@ -106,6 +108,16 @@ class FloatingService(Service):
                 for stay in await _hosted(session, org)
             ]
             return FloatingList(org.name, away, hosted)
+
+    @retried
+    async def plan_digests(self) -> int:
+        """This month's digest for every member away (idempotent); how many are new."""
+        now = self.now()
+        async with self.database.transaction() as session:
+            added = 0
+            for stay in await FloatingRepo(session).all_open():
+                added += await plan_digest(session, stay, now, self.tz)
+            return added
 
     async def _whose(
         self, session: AsyncSession, actor: Actor, target: Person | None, now: datetime

@@ -70,4 +70,5 @@ ERRORS = {
     "away_bad_date": AWAY_BAD_DATE,
     "away_future_date": AWAY_FUTURE_DATE,
     "away_old_date": AWAY_OLD_DATE,
+    "remote_single_only": REMOTE_USAGE,
 }
