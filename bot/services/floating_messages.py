@@ -189,14 +189,13 @@ class FloatingMessages:
 
 
 async def _mentions_in(session: AsyncSession, chat_id: int, org_id: int) -> list[str]:
-    """Mentions of the organisation's members away who belong to this group's organisation."""
+    """Mentions of the organisation's members away who belong to this group's organisation
+    and cannot be messaged privately (the others got the topic privately)."""
     chat = await ChatRepo(session).get(chat_id)
     if chat is None or chat.organisation_id is None:
         return []
-    here = {
-        m.user.id: m.user.name
-        for m in await MemberRepo(session).of_organisation(chat.organisation_id)
-    }
+    roster = await MemberRepo(session).of_organisation(chat.organisation_id)
+    here = {m.user.id: m.user.name for m in roster if not m.user.can_dm}
     return [
         mention(stay.user_id, here[stay.user_id])
         for stay in await FloatingRepo(session).open_of_org(org_id)
