@@ -208,6 +208,7 @@ def render_attendance(view: NoticeView, quorum: Quorum | None, *, full: bool) ->
             count=len(tally.leave), names=leave_names(tally.leave, INFO_REASON_CHARS)
         ),
         texts.NOTICE_NONE.format(count=len(tally.none), names=names(tally.none)),
+        *([away_line(tally.away)] if tally.away else []),
         texts.NOTICE_CHECKED_IN.format(
             count=len(tally.checked_in), expected=tally.expected, names=names(tally.checked_in)
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot import texts as common
 from bot.texts import floating as texts
 from bot.texts import ledger as ledger_texts
+from bot.texts import minutes as minutes_texts
 from tests.e2e.floating_world import FLOATING_ORG, make_world
 from tests.e2e.harness import RunningBot
 from tests.e2e.meetings_world import ORG, Branch, beijing, make_branch
@@ -133,8 +134,21 @@ async def test_away_without_taking_part_is_listed_as_away(bot: RunningBot) -> No
     bot.clock.set(beijing(12, 1, 9))
     home = await make_branch(bot)
     await home.command(home.wang, "/away 浙江省杭州市")
-    await hold(home, beijing(12, 5, 15), "支委会 三楼会议室 研究工作", {"书记": "签到"})
+    number = await hold(
+        home, beijing(12, 5, 15), "支部党员大会 三楼会议室 研究工作", {"书记": "签到"}
+    )
+    info = await bot.say(home.secretary, home.secretary, f"/meeting_info {number}")
+    assert "🚌 外出（1）：王五（浙江省杭州市）" in info
     bot.clock.set(beijing(12, 31, 20))
+    await bot.sweep()  # the meeting's record is drafted, for the secretary
+    mark = f"{minutes_texts.MARK}{number}】"
+    drafts = [
+        m["text"] for m in bot.emulator.bot_messages(home.secretary) if mark in m.get("text", "")
+    ]
+    assert "王五（外出：浙江省杭州市）" in drafts[0]
+    assert (
+        "缺席人员：李四、张三、赵六" in drafts[0] or "王五" not in drafts[0].split("缺席人员：")[1]
+    )
     _, book = await ledger_of(home, home.secretary, "/ledger 2026年12月")
     _, row = sheet_rows(book["会议台账"])
     assert "王五" not in row[9]
