@@ -254,6 +254,7 @@ class _Build:
     def topic_row(self, topic: TopicInfo) -> TopicRow:
         snap = self.snap
         expected: set[int] = set()
+        elsewhere: set[int] = set()  # floating members who studied elsewhere (异地学习)
         for org_id in topic.reached:
             ids = {
                 m.user_id
@@ -264,14 +265,18 @@ class _Build:
             org_counts = self.org_study[org_id]
             org_counts[1] += len(ids)
             for user_id in ids:
-                done = (topic.id, user_id) in snap.studied
+                done = (topic.id, user_id) in snap.studied or self.away.studied_elsewhere(
+                    org_id, user_id, topic.published_at
+                )
+                if done and (topic.id, user_id) not in snap.studied:
+                    elsewhere.add(user_id)
                 counts = self.study[(org_id, user_id)]
                 counts[0] += done
                 counts[1] += 1
                 org_counts[0] += done
             expected |= ids
-        studied = [u for u in expected if (topic.id, u) in snap.studied]
-        makeup = sum(1 for u in studied if snap.studied[(topic.id, u)])
+        studied = [u for u in expected if (topic.id, u) in snap.studied or u in elsewhere]
+        makeup = sum(1 for u in studied if snap.studied.get((topic.id, u), False))
         scores = [
             snap.quiz_correct[(topic.id, u)] * 100 / topic.quiz_size
             for u in expected

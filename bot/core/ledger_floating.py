@@ -60,6 +60,17 @@ class AwayBook:
                 return REMOTE, activity.org
         return AWAY, stay.place
 
+    def studied_elsewhere(self, org_id: int, user_id: int, published: datetime) -> bool:
+        """A member away from `org_id` when a topic came out studied elsewhere that month
+        (异地学习: it counts at home)."""
+        tz = self.snap.tz
+        if not any(s.covers(published, tz) for s in self.stays.get((org_id, user_id), ())):
+            return False
+        return any(
+            not a.meeting and a.org_id != org_id and same_month(a.at, published, tz)
+            for a in self.done.get(user_id, ())
+        )
+
     def rows(self, names: dict[int, str], orgs: dict[int, str]) -> list[FloatingRow]:
         """The 流动党员 sheet: each stay of the period with what was done meanwhile."""
         tz, found = self.snap.tz, []
