@@ -100,6 +100,7 @@ def test_away_members_are_never_absent() -> None:
     ledger = build_ledger(snapshot())
     (row,) = ledger.meetings
     assert row.absent == ("李四",)
+    assert row.rate == 2 / 3  # 书记 and 张三 (异地参加) of the three expected in person
     assert row.away == (("张三", "异地参加：流动党员党支部"), ("王五", "外出：杭州"))
     members = {m.name: m.by_kind[MeetingType.ASSEMBLY] for m in ledger.members}
     assert members == {"书记": (1, 1), "张三": (1, 1), "王五": (0, 0), "李四": (0, 1)}

@@ -56,8 +56,11 @@ class MeetingRow:
 
     @property
     def rate(self) -> float | None:
-        """出勤率, 0-1; None with nobody expected."""
-        return self.present / self.expected if self.expected else None
+        """出勤率, 0-1; None with nobody expected. Floating members 异地参加 count as there,
+        those 外出 are not expected in person (the organisation's rate counts the same)."""
+        remote = sum(1 for _, where in self.away if where.startswith(REMOTE))
+        expected = self.expected - (len(self.away) - remote)
+        return (self.present + remote) / expected if expected else None
 
 
 @dataclass(frozen=True, slots=True)
