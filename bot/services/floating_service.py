@@ -133,8 +133,10 @@ class FloatingService(Service):
 
 
 async def _active_member(session: AsyncSession, access: Access, target: Person) -> None:
+    if access.org.floating:  # the record belongs to the member's branch of record
+        raise InvalidInput(texts.FLOATING_GROUP_REPLY)
     member = await MemberRepo(session).get(access.org.id, target.id)
-    if member is None or not member.active or access.org.floating:
+    if member is None or not member.active:
         name = member.user.name if member else target.display_name
         raise InvalidInput(texts.TARGET_NOT_A_MEMBER.format(name=name))
 

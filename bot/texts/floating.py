@@ -20,6 +20,7 @@ HOST_IS_HOME = "流入地党组织不能是您组织关系所在的支部。"
 NOT_A_MEMBER = "您还不是已绑定支部的党员，不能登记外出。请先在本支部群里发一条消息。"
 TARGET_NOT_A_MEMBER = "{name}不是本支部的党员，不能为他登记外出。"
 PICK_HOME = "您是多个支部的党员，请在组织关系所在支部的群里发送这个命令。"
+FLOATING_GROUP_REPLY = "流动党员的外出登记由其组织关系所在支部的管理员办理，或由本人发送 /away。"
 FLOATING_GROUP = "这里是流动党员党支部的群。请私聊我，或在组织关系所在支部的群里发送。"
 NOT_AWAY = "{name}目前没有登记外出，不需要 /back。"
 AWAY_DONE = (

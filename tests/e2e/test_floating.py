@@ -89,6 +89,15 @@ async def test_host_managers_see_activity_there_only(bot: RunningBot) -> None:
     private = await bot.say(world.secretary, world.secretary, f"/floating {ORG}")
     assert private == common.NOT_MANAGER_OF.format(org=ORG), private
     assert "只有" in await home.command(home.zhang, "/floating")
+    # In the floating group: its managers do not record other branches' members; the member
+    # himself may (his only branch is his branch of record).
+    said = bot.emulator.send_text(world.group, home.zhang, "我在东莞")
+    await bot.emulator.settle()
+    reply = await bot.say(world.group, world.secretary, "/away 东莞", reply_to=said)
+    assert reply == texts.FLOATING_GROUP_REPLY
+    reply = await world.say(home.zhang, "/away 广东省东莞市 2026-12起")
+    assert reply.startswith("已登记：张三自2026年12月起在广东省东莞市"), reply
+    assert f"组织关系仍在“{ORG}”" in reply
 
 
 async def test_a_check_in_elsewhere_is_credited_at_home(bot: RunningBot) -> None:
