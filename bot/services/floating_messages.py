@@ -161,8 +161,8 @@ class FloatingMessages:
             await OrganisationRepo(session).get(org_id),
             await UserRepo(session).get(user_id),
         )
-        if stay is None or org is None or user is None:
-            raise Skip
+        if stay is None or org is None or user is None or not user.can_dm:
+            raise Skip  # back home, or privately unreachable: a branch's digest stays private
         start, end = month_bounds(now - timedelta(seconds=1), self.tz)
         ledger = LedgerRepo(session, [org_id])
         held = sorted(await ledger.meetings(start, min(end, now)), key=lambda m: m.starts_at)
