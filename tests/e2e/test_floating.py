@@ -34,6 +34,11 @@ async def test_away_back_and_the_list(bot: RunningBot) -> None:
     listed = await branch.command(branch.secretary, "/floating")
     assert "张三" not in listed
     assert "李四" in listed
+    reply = await bot.say(branch.group, branch.secretary, "/back", reply_to=said)
+    assert reply.startswith("欢迎回来！已结束李四在江苏省苏州市的外出登记"), reply
+    assert await branch.command(branch.secretary, "/floating") == texts.FLOATING_NONE.format(
+        org=ORG
+    )
 
 
 async def test_bad_input_gets_a_clear_reply(bot: RunningBot) -> None:
