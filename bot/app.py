@@ -33,6 +33,7 @@ from bot.services import (
     binding,
     broadcast,
     checkup_messages,
+    floating_messages,
     meeting_messages,
     minutes_messages,
     posts_messages,
@@ -210,6 +211,7 @@ def _register_deliveries(services: Services, database: Database, settings: Setti
     county = frozenset(settings.superadmin_ids)
     services.outbox.register(checkup_messages.delivery_kinds(database, settings.timezone, county))
     services.outbox.register(study_messages.delivery_kinds(database, settings.timezone))
+    services.outbox.register(floating_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(broadcast.delivery_kinds())
     services.outbox.register(binding.delivery_kinds(database))
     services.outbox.register(posts_messages.delivery_kinds(database, settings.timezone))

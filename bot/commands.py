@@ -133,6 +133,20 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("posts", "查看本组织的岗位、职责和本月履职情况", Where.GROUP),
     Command("duty", "报告本人的履职情况（可附照片）", Where.ANYWHERE, args="做了什么"),
+    Command(
+        "away",
+        "登记外出（流动党员）；管理员可回复党员消息为其登记",
+        Where.ANYWHERE,
+        args="所在地 [2026-03起] [流入地党组织] [联系方式]",
+    ),
+    Command("back", "结束外出登记（管理员可回复党员消息）", Where.ANYWHERE),
+    Command(
+        "floating",
+        "查看本组织外出的流动党员（所在地、外出时间、最近活动）",
+        Where.ANYWHERE,
+        Who.MANAGER,
+        "[组织名称]",
+    ),
     Command("ask", "提问党务政策问题，回答附出处", Where.ANYWHERE, args="问题"),
     Command(
         "iam",

@@ -11,6 +11,7 @@ from handlers import (
     drafts,
     errors,
     faq,
+    floating,
     groups,
     ledger,
     liangshen,
@@ -47,6 +48,7 @@ def setup_handlers(application: AppApplication) -> None:
     reports.setup(application, MAIN)
     dashboard.setup(application, MAIN)
     liangshen.setup(application, MAIN)
+    floating.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))
     drafts.setup(application, DRAFTS, flows)

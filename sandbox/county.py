@@ -61,12 +61,16 @@ PEOPLE = (
     Person("刘洋", "机关党支部", standing="预备党员", title="机关党支部预备党员"),
     Person("周敏", "机关党支部", standing="入党积极分子", title="机关党支部入党积极分子"),
     Person("孙书记", "农村党支部", "书记", title="农村党支部书记"),
-    Person("吴强", "农村党支部", title="农村党支部党员"),
+    Person("吴强", "农村党支部", title="农村党支部党员（在东莞务工的流动党员）"),
     Person("郑书记", "社区党支部", "书记", title="社区党支部书记"),
     Person("钱芳", "社区党支部", standing="预备党员", title="社区党支部预备党员"),
     Person("冯书记", "流动党员党支部", "书记", title="流动党员党支部书记"),
     Person("何军", "流动党员党支部", title="流动党员（在外务工）"),
 )
+
+# A floating member (流动党员): 吴强 of 农村党支部 works in Dongguan and takes part in the
+# 流动党员党支部's group; he records it with /away (issue 14).
+AWAY = ("吴强", "流动党员党支部", "/away 广东省东莞市 流动党员党支部")
 
 PLAN = """\
 topics:
@@ -107,7 +111,7 @@ class County:
         return [
             self.users[p.name]
             for p in PEOPLE
-            if p.org == org or (p.org in below and p.post == "书记")
+            if p.org == org or (p.org in below and p.post == "书记") or (p.name, org) == AWAY[:2]
         ]
 
 
@@ -153,6 +157,8 @@ async def set_up(emu: BotApiEmulator, county: County, tz: ZoneInfo, now: datetim
             if person.org == branch.name:
                 await _post_and_standing(emu, county, group, person)
     await _plan_and_meeting(emu, county, tz, now)
+    away = county.users[AWAY[0]]
+    await _say(emu, county.groups[county.people[away.id].org or ""], away, AWAY[2])
 
 
 async def _post_and_standing(emu: BotApiEmulator, county: County, group: Chat, p: Person) -> None:

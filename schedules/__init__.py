@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import AppApplication
-from schedules import checkup, housekeeping, meetings, posts, study, sweep
+from schedules import checkup, floating, housekeeping, meetings, posts, study, sweep
 
 
 def setup_schedules(application: AppApplication) -> None:
@@ -14,3 +14,4 @@ def setup_schedules(application: AppApplication) -> None:
     housekeeping.setup(application)
     checkup.setup(application)
     posts.setup(application)
+    floating.setup(application)

@@ -52,6 +52,16 @@ def test_the_demo_county_is_there(sandbox: SandboxProcess) -> None:
     assert "meeting" in {item["command"] for item in menu}  # a manager's menu
 
 
+def test_a_floating_member_is_away(sandbox: SandboxProcess) -> None:
+    """Issue 14's demo: 吴强 of 农村党支部 is away in Dongguan, in the 流动党员党支部's group."""
+    people = sandbox.people()
+    wu = people["吴强"]
+    group = sandbox.chat_id(wu, "农村党支部群")
+    texts = [m.get("text", "") for m in sandbox.messages(wu, group)]
+    assert any(text.startswith("已登记：吴强自") and "广东省东莞市" in text for text in texts)
+    assert sandbox.chat_id(wu, "流动党员党支部群")
+
+
 def test_a_member_answers_and_the_secretary_sees_the_count(sandbox: SandboxProcess) -> None:
     people = sandbox.people()
     wang, li = people["王书记"], people["李明"]

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.core.domain import MemberStatus, OrgKind, Role
+from bot.core.ledger_floating import REMOTE, AwayBook, FloatingRow
 from bot.core.ledger_snapshot import (
     AnswerInfo,
     MeetingInfo,
@@ -49,11 +50,17 @@ class MeetingRow:
     leave: tuple[tuple[str, str], ...]  # (name, reason)
     absent: tuple[str, ...]
     record: str
+    away: tuple[
+        tuple[str, str], ...
+    ] = ()  # floating members: (name, 异地参加：where / 外出：place)
 
     @property
     def rate(self) -> float | None:
-        """出勤率, 0-1; None with nobody expected."""
-        return self.present / self.expected if self.expected else None
+        """出勤率, 0-1; None with nobody expected. Floating members 异地参加 count as there,
+        those 外出 are not expected in person (the organisation's rate counts the same)."""
+        remote = sum(1 for _, where in self.away if where.startswith(REMOTE))
+        expected = self.expected - (len(self.away) - remote)
+        return (self.present + remote) / expected if expected else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +137,12 @@ class Ledger:
     members: list[MemberRow]
     below: list[OrgRow]
     kinds: tuple[MeetingType, ...]  # meeting types held in the period, for 党员's columns
+    floating: list[FloatingRow] = field(default_factory=list)  # the 流动党员 sheet
+
+    @property
+    def has_floating(self) -> bool:
+        """Some member of the subtree was away in the period."""
+        return bool(self.floating)
 
     @property
     def has_below(self) -> bool:
@@ -175,6 +188,7 @@ class _Build:
         self.held_days: dict[tuple[int, MeetingType], list[date]] = defaultdict(list)
         self.study: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         self.org_study: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        self.away = AwayBook(snap)
 
     def name(self, user_id: int) -> str:
         return self.snap.names.get(user_id) or str(user_id)
@@ -200,21 +214,27 @@ class _Build:
         snap = self.snap
         by_user = {a.user_id: a for a in self.answers[meeting.id]}
         expected = self.expected(meeting)
-        present, leave, absent = [], [], []
+        present, leave, absent, away, remote = [], [], [], [], 0
         for user_id in expected:
             answer = by_user.get(user_id)
             counts = self.attended[(meeting.org_id, user_id, meeting.kind)]
             counts[1] += 1
+            elsewhere = None if answer and answer.checked_in else self.away.state(meeting, user_id)
             if answer is not None and answer.checked_in:
                 present.append(user_id)
                 counts[0] += 1
+            elif elsewhere is not None:  # a floating member: never 缺席 while away
+                away.append((self.name(user_id), "：".join(elsewhere)))
+                remote += elsewhere[0] == REMOTE
+                counts[0] += elsewhere[0] == REMOTE
+                counts[1] -= elsewhere[0] != REMOTE  # 外出: not expected in person
             elif answer is not None and answer.rsvp is Rsvp.LEAVE:
                 leave.append((self.name(user_id), answer.reason or ""))
             else:
                 absent.append(self.name(user_id))
         org_counts = self.org_attendance[meeting.org_id]
-        org_counts[0] += len(present)
-        org_counts[1] += len(expected)
+        org_counts[0] += len(present) + remote
+        org_counts[1] += len(expected) - (len(away) - remote)
         local = meeting.starts_at.astimezone(snap.tz)
         if present or meeting.id in snap.marked_held:
             self.held_days[(meeting.org_id, meeting.kind)].append(local.date())
@@ -231,11 +251,13 @@ class _Build:
             leave=tuple(leave),
             absent=tuple(absent),
             record=snap.records.get(meeting.id, ""),
+            away=tuple(away),
         )
 
     def topic_row(self, topic: TopicInfo) -> TopicRow:
         snap = self.snap
         expected: set[int] = set()
+        elsewhere: set[int] = set()  # floating members who studied elsewhere (异地学习)
         for org_id in topic.reached:
             ids = {
                 m.user_id
@@ -246,14 +268,18 @@ class _Build:
             org_counts = self.org_study[org_id]
             org_counts[1] += len(ids)
             for user_id in ids:
-                done = (topic.id, user_id) in snap.studied
+                done = (topic.id, user_id) in snap.studied or self.away.studied_elsewhere(
+                    org_id, user_id, topic.published_at
+                )
+                if done and (topic.id, user_id) not in snap.studied:
+                    elsewhere.add(user_id)
                 counts = self.study[(org_id, user_id)]
                 counts[0] += done
                 counts[1] += 1
                 org_counts[0] += done
             expected |= ids
-        studied = [u for u in expected if (topic.id, u) in snap.studied]
-        makeup = sum(1 for u in studied if snap.studied[(topic.id, u)])
+        studied = [u for u in expected if (topic.id, u) in snap.studied or u in elsewhere]
+        makeup = sum(1 for u in studied if snap.studied.get((topic.id, u), False))
         scores = [
             snap.quiz_correct[(topic.id, u)] * 100 / topic.quiz_size
             for u in expected
@@ -341,6 +367,7 @@ def build_ledger(snap: Snapshot) -> Ledger:
         members=build.member_rows(kinds),
         below=build.org_rows(),
         kinds=kinds,
+        floating=build.away.rows(snap.names, {org.id: org.name for org in snap.orgs}),
     )
 
 

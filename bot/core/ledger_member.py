@@ -21,8 +21,8 @@ class MemberMeeting:
     starts: datetime  # local, naive
     kind: str
     agenda: str
-    state: str  # 签到 / 请假 / 缺席
-    reason: str  # the reason given for leave
+    state: str  # 签到 / 请假 / 缺席 / 异地参加 / 外出
+    reason: str  # the reason given for leave; where, for 异地参加 and 外出
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +46,14 @@ def member_history(snap: Snapshot, user_id: int) -> tuple[list[MemberMeeting], l
         if user_id not in build.expected(meeting):
             continue
         answer = next((a for a in build.answers[meeting.id] if a.user_id == user_id), None)
-        state = "缺席"
+        state, reason = "缺席", ""
+        elsewhere = build.away.state(meeting, user_id)
         if answer is not None and answer.checked_in:
             state = "签到"
+        elif elsewhere is not None:  # a floating member away: 异地参加 / 外出, never 缺席
+            state, reason = elsewhere
         elif answer is not None and answer.rsvp is Rsvp.LEAVE:
-            state = "请假"
+            state, reason = "请假", answer.reason or ""
         meetings.append(
             MemberMeeting(
                 org=build.orgs[meeting.org_id].name,
@@ -58,7 +61,7 @@ def member_history(snap: Snapshot, user_id: int) -> tuple[list[MemberMeeting], l
                 kind=meeting.kind.label,
                 agenda=meeting.agenda,
                 state=state,
-                reason=(answer.reason or "") if state == "请假" and answer else "",
+                reason=reason,
             )
         )
     return meetings, _member_topics(build, user_id)

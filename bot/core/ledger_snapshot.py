@@ -11,6 +11,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.domain import Domain, MemberStatus, OrgKind, Role
+from bot.core.floating import Activity, Stay
 from bot.core.meetings import MeetingType, Rsvp
 from bot.core.periods import Period
 
@@ -98,3 +99,7 @@ class Snapshot:
     records: dict[int, str] = field(default_factory=dict)  # meeting id -> record status
     # Meetings that took place: a check-in, or a manager's /meeting_held (meeting records).
     marked_held: frozenset[int] = frozenset()
+    # Floating members (流动党员) of the subtree: their stays away, and what they did
+    # elsewhere while away (credited at home as 异地参加).
+    stays: list[Stay] = field(default_factory=list)
+    away_activity: list[Activity] = field(default_factory=list)

@@ -44,6 +44,10 @@ class MeetingRequest:
     when: When
     place: str
     agenda: str
+    remote: bool = False  # 线上可参加: floating members may take part remotely
+
+
+REMOTE_WORD = "线上可参加"
 
 
 def parse_kind(word: str) -> MeetingType:
@@ -120,8 +124,11 @@ def clean_reason(text: str) -> str:
 
 
 def parse_meeting_args(text: str, now: datetime, tz: ZoneInfo) -> MeetingRequest:
-    """`支委会 2026-12-05 15:00 会议室 议题…` -> type, time (or rule), place, agenda."""
+    """`支委会 2026-12-05 15:00 会议室 议题… [线上可参加]` -> type, time (or rule), place,
+    agenda, and whether it may be attended remotely."""
     words = text.split()
+    remote = REMOTE_WORD in words
+    words = [word for word in words if word != REMOTE_WORD]
     if len(words) < 2:
         raise InvalidInput(code="meeting_usage", types=MeetingType.labels())
     kind = parse_kind(words[0])
@@ -129,7 +136,9 @@ def parse_meeting_args(text: str, now: datetime, tz: ZoneInfo) -> MeetingRequest
     rest = words[1 + used :]
     place = clean_place(rest[0]) if rest else ""
     agenda = clean_agenda(" ".join(rest[1:]))
-    return MeetingRequest(kind=kind, when=when, place=place, agenda=agenda)
+    if remote and when.rule is not None:
+        raise InvalidInput(code="remote_single_only")
+    return MeetingRequest(kind=kind, when=when, place=place, agenda=agenda, remote=remote)
 
 
 class EditField(StrEnum):

@@ -8,7 +8,7 @@ sentences of bot/texts/meetings.py).
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Self
@@ -132,6 +132,8 @@ class Tally:
     leave: list[tuple[Attendee, str | None]]
     none: list[Attendee]
     checked_in: list[Attendee]
+    # Floating members away who have not answered: 外出 (with the place), not 未回复.
+    away: list[tuple[Attendee, str]] = field(default_factory=list)
 
     @property
     def expected(self) -> int:
@@ -151,6 +153,16 @@ def expected_roster(
         return list(members)
     committee = [m for m in members if m.is_manager or m.user_id == organiser_id]
     return committee if len(committee) >= 2 else list(members)
+
+
+def set_away(counted: Tally, away: dict[int, str]) -> Tally:
+    """Members away (user id -> place) who have not answered are 外出, not 未回复: nobody
+    reminds them to come in person."""
+    gone = [(person, away[person.user_id]) for person in counted.none if person.user_id in away]
+    if not gone:
+        return counted
+    none = [person for person in counted.none if person.user_id not in away]
+    return Tally(counted.yes, counted.leave, none, counted.checked_in, gone)
 
 
 def tally(roster: list[Attendee], answers: list[Answer], others: list[Attendee]) -> Tally:

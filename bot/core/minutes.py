@@ -101,12 +101,16 @@ class Turnout:
 
 def turnout(tally: Tally) -> Turnout:
     """From a meeting's tally: 实到 are those who checked in (also if they had asked leave),
-    请假 the others on leave, 缺席 everyone else expected (参加 without check-in included)."""
+    请假 the others on leave and floating members away (外出 with the place, never 缺席),
+    缺席 everyone else expected (参加 without check-in included)."""
     came = {person.user_id for person in tally.checked_in}
+    away: list[tuple[str, str | None]] = [
+        (p.name, f"外出：{place}") for p, place in tally.away if p.user_id not in came
+    ]
     return Turnout(
-        expected=tally.expected,
+        expected=tally.expected + len(tally.away),
         present=[person.name for person in tally.checked_in],
-        leave=[(p.name, reason) for p, reason in tally.leave if p.user_id not in came],
+        leave=[(p.name, reason) for p, reason in tally.leave if p.user_id not in came] + away,
         absent=[p.name for p in tally.yes + tally.none if p.user_id not in came],
     )
 

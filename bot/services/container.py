@@ -13,6 +13,7 @@ from bot.services.dashboard_service import DashboardService
 from bot.services.draft_service import DraftService
 from bot.services.faq_book import FaqBook
 from bot.services.faq_service import FaqService
+from bot.services.floating_service import FloatingService
 from bot.services.ledger_service import LedgerService
 from bot.services.liangshen_service import LiangshenService
 from bot.services.meeting_plan import MeetingConfig
@@ -43,6 +44,7 @@ class Services:
     study: StudyService
     broadcasts: BroadcastService
     faq: FaqService
+    floating: FloatingService
     ledger: LedgerService
     liangshen: LiangshenService
     reports: ReportService
@@ -73,6 +75,7 @@ def build_services(
         study=StudyService(*common, settings.timezone),
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock), settings.timezone),
+        floating=FloatingService(*common, settings.timezone),
         ledger=LedgerService(*common, settings.timezone),
         liangshen=LiangshenService(*common, settings.timezone),
         reports=ReportService(*common, config),

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.ledger import LedgerFile, build_ledger
 from bot.core.ledger_snapshot import Snapshot
 from bot.core.periods import Period
+from bot.services.floating import floating_facts
 from bot.services.ledger_posts import duty_rows, duty_sheet
 from bot.services.ledger_records import marked_held, record_statuses
 from bot.services.ledger_sheets import ledger_file
@@ -69,6 +70,7 @@ async def read_snapshot(
         quiz_correct=await repo.quiz_correct(start, end) if full else {},
         records=await record_statuses(session, ids) if full else {},
         marked_held=await marked_held(session, ids),
+        **await floating_facts(session, repo.org_ids, start, end, tz),
     )
 
 

@@ -44,9 +44,12 @@ def meetings_sheet(ledger: Ledger) -> Sheet:
         Column(h, k)
         for h, k in zip(texts.MEETING_COLUMNS, (*kinds, Kind.PERCENT, Kind.TEXT), strict=True)
     ]
+    if ledger.has_floating:  # 外出/异地参加 after 缺席, only where someone was away
+        columns.insert(10, Column(texts.AWAY_COLUMN))
     rows: list[Sequence[Any]] = []
     for m in ledger.meetings:
         leave = "、".join(f"{name}：{reason}" if reason else name for name, reason in m.leave)
+        away = ("、".join(f"{name}（{where}）" for name, where in m.away),)
         rows.append(
             (
                 *_org(ledger, m.org),
@@ -60,12 +63,36 @@ def meetings_sheet(ledger: Ledger) -> Sheet:
                 m.present,
                 leave,
                 "、".join(m.absent),
+                *(away if ledger.has_floating else ()),
                 m.rate,
                 m.record or texts.NO_RECORD,
             )
         )
     title = _title(ledger, texts.SHEET_MEETINGS)
     return Sheet(texts.SHEET_MEETINGS, title, [*_lead(ledger), *columns], rows)
+
+
+def floating_sheet(ledger: Ledger) -> Sheet:
+    """流动党员: each stay away in the period, and what was done elsewhere meanwhile."""
+    kinds = (Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.DATETIME, Kind.DATETIME)
+    columns = [
+        Column(h, k)
+        for h, k in zip(texts.FLOATING_COLUMNS, (*kinds, Kind.TEXT, Kind.TEXT), strict=True)
+    ]
+    rows: list[Sequence[Any]] = [
+        (
+            r.org,
+            r.name,
+            r.place,
+            f"{r.since:%Y-%m-%d}",
+            r.ended,
+            r.at,
+            r.where,
+            r.what or texts.NO_ACTIVITY,
+        )
+        for r in ledger.floating
+    ]
+    return Sheet(texts.SHEET_FLOATING, _title(ledger, texts.SHEET_FLOATING), columns, rows)
 
 
 def study_sheet(ledger: Ledger) -> Sheet:
@@ -176,6 +203,8 @@ def ledger_file(ledger: Ledger, extra: Sequence[Sheet] = ()) -> LedgerFile:
     sheets = [meetings_sheet(ledger), study_sheet(ledger), members_sheet(ledger)]
     if ledger.has_below:
         sheets.append(below_sheet(ledger))
+    if ledger.has_floating:
+        sheets.append(floating_sheet(ledger))
     sheets += extra
     return LedgerFile(
         org=ledger.org.name,

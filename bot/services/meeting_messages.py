@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.meetings import Attendee, format_offset, format_when
+from bot.services import floating_messages
 from bot.services import meeting_plan as plan
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meeting_views import (
@@ -96,6 +97,7 @@ async def notice(ctx: Composing) -> Outgoing:
     if meeting.notice_message_id is not None:
         raise Skip  # already posted under an earlier plan; edits keep it current
     view = await notice_view(ctx.session, meeting, ctx.config, ctx.now)
+    await floating_messages.enqueue_away_notices(ctx.session, meeting, view.tally.away, ctx.now)
     return Text(render_notice(view), keyboard=notice_keyboard(meeting, ctx.now))
 
 

@@ -24,6 +24,7 @@ from bot.core.meetings import (
 )
 from bot.core.recurrence import RecurrenceRule
 from bot.services.outgoing import Button, Keyboard, keyboard
+from bot.texts import floating as floating_texts
 from bot.texts import meetings as texts
 from storage.records import MeetingRecord
 
@@ -48,6 +49,7 @@ class NoticeView:
     rule: str | None
     tz: ZoneInfo
     now: datetime
+    remote: bool = False  # 线上可参加
 
 
 def callback(action: str, meeting_id: int, *extra: str) -> str:
@@ -110,6 +112,15 @@ def leave_names(leave: list[tuple[Attendee, str | None]], reason_chars: int = RE
     return join_limited(items, NAMES_SHOWN)
 
 
+def away_line(away: list[tuple[Attendee, str]]) -> str:
+    """外出 (n): 张三（广东省东莞市）、…: floating members away, never asked to come."""
+    shown = [
+        floating_texts.AWAY_NAME.format(name=_name(person), place=esc(place))
+        for person, place in away
+    ]
+    return floating_texts.NOTICE_AWAY.format(count=len(away), names="、".join(shown))
+
+
 def mentions(people: list[Attendee]) -> str:
     """Mentions that notify each person (@username, else a link to their id)."""
     return join_limited([mention_html(person) for person in people], MENTIONS_SHOWN)
@@ -137,6 +148,8 @@ def _details(view: NoticeView) -> list[str]:
     lines.append(texts.NOTICE_ORGANISER.format(name=esc(view.organiser)))
     if view.rule:
         lines.append(texts.NOTICE_SERIES.format(rule=esc(rule_text(view.rule))))
+    if view.remote:
+        lines.append(floating_texts.REMOTE_NOTE)
     return lines
 
 
@@ -147,6 +160,8 @@ def _answers(view: NoticeView) -> list[str]:
         texts.NOTICE_LEAVE.format(count=len(tally.leave), names=leave_names(tally.leave)),
         texts.NOTICE_NONE.format(count=len(tally.none), names=names(tally.none)),
     ]
+    if tally.away:
+        lines.append(away_line(tally.away))
     started = view.now >= view.meeting.starts_at
     if started or tally.checked_in:
         lines.append(
@@ -193,6 +208,7 @@ def render_attendance(view: NoticeView, quorum: Quorum | None, *, full: bool) ->
             count=len(tally.leave), names=leave_names(tally.leave, INFO_REASON_CHARS)
         ),
         texts.NOTICE_NONE.format(count=len(tally.none), names=names(tally.none)),
+        *([away_line(tally.away)] if tally.away else []),
         texts.NOTICE_CHECKED_IN.format(
             count=len(tally.checked_in), expected=tally.expected, names=names(tally.checked_in)
         ),

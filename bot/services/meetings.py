@@ -25,9 +25,11 @@ from bot.core.meetings import (
     checkin_window,
     expected_roster,
     quorum,
+    set_away,
     tally,
 )
 from bot.services import meeting_plan
+from bot.services.floating import allow_remote, away_now, remote_allowed
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.meeting_views import NoticeView
 from bot.services.members import Person, record_user
@@ -110,7 +112,10 @@ async def attendance(session: AsyncSession, meeting: MeetingRecord) -> Attendanc
         if answered.user_id not in known and user is not None:
             others.append(attendee(user))
     expected = expected_roster(meeting.kind, members, meeting.organiser_id)
-    return Attendance(members, tally(expected, list(answers.values()), others), answers)
+    counted = tally(expected, list(answers.values()), others)
+    away = await away_now(session, meeting.organisation_id)
+    counted = set_away(counted, {user_id: stay.place for user_id, stay in away.items()})
+    return Attendance(members, counted, answers)
 
 
 async def notice_view(
@@ -126,6 +131,7 @@ async def notice_view(
         rule=series.rule if series else None,
         tz=config.tz,
         now=now,
+        remote=await remote_allowed(session, meeting.id),
     )
 
 
@@ -154,6 +160,8 @@ async def create_meeting(
         agenda=request.agenda,
         organiser_id=organiser.id,
     )
+    if request.remote:
+        await allow_remote(session, meeting.id)
     await meeting_plan.plan(session, meeting, config, now)
     return meeting
 

@@ -26,6 +26,7 @@ from bot.core.study_fields import key_of
 from bot.core.study_time import month_bounds, parse_relative, reminder_time
 from bot.core.timeparse import TimeParseError, parse_meeting_time
 from bot.core.uploads import read_study_plan
+from bot.services import floating_messages
 from bot.services.members import Person, record_user
 from bot.texts import study as texts
 from storage.records import TopicRecord
@@ -206,6 +207,7 @@ async def publish(
         await repo.add_target(topic.id, chat.organisation_id, chat.id)
         await _enqueue_group(deliveries, topic, chat.telegram_id, chat.organisation_id, now)
     await enqueue_makeups(session, topic, now, tz)
+    await floating_messages.enqueue_topics(session, topic, org_ids, now)  # members away
     return len(chats)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.domain import Domain
 from bot.core.errors import UserFacingError
+from bot.texts.floating import ERRORS as FLOATING_ERRORS
 from bot.texts.ledger import ERRORS as LEDGER_ERRORS
 from bot.texts.liangshen import ERRORS as LIANGSHEN_ERRORS
 from bot.texts.meetings import ERRORS as MEETING_ERRORS
@@ -87,6 +88,7 @@ _TEMPLATES = {
     **LEDGER_ERRORS,
     **MINUTES_ERRORS,
     **LIANGSHEN_ERRORS,
+    **FLOATING_ERRORS,
 }
 
 

@@ -34,6 +34,7 @@ SHEET_MEETINGS = "会议台账"
 SHEET_STUDY = "学习台账"
 SHEET_MEMBERS = "党员"
 SHEET_BELOW = "下级组织"
+SHEET_FLOATING = "流动党员"
 TITLE = "{org}　{sheet}　{period}（{span}）"
 NOTE_BELOW = "（{count}个组织，标红为未达到《中国共产党支部工作条例（试行）》规定次数）"
 
@@ -63,3 +64,15 @@ NOT_REQUIRED = "—"
 BEHIND = "落后"
 ON_TRACK = "达标"
 NO_RECORD = "无"
+AWAY_COLUMN = "外出/异地参加（流动党员）"
+FLOATING_COLUMNS = (
+    "流出地组织",
+    "姓名",
+    "所在地",
+    "外出起",
+    "外出止",
+    "日期",
+    "参加组织",
+    "异地参加",
+)
+NO_ACTIVITY = "本期无异地活动"

@@ -8,6 +8,7 @@ from storage.models.core import BotProcess, Chat, Delivery, Member, Organisation
 from storage.models.declarations import Declaration
 from storage.models.drafts import FlowDraft
 from storage.models.faq import FaqEntryRow, FaqQuestion
+from storage.models.floating import FloatingStay, MeetingRemote
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
 from storage.models.minutes import MeetingHeld, MeetingMinutes
 from storage.models.posts import DutyReport, Post, PostHolder
@@ -30,12 +31,14 @@ __all__ = [
     "DutyReport",
     "FaqEntryRow",
     "FaqQuestion",
+    "FloatingStay",
     "FlowDraft",
     "Invite",
     "Meeting",
     "MeetingAnswer",
     "MeetingHeld",
     "MeetingMinutes",
+    "MeetingRemote",
     "MeetingSeries",
     "Member",
     "Organisation",

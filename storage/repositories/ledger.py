@@ -56,6 +56,11 @@ class LedgerRepo:
     def __init__(self, session: AsyncSession, org_ids: list[int]) -> None:
         self._session, self._org_ids = session, org_ids
 
+    @property
+    def org_ids(self) -> list[int]:
+        """The organisations of the subtree."""
+        return self._org_ids
+
     async def _rows(self, statement: Any) -> Sequence[Any]:
         """Plain rows (typed loosely: each caller unpacks its own columns)."""
         connection = await self._session.connection()

@@ -219,6 +219,7 @@ def on_post(verb: str, *, held: bool = False) -> Arrange:
 
 RECORD_REFUSAL = minutes_texts.ONLY_MANAGERS
 CHECKUP_DONE = "【三会一课情况】第一党支部"
+FLOATING = "外出的"
 
 
 # fmt: off
@@ -306,6 +307,12 @@ COMMAND_CASES: dict[str, list[Case]] = {
     "report": [
         Case("/report", saying("/report 2026Q4"), REPORT, writes=False),
         Case("/report (private)", saying("/report 2026Q4 {org}", True), REPORT, NOT_MANAGER_OF,
+             False),
+    ],
+    # Floating members (流动党员) away: the list says none or names them, past the check.
+    "floating": [
+        Case("/floating", saying("/floating"), FLOATING, writes=False),
+        Case("/floating (private)", saying("/floating {org}", True), FLOATING, NOT_MANAGER_OF,
              False),
     ],
     "broadcast": [

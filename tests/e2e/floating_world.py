@@ -1,0 +1,42 @@
+"""A home branch (tests/e2e/meetings_world.py) and a 流动党员党支部 group where one of its
+members, 张三, takes part while away."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from emulator.world import Chat, User
+from storage.repositories import OrganisationRepo
+from tests.e2e.meetings_world import Branch, make_branch
+
+FLOATING_ORG = "东莞流动党员党支部"
+
+
+@dataclass
+class FloatingWorld:
+    """The home branch, the floating members' group and its secretary."""
+
+    home: Branch
+    group: Chat
+    secretary: User
+
+    async def say(self, user: User, text: str) -> str:
+        """`user` writes in the floating members' group; the bot's reply."""
+        return await self.home.bot.say(self.group, user, text)
+
+
+async def make_world(branch: Branch | None = None, *, bot: object = None) -> FloatingWorld:
+    """The branch (made when not given) and a bound 流动党员党支部 group with 张三 in it."""
+    home = branch if branch is not None else await make_branch(bot)  # type: ignore[arg-type]
+    emu = home.bot.emulator
+    secretary = emu.add_user("流动书记", username="liudong")
+    emu.start_private_chat(secretary)
+    await emu.wait_for_bot_message(secretary)
+    group = await home.bot.bound_group("东莞流动党员群", FLOATING_ORG, secretary, [home.zhang])
+    async with home.bot.db() as session:
+        org = await OrganisationRepo(session).by_name(FLOATING_ORG)
+        assert org is not None
+        await OrganisationRepo(session).update(org.id, floating=True)
+    emu.send_text(group, home.zhang, "报到")
+    await emu.settle()
+    return FloatingWorld(home, group, secretary)
