@@ -186,3 +186,29 @@ PAST_EVENT = (
     "刚才",
     "那天",
 )
+
+# A question about the branch's own data (这个月主题党日定在哪天, 咱支部今年谁评上优秀党员了,
+# 老王的党费交到几月份了) asks for a fact only the branch keeps: no regulation answers it, so
+# the shipped base neither answers nor suggests (questions.asks_about_own_data). It needs a
+# word pointing at this branch, now or a named person (OWN_DATA_MARKERS), a word asking for one
+# fact (OWN_DATA_FACTS) and no word asking for a rule (OWN_DATA_RULES: 一般, 规定, 能 …);
+# OWN_DATA_ALONE ask for a fact whatever else the question says.
+OWN_DATA_MARKERS = (
+    *("这个月", "本月", "这次", "这回", "这周", "本周", "这星期", "下周", "下星期", "下个月"),
+    *("下月", "下次", "下回", "今天", "明天", "后天", "今晚", "这个季度", "本季度", "今年"),
+    *("咱支部", "咱们支部", "我们支部", "本支部", "俺支部", "咱村", "咱们村", "我们村", "俺村"),
+    *("俺们村", "我们党支部", "咱们党支部", "我们单位", "咱单位", "我们小组", "咱们小组"),
+    *PAST_EVENT,
+)
+# 老王, 小李: a person of the branch (surnames that start no Party word: not 金 of 小金库).
+OWN_DATA_PERSON = "[老小][王李张刘陈杨赵黄周吴徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾]"
+OWN_DATA_FACTS = (
+    *("谁", "哪天", "几号", "几点", "定在", "定了", "了没", "没发", "放哪", "放在哪", "在哪"),
+    *("几楼", "去哪", "多少个", "几个人", "几票", "到几月", "还没", "没上", "交到", "评上"),
+    *("得了", "改到", "叫什么名", "有几个", "有多少", "什么时候开", "开了没", "通知"),
+)
+OWN_DATA_RULES = (
+    *("规定", "要求", "应该", "应当", "必须", "能", "可以", "才", "一般", "条件", "标准"),
+    *("比较好", "行不行", "需要", "要不要", "怎么", "如何", "算不算", "多久", "满"),
+)
+OWN_DATA_ALONE = ("发了没", "放哪了", "放在哪了", "在几楼", "得了几票", "谁评上", "交到几月")

@@ -28,7 +28,12 @@ from bot.core.faq.bm25 import Bm25Index
 from bot.core.faq.documents import EntryText, entry_document, verbatim_key
 from bot.core.faq.kb import FaqEntry
 from bot.core.faq.polar import PolarQuestion, names_other_act, read_polar, settles
-from bot.core.faq.questions import asks_about_past_event, everyday_words, is_question_like
+from bot.core.faq.questions import (
+    asks_about_own_data,
+    asks_about_past_event,
+    everyday_words,
+    is_question_like,
+)
 from bot.core.faq.tokenizer import Analysis, analyse, domain_words
 
 Outcome = Literal["answer", "suggest", "none"]
@@ -70,6 +75,8 @@ class MatchResult:
     score: float = 0.0
     candidates: tuple[tuple[FaqEntry, float], ...] = field(default=())
     confident: bool = False
+    # Asks about the branch's own data (咱支部今年谁评上优秀党员了): no policy answer fits.
+    local: bool = False
 
     @property
     def answered(self) -> bool:
@@ -80,6 +87,7 @@ class MatchResult:
 __all__ = ["FaqMatcher", "MatchResult", "clearly_ahead", "is_question_like"]
 
 NO_MATCH = MatchResult("none")
+OWN_DATA = MatchResult("none", local=True)
 AMBIGUOUS = -1
 _NO_SCOPE: frozenset[str] = frozenset()
 
@@ -147,7 +155,10 @@ class FaqMatcher:
         # answered nor given suggestions, however well its everyday words match.
         if not self._has_anchor(terms, org_ids):
             return NO_MATCH
+        own_data = asks_about_own_data(analysis.normalised)
         ranked = self._rank(terms, analysis, org_ids)
+        if own_data and (not ranked or self.entries[ranked[0][0]].org_id is None):
+            return OWN_DATA  # only the organisation's own entry may know it
         if not ranked or ranked[0][1] < SUGGEST_MIN:
             return NO_MATCH
         return self._decide(
@@ -156,7 +167,7 @@ class FaqMatcher:
             asks=bool(analysis.intents),
             polar=read_polar(question),
             verbatim=self._verbatim(analysis.normalised, org_ids),
-            local_only=asks_about_past_event(analysis),
+            local_only=own_data or asks_about_past_event(analysis),
         )
 
     def _verbatim(self, normalised: str, org_ids: frozenset[int]) -> int | None:
