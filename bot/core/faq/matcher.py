@@ -35,11 +35,12 @@ from bot.core.faq.questions import (
     is_question_like,
 )
 from bot.core.faq.tokenizer import Analysis, analyse, domain_words
+from bot.core.faq.wording import bigrams, blend, wording_similarity
 
 Outcome = Literal["answer", "suggest", "none"]
 
 ANSWER_MIN = 0.4  # confidence for a direct answer
-ANSWER_MARGIN = 0.1  # ... and its lead over the next entry
+ANSWER_MARGIN = 0.08  # ... and its lead over the next entry
 SUGGEST_MIN = 0.25  # confidence for "您是不是想问"
 CONFIDENT_MIN = 0.6  # unsolicited answers in a group need more
 CONFIDENT_MARGIN = 0.15
@@ -124,6 +125,7 @@ class FaqMatcher:
         self.titles = [d.title for d in documents]
         self.settled = [d.settled for d in documents]
         self.texts = [d.texts for d in documents]
+        self.wordings = [d.verbatim for d in documents]
         weight = self.index.max_weight
         # Each own text's total weight, once: the similarity's denominator.
         self.text_weights = [
@@ -233,6 +235,15 @@ class FaqMatcher:
             similar = self._phrasing_similarity(doc_id, whole)
             factor = 1 + PHRASING_BOOST * max(0.0, similar - PHRASING_FROM) / (1 - PHRASING_FROM)
             scored[position] = (key * factor, doc_id, confidence * factor)
+        scored.sort(reverse=True)
+        # The wording is compared for the best few only (the rest stay behind: it is what
+        # keeps a question under 2 ms at 5,000 entries).
+        asked = bigrams(analysis.normalised)
+        for position, (key, doc_id, confidence) in enumerate(scored):
+            similar = 0.0
+            if position < PHRASING_TOP:
+                similar = wording_similarity(asked, self.wordings[doc_id])
+            scored[position] = (blend(key, similar), doc_id, blend(confidence, similar))
         scored.sort(reverse=True)
         return [(doc_id, confidence) for _, doc_id, confidence in scored]
 
