@@ -136,6 +136,14 @@ def predicate_terms(text: str) -> frozenset[str]:
     return frozenset(classes.get(t, t) for t in terms)
 
 
+def stated_terms(text: str) -> frozenset[str]:
+    """Content terms of an answer's opening, with the words inside its long ones: "会被开除党籍"
+    states 开除, "递交入党申请书" states 入党申请."""
+    classes = _class_of()
+    terms = {t for t in analyse(text).weights if t not in STOPWORDS}
+    return frozenset(classes.get(t, t) for t in terms)
+
+
 @cache
 def _class_of() -> dict[str, str]:
     return {word: name for name, words in PREDICATE_CLASSES.items() for word in (name, *words)}
@@ -186,8 +194,8 @@ def settled_by(question: str, answer: str, phrasings: tuple[str, ...] = ()) -> S
     first_parts = _opening_parts(answer, 1)
     more = _opening_parts(answer, 2)[len(first_parts) :]  # analysed once, not twice
     from_question = own.predicate if own is not None else frozenset()
-    first = (from_question | predicate_terms("。".join(first_parts))) - judged
-    lead = predicate_terms("。".join(more)) - first - judged
+    first = (from_question | stated_terms("。".join(first_parts))) - judged
+    lead = stated_terms("。".join(more)) - first - judged
     sanctions = bool(_SANCTION_RE.search("。".join(first_parts)))
     readings = (read_polar(text) for text in (question, *phrasings))
     asked = set().union(*(r.predicate for r in readings if r is not None))
