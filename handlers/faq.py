@@ -169,6 +169,8 @@ async def _answer(
             render_suggestions(reply.candidates),
             reply_markup=markup(suggestion_keyboard(reply.candidates)),
         )
+    elif reply.local:
+        await message.reply_text(texts.OWN_DATA)
     else:
         await message.reply_text(texts.NOT_FOUND_KEPT if asked.kept else texts.NOT_FOUND)
 

@@ -57,6 +57,11 @@ def test_ask_text_says_nothing_found(capsys: pytest.CaptureFixture[str]) -> None
     assert out.startswith("抱歉")
 
 
+def test_ask_text_about_the_branch_own_data(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "faq", "ask", "咱支部今年谁评上优秀党员了", "--today", "2026-12-01")
+    assert out.strip() == faq.OWN_DATA
+
+
 def test_eval_prints_the_three_figures(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "eval.yaml"
     path.write_text(

@@ -4,6 +4,9 @@ Two files: faq_eval.yaml (written before the base) carries the gates below;
 faq_heldout_questions.yaml (written blind to the base, issue 10) is evaluated and its figures
 printed. A third, faq_heldout2_questions.yaml (written blind, labelled afterwards), is checked
 for size and known ids and its figures printed, but not held to the computed routing test.
+A fourth, faq_heldout3_questions.yaml (64 questions written blind before the matcher work of
+branch faq10, labelled in a later commit), measures generalisation: never tuned against.
+All four are gated at the figures last reached, so that any step back fails.
 All run as the bot answers: the computed answerer (bot/core/computed) first, then the
 matcher; without the answerer, computed:* cases are skipped.
 """
@@ -24,6 +27,7 @@ DATA = Path(__file__).parent / "data"
 EVAL_FILE = DATA / "faq_eval.yaml"
 HELDOUT_FILE = DATA / "faq_heldout_questions.yaml"
 HELDOUT2_FILE = DATA / "faq_heldout2_questions.yaml"
+HELDOUT3_FILE = DATA / "faq_heldout3_questions.yaml"  # small: not in REPORTED_FILES' size test
 EVAL_FILES = [EVAL_FILE, HELDOUT_FILE]
 REPORTED_FILES = [*EVAL_FILES, HELDOUT2_FILE]
 COMPUTED_KINDS = {
@@ -36,8 +40,8 @@ COMPUTED_KINDS = {
 }
 TODAY = date(2026, 12, 1)  # 去年/今年 in the questions are read against it
 # faq_eval.yaml's bars beyond its gate below (which holds direct and wrong answers).
-MIN_TOP1 = 0.90
-MIN_REFUSAL = 0.85
+MIN_TOP1 = 0.975
+MIN_REFUSAL = 1.0
 
 
 @dataclass(frozen=True)
@@ -50,17 +54,21 @@ class Gate:
 
 
 # The issue asks for direct answers >= 90 % and wrong answers <= 2 % on both files, and no
-# off-topic question answered. Not reached honestly (top-1 itself is 85 % on the held-out
-# file): the bars below are the figures reached with the computed answerer in front, as the
-# bot runs, so that the gate fails on any step back. The matcher before this
-# work, on the same base, gave faq_eval.yaml direct 74.3 %, wrong 0.8 % (2 of 258) and the
-# held-out file direct 59.9 %, wrong 1.8 % (5 of 276). Raise the bars as the matcher and the
+# off-topic question answered. Reached on faq_eval.yaml only (the base's phrasings were written
+# with its misses in view); the blind sets stay below: the bars are the figures reached with the
+# computed answerer in front, as the bot runs, so that the gate fails on any step back. Before
+# issue 10's matcher work: faq_eval.yaml direct 74.3 %, wrong 0.8 %; the held-out file 59.9 %,
+# 1.8 %. Before branch faq10: 75.2 % / 0.8 %, 71.4 % / 2.1 %, set 2 57.7 % / 2.5 % (2 of 81
+# off-topic answered), set 3 52.1 % / 7.8 % (2 of 14). Raise the bars as the matcher and the
 # base improve; never lower them.
 ISSUE_MIN_DIRECT, ISSUE_MAX_WRONG = 0.90, 0.02
 GATES = {
-    EVAL_FILE.name: Gate(min_direct=0.752, max_wrong=0.008, max_uncovered_answered=0),
-    HELDOUT_FILE.name: Gate(min_direct=0.714, max_wrong=0.022, max_uncovered_answered=2),
+    EVAL_FILE.name: Gate(min_direct=0.900, max_wrong=0.008, max_uncovered_answered=0),
+    HELDOUT_FILE.name: Gate(min_direct=0.807, max_wrong=0.018, max_uncovered_answered=2),
+    HELDOUT2_FILE.name: Gate(min_direct=0.596, max_wrong=0.016, max_uncovered_answered=3),
+    HELDOUT3_FILE.name: Gate(min_direct=0.750, max_wrong=0.032, max_uncovered_answered=1),
 }
+GATED_FILES = [EVAL_FILE, HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE]
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +111,7 @@ def test_eval_set_is_large_enough_and_has_off_topic_questions(path: Path) -> Non
     assert sum(1 for case in cases if not case.expect) / len(cases) >= 0.20
 
 
-@pytest.mark.parametrize("path", REPORTED_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", GATED_FILES, ids=lambda p: p.name)
 def test_eval_set_names_only_existing_entries(path: Path) -> None:
     ids = {entry.id for entry in load_shipped_entries()}
     cases = load_eval_cases(path.read_text(encoding="utf-8"))
@@ -161,7 +169,7 @@ def test_refusals(report: EvalReport) -> None:
     assert report.refusal_rate >= MIN_REFUSAL, _misses(report)
 
 
-@pytest.mark.parametrize("path", EVAL_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", GATED_FILES, ids=lambda p: p.name)
 def test_gate(path: Path, matcher: FaqMatcher, capsys: pytest.CaptureFixture[str]) -> None:
     """Both files: direct answers, wrong answers, and off-topic questions never answered."""
     gate = GATES[path.name]
@@ -183,3 +191,13 @@ def test_gate(path: Path, matcher: FaqMatcher, capsys: pytest.CaptureFixture[str
     assert report.direct_accuracy >= gate.min_direct, _misses(report)
     assert report.wrong_rate <= gate.max_wrong, _misses(report)
     assert uncovered <= gate.max_uncovered_answered, _misses(report)
+
+
+def test_blind_set_3_is_a_fair_sample() -> None:
+    """Set 3 is small but mixed: colloquial, yes/no and computed questions, and a fifth that
+    must not be answered (off-topic or about the branch's own data)."""
+    cases = load_eval_cases(HELDOUT3_FILE.read_text(encoding="utf-8"))
+    kinds = {case.kind for case in cases}
+    assert len(cases) >= 60
+    assert {"colloquial", "yesno", "computed", "offtopic"} <= kinds
+    assert sum(1 for case in cases if not case.expect) / len(cases) >= 0.20

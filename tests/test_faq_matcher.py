@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from bot.core.faq import FaqEntry, FaqMatcher, is_question_like, load_shipped_entries
+from bot.core.faq.wording import bigrams, wording_similarity
 
 
 def _entry(entry_id: str, question: str, *phrasings: str, org: int | None = None) -> FaqEntry:
@@ -253,3 +254,55 @@ def test_comparison_questions_prefer_entries_that_compare() -> None:
     ]
     result = FaqMatcher(entries).match("开除党籍和除名有啥不一样")
     assert result.candidates[0][0].id == "versus"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "这个月主题党日定在哪天，通知发了没",
+        "咱支部今年谁评上优秀党员了",
+        "老王的党费交到几月份了",
+        "下周的支委会改到几号了",
+        "书记，主题党日签到表放哪了",
+    ],
+)
+def test_a_question_about_the_branch_own_data_gets_no_policy_reply(
+    shipped: FaqMatcher, question: str
+) -> None:
+    result = shipped.match(question)
+    assert (result.outcome, result.local, result.candidates) == ("none", True, ())
+
+
+@pytest.mark.parametrize(
+    "question", ["我们村主题党日一般定在几号", "支部书记一届干几年", "主题党日多久开展一次"]
+)
+def test_rule_questions_naming_the_branch_are_not_own_data(
+    shipped: FaqMatcher, question: str
+) -> None:
+    assert not shipped.match(question).local
+
+
+def test_the_organisation_may_answer_a_question_about_its_own_data() -> None:
+    local = _entry("day", "这个月主题党日定在哪天？", "主题党日哪天", "党日定在哪天", org=5)
+    matcher = FaqMatcher([*BASE, local])
+    assert matcher.match("这个月主题党日定在哪天", org_ids=frozenset({5})).entry == local
+    assert matcher.match("这个月主题党日定在哪天").local
+
+
+def test_wording_similarity_is_the_closest_own_text() -> None:
+    asked = bigrams("支部书记任期几年")
+    assert wording_similarity(asked, ["支部书记任期几年"]) == 1.0
+    assert wording_similarity(asked, ["党费怎么交"]) == 0.0
+    close = wording_similarity(asked, ["党支部委员会每届任期几年", "支部书记任期多久"])
+    assert 0.5 < close < 1.0
+    assert bigrams("党费吗") == bigrams("党 费") == frozenset({"党费"})  # particles, spaces
+
+
+def test_the_wording_tells_sibling_entries_apart() -> None:
+    siblings = [
+        _entry("assembly-often", "支部党员大会多久开一次？", "党员大会几个月开", "大会频次"),
+        _entry("committee-often", "支委会多久开一次？", "支委会几个月开", "支委会频次"),
+    ]
+    result = FaqMatcher(siblings).match("支委会一般多久开一次")
+    assert result.entry is not None
+    assert result.entry.id == "committee-often"

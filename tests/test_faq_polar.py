@@ -91,7 +91,7 @@ def _unsettled_phrasings() -> tuple[list[str], list[str]]:
     or ban, about anything else)."""
     named, other = [], []
     for entry in load_shipped_entries():
-        settled = settled_by(entry.question, entry.answer)
+        settled = settled_by(entry.question, entry.answer, entry.phrasings)
         texts = (entry.question, *entry.phrasings, *entry.keywords)
         own = {term for text in texts for term in analyse(text).terms}
         for text in (entry.question, *entry.phrasings):
@@ -139,6 +139,9 @@ RIGHTS_AND_BANS = [
     ("预备党员有被选举权吗", "no"),
     ("预备党员能被选为支委吗", "no"),
     ("预备党员能参加支部党员大会吗", "yes"),
+    # The quorum entry names 表决 and 预备党员 in its first sentence, but says no yes or no.
+    ("预备党员在支部大会上能举手表决不", "no"),
+    ("接收预备党员的支部大会上预备党员能表决吗", "no"),
     ("预备党员要参加党员大会吗", "yes"),
     ("留党察看期间能投票吗", "no"),
     ("党员可以信教吗", "no"),

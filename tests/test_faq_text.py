@@ -42,6 +42,9 @@ from bot.core.faq.tokenizer import detect_intents, segment
         ("几时转正", "什么时候转正"),
         ("支部书记干几年", "支部书记任期几年"),
         ("党废", "党费"),
+        ("学生党员党费多少钱", "学生党员党费多少"),  # not the shopping question it looks like
+        ("一个月交几块", "1个月交多少"),
+        ("组织员是干嘛的", "组织员是干什么的"),
         # amounts
         ("月工资四千块交多少", "月工资4000元交多少"),
         ("工资1万2", "工资12000"),
@@ -89,6 +92,10 @@ def test_domain_words_do_not_break_their_neighbours() -> None:
         ("转为正式党员", "转正"),
         ("积极分子", "入党积极分子"),
         ("缴纳", "交纳"),
+        ("自动退党", "自行脱党"),
+        ("过世", "去世"),
+        ("村支书", "村党组织书记"),
+        ("微信", "网上"),
     ],
 )
 def test_synonyms_map_to_one_term(variant: str, canonical: str) -> None:

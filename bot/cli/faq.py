@@ -25,6 +25,7 @@ from bot.core.faq import (
 )
 
 SUGGEST_PREFIX = "您是不是想问："
+OWN_DATA = "这是本支部自己的情况，政策问答答不了，请问支部书记或在群里用 /meetings 查看。"
 NO_ANSWER = "抱歉，问答库里没有找到这个问题的答案。可以换个说法再问，或请教支部书记。"
 
 
@@ -73,7 +74,7 @@ def result_text(result: MatchResult) -> str:
     if result.outcome == "suggest":
         lines = [f"{n}. {entry.question}" for n, (entry, _) in enumerate(result.candidates, 1)]
         return "\n".join([SUGGEST_PREFIX, *lines])
-    return NO_ANSWER
+    return OWN_DATA if result.local else NO_ANSWER
 
 
 def ask(args: argparse.Namespace) -> int:

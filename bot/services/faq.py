@@ -58,6 +58,8 @@ class Reply:
     candidates: tuple[Choice, ...] = ()
     # Sure enough to speak up in a group unasked.
     confident: bool = False
+    # About the branch's own data (这个月主题党日定在哪天): the base cannot know it.
+    local: bool = False
 
     @property
     def related(self) -> tuple[Choice, ...]:
@@ -148,7 +150,7 @@ def ask(snapshot: Snapshot, question: str, org_ids: frozenset[int], today: date)
         return Reply("answer", answer, candidates, confident=result.confident)
     if result.outcome == "suggest" and candidates:
         return Reply("suggest", candidates=candidates)
-    return Reply("none")
+    return Reply("none", local=result.local)
 
 
 def entry_by_key(snapshot: Snapshot, key: str) -> Choice | None:

@@ -110,6 +110,7 @@ class FaqService(Service):
                 return None
             kept = (
                 reply.outcome == "none"
+                and not reply.local  # a fact of the day, not a question for the base
                 and faq.worth_keeping(trigger, question)
                 and await faq.keep_unanswered(
                     session, chat=chat, asker=actor.person, question=question, now=now

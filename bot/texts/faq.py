@@ -7,6 +7,10 @@ from __future__ import annotations
 ANSWER = "问：{question}\n{answer}\n——{source}"
 SUGGEST = "您是不是想问："
 NOT_FOUND = "抱歉，问答库里没有找到这个问题的答案。可以换个说法再问，或请教支部书记。"
+OWN_DATA = (
+    "这是本支部自己的情况，政策问答答不了。近期会议和通知请发 /meetings 查看，"
+    "本人的记录请发 /dashboard，其他请问支部书记。"
+)
 NOT_FOUND_KEPT = "抱歉，问答库里没有找到这个问题的答案。问题已记下，支部答复后再问我就能回答了。"
 ASK_USAGE = (
     "用法：/ask 您的问题，例如：/ask 预备党员有表决权吗？\n"

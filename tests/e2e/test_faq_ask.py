@@ -214,3 +214,17 @@ async def test_inline_mode_lists_the_best_matches(bot: RunningBot) -> None:
         query = emu.inline_query(member, text)
         answered = await emu.wait_for(lambda q=query: emu.inline_answers.get(q))  # type: ignore[misc]
         assert answered["results"] == []
+
+
+async def test_a_question_about_the_branch_own_data_points_to_the_commands(
+    bot: RunningBot,
+) -> None:
+    emu = bot.emulator
+    admin, member = emu.add_user("书记"), emu.add_user("党员")
+    group = await bot.bound_group("一支部", "第一党支部", admin, [member])
+    question = "这个月主题党日定在哪天，通知发了没"
+    assert expect(question).local
+    assert await bot.say(group, member, f"/ask {question}") == texts.OWN_DATA
+    async with bot.db() as session:  # a fact of the day: not kept for the managers
+        kept = await FaqQuestionRepo(session).pending_of(await org_id(session, "第一党支部"), 10)
+    assert kept == []

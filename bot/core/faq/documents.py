@@ -48,7 +48,7 @@ def entry_document(entry: FaqEntry) -> EntryText:
     texts = 1 + len(entry.phrasings)
     title = analyse(entry.question)
     profile = {intent: n / texts for intent, n in intents.items()}
-    settled = settled_by(entry.question, entry.answer)
+    settled = settled_by(entry.question, entry.answer, entry.phrasings)
     return EntryText(
         tuple(terms), profile, dict(title.weights), settled, tuple(own_texts), tuple(verbatim)
     )

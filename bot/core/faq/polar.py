@@ -59,6 +59,7 @@ _YES_OR_NO_RE = re.compile(
     "(?:不|没|可|能|要|会|是|有|须|应|必须|一般|原则上|看情|视情|可能|分情况|算|对|否|终止|保留)"
 )
 _CLAUSE_SPLIT_RE = re.compile("[。，,；;：:！!？?]")
+_SANCTION_RE = re.compile("给予.{0,12}处分|开除党籍|除名")
 _BARE_OPENING_CHARS = 6  # "能。" / "没有。" / "可能会。": the next sentence says about what
 
 
@@ -135,6 +136,14 @@ def predicate_terms(text: str) -> frozenset[str]:
     return frozenset(classes.get(t, t) for t in terms)
 
 
+def stated_terms(text: str) -> frozenset[str]:
+    """Content terms of an answer's opening, with the words inside its long ones: "会被开除党籍"
+    states 开除, "递交入党申请书" states 入党申请."""
+    classes = _class_of()
+    terms = {t for t in analyse(text).weights if t not in STOPWORDS}
+    return frozenset(classes.get(t, t) for t in terms)
+
+
 @cache
 def _class_of() -> dict[str, str]:
     return {word: name for name, words in PREDICATE_CLASSES.items() for word in (name, *words)}
@@ -174,18 +183,26 @@ class Settled:
     judged: tuple[str, ...]
     lead: tuple[str, ...]
     says_yes_or_no: bool  # the answer opens with 能/不能/要/没有/看情节 …
+    sanctions: bool = False  # its first sentence names the 处分 an act brings
+    asked: tuple[str, ...] = ()  # named rights and bans its own yes/no texts ask about
 
 
-def settled_by(question: str, answer: str) -> Settled:
-    """What an entry's first clause settles."""
+def settled_by(question: str, answer: str, phrasings: tuple[str, ...] = ()) -> Settled:
+    """What an entry's first clause settles (``phrasings``: its other questions)."""
     own = read_polar(question)
     judged = own.predicate if own is not None and own.judged else frozenset()
     first_parts = _opening_parts(answer, 1)
     more = _opening_parts(answer, 2)[len(first_parts) :]  # analysed once, not twice
     from_question = own.predicate if own is not None else frozenset()
-    first = (from_question | predicate_terms("。".join(first_parts))) - judged
-    lead = predicate_terms("。".join(more)) - first - judged
-    return Settled(tuple(first), tuple(judged), tuple(lead), says_yes_or_no(answer))
+    first = (from_question | stated_terms("。".join(first_parts))) - judged
+    lead = stated_terms("。".join(more)) - first - judged
+    sanctions = bool(_SANCTION_RE.search("。".join(first_parts)))
+    readings = (read_polar(text) for text in (question, *phrasings))
+    asked = set().union(*(r.predicate for r in readings if r is not None))
+    named = tuple(asked & PREDICATE_CLASSES.keys())
+    return Settled(
+        tuple(first), tuple(judged), tuple(lead), says_yes_or_no(answer), sanctions, named
+    )
 
 
 def says_yes_or_no(answer: str) -> bool:
@@ -216,7 +233,10 @@ def settles(
     named = polar.predicate & PREDICATE_CLASSES.keys()
     if named:
         allowed = (*settled.first, *settled.judged) if polar.judged else settled.first
-        return all(name in allowed for name in named)
+        # May a 预备党员 vote: an answer that does not open with a yes or a no (the quorum
+        # of the 党员大会, which names 表决 too) leaves the asker to guess.
+        opens = settled.says_yes_or_no or settled.sanctions or named <= set(settled.asked)
+        return opens and all(name in allowed for name in named)
     opening_terms = (*settled.first, *settled.judged, *settled.lead)
 
     def stated(term: str) -> bool:

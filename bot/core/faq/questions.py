@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import re
 
-from bot.core.faq.lexicon import OFF_TOPIC, PAST_EVENT
+from bot.core.faq.lexicon import (
+    OFF_TOPIC,
+    OWN_DATA_ALONE,
+    OWN_DATA_FACTS,
+    OWN_DATA_MARKERS,
+    OWN_DATA_PERSON,
+    OWN_DATA_RULES,
+    PAST_EVENT,
+)
 from bot.core.faq.text import fold
 from bot.core.faq.tokenizer import Analysis
 
@@ -17,6 +25,10 @@ _QUESTION_CUES = re.compile(
 )
 _OFF_TOPIC_PHRASES = tuple(w for w in OFF_TOPIC if len(w) > 1)
 _PAST_EVENT_RE = re.compile("|".join(PAST_EVENT))
+_OWN_MARKER_RE = re.compile("|".join((*OWN_DATA_MARKERS, OWN_DATA_PERSON)))
+_OWN_FACT_RE = re.compile("|".join(OWN_DATA_FACTS))
+_OWN_RULE_RE = re.compile("|".join(OWN_DATA_RULES))
+_OWN_ALONE_RE = re.compile("|".join(OWN_DATA_ALONE))
 
 
 def is_question_like(text: str) -> bool:
@@ -44,3 +56,13 @@ def everyday_words(analysis: Analysis) -> frozenset[str]:
 def asks_about_past_event(analysis: Analysis) -> bool:
     """True for a question about one past event (上个月的党费谁收的), not about a rule."""
     return bool(_PAST_EVENT_RE.search(analysis.normalised))
+
+
+def asks_about_own_data(text: str) -> bool:
+    """True for a question about the branch's own data (这个月主题党日定在哪天, 咱支部今年谁
+    评上优秀党员了): one fact only the branch keeps, asked of now, of us or of a named person."""
+    if _OWN_ALONE_RE.search(text):
+        return True
+    return bool(
+        _OWN_MARKER_RE.search(text) and _OWN_FACT_RE.search(text) and not _OWN_RULE_RE.search(text)
+    )
