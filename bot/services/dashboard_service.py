@@ -18,15 +18,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import Clock
 from bot.core.dashboard import OrgStatus, statuses
 from bot.core.errors import NotFound, NotManager, NotYourOrganisation
-from bot.core.ledger import Ledger, MemberRow, build_ledger, org_statuses
+from bot.core.ledger import Ledger, MemberRow, build_ledger
 from bot.core.ledger_member import MemberMeeting, MemberStudy, member_history
 from bot.core.ledger_snapshot import Snapshot
+from bot.core.overview import OverviewCounts, overview_rows
 from bot.core.periods import Period, parse_period
 from bot.services import meetings
 from bot.services.access import AccessService
 from bot.services.base import Service, retried
 from bot.services.ledger_build import read_snapshot
 from bot.services.meetings import Listed
+from bot.services.overview_counts import read_overview
 from storage.db import Database
 from storage.records import OrganisationRecord, StoredEntry
 from storage.repositories import OrganisationRepo
@@ -120,12 +122,9 @@ class DashboardService(Service):
             if not seen.manages_any:
                 raise NotManager
             missing = [r for r in seen.roots if self._cached(r, period, now) is None]
-            snapshots = [
-                await read_snapshot(session, r, period, self.tz, now, counts_only=True)
-                for r in missing
-            ]
-        for snap in snapshots:
-            self._cache[(snap.root_id, period)] = (now, await asyncio.to_thread(_statuses, snap))
+            counted = [await read_overview(session, r, period, self.tz, now) for r in missing]
+        for counts in counted:
+            self._cache[(counts.root_id, period)] = (now, _statuses(counts))
         found: list[OrgStatus] = []
         for root in seen.roots:
             found += self._cache[(root, period)][1]
@@ -204,8 +203,8 @@ class DashboardService(Service):
         return await read_snapshot(session, org_id, period, self.tz, now)
 
 
-def _statuses(snap: Snapshot) -> list[OrgStatus]:
-    return statuses(snap.orgs, org_statuses(snap))
+def _statuses(counts: OverviewCounts) -> list[OrgStatus]:
+    return statuses(counts.orgs, overview_rows(counts))
 
 
 def _member_page(snap: Snapshot, user_id: int) -> MemberPage | None:
