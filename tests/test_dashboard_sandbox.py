@@ -92,8 +92,9 @@ def open_dashboard(driver: webdriver.Chrome, sandbox: SandboxProcess, person: st
         driver.refresh()
         body = until(
             driver,
-            lambda: (b := driver.find_element(By.TAG_NAME, "body")).get_attribute("data-ready")
-            and b,
+            lambda: (
+                (b := driver.find_element(By.TAG_NAME, "body")).get_attribute("data-ready") and b
+            ),
             "the Mini App's data",
         )
         driver.save_screenshot(str(SCREENSHOTS / f"sandbox-{person}-dashboard.png"))
@@ -157,4 +158,5 @@ def test_a_member_sees_only_their_own_record(
     assert seen.names == []
     assert "概览" not in seen.text
     assert "刘洋（机关党支部）" in seen.text
-    assert "王书记" not in seen.text and "陈静" not in seen.text
+    assert "王书记" not in seen.text
+    assert "陈静" not in seen.text
