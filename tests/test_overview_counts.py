@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.domain import Role
 from bot.core.ledger import org_statuses
 from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
-from bot.core.overview import overview_rows
+from bot.core.overview import data_version, overview_rows
 from bot.core.periods import parse_period
 from bot.services.ledger_build import read_snapshot
 from bot.services.overview_counts import read_overview
@@ -135,3 +135,27 @@ async def test_counted_rows_are_the_ledgers(
             snapshot = await read_snapshot(session, root, period, TZ, NOW)
             counts = await read_overview(session, root, period, TZ, NOW)
             assert overview_rows(counts) == org_statuses(snapshot), (root, period_text)
+
+
+async def test_the_data_version_changes_with_a_check_in_only(
+    county: async_sessionmaker[AsyncSession],
+) -> None:
+    period = parse_period("本季度", NOW.astimezone(TZ).date())
+
+    async def version() -> str:
+        async with county() as session:
+            return data_version(await read_overview(session, 1, period, TZ, NOW))
+
+    before = await version()
+    assert await version() == before
+    async with county.begin() as session:
+        answer = await session.scalar(
+            select(MeetingAnswer)
+            .join(Meeting, Meeting.id == MeetingAnswer.meeting_id)
+            .where(Meeting.starts_at >= NOW - timedelta(days=30))
+            .where(MeetingAnswer.checked_in_at.is_(None), Meeting.status != "cancelled")
+            .limit(1)
+        )
+        assert answer is not None
+        answer.checked_in_at = NOW
+    assert await version() != before

@@ -9,6 +9,7 @@ the two ways give the same rows).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -82,3 +83,26 @@ def overview_rows(counts: OverviewCounts) -> list[OrgRow]:
         )
         rows.append(org_row(counts, org, by_id, own, held.get(org.id, {})))
     return rows
+
+
+def data_version(counts: OverviewCounts) -> str:
+    """A digest of every count the subtree's figures over the period come from, and of the
+    local day (a window that ended today turns "behind"): equal digests give equal 概览
+    rows and equal /report charts, which are drawn from the same counts; a check-in, a
+    meeting held or cancelled, a member joining or leaving, a topic studied or an
+    organisation renamed or moved changes it."""
+    meetings = sorted(
+        (m.starts_at.isoformat(), m.org_id, m.kind.value, m.expected, m.present, m.held)
+        for m in counts.meetings
+    )
+    parts = (
+        counts.root_id,
+        counts.period.first.isoformat(),
+        counts.period.last.isoformat(),
+        counts.now.astimezone(counts.tz).date().isoformat(),
+        [(o.id, o.name, o.kind.value, o.parent_id) for o in counts.orgs],
+        sorted(counts.members.items()),
+        meetings,
+        sorted(counts.study.items()),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()

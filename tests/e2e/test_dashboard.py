@@ -11,11 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bot.core.domain import Role
 from bot.core.webapp_auth import init_data_for, sign_init_data
 from bot.texts import dashboard as texts
+from storage.models.meetings import Meeting, MeetingAnswer
 from tests.e2e.dashboard_world import (
+    NOW,
     PUBLIC_URL,
     SUPERADMIN,
     one_member,
@@ -251,6 +254,37 @@ async def test_downloads_for_managers_only(county: RunningBot) -> None:
     member = signed(bot, await one_member(bot, "第1党支部", Role.MEMBER))
     refused = await call(bot, f"/api/orgs/{ids['第1党支部']}/ledger.xlsx", member)
     assert refused.status_code == 403
+
+
+async def test_charts_are_drawn_again_only_when_their_data_changes(county: RunningBot) -> None:
+    bot = county
+    ids = await org_ids(bot)
+    group = ids["第1党支部第1党小组"]
+    data = signed(bot, await one_member(bot, "第1党支部", Role.SECRETARY))
+    reports = bot.runtime.services.reports
+    path = f"/api/orgs/{group}/charts.zip"
+    first = await call(bot, path, data)
+    assert (first.status_code, reports.drawn) == (200, 1)
+    again = await call(bot, path, data)
+    assert (again.content, reports.drawn) == (first.content, 1)
+    year = await call(bot, f"{path}?period=2026年", data)  # another period: its own charts
+    assert (year.status_code, reports.drawn) == (200, 2)
+    async with bot.db() as session:  # someone who had not checked in is checked in
+        answer = await session.scalar(
+            select(MeetingAnswer)
+            .join(Meeting, Meeting.id == MeetingAnswer.meeting_id)
+            .where(
+                Meeting.organisation_id == group,
+                Meeting.starts_at >= NOW - timedelta(days=40),
+                MeetingAnswer.checked_in_at.is_(None),
+            )
+            .limit(1)
+        )
+        assert answer is not None
+        answer.checked_in_at = NOW - timedelta(days=1)
+    changed = await call(bot, path, data)
+    assert (changed.status_code, reports.drawn) == (200, 3)
+    assert changed.content != first.content
 
 
 async def test_a_group_admin_sees_live_answers_to_a_meeting_to_come(
