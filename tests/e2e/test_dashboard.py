@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.core.domain import Role
 from bot.core.webapp_auth import init_data_for, sign_init_data
 from bot.texts import dashboard as texts
+from storage.models import User
 from storage.models.meetings import Meeting, MeetingAnswer
 from tests.e2e.dashboard_world import (
     NOW,
@@ -216,7 +217,34 @@ async def test_dashboard_command(bot_factory: BotFactory) -> None:
     emu.send_text(group, admin, "/dashboard")
     reply = await emu.wait_for_bot_message(group)
     assert reply["text"] == texts.IN_GROUP
-    assert reply["reply_markup"]["inline_keyboard"][0][0]["url"].startswith("https://t.me/")
+    link = reply["reply_markup"]["inline_keyboard"][0][0]["url"]
+    assert link == f"https://t.me/{emu.bot.username}?start=dashboard"
+
+
+async def test_the_groups_deep_link_opens_the_dashboard_privately(
+    bot_factory: BotFactory,
+) -> None:
+    bot = await bot_factory(superadmin_ids=str(SUPERADMIN), public_url=PUBLIC_URL)
+    emu = bot.emulator
+    admin = emu.world.add_user("管理员", id=SUPERADMIN)
+    member = emu.add_user("党员")
+    # Tapping 开始 under t.me/<bot>?start=dashboard sends `/start dashboard`, also as the
+    # very first message to the bot.
+    emu.private_chat(member)
+    emu.send_text(member, member, "/start dashboard")
+    reply = await emu.wait_for_bot_message(member, contains="记录")
+    assert reply["reply_markup"]["inline_keyboard"][0][0] == {
+        "text": texts.MEMBER_BUTTON,
+        "web_app": {"url": f"{PUBLIC_URL}/app/"},
+    }
+    async with bot.db() as session:  # a /start like any other: the bot may message them now
+        assert (await session.get(User, member.id)).can_dm  # type: ignore[union-attr]
+    emu.private_chat(admin)
+    emu.send_text(admin, admin, f"/start@{emu.bot.username} dashboard")
+    reply = await emu.wait_for_bot_message(admin, contains="党建看板")
+    assert reply["reply_markup"]["inline_keyboard"][0][0]["text"] == texts.MANAGER_BUTTON
+    emu.send_text(admin, admin, "/start")  # without the link: the profile, as before
+    assert "党建看板" not in (await emu.wait_for_bot_message(admin))["text"]
 
 
 async def test_dashboard_without_public_url_says_what_to_set(bot: RunningBot) -> None:
