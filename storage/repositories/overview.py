@@ -146,27 +146,27 @@ class OverviewRepo:
 
     async def study(self, start: datetime, end: datetime) -> dict[int, tuple[int, int]]:
         """Organisation -> (studied, expected) over the topics published to it in
-        [start, end): expected are its members between a topic's publication and deadline."""
+        [start, end): expected are its members between a topic's publication and deadline
+        (once per group the topic reached it through, as the ledger counts)."""
         t, tg, m, r = _topics.c, _targets.c, _members.c, _records.c
+        during = and_(
+            m.joined_at <= t.deadline_at, or_(m.left_at.is_(None), m.left_at > t.published_at)
+        )
+        # An EXISTS per member and topic is one probe of the (topic, user) unique index; as
+        # a join, PostgreSQL's planner took the per-user index and filtered by topic.
+        studied = exists().where(r.topic_id == t.id, r.user_id == m.user_id)
         statement = (
-            select(tg.organisation_id, func.count(r.user_id), func.count())
+            select(tg.organisation_id, _count(studied), func.count())
             .select_from(
-                _targets.join(_topics, t.id == tg.topic_id)
-                .join(
-                    _members,
-                    and_(
-                        m.organisation_id == tg.organisation_id,
-                        m.joined_at <= t.deadline_at,
-                        or_(m.left_at.is_(None), m.left_at > t.published_at),
-                    ),
+                _targets.join(_topics, t.id == tg.topic_id).join(
+                    _members, and_(m.organisation_id == tg.organisation_id, during)
                 )
-                .outerjoin(_records, and_(r.topic_id == t.id, r.user_id == m.user_id))
             )
             .where(
-                tg.organisation_id.in_(self._org_ids),
                 t.status == PUBLISHED,
                 t.published_at >= start,
                 t.published_at < end,
+                tg.organisation_id.in_(self._org_ids),
             )
             .group_by(tg.organisation_id)
         )
