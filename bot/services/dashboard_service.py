@@ -3,7 +3,10 @@
 The web door authenticates the viewer (Telegram's initData) and calls one method here per
 request; visibility comes from AccessService.visible, the same posts and SUPERADMIN_IDS that
 the commands obey, and every answer is filtered here, on the server. The numbers are the
-ledger's: one read-only snapshot per subtree, its rows computed off the event loop.
+ledger's: the 概览 from counts the database makes (bot/core/overview.py), an organisation's or
+a member's page from the ledger's snapshot of the subtree, its rows computed off the event
+loop. A new panel is one more use case here, one route in web/dashboard_api.py and one view
+in web/static/app.js.
 """
 
 from __future__ import annotations
@@ -136,7 +139,7 @@ class DashboardService(Service):
 
     def _cached(self, root: int, period: Period, now: datetime) -> list[OrgStatus] | None:
         """A subtree's 概览 computed less than CACHE_FOR ago (people switch views and come
-        back; a county's quarter takes most of a second to read)."""
+        back)."""
         if len(self._cache) > MAX_CACHED:
             self._cache.clear()
         found = self._cache.get((root, period))
