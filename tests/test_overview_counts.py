@@ -81,6 +81,11 @@ async def _make_awkward(session: AsyncSession) -> None:
     await session.execute(
         insert(a), [{"meeting_id": c, "user_id": plain, "rsvp": Rsvp.YES} for c in committee]
     )
+    # 支委会 organised by a plain member, and by someone from outside.
+    await session.execute(update(mt).where(mt.id.in_(committee[:3])).values(organiser_id=plain))
+    await session.execute(
+        update(mt).where(mt.id.in_(committee[3:6])).values(organiser_id=outsiders[0])
+    )
     # Cancelled meetings, and meetings nobody checked in to, some marked held.
     await session.execute(
         update(mt).where(mt.id.in_(meetings[::5])).values(status=MeetingStatus.CANCELLED)
