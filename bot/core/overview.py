@@ -1,10 +1,10 @@
 """The dashboard's 概览 from counts the database made (GROUP BY), not from every answer.
 
 A county's quarter has a hundred thousand answers; reading them into Python to count them
-took two thirds of the 概览's time. The database counts each meeting's answers as the
-ledger's rule of who was expected (bot/core/ledger.py) needs them, bot/core/rosters.py the
-members at its start, and `overview_rows` ends in the ledger's own `org_row`: the 概览, the
-XLSX and /report agree (tests/test_overview_counts.py compares the two ways).
+took two thirds of the 概览's time. The database counts per meeting what the ledger's rule of
+who was expected (bot/core/ledger.py) needs, and `overview_rows` ends in the ledger's own
+`org_row`, so the 概览, the XLSX and /checkup agree (tests/test_overview_counts.py checks
+the two ways give the same rows).
 """
 
 from __future__ import annotations
@@ -19,51 +19,34 @@ from bot.core.ledger_snapshot import OrgInfo
 from bot.core.meetings import MIN_COMMITTEE, MeetingType
 from bot.core.org_rows import OrgCounts, OrgRow, org_row
 from bot.core.periods import Period
-from bot.core.rosters import Rosters
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingTally:
-    """One meeting of the period (started, not cancelled) and its answers, as the database
-    counted them."""
-
-    org_id: int
-    kind: MeetingType
-    starts_at: datetime
-    organiser_id: int
-    outsiders: int  # who answered or checked in without being a member at its start
-    off_committee: int  # who answered or checked in without being on the committee then
-    present: int  # who checked in
-    marked_held: bool  # a manager's /meeting_held
 
 
 @dataclass(frozen=True, slots=True)
 class MeetingCount:
-    """A meeting's tally with its organisation's roster at its start."""
+    """One meeting of the period (started, not cancelled), as the database counted it."""
 
-    tally: MeetingTally
+    org_id: int
+    kind: MeetingType
+    starts_at: datetime
     members: int  # members of its organisation at its start
-    committee: int  # of those, the managers, and the organiser
-
-    @classmethod
-    def of(cls, tally: MeetingTally, rosters: Rosters) -> MeetingCount:
-        """The tally with the roster at the meeting's start."""
-        org, at = tally.org_id, tally.starts_at
-        members = rosters.members_at(org, at)
-        return cls(tally, members, rosters.committee_at(org, at, tally.organiser_id))
+    committee: int  # of those, the managers and the organiser
+    outsiders: int  # who answered or checked in without being such a member
+    off_committee: int  # who answered or checked in without being on the committee
+    present: int  # who checked in
+    marked_held: bool  # a manager's /meeting_held
 
     @property
     def expected(self) -> int:
         """应到 as the ledger counts it (bot.core.meetings.expected_roster): the committee
         for a 支委会 that has one, else every member; and everyone else who answered."""
-        if self.tally.kind is MeetingType.COMMITTEE and self.committee >= MIN_COMMITTEE:
-            return self.committee + self.tally.off_committee
-        return self.members + self.tally.outsiders
+        if self.kind is MeetingType.COMMITTEE and self.committee >= MIN_COMMITTEE:
+            return self.committee + self.off_committee
+        return self.members + self.outsiders
 
     @property
     def held(self) -> bool:
         """It took place: someone checked in, or a manager said so."""
-        return self.tally.present > 0 or self.tally.marked_held
+        return self.present > 0 or self.marked_held
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +68,12 @@ def overview_rows(counts: OverviewCounts) -> list[OrgRow]:
     attendance: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     held: dict[int, dict[MeetingType, list[date]]] = defaultdict(lambda: defaultdict(list))
     for meeting in counts.meetings:
-        tally = meeting.tally
-        figures = attendance[tally.org_id]
-        figures[0] += tally.present
+        figures = attendance[meeting.org_id]
+        figures[0] += meeting.present
         figures[1] += meeting.expected
         if meeting.held:
-            day = tally.starts_at.astimezone(counts.tz).date()
-            held[tally.org_id][tally.kind].append(day)
+            day = meeting.starts_at.astimezone(counts.tz).date()
+            held[meeting.org_id][meeting.kind].append(day)
     by_id = {org.id: org for org in counts.orgs}
     rows = []
     for org in counts.orgs:
@@ -110,9 +92,8 @@ def data_version(counts: OverviewCounts) -> str:
     meeting held or cancelled, a member joining or leaving, a topic studied or an
     organisation renamed or moved changes it."""
     meetings = sorted(
-        (t.starts_at.isoformat(), t.org_id, t.kind.value, m.expected, t.present, m.held)
+        (m.starts_at.isoformat(), m.org_id, m.kind.value, m.expected, m.present, m.held)
         for m in counts.meetings
-        for t in (m.tally,)
     )
     parts = (
         counts.root_id,

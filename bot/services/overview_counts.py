@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.overview import MeetingCount, OverviewCounts
+from bot.core.overview import OverviewCounts
 from bot.core.periods import Period
-from bot.core.rosters import Rosters
 from bot.services.ledger_build import span
 from storage.repositories import OrganisationRepo
 from storage.repositories.ledger import LedgerRepo
@@ -22,16 +21,15 @@ async def read_overview(
 ) -> OverviewCounts:
     """The counts the 概览 of `org_id` and everything below it over `period` needs."""
     org_ids = await OrganisationRepo(session).descendant_ids(org_id)
-    repo, ledger = OverviewRepo(session, org_ids), LedgerRepo(session, org_ids)
+    repo = OverviewRepo(session, org_ids)
     start, end = span(period, tz, now)
-    rosters = Rosters(await ledger.members())
     return OverviewCounts(
         root_id=org_id,
         period=period,
         tz=tz,
         now=now,
-        orgs=await ledger.organisations(org_id),
-        members=rosters.current(period.bounds(tz)[1]),
-        meetings=[MeetingCount.of(t, rosters) for t in await repo.meetings(start, end)],
+        orgs=await LedgerRepo(session, org_ids).organisations(org_id),
+        members=await repo.members(period.bounds(tz)[1]),
+        meetings=await repo.meetings(start, end),
         study=await repo.study(start, end),
     )

@@ -1,9 +1,9 @@
 """The dashboard's 概览, counted by the database: a few GROUP BY statements per subtree.
 
 The ledger reads every answer (storage/repositories/ledger.py); the 概览 needs only counts,
-so the database makes them: per meeting, who answered or checked in from outside its members
-or its committee at its start, and who checked in; per organisation, topics studied of those
-expected. bot/core/overview.py turns them into the ledger's rows.
+so the database makes them: per meeting, the members at its start, its committee, who
+answered or checked in from outside them, who checked in; per organisation, members now and
+topics studied of those expected. bot/core/overview.py turns them into the ledger's rows.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.domain import Role
 from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
-from bot.core.overview import MeetingTally
+from bot.core.overview import MeetingCount
 from storage.models import Member, StudyRecord, StudyTarget, StudyTopic
 from storage.models.meetings import Meeting, MeetingAnswer
 from storage.models.minutes import MeetingHeld
@@ -60,6 +60,16 @@ class OverviewRepo:
         rows: Sequence[Row[Any]] = (await connection.execute(statement)).all()
         return rows
 
+    async def members(self, end: datetime) -> dict[int, int]:
+        """Organisation -> members who joined before `end` and have not left."""
+        m = _members.c
+        statement = (
+            select(m.organisation_id, func.count())
+            .where(m.organisation_id.in_(self._org_ids), m.joined_at < end, m.left_at.is_(None))
+            .group_by(m.organisation_id)
+        )
+        return {org_id: int(n) for org_id, n in await self._rows(statement)}
+
     def _in_span(self, start: datetime, end: datetime) -> ColumnElement[bool]:
         mt = _meetings.c
         return and_(
@@ -69,28 +79,34 @@ class OverviewRepo:
             mt.status != MeetingStatus.CANCELLED,
         )
 
-    async def meetings(self, start: datetime, end: datetime) -> list[MeetingTally]:
-        """Each meeting that started in [start, end) and was not cancelled, its answers
-        counted."""
+    async def meetings(self, start: datetime, end: datetime) -> list[MeetingCount]:
+        """Each meeting that started in [start, end) and was not cancelled, counted."""
         mt = _meetings.c
-        statement = select(
-            mt.id,
-            mt.organisation_id,
-            mt.kind,
-            mt.starts_at,
-            mt.organiser_id,
-            exists().where(_held.c.meeting_id == mt.id),
-        ).where(self._in_span(start, end))
+        roster = (
+            select(
+                mt.id,
+                mt.organisation_id,
+                mt.kind,
+                mt.starts_at,
+                func.count(_members.c.id),
+                _count(_on_committee()),
+                exists().where(_held.c.meeting_id == mt.id),
+            )
+            .select_from(_meetings.outerjoin(_members, _member_at_start()))
+            .where(self._in_span(start, end))
+            .group_by(mt.id, mt.organisation_id, mt.kind, mt.starts_at, mt.organiser_id)
+        )
         answers = await self._answer_counts(start, end)
         found = []
-        for id_, org_id, kind, starts_at, organiser, marked in await self._rows(statement):
+        for id_, org_id, kind, starts_at, members, committee, marked in await self._rows(roster):
             outsiders, off_committee, present = answers.get(id_, (0, 0, 0))
             found.append(
-                MeetingTally(
+                MeetingCount(
                     org_id=org_id,
                     kind=MeetingType(kind),
                     starts_at=starts_at,
-                    organiser_id=organiser,
+                    members=int(members),
+                    committee=int(committee),
                     outsiders=outsiders,
                     off_committee=off_committee,
                     present=present,
