@@ -128,7 +128,7 @@ def _continue_message_ids(emu: BotApiEmulator, county: demo.County) -> None:
 
 def free_port(host: str) -> int:
     """A port free on `host` now (the bot's door takes it a moment later)."""
-    with socket.socket() as probe:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.bind((host, 0))
         port: int = probe.getsockname()[1]
         return port
