@@ -37,6 +37,8 @@ def setup_handlers(application: AppApplication) -> None:
     """Register every handler and the error handler."""
     groups.setup(application, MAIN, PRESENCE)
     binding.setup(application, MAIN)
+    # Before /start: `/start dashboard` comes from a group's deep link to the dashboard.
+    dashboard.setup_deep_link(application, MAIN)
     people.setup(application, MAIN)
     posts.setup(application, MAIN)
     flows = [meetings.setup(application, MAIN), study.setup(application, MAIN)]

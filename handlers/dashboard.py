@@ -8,36 +8,64 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     MenuButtonWebApp,
+    Message,
     Update,
     WebAppInfo,
 )
 from telegram.error import TelegramError
-from telegram.ext import CommandHandler
+from telegram.ext import CommandHandler, filters
 
 from bot.context import AppApplication, AppContext
 from bot.texts import dashboard as texts
-from handlers.common import is_group, sender
+from handlers.common import is_group, person, sender
 
 log = logging.getLogger(__name__)
 
 
+# Telegram's deep link (t.me/<bot>?start=dashboard): the group's /dashboard answer links to
+# the private chat, where tapping 开始 sends `/start dashboard` and the dashboard opens.
+DEEP_LINK = "dashboard"
+
+
+def deep_link(username: str) -> str:
+    """The link that opens the private chat with the bot and then the dashboard."""
+    return f"https://t.me/{username}?start={DEEP_LINK}"
+
+
 async def cmd_dashboard(update: Update, context: AppContext) -> None:
     """Privately: a Web App button (managers also get it as the chat's menu button). In a
-    group, where Telegram allows no Web App buttons, a link to the private chat."""
+    group, where Telegram allows no Web App buttons, a deep link to the private chat."""
     if (found := sender(update)) is None:
         return
     message, user = found
-    public_url = context.settings.public_url
-    if public_url is None:
+    if context.settings.public_url is None:
         await message.reply_text(texts.NO_PUBLIC_URL)
         return
     if is_group(message.chat):
-        link = InlineKeyboardButton(
-            texts.IN_GROUP_BUTTON, url=f"https://t.me/{context.bot.username}"
-        )
+        link = InlineKeyboardButton(texts.IN_GROUP_BUTTON, url=deep_link(context.bot.username))
         await message.reply_text(texts.IN_GROUP, reply_markup=InlineKeyboardMarkup([[link]]))
         return
-    viewer = await context.services.dashboard.viewer(user.id)
+    await _entrance(message, user.id, context)
+
+
+async def cmd_start_dashboard(update: Update, context: AppContext) -> None:
+    """`/start dashboard`, sent by the group's deep link: a /start like any other (the bot
+    may message the user from now on), answered with the dashboard's button."""
+    if (found := sender(update)) is None:
+        return
+    message, user = found
+    await context.services.people.start(person(user))
+    if context.settings.public_url is None:
+        await message.reply_text(texts.NO_PUBLIC_URL)
+        return
+    await _entrance(message, user.id, context)
+
+
+async def _entrance(message: Message, user_id: int, context: AppContext) -> None:
+    """The button that opens the Mini App (the dashboard, or the member's own record)."""
+    public_url = context.settings.public_url
+    assert public_url is not None  # checked by the callers, who answer without it
+    viewer = await context.services.dashboard.viewer(user_id)
     app = WebAppInfo(f"{public_url}/app/")
     text, label = (
         (texts.MANAGER, texts.MANAGER_BUTTON)
@@ -53,6 +81,12 @@ async def cmd_dashboard(update: Update, context: AppContext) -> None:
             )
         except TelegramError as exc:  # the button above still works
             log.warning("Could not set the dashboard menu button: %s", exc)
+
+
+def setup_deep_link(application: AppApplication, group: int) -> None:
+    """Register `/start dashboard` (before the plain /start, which would take it)."""
+    link = filters.ChatType.PRIVATE & filters.Regex(rf"^/start(@\w+)?\s+{DEEP_LINK}\s*$")
+    application.add_handler(CommandHandler("start", cmd_start_dashboard, link), group)
 
 
 def setup(application: AppApplication, group: int) -> None:

@@ -1,15 +1,18 @@
 """One process: the Bot API emulator, the real bot pointed at it, the demo county, the page.
 
 The bot is the same Application `python -m bot run` builds (bot.app.build_application), on
-a TravelClock the page moves forward; its own HTTP door stays off (the emulator's server
-holds the page, on one port).
+a TravelClock the page moves forward. The emulator's server holds the page; the bot's own HTTP
+door listens on a second, free port and is the sandbox's PUBLIC_URL, so /dashboard's button
+opens the real Mini App, signed for the person chosen on the page (`Sandbox.mini_app_url`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import signal
+import socket
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -17,14 +20,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
 from bot.app import ALLOWED_UPDATES, build_application, stop_application
 from bot.cli.checks import StartupError
-from bot.config import Settings, load_settings
+from bot.config import Settings, is_loopback, load_settings
 from bot.context import AppApplication, Runtime
 from bot.core.clock import TravelClock
+from bot.core.webapp_auth import init_data_for
 from bot.ratelimit import ChatRateLimiter
 from emulator.emulator import BotApiEmulator
 from emulator.ratelimit import RateLimits
@@ -38,6 +43,16 @@ TOKEN = "7000000001:SANDBOX-demo-token"
 # How far 到下一个提醒 lands past the due time: the sweep sends what is due at or before now.
 PAST_DUE = timedelta(seconds=1)
 ID_EPOCH = 1767225600  # 2026-01-01 UTC
+# Telegram's light theme, as a client hands it to a Mini App (tgWebAppThemeParams).
+THEME = {
+    "bg_color": "#ffffff",
+    "text_color": "#000000",
+    "hint_color": "#999999",
+    "link_color": "#2481cc",
+    "button_color": "#2481cc",
+    "button_text_color": "#ffffff",
+    "secondary_bg_color": "#efeff3",
+}
 
 
 @dataclass
@@ -56,6 +71,24 @@ class Sandbox:
         runtime = self.application.bot_data.runtime
         assert runtime is not None
         return runtime
+
+    def mini_app_url(self, user_id: int, first_name: str, url: str) -> str:
+        """The address a Telegram client opens for a Web App button: the bot's page with
+        initData signed for the user (now, on the bot's clock) and the theme in the fragment.
+        Only the bot's own pages: initData is never handed to another site."""
+        public = self.settings.public_url
+        if public is None or not url.startswith(f"{public}/"):
+            raise ValueError("这个按钮不是本机器人的小程序（Web App）")
+        token = self.settings.require_token()
+        fragment = urlencode(
+            {
+                "tgWebAppData": init_data_for(user_id, first_name, token, self.clock.now()),
+                "tgWebAppVersion": "8.0",
+                "tgWebAppPlatform": "weba",
+                "tgWebAppThemeParams": json.dumps(THEME),
+            }
+        )
+        return f"{url.split('#', 1)[0]}#{fragment}"
 
     async def travel(self, what: str) -> timedelta:
         """Move the bot's clock: "hour", "day" or "next" (to the next delivery due); run
@@ -91,6 +124,19 @@ def _continue_message_ids(emu: BotApiEmulator, county: demo.County) -> None:
     first = max(int((time.time() - ID_EPOCH) * 10), 1)
     for chat in emu.world.chats.values():
         chat.next_message_id = max(chat.next_message_id, first)
+
+
+def free_port(host: str) -> int:
+    """A port free on `host` now (the bot's door takes it a moment later)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def browser_host(host: str) -> str:
+    """The address a browser on this machine uses for a server listening on `host`."""
+    return "127.0.0.1" if host in ("0.0.0.0", "localhost", "") else host
 
 
 def prepare_file(path: Path, reset: bool) -> bool:
@@ -144,13 +190,18 @@ async def start(
             "another port with --port (or SANDBOX_PORT for make run)"
         ) from None
     url = database_url(db_path)
+    door = free_port(host)
+    # Telegram needs https for a Mini App; http is accepted for this machine only.
+    public = browser_host(host)
     settings = load_settings(
         telegram_bot_token=emu.token,
         telegram_base_url=emu.base_url,
         telegram_base_file_url=emu.base_file_url,
         database_url=url,
         superadmin_ids=str(county.admin.id),
-        web_port=0,
+        web_host=host,
+        web_port=door,
+        public_url=f"http://{public}:{door}" if is_loopback(public) else None,
         webhook_url=None,
     )
     await upgrade(url)
@@ -199,7 +250,7 @@ async def serve_forever(
     for signum in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):
             loop.add_signal_handler(signum, stopping.set)
-    shown = "127.0.0.1" if host in ("127.0.0.1", "0.0.0.0", "localhost") else host
+    shown = browser_host(host)
     print(
         f"Sandbox ready: open http://{shown}:{sandbox.emulator.port}/ "
         f"(demo county, no Telegram needed; data in {db_path})",

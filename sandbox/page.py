@@ -45,6 +45,7 @@ def add_routes(app: web.Application, sandbox: Callable[[], Sandbox]) -> None:
     app.router.add_get(f"{API}/chats", api.wrap(api.chats))
     app.router.add_get(f"{API}/messages", api.wrap(api.messages))
     app.router.add_get(f"{API}/commands", api.wrap(api.commands))
+    app.router.add_get(f"{API}/web_app", api.wrap(api.web_app))
     app.router.add_post(f"{API}/send", api.wrap(api.send))
     app.router.add_post(f"{API}/press", api.wrap(api.press))
     app.router.add_post(f"{API}/vote", api.wrap(api.vote))
@@ -236,6 +237,13 @@ class PageApi:
                 if found:
                     return list(found)
         return []
+
+    async def web_app(self, request: web.Request) -> dict[str, str]:
+        """Where a Web App button takes the person: the bot's Mini App with initData signed
+        for them, as Telegram's client would open it."""
+        user = self.user(request.query.get("user_id"))
+        url = str(request.query.get("url") or "")
+        return {"url": self.sandbox.mini_app_url(user.id, user.first_name, url)}
 
     # -- acting ------------------------------------------------------------------------
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.core.dashboard import AMBER, GREEN, RED, light, statuses
 from bot.core.domain import OrgKind
-from bot.core.ledger import OrgRow
 from bot.core.ledger_snapshot import OrgInfo
 from bot.core.meetings import MeetingType
+from bot.core.org_rows import OrgRow
 from bot.core.requirements import Standing
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.ledger import OrgRow
 from bot.core.ledger_snapshot import OrgInfo
+from bot.core.org_rows import OrgRow
 
 # Below this share of attendance or study completion an organisation is amber.
 LOW_RATE = 0.6

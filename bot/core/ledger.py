@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.core.domain import MemberStatus, OrgKind, Role
+from bot.core.domain import MemberStatus, Role
 from bot.core.ledger_floating import REMOTE, AwayBook, FloatingRow
 from bot.core.ledger_snapshot import (
     AnswerInfo,
@@ -29,8 +29,8 @@ from bot.core.ledger_snapshot import (
     TopicInfo,
 )
 from bot.core.meetings import Attendee, MeetingType, Rsvp, expected_roster
+from bot.core.org_rows import OrgCounts, OrgRow, org_row
 from bot.core.periods import Period
-from bot.core.requirements import RULE_KINDS, Standing, rules_for, standing, windows
 from bot.core.timeparse import WEEKDAY_NAMES
 
 
@@ -109,24 +109,6 @@ class MemberRow:
 
 
 @dataclass(frozen=True, slots=True)
-class OrgRow:
-    """One line of 下级组织."""
-
-    name: str
-    parent: str
-    kind: OrgKind
-    members: int
-    standings: dict[MeetingType, Standing | None]
-    attendance: float | None
-    study_rate: float | None
-
-    @property
-    def behind(self) -> bool:
-        """Some requirement went unmet in a window that has ended."""
-        return any(s is not None and s.behind for s in self.standings.values())
-
-
-@dataclass(frozen=True, slots=True)
 class Ledger:
     """The four sheets' rows (no 下级组织 rows for an organisation with none below)."""
 
@@ -166,10 +148,6 @@ class LedgerFile:
     behind: int
 
 
-def _ratio(numerator: int, denominator: int) -> float | None:
-    return numerator / denominator if denominator else None
-
-
 class _Build:
     """One pass over the snapshot, keeping the counts each sheet needs."""
 
@@ -185,7 +163,10 @@ class _Build:
         # (org, user, kind) -> [attended, expected]
         self.attended: dict[tuple[int, int, MeetingType], list[int]] = defaultdict(lambda: [0, 0])
         self.org_attendance: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-        self.held_days: dict[tuple[int, MeetingType], list[date]] = defaultdict(list)
+        # org -> type -> the local days its meetings of that type took place
+        self.held_days: dict[int, dict[MeetingType, list[date]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         self.study: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         self.org_study: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         self.away = AwayBook(snap)
@@ -237,7 +218,7 @@ class _Build:
         org_counts[1] += len(expected) - (len(away) - remote)
         local = meeting.starts_at.astimezone(snap.tz)
         if present or meeting.id in snap.marked_held:
-            self.held_days[(meeting.org_id, meeting.kind)].append(local.date())
+            self.held_days[meeting.org_id][meeting.kind].append(local.date())
         return MeetingRow(
             org=self.orgs[meeting.org_id].name,
             starts=local.replace(tzinfo=None),
@@ -329,25 +310,11 @@ class _Build:
         return [self.org_row(org, end) for org in self.snap.orgs[1:]]
 
     def org_row(self, org: OrgInfo, end: datetime) -> OrgRow:
-        snap = self.snap
-        standings: dict[MeetingType, Standing | None] = dict.fromkeys(RULE_KINDS)
-        for rule in rules_for(org.kind, org.domain):
-            days = [self.held_days.get((org.id, rule.meeting), [])]
-            spans = windows(snap.period, rule.period)
-            standings[rule.meeting] = standing(days, spans, snap.now, snap.tz)
         members = sum(1 for m in self.roster[org.id] if m.joined_at < end and m.left_at is None)
-        parent = self.orgs[org.parent_id].name if org.parent_id in self.orgs else ""
         attendance = self.org_attendance.get(org.id, [0, 0])
         study = self.org_study.get(org.id, [0, 0])
-        return OrgRow(
-            name=org.name,
-            parent=parent,
-            kind=org.kind,
-            members=members,
-            standings=standings,
-            attendance=_ratio(*attendance),
-            study_rate=_ratio(*study),
-        )
+        counts = OrgCounts(members, (attendance[0], attendance[1]), (study[0], study[1]))
+        return org_row(self.snap, org, self.orgs, counts, self.held_days.get(org.id, {}))
 
 
 def build_ledger(snap: Snapshot) -> Ledger:

@@ -23,6 +23,8 @@ CHECKIN_CLOSES_AFTER = timedelta(minutes=60)
 REFRESH_SLOT = timedelta(seconds=10)
 # A 支部党员大会 is checked for quorum this long before it starts.
 QUORUM_LEAD = timedelta(hours=24)
+# A 支委会 expects its committee only when at least this many people are on it (else all).
+MIN_COMMITTEE = 2
 # A series is materialised this far ahead; its notices go out this long before each start.
 SERIES_HORIZON = timedelta(days=60)
 SERIES_NOTICE_LEAD = timedelta(days=7)
@@ -152,7 +154,7 @@ def expected_roster(
     if kind is not MeetingType.COMMITTEE:
         return list(members)
     committee = [m for m in members if m.is_manager or m.user_id == organiser_id]
-    return committee if len(committee) >= 2 else list(members)
+    return committee if len(committee) >= MIN_COMMITTEE else list(members)
 
 
 def set_away(counted: Tally, away: dict[int, str]) -> Tally:

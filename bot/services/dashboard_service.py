@@ -3,7 +3,10 @@
 The web door authenticates the viewer (Telegram's initData) and calls one method here per
 request; visibility comes from AccessService.visible, the same posts and SUPERADMIN_IDS that
 the commands obey, and every answer is filtered here, on the server. The numbers are the
-ledger's: one read-only snapshot per subtree, its rows computed off the event loop.
+ledger's: the 概览 from counts the database makes (bot/core/overview.py), an organisation's or
+a member's page from the ledger's snapshot of the subtree, its rows computed off the event
+loop. A new panel is one more use case here, one route in web/dashboard_api.py and one view
+in web/static/app.js.
 """
 
 from __future__ import annotations
@@ -18,15 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import Clock
 from bot.core.dashboard import OrgStatus, statuses
 from bot.core.errors import NotFound, NotManager, NotYourOrganisation
-from bot.core.ledger import Ledger, MemberRow, build_ledger, org_statuses
+from bot.core.ledger import Ledger, MemberRow, build_ledger
 from bot.core.ledger_member import MemberMeeting, MemberStudy, member_history
 from bot.core.ledger_snapshot import Snapshot
+from bot.core.overview import OverviewCounts, overview_rows
 from bot.core.periods import Period, parse_period
 from bot.services import meetings
 from bot.services.access import AccessService
 from bot.services.base import Service, retried
 from bot.services.ledger_build import read_snapshot
 from bot.services.meetings import Listed
+from bot.services.overview_counts import read_overview
 from storage.db import Database
 from storage.records import OrganisationRecord, StoredEntry
 from storage.repositories import OrganisationRepo
@@ -120,12 +125,9 @@ class DashboardService(Service):
             if not seen.manages_any:
                 raise NotManager
             missing = [r for r in seen.roots if self._cached(r, period, now) is None]
-            snapshots = [
-                await read_snapshot(session, r, period, self.tz, now, counts_only=True)
-                for r in missing
-            ]
-        for snap in snapshots:
-            self._cache[(snap.root_id, period)] = (now, await asyncio.to_thread(_statuses, snap))
+            counted = [await read_overview(session, r, period, self.tz, now) for r in missing]
+        for counts in counted:
+            self._cache[(counts.root_id, period)] = (now, _statuses(counts))
         found: list[OrgStatus] = []
         for root in seen.roots:
             found += self._cache[(root, period)][1]
@@ -137,7 +139,7 @@ class DashboardService(Service):
 
     def _cached(self, root: int, period: Period, now: datetime) -> list[OrgStatus] | None:
         """A subtree's 概览 computed less than CACHE_FOR ago (people switch views and come
-        back; a county's quarter takes most of a second to read)."""
+        back)."""
         if len(self._cache) > MAX_CACHED:
             self._cache.clear()
         found = self._cache.get((root, period))
@@ -204,8 +206,8 @@ class DashboardService(Service):
         return await read_snapshot(session, org_id, period, self.tz, now)
 
 
-def _statuses(snap: Snapshot) -> list[OrgStatus]:
-    return statuses(snap.orgs, org_statuses(snap))
+def _statuses(counts: OverviewCounts) -> list[OrgStatus]:
+    return statuses(counts.orgs, overview_rows(counts))
 
 
 def _member_page(snap: Snapshot, user_id: int) -> MemberPage | None:

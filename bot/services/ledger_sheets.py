@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.ledger import Ledger, LedgerFile, MemberRow, OrgRow
+from bot.core.ledger import Ledger, LedgerFile, MemberRow
+from bot.core.org_rows import OrgRow
 from bot.core.requirements import RULE_KINDS
 from bot.core.spreadsheet import Column, Kind, Sheet, write_workbook
 from bot.texts import ledger as texts

@@ -16,19 +16,21 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.bounded_cache import BoundedCache
 from bot.core.calendar_ics import CalendarMeeting, build_calendar
 from bot.core.charts import ReportCharts
 from bot.core.clock import Clock
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.meetings import shorten
+from bot.core.overview import data_version
 from bot.core.periods import Period, parse_period
 from bot.core.sandbox import BROKEN, Budget, BudgetExceeded, run_isolated
 from bot.services import members
 from bot.services.access import AccessService, Actor
 from bot.services.base import Service, retried
-from bot.services.ledger_build import span, subtree_repo
 from bot.services.ledger_service import split_args
 from bot.services.meeting_plan import MeetingConfig, offsets_of
+from bot.services.overview_counts import read_overview
 from bot.services.report_build import build_report_charts
 from bot.texts import reports as texts
 from storage.db import Database
@@ -46,6 +48,13 @@ AGENDA_CHARS = 40
 # stops a runaway long before it hurts the bot, and nice 10 lets the bot's own event loop
 # have the CPU first on a busy machine.
 BUDGET = Budget(seconds=90.0, memory_bytes=2 << 30, output_bytes=32 << 20, nice=10)
+# Charts drawn are kept for the next download while their data is unchanged: a branch's are
+# about 100 KB, a county's a few MB.
+CHARTS_KEPT, CHARTS_BYTES = 200, 64 << 20
+
+
+def _size(charts: ReportCharts) -> int:
+    return sum(len(chart.content) for chart in charts.charts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +81,11 @@ class ReportService(Service):
     ) -> None:
         super().__init__(database, clock, access)
         self.config, self.budget = config, budget
+        # (organisation, data version) -> its charts; the version names the period too.
+        self._drawn: BoundedCache[tuple[int, str], ReportCharts] = BoundedCache(
+            CHARTS_KEPT, CHARTS_BYTES, _size
+        )
+        self.drawn = 0  # charts drawn since start (the rest came from the cache)
 
     @retried
     async def calendar(self, actor: Actor, args: str) -> CalendarFile:
@@ -158,17 +172,20 @@ class ReportService(Service):
             else:
                 period, name = await _period_and_name(session, args, local)
                 org = (await self.access.acting(session, actor, now, name, "/report")).org
-            repo = await subtree_repo(session, org.id)
-            if not await repo.count_meetings(*span(period, self.config.tz, now)):
-                raise NotFound(
-                    texts.NO_MEETINGS.format(
-                        org=org.name, period=period.label, span=period.span_text
-                    )
-                )
-        charts = await self._draw(org, period, now)
-        for chart in charts.charts:
-            for warning in chart.warnings:
-                log.warning("Chart %s drew with a warning: %s", chart.filename, warning)
+            counts = await read_overview(session, org.id, period, self.config.tz, now)
+        if not counts.meetings:
+            raise NotFound(
+                texts.NO_MEETINGS.format(org=org.name, period=period.label, span=period.span_text)
+            )
+        # Drawing takes seconds: the same counts were drawn already unless the data changed.
+        key = (org.id, data_version(counts))
+        if (charts := self._drawn.get(key)) is None:
+            charts = await self._draw(org, period, now)
+            self.drawn += 1
+            for chart in charts.charts:
+                for warning in chart.warnings:
+                    log.warning("Chart %s drew with a warning: %s", chart.filename, warning)
+            self._drawn.put(key, charts)
         return charts
 
     async def _draw(self, org: OrganisationRecord, period: Period, now: datetime) -> ReportCharts:

@@ -7,7 +7,7 @@ NO_PUBLIC_URL = (
     "例如 https://bot.example.org），并把该地址的 /app/ 和 /api/ 转发到本机器人的 HTTP 服务"
     "（WEB_HOST:WEB_PORT），然后重启机器人。"
 )
-IN_GROUP = "党建看板只能在私聊中打开，请点下面的按钮到私聊，再发送 /dashboard。"
+IN_GROUP = "党建看板只能在私聊中打开：请点下面的按钮，到私聊后点“开始”即可。"
 IN_GROUP_BUTTON = "去私聊打开"
 MANAGER = "点下面的按钮打开党建看板：查看所管组织的三会一课、出勤、学习和逾期情况。"
 MANAGER_BUTTON = "打开党建看板"

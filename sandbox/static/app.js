@@ -114,6 +114,7 @@ function renderKeyboard(m) {
   if (!markup || !markup.inline_keyboard) return "";
   const rows = markup.inline_keyboard.map((row) => `<div class="row">${row.map((button) => {
     if (button.url) return `<a href="${esc(safeUrl(button.url))}" target="_blank" rel="noopener">${esc(button.text)}</a>`;
+    if (button.web_app) return `<button class="web-app" data-web-app="${esc(button.web_app.url || "")}">${esc(button.text)}</button>`;
     return `<button data-message="${m.message_id}" data-data="${esc(button.callback_data || "")}">${esc(button.text)}</button>`;
   }).join("")}</div>`).join("");
   return `<div class="ikb">${rows}</div>`;
@@ -256,6 +257,21 @@ async function press(messageId, data) {
   }
 }
 
+// A Web App button opens the Mini App as Telegram's client does: a phone-sized window, with
+// initData for the chosen person (signed by the sandbox with the bot's token) in the fragment.
+// The window opens at once (a browser allows a popup only straight after the tap).
+async function openMiniApp(url) {
+  const view = window.open("about:blank", "mini-app", "popup,width=390,height=844");
+  if (!view) return toast("浏览器拦截了弹出窗口，请允许本页打开新窗口", true);
+  try {
+    const found = await call(`/web_app?user_id=${state.user}&url=${encodeURIComponent(url)}`);
+    view.location.replace(found.url);
+  } catch (err) {
+    view.close();
+    toast(err.message, true);
+  }
+}
+
 async function vote(pollId, option) {
   try {
     await call("/vote", { user_id: state.user, poll_id: pollId, option_ids: [option] });
@@ -323,6 +339,8 @@ async function main() {
     if (li) openChat(Number(li.dataset.id), li.querySelector(".title").textContent.slice(3));
   });
   $("messages").addEventListener("click", (e) => {
+    const app = e.target.closest("button[data-web-app]");
+    if (app) return openMiniApp(app.dataset.webApp);
     const button = e.target.closest("button[data-message]");
     if (button) return press(Number(button.dataset.message), button.dataset.data);
     const option = e.target.closest("button[data-poll]");

@@ -11,11 +11,15 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bot.core.domain import Role
 from bot.core.webapp_auth import init_data_for, sign_init_data
 from bot.texts import dashboard as texts
+from storage.models import User
+from storage.models.meetings import Meeting, MeetingAnswer
 from tests.e2e.dashboard_world import (
+    NOW,
     PUBLIC_URL,
     SUPERADMIN,
     one_member,
@@ -213,7 +217,34 @@ async def test_dashboard_command(bot_factory: BotFactory) -> None:
     emu.send_text(group, admin, "/dashboard")
     reply = await emu.wait_for_bot_message(group)
     assert reply["text"] == texts.IN_GROUP
-    assert reply["reply_markup"]["inline_keyboard"][0][0]["url"].startswith("https://t.me/")
+    link = reply["reply_markup"]["inline_keyboard"][0][0]["url"]
+    assert link == f"https://t.me/{emu.bot.username}?start=dashboard"
+
+
+async def test_the_groups_deep_link_opens_the_dashboard_privately(
+    bot_factory: BotFactory,
+) -> None:
+    bot = await bot_factory(superadmin_ids=str(SUPERADMIN), public_url=PUBLIC_URL)
+    emu = bot.emulator
+    admin = emu.world.add_user("管理员", id=SUPERADMIN)
+    member = emu.add_user("党员")
+    # Tapping 开始 under t.me/<bot>?start=dashboard sends `/start dashboard`, also as the
+    # very first message to the bot.
+    emu.private_chat(member)
+    emu.send_text(member, member, "/start dashboard")
+    reply = await emu.wait_for_bot_message(member, contains="记录")
+    assert reply["reply_markup"]["inline_keyboard"][0][0] == {
+        "text": texts.MEMBER_BUTTON,
+        "web_app": {"url": f"{PUBLIC_URL}/app/"},
+    }
+    async with bot.db() as session:  # a /start like any other: the bot may message them now
+        assert (await session.get(User, member.id)).can_dm  # type: ignore[union-attr]
+    emu.private_chat(admin)
+    emu.send_text(admin, admin, f"/start@{emu.bot.username} dashboard")
+    reply = await emu.wait_for_bot_message(admin, contains="党建看板")
+    assert reply["reply_markup"]["inline_keyboard"][0][0]["text"] == texts.MANAGER_BUTTON
+    emu.send_text(admin, admin, "/start")  # without the link: the profile, as before
+    assert "党建看板" not in (await emu.wait_for_bot_message(admin))["text"]
 
 
 async def test_dashboard_without_public_url_says_what_to_set(bot: RunningBot) -> None:
@@ -251,6 +282,37 @@ async def test_downloads_for_managers_only(county: RunningBot) -> None:
     member = signed(bot, await one_member(bot, "第1党支部", Role.MEMBER))
     refused = await call(bot, f"/api/orgs/{ids['第1党支部']}/ledger.xlsx", member)
     assert refused.status_code == 403
+
+
+async def test_charts_are_drawn_again_only_when_their_data_changes(county: RunningBot) -> None:
+    bot = county
+    ids = await org_ids(bot)
+    group = ids["第1党支部第1党小组"]
+    data = signed(bot, await one_member(bot, "第1党支部", Role.SECRETARY))
+    reports = bot.runtime.services.reports
+    path = f"/api/orgs/{group}/charts.zip"
+    first = await call(bot, path, data)
+    assert (first.status_code, reports.drawn) == (200, 1)
+    again = await call(bot, path, data)
+    assert (again.content, reports.drawn) == (first.content, 1)
+    year = await call(bot, f"{path}?period=2026年", data)  # another period: its own charts
+    assert (year.status_code, reports.drawn) == (200, 2)
+    async with bot.db() as session:  # someone who had not checked in is checked in
+        answer = await session.scalar(
+            select(MeetingAnswer)
+            .join(Meeting, Meeting.id == MeetingAnswer.meeting_id)
+            .where(
+                Meeting.organisation_id == group,
+                Meeting.starts_at >= NOW - timedelta(days=40),
+                MeetingAnswer.checked_in_at.is_(None),
+            )
+            .limit(1)
+        )
+        assert answer is not None
+        answer.checked_in_at = NOW - timedelta(days=1)
+    changed = await call(bot, path, data)
+    assert (changed.status_code, reports.drawn) == (200, 3)
+    assert changed.content != first.content
 
 
 async def test_a_group_admin_sees_live_answers_to_a_meeting_to_come(

@@ -258,13 +258,13 @@ function drawMine(page) {
   );
 }
 
-async function open(view) {
+async function open(view, early) {
   state.view = view;
   tabs();
   loading();
   try {
     if (view === "overview") {
-      state.overview = await api("overview");
+      state.overview = (early && (await early)) || (await api("overview"));
       drawOverview();
     } else {
       drawMine(await api("my"));
@@ -299,13 +299,16 @@ async function start() {
   document.getElementById("period").addEventListener("change", () =>
     state.view === "org" ? openOrg(state.org)
       : state.view === "member" ? openMember(...state.member) : open(state.view));
+  // Most who open the page manage something: ask for 概览 together with who they are, not
+  // after (a member's request is refused, and forgotten).
+  const overview = api("overview").catch(() => null);
   try {
     state.me = await api("me");
   } catch (error) {
     return failed(error);
   }
   document.getElementById("who").textContent = state.me.user.name;
-  return open(state.me.manager ? "overview" : "my");
+  return state.me.manager ? open("overview", overview) : open("my");
 }
 
 if (insideTelegram()) {
