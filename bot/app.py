@@ -32,6 +32,7 @@ from bot.ratelimit import ChatRateLimiter, LimiterHooks
 from bot.services import (
     binding,
     broadcast,
+    campaign_messages,
     checkup_messages,
     meeting_messages,
     minutes_messages,
@@ -210,6 +211,7 @@ def _register_deliveries(services: Services, database: Database, settings: Setti
     services.outbox.register(study_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(broadcast.delivery_kinds())
     services.outbox.register(binding.delivery_kinds(database))
+    services.outbox.register(campaign_messages.delivery_kinds(database, settings.timezone))
 
 
 async def _plan_alerts(runtime: Runtime) -> None:

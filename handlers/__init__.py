@@ -6,6 +6,7 @@ from bot.context import AppApplication
 from handlers import (
     binding,
     broadcast,
+    campaigns,
     checkup,
     dashboard,
     drafts,
@@ -43,6 +44,7 @@ def setup_handlers(application: AppApplication) -> None:
     ledger.setup(application, MAIN)
     reports.setup(application, MAIN)
     dashboard.setup(application, MAIN)
+    campaigns.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))
     drafts.setup(application, DRAFTS, flows)

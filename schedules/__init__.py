@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import AppApplication
-from schedules import checkup, housekeeping, meetings, study, sweep
+from schedules import campaigns, checkup, housekeeping, meetings, study, sweep
 
 
 def setup_schedules(application: AppApplication) -> None:
@@ -13,3 +13,4 @@ def setup_schedules(application: AppApplication) -> None:
     study.setup(application)
     housekeeping.setup(application)
     checkup.setup(application)
+    campaigns.setup(application)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.services.access import AccessService, IsAdmin
 from bot.services.broadcast_service import BroadcastService
+from bot.services.campaign_service import CampaignService
 from bot.services.chat_service import ChatService
 from bot.services.checkup_service import CheckupService
 from bot.services.dashboard_service import DashboardService
@@ -44,6 +45,7 @@ class Services:
     ledger: LedgerService
     reports: ReportService
     dashboard: DashboardService
+    campaigns: CampaignService
     drafts: DraftService
     outbox: Outbox
     processes: Processes
@@ -72,6 +74,7 @@ def build_services(
         ledger=LedgerService(*common, settings.timezone),
         reports=ReportService(*common, config),
         dashboard=DashboardService(*common, settings.timezone),
+        campaigns=CampaignService(*common, settings.timezone),
         drafts=DraftService(*common),
         outbox=Outbox(database, clock, processes.owner),  # the root registers the kinds
         processes=processes,

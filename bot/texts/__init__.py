@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.domain import Domain
 from bot.core.errors import UserFacingError
+from bot.texts.campaigns import ERRORS as CAMPAIGN_ERRORS
 from bot.texts.ledger import ERRORS as LEDGER_ERRORS
 from bot.texts.meetings import ERRORS as MEETING_ERRORS
 from bot.texts.minutes import ERRORS as MINUTES_ERRORS
@@ -85,6 +86,7 @@ _TEMPLATES = {
     **MEETING_ERRORS,
     **LEDGER_ERRORS,
     **MINUTES_ERRORS,
+    **CAMPAIGN_ERRORS,
 }
 
 

@@ -4,6 +4,7 @@ Every model module is imported here so that Alembic sees all tables on the metad
 """
 
 from storage.models.binding import BindRequest, Invite
+from storage.models.campaigns import Award, Campaign, StarEdit, StarPublication
 from storage.models.core import BotProcess, Chat, Delivery, Member, Organisation, User
 from storage.models.drafts import FlowDraft
 from storage.models.faq import FaqEntryRow, FaqQuestion
@@ -19,9 +20,11 @@ from storage.models.study import (
 )
 
 __all__ = [
+    "Award",
     "BindRequest",
     "BotProcess",
     "Broadcast",
+    "Campaign",
     "Chat",
     "Delivery",
     "FaqEntryRow",
@@ -35,6 +38,8 @@ __all__ = [
     "MeetingSeries",
     "Member",
     "Organisation",
+    "StarEdit",
+    "StarPublication",
     "StudyAnswer",
     "StudyPoll",
     "StudyRecord",
