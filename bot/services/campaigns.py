@@ -161,8 +161,9 @@ async def tally(session: AsyncSession, campaign: Campaign, now: datetime) -> Tal
     """The campaign's points from its start until now (or its end)."""
     orgs = await scope_of(session, campaign)
     ids = sorted(orgs)
-    until = min(now, campaign.ends_at)
     roster = await FactRepo(session).roster(ids)
-    counted = await count_facts(session, ids, campaign.starts_at, until)
+    # Up to the end: no fact is recorded ahead of the clock, and one recorded at this very
+    # moment counts at once.
+    counted = await count_facts(session, ids, campaign.starts_at, campaign.ends_at)
     totals = {key: points(campaign.rules, counts) for key, counts in counted.items()}
-    return Tally(campaign, orgs, roster, totals, until)
+    return Tally(campaign, orgs, roster, totals, min(now, campaign.ends_at))

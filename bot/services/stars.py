@@ -59,8 +59,8 @@ async def ratings(
     """Each member's rating: the draft from the facts up to now, with the edits over it."""
     until = min(now, period.end)
     facts = FactRepo(session)
-    counted = await count_facts(session, [org_id], period.start, until)
-    topics = (await facts.topics([org_id], period.start, until)).get(org_id, 0)
+    counted = await count_facts(session, [org_id], period.start, period.end)
+    topics = (await facts.topics([org_id], period.start, period.end)).get(org_id, 0)
     held, committee = (await facts.meetings([org_id], period.start, until)).get(org_id, (0, 0))
     first, last = period.start.astimezone(tz), (until - timedelta(seconds=1)).astimezone(tz)
     months = months_between((first.year, first.month), (last.year, last.month))
