@@ -36,6 +36,7 @@ from bot.services import (
     checkup_messages,
     meeting_messages,
     minutes_messages,
+    posts_messages,
     study_messages,
 )
 from bot.services.container import Services, build_services
@@ -212,6 +213,7 @@ def _register_deliveries(services: Services, database: Database, settings: Setti
     services.outbox.register(broadcast.delivery_kinds())
     services.outbox.register(binding.delivery_kinds(database))
     services.outbox.register(campaign_messages.delivery_kinds(database, settings.timezone))
+    services.outbox.register(posts_messages.delivery_kinds(database, settings.timezone))
 
 
 async def _plan_alerts(runtime: Runtime) -> None:
@@ -221,6 +223,7 @@ async def _plan_alerts(runtime: Runtime) -> None:
     try:
         await runtime.services.checkup.plan_alerts()
         await runtime.services.minutes.plan_drafts()
+        await runtime.services.posts.plan_reminders()
     except Exception:
         log.exception("Could not plan the 三会一课 warnings and meeting records")
 

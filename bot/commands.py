@@ -124,6 +124,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("dashboard", "打开党建看板（管理员看所管组织，党员看本人记录）", Where.ANYWHERE),
     Command("calendar", "导出近期会议日历（.ics，可导入手机日历）", Where.ANYWHERE),
     Command("broadcast", "回复一条消息，群发到本组织或下级组织", Where.ANYWHERE, Who.MANAGER),
+    Command(
+        "post",
+        "设岗定责：设立、撤销岗位，把岗位交给党员（回复其消息或写姓名）",
+        Where.GROUP,
+        Who.MANAGER,
+        "add/remove/assign/unassign",
+    ),
+    Command("posts", "查看本组织的岗位、职责和本月履职情况", Where.GROUP),
+    Command("duty", "报告本人的履职情况（可附照片）", Where.ANYWHERE, args="做了什么"),
     Command("ask", "提问党务政策问题，回答附出处", Where.ANYWHERE, args="问题"),
     Command(
         "faq",

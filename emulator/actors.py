@@ -108,6 +108,26 @@ class MessageActions(UserActionsBase):
                 body["caption_entities"] = entities
         return self._post(self.chat(chat), self.user(user), body)
 
+    def send_photo(
+        self, chat: ChatRef, user: UserRef, content: bytes, caption: str | None = None
+    ) -> dict[str, Any]:
+        """The user sends a photo (one size, as a JPEG file the bot can fetch)."""
+        stored = self.world.store_file(content, "photo.jpg", "image/jpeg")
+        size = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            "width": 640,
+            "height": 480,
+            "file_size": len(content),
+        }
+        body: dict[str, Any] = {"photo": [size]}
+        if caption:
+            body["caption"] = caption
+            entities = detect_entities(caption)
+            if entities:
+                body["caption_entities"] = entities
+        return self._post(self.chat(chat), self.user(user), body)
+
     def delete_message(self, chat: ChatRef, message_id: int) -> None:
         """A user deletes a message; Telegram sends the bot no update for that."""
         target = self.chat(chat)

@@ -16,6 +16,7 @@ from handlers import (
     ledger,
     meetings,
     people,
+    posts,
     records,
     reports,
     study,
@@ -45,6 +46,7 @@ def setup_handlers(application: AppApplication) -> None:
     reports.setup(application, MAIN)
     dashboard.setup(application, MAIN)
     campaigns.setup(application, MAIN)
+    posts.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))
     drafts.setup(application, DRAFTS, flows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import AppApplication
-from schedules import campaigns, checkup, housekeeping, meetings, study, sweep
+from schedules import campaigns, checkup, housekeeping, meetings, posts, study, sweep
 
 
 def setup_schedules(application: AppApplication) -> None:
@@ -14,3 +14,4 @@ def setup_schedules(application: AppApplication) -> None:
     housekeeping.setup(application)
     checkup.setup(application)
     campaigns.setup(application)
+    posts.setup(application)

@@ -331,3 +331,28 @@ class DraftRecord:
     flow: str
     state: dict[str, Any]
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    """A 设岗定责 post of an organisation, with its current holders (active members)."""
+
+    id: int
+    organisation_id: int
+    name: str
+    duties: str
+    holders: tuple[UserRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DutyReportRecord:
+    """A member's duty report (履职记录) on a post; `post_id` is None once it was removed."""
+
+    id: int
+    organisation_id: int
+    post_id: int | None
+    post_name: str
+    user: UserRecord
+    text: str
+    photo_file_id: str | None
+    reported_at: datetime

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.context import Runtime
-from web import dashboard_api, dashboard_auth, dashboard_files, dashboard_page
+from web import dashboard_api, dashboard_auth, dashboard_files, dashboard_page, dashboard_posts
 
 
 def setup(app: web.Application, runtime: Runtime) -> None:
@@ -13,4 +13,5 @@ def setup(app: web.Application, runtime: Runtime) -> None:
     dashboard_auth.setup(app, runtime)
     dashboard_api.setup(app, runtime)
     dashboard_files.setup(app, runtime)
+    dashboard_posts.setup(app, runtime)
     dashboard_page.setup(app)

@@ -22,6 +22,7 @@ from bot.services.ops_service import OpsService
 from bot.services.org_service import OrganisationService
 from bot.services.outbox import Outbox
 from bot.services.people_service import PeopleService
+from bot.services.posts_service import PostService
 from bot.services.processes import Processes
 from bot.services.report_service import ReportService
 from bot.services.study_service import StudyService
@@ -50,6 +51,7 @@ class Services:
     outbox: Outbox
     processes: Processes
     ops: OpsService
+    posts: PostService
 
 
 def build_services(
@@ -79,4 +81,5 @@ def build_services(
         outbox=Outbox(database, clock, processes.owner),  # the root registers the kinds
         processes=processes,
         ops=OpsService(database, clock),
+        posts=PostService(*common, settings.timezone, settings.alert_days_before),
     )

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.ledger import LedgerFile, build_ledger
 from bot.core.ledger_snapshot import Snapshot
 from bot.core.periods import Period
+from bot.services.ledger_posts import duty_rows, duty_sheet
 from bot.services.ledger_records import marked_held, record_statuses
 from bot.services.ledger_sheets import ledger_file
 from storage.repositories import OrganisationRepo
@@ -77,7 +78,10 @@ async def build_from(
     """The workbook, read from one read-only snapshot of the database at `url`."""
     async with read_only_session(url) as session:
         snapshot = await read_snapshot(session, org_id, period, tz, now)
-    return ledger_file(build_ledger(snapshot))
+        duties = await duty_rows(session, snapshot.orgs, span(period, tz, now))
+    ledger = build_ledger(snapshot)
+    sheet = duty_sheet(duties, ledger.org.name, period, tz, ledger.has_below)
+    return ledger_file(ledger, extra=[sheet] if sheet else [])
 
 
 def build_ledger_file(

@@ -170,11 +170,13 @@ def _mark_behind(sheet: Sheet, index: int, row: OrgRow, kinds: list[Any]) -> Non
             sheet.red.add((index, 4 + offset))
 
 
-def ledger_file(ledger: Ledger) -> LedgerFile:
-    """The workbook of the ledger, with what its caption says."""
+def ledger_file(ledger: Ledger, extra: Sequence[Sheet] = ()) -> LedgerFile:
+    """The workbook of the ledger (and `extra` sheets after its own), with what its caption
+    says."""
     sheets = [meetings_sheet(ledger), study_sheet(ledger), members_sheet(ledger)]
     if ledger.has_below:
         sheets.append(below_sheet(ledger))
+    sheets += extra
     return LedgerFile(
         org=ledger.org.name,
         period=ledger.period.label,

@@ -10,6 +10,7 @@ from storage.models.drafts import FlowDraft
 from storage.models.faq import FaqEntryRow, FaqQuestion
 from storage.models.meetings import Meeting, MeetingAnswer, MeetingSeries
 from storage.models.minutes import MeetingHeld, MeetingMinutes
+from storage.models.posts import DutyReport, Post, PostHolder
 from storage.models.study import (
     Broadcast,
     StudyAnswer,
@@ -27,6 +28,7 @@ __all__ = [
     "Campaign",
     "Chat",
     "Delivery",
+    "DutyReport",
     "FaqEntryRow",
     "FaqQuestion",
     "FlowDraft",
@@ -38,6 +40,8 @@ __all__ = [
     "MeetingSeries",
     "Member",
     "Organisation",
+    "Post",
+    "PostHolder",
     "StarEdit",
     "StarPublication",
     "StudyAnswer",

@@ -173,4 +173,5 @@ MEMBER_BUTTONS = {
     r"^m:ci:\d{1,9}$",
     r"^study:(done|mk):\d{1,9}$",
     r"^faqr?:[so]\w{1,40}$",
+    r"^duty:pick:\d{1,12}:\d{1,12}$",  # the reporter's own (checked by the service)
 }

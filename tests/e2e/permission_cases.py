@@ -22,6 +22,7 @@ from bot.texts import meetings as meeting_texts
 from bot.texts import minutes as minutes_texts
 from bot.texts import study as study_texts
 from emulator.world import User
+from storage.repositories.posts import PostRepo
 from tests.e2e.permission_world import ORG, OTHER, SERIES, Caller, World
 
 Action = Callable[[], Awaitable[list[str]]]
@@ -198,6 +199,23 @@ def on_past_meeting(text: str, private: bool = False) -> Arrange:
     return arrange
 
 
+def on_post(verb: str, *, held: bool = False) -> Arrange:
+    """`/post <verb> 岗位N 王五` on a fresh post (held by 王五 first when `held`)."""
+
+    async def arrange(w: World, user: User) -> Action:
+        name, now = f"岗位{next(w.numbers)}", w.bot.clock.now()
+        async with w.bot.db() as session:
+            posts = PostRepo(session)
+            post = await posts.add(w.org_id, name, "负责一项工作", None, now)
+            assert post is not None
+            if held:
+                await posts.assign(post.id, w.target.id, None, now)
+        who = "" if verb == "remove" else f" {w.target.first_name}"
+        return lambda: w.command(w.group, user, f"/post {verb} {name}{who}")
+
+    return arrange
+
+
 RECORD_REFUSAL = minutes_texts.ONLY_MANAGERS
 CHECKUP_DONE = "【三会一课情况】第一党支部"
 
@@ -292,6 +310,14 @@ COMMAND_CASES: dict[str, list[Case]] = {
     "broadcast": [
         Case("/broadcast", saying("/broadcast", reply=secretary_says), CHOOSE_SCOPE),
         Case("/broadcast (private)", broadcast_privately, CHOOSE_SCOPE, NOT_MANAGER_OF),
+    ],
+    # 设岗定责: posts are the managers'; /posts and /duty are everyone's (each member's own).
+    "post": [
+        Case("/post", saying("/post"), "设岗定责（", writes=False),
+        Case("/post add", saying("/post add 岗{n} 负责第{n}项工作"), "已设立岗位", verb="add"),
+        Case("/post remove", on_post("remove"), "已撤销岗位", verb="remove"),
+        Case("/post assign", on_post("assign"), "岗位交给王五", verb="assign"),
+        Case("/post unassign", on_post("unassign", held=True), "已取消王五", verb="unassign"),
     ],
     "faq": [
         Case("/faq", saying("/faq"), "问答库管理", writes=False),

@@ -176,8 +176,28 @@ function drawOrg(page) {
     el("h2", {}, `本组织问答（${page.faq.length}条）`),
     el("p", { class: "note", id: "unanswered" }, `待答复的提问：${page.unanswered}个（在群里发送 /faq pending 处理）`),
     ...page.faq.map((e) => card(`${e.id}. ${e.question}`, e.source)),
+    postsPanel(page.organisation.id),
     ...downloads(page.organisation.id),
   );
+}
+
+// 设岗定责: loaded after the page is drawn (its own request); #posts[data-ready] once shown.
+function postsPanel(orgId) {
+  const panel = el("div", { id: "posts" }, el("h2", {}, "设岗定责"), el("p", { class: "note" }, "正在加载……"));
+  const fill = (...nodes) => {
+    panel.replaceChildren(el("h2", {}, "设岗定责"), ...nodes);
+    panel.dataset.ready = "1";
+  };
+  api(`orgs/${orgId}/posts`).then((board) => {
+    const holders = (p) => p.holders.length
+      ? p.holders.map((h) => `${h.name}：履职${h.reports}次`).join("；") : "还没有党员担任";
+    fill(
+      el("p", { class: "note" }, `${board.period} · ${board.posts.length}个岗位，履职报告${board.reports.length}次`),
+      ...board.posts.map((p) => card(p.name, p.duties, holders(p))),
+      ...board.reports.map((r) => card(`${r.when} ${r.name}（${r.post || "未选岗位"}）`, r.text + (r.photo ? "（附照片）" : ""))),
+    );
+  }).catch((error) => fill(el("p", { class: "note" }, error.message)));
+  return panel;
 }
 
 // Files come from /api/ like everything else (the initData goes in the header), then are
