@@ -22,16 +22,7 @@ from bot.core.errors import InvalidInput, NotFound
 from storage.records import OrganisationRecord
 from storage.repositories import OrganisationRepo
 from storage.repositories.campaigns import CampaignRepo, FactRepo, Roster
-
-Counted = dict[Key, int]
-
-
-async def duty_reports(
-    session: AsyncSession, org_ids: list[int], start: datetime, end: datetime
-) -> Counted:
-    """设岗定责 reports per (organisation, member) in the window."""
-    del session, org_ids, start, end  # the posts feature's repository is merged later
-    return {}
+from storage.repositories.posts import duty_report_counts
 
 
 async def covering(session: AsyncSession, org_id: int) -> list[Campaign]:
@@ -93,7 +84,7 @@ async def count_facts(
     checkins = await facts.checkins(org_ids, start, end)
     studies = await facts.studies(org_ids, start, end)
     quiz = await facts.quiz(org_ids, start, end)
-    duties = await duty_reports(session, org_ids, start, end)
+    duties = await duty_report_counts(session, org_ids, start, end)
     awards = await facts.awards(org_ids, start, end)
     keys = set(checkins) | set(studies) | set(quiz) | set(duties) | set(awards)
     return {

@@ -71,9 +71,15 @@ def lines_after(text: str, title: str) -> list[str]:
 
 async def facts(county: County) -> None:
     """In December: 张三 and 李四 check in, 张三 studies and answers right, 李四 wrong; 王五
-    gets 5 points from the secretary; 孙七 of 第二党支部 10 from theirs."""
+    reports a duty (and one before the start) and gets 6 points from the secretary; 孙七 of
+    第二党支部 10 from theirs."""
     bot, first = county.bot, county.first
     emu = bot.emulator
+    await county.say(first.group, first.secretary, "/post add 纠纷调解 负责调解邻里纠纷")
+    spoke = await county.said_by(first.group, first.wang, "收到")
+    await county.say(first.group, first.secretary, "/post assign 纠纷调解", spoke)
+    early = await county.say(first.group, first.wang, "/duty 走访了三户")
+    assert early.startswith("已记录您的履职")
     reply = await import_file(bot, first.group, first.secretary, "计划.yaml", QUIZ_PLAN.encode())
     assert reply.startswith("已导入1个学习主题")
     await first.announce("主题党日 2026-12-05 15:00 会议室")
@@ -89,9 +95,11 @@ async def facts(county: County) -> None:
     for person in (first.zhang, first.li):
         first.press(person, start, "签到")
     await emu.settle()
+    reported = await county.say(first.group, first.wang, "/duty 调解了两户邻里宅基地纠纷")
+    assert reported.startswith("已记录您的履职（纠纷调解")
     spoke = await county.said_by(first.group, first.wang, "我调解了邻里纠纷")
-    reply = await county.say(first.group, first.secretary, "/award 5 主动调解纠纷", spoke)
-    assert reply == "已给王五奖励5分：主动调解纠纷（第一党支部）"
+    reply = await county.say(first.group, first.secretary, "/award 6 主动调解纠纷", spoke)
+    assert reply == "已给王五奖励6分：主动调解纠纷（第一党支部）"
     spoke = await county.said_by(county.second_group, county.sun, "我帮助了困难群众")
     said = await county.say(
         county.second_group, county.second_secretary, "/award 10 扶贫济困", spoke
@@ -123,26 +131,27 @@ async def test_points_follow_the_facts_and_the_boards_order_them(bot: RunningBot
     refused = await county.say(committee, above, f"/campaign rule {CAMPAIGN} 签到 9")
     assert refused == texts.ERRORS["campaign_started"].format(name=CAMPAIGN)
 
-    # 张三 4 (签到) + 2 (学习) + 1 (答对) = 7, 王五 5, 李四 4; 赵六's award was before.
+    # 王五 6 (奖励) + 2 (履职, the report before the start does not count) = 8, 张三 4 (签到)
+    # + 2 (学习) + 1 (答对) = 7, 李四 4; 赵六's award was before the start.
     board = await county.say(first.group, first.zhang, "/rank")
     assert board.startswith(f"【{CAMPAIGN}·积分排行榜】截至2026-12-05 15:")
     assert lines_after(board, texts.RANK_MEMBERS_TITLE)[:3] == [
-        "1. 张三 7分",
-        "2. 王五 5分",
+        "1. 王五 8分",
+        "2. 张三 7分",
         "3. 李四 4分",
     ]
     assert "赵六 0分" in board
     assert "孙七" not in board  # nothing from another branch
-    # Branches by average: 第二党支部 10 / 2 = 5.0, 第一党支部 16 / 5 = 3.2.
+    # Branches by average: 第二党支部 10 / 2 = 5.0, 第一党支部 19 / 5 = 3.8.
     branches = await county.say(committee, above, "/rank")
     assert lines_after(branches, texts.RANK_ORGS_TITLE) == [
         "1. 第二党支部 人均5.0分（2人）",
-        "2. 第一党支部 人均3.2分（5人）",
+        "2. 第一党支部 人均3.8分（5人）",
     ]
 
     await at(bot, beijing(12, 8, 9))  # the first week's post in every group of the campaign
     (week,) = posts(bot, first.group, "第1周积分排行榜")
-    assert "1. 张三 7分" in week
+    assert "1. 王五 8分" in week
     (week,) = posts(bot, committee, "第1周积分排行榜")
     assert "1. 第二党支部 人均5.0分（2人）" in week
     assert len(posts(bot, county.second_group, "第1周积分排行榜")) == 1
@@ -153,8 +162,8 @@ async def test_points_follow_the_facts_and_the_boards_order_them(bot: RunningBot
     top = lines_after(summary, texts.TOP_MEMBERS.format(count=10))
     assert top[:4] == [
         "1. 孙七（第二党支部） 10分",
-        "2. 张三（第一党支部） 7分",
-        "3. 王五（第一党支部） 5分",
+        "2. 王五（第一党支部） 8分",
+        "3. 张三（第一党支部） 7分",
         "4. 李四（第一党支部） 4分",
     ]
     assert "1. 第二党支部 人均5.0分（2人）" in summary
@@ -172,9 +181,10 @@ async def test_star_rating_is_drafted_edited_and_published(bot: RunningBot) -> N
 
     draft = await county.say(first.group, secretary, f"/stars {CAMPAIGN}")
     assert draft.startswith(f"【第一党支部·{CAMPAIGN}五星党员评比草稿】")
-    # 张三: studied 1/1 (5), checked in 1/1 (5), no duty report (1), no award (3), 表率 3.
+    # 张三: studied 1/1 (5), checked in 1/1 (5), no duty report in December (1), no award
+    # (3), 表率 3; 王五 reported once in the one month (5) and has 6 award points (4).
     assert "★★★☆☆ 张三（学习5 参会5 履职1 奉献3 表率3）" in draft
-    assert "王五（学习1 参会1 履职1 奉献4 表率3）" in draft
+    assert "王五（学习1 参会1 履职5 奉献4 表率3）" in draft
     edited = await county.say(first.group, secretary, f"/stars set {CAMPAIGN} 张三 表率 5")
     assert edited == "已把张三的表率设为5星，综合4星。"
     spoke = await county.said_by(first.group, first.wang, "收到")
