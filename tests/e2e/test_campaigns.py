@@ -19,6 +19,7 @@ from bot.ratelimit import ChatRateLimiter
 from bot.texts import campaigns as texts
 from emulator.emulator import BotApiEmulator
 from emulator.world import Chat
+from storage.repositories import DeliveryRepo
 from tests.e2e.campaign_world import PUBLISH_AT, QUIZ_PLAN, County, make_county
 from tests.e2e.harness import SPEEDUP, BotFactory, RunningBot, fast_monotonic
 from tests.e2e.meetings_world import beijing
@@ -122,6 +123,10 @@ async def test_points_follow_the_facts_and_the_boards_order_them(bot: RunningBot
         f"已创建活动“{CAMPAIGN}”（本组织及下级组织）：2026-12-01至2027-03-10，共100天。"
     )
     assert "签到3分/次" in added
+    async with bot.db() as session:
+        runs = await DeliveryRepo(session).with_prefix("campaign:")
+    assert len(runs) == 14 + 1  # the weekly runs of 100 days, and the summary
+    assert await bot.runtime.services.campaigns.plan_posts() == 0  # the job adds none again
     changed = await county.say(committee, above, f"/campaign rule {CAMPAIGN} 签到 4")
     assert changed.startswith(f"已修改活动“{CAMPAIGN}”的积分规则：签到4分/次")
     listing = await county.say(first.group, first.secretary, "/campaign")
