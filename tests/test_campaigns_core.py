@@ -14,20 +14,17 @@ from bot.core.campaigns import (
     Counts,
     Fact,
     Rules,
-    member_board,
-    org_board,
     parse_add,
     parse_award,
     parse_points,
     parse_rule,
     points,
-    rank,
-    subtree,
     summary_at,
     weeks,
     window,
 )
 from bot.core.errors import InvalidInput
+from bot.core.leaderboard import member_board, org_board, rank, subtree
 from bot.core.stars import (
     Dimension,
     Record,

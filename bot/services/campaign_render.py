@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core.campaigns import Campaign, Ranked, Rules
+from bot.core.campaigns import Campaign, Rules
+from bot.core.leaderboard import Ranked
 from bot.services.campaigns import Tally
 from bot.texts import campaigns as texts
 

@@ -8,20 +8,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.campaigns import (
-    Campaign,
-    Counts,
-    Key,
-    Ranked,
-    member_board,
-    org_board,
-    points,
-    rank,
-)
+from bot.core.campaigns import Campaign, Counts, points
 from bot.core.errors import InvalidInput, NotFound
+from bot.core.leaderboard import Key, Ranked, member_board, org_board, rank
 from storage.records import OrganisationRecord
 from storage.repositories import OrganisationRepo
-from storage.repositories.campaigns import CampaignRepo, FactRepo, Roster
+from storage.repositories.campaign_facts import FactRepo, Roster
+from storage.repositories.campaigns import CampaignRepo
 from storage.repositories.posts import duty_report_counts
 
 

@@ -15,7 +15,8 @@ from bot.core.stars import Dimension, Rating, Record, draft, months_between, ord
 from bot.services.campaigns import count_facts, pick
 from bot.texts import campaigns as texts
 from storage.records import OrganisationRecord
-from storage.repositories.campaigns import FactRepo, Roster, StarRepo
+from storage.repositories.campaign_facts import FactRepo, Roster
+from storage.repositories.campaigns import StarRepo
 
 _YEAR = re.compile(r"^(\d{4})年?$")
 FIRST_YEAR = 2000
