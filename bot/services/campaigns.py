@@ -149,5 +149,7 @@ async def tally(session: AsyncSession, campaign: Campaign, now: datetime) -> Tal
     # Up to the end: no fact is recorded ahead of the clock, and one recorded at this very
     # moment counts at once.
     counted = await count_facts(session, ids, campaign.starts_at, campaign.ends_at)
-    totals = {key: points(campaign.rules, counts) for key, counts in counted.items()}
+    members = {(r.organisation_id, r.user_id) for r in roster}
+    # Only members of an organisation earn there (a fact elsewhere is someone else's).
+    totals = {key: points(campaign.rules, c) for key, c in counted.items() if key in members}
     return Tally(campaign, orgs, roster, totals, min(now, campaign.ends_at))
