@@ -37,6 +37,7 @@ def setup_handlers(application: AppApplication) -> None:
     groups.setup(application, MAIN, PRESENCE)
     binding.setup(application, MAIN)
     people.setup(application, MAIN)
+    posts.setup(application, MAIN)
     flows = [meetings.setup(application, MAIN), study.setup(application, MAIN)]
     # Before the FAQ: a reply to a drafted record is the record's, not a question.
     records.setup(application, MAIN)
@@ -46,7 +47,6 @@ def setup_handlers(application: AppApplication) -> None:
     reports.setup(application, MAIN)
     dashboard.setup(application, MAIN)
     campaigns.setup(application, MAIN)
-    posts.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))
     drafts.setup(application, DRAFTS, flows)

@@ -4,7 +4,10 @@ photo's caption) and the button that files a report under one of several posts
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import AppApplication, AppContext
@@ -13,6 +16,8 @@ from bot.services.posts_service import Reported
 from bot.services.posts_views import render_board
 from bot.texts import posts as texts
 from handlers.common import acknowledge, actor, command_args, person, sender
+
+log = logging.getLogger(__name__)
 
 
 def _target(message: Message) -> Person | None:
@@ -79,15 +84,21 @@ async def cb_duty_pick(update: Update, context: AppContext) -> None:
     )
     await acknowledge(query, said)
     if isinstance(query.message, Message):
-        await query.message.edit_text(f"{query.message.text}\n{said}")
+        try:  # the buttons go; a message Telegram no longer lets us edit keeps them
+            await query.message.edit_text(f"{query.message.text or ''}\n{said}")
+        except TelegramError as exc:
+            log.warning("Could not edit the duty question %s: %s", query.message.id, exc)
 
 
 def setup(application: AppApplication, group: int) -> None:
     """Register the commands, the photo caption and the button."""
-    application.add_handler(CommandHandler("post", cmd_post, filters.ChatType.GROUPS), group)
+    # An edited /duty or /post is not a second report or a second change.
+    new = filters.UpdateType.MESSAGE
+    in_groups = new & filters.ChatType.GROUPS
+    application.add_handler(CommandHandler("post", cmd_post, in_groups), group)
     application.add_handler(CommandHandler("posts", cmd_posts, filters.ChatType.GROUPS), group)
-    application.add_handler(CommandHandler("duty", cmd_duty), group)
-    caption = filters.PHOTO & filters.CaptionRegex(r"^/duty(@\w+)?(\s|$)")
+    application.add_handler(CommandHandler("duty", cmd_duty, new), group)
+    caption = new & filters.PHOTO & filters.CaptionRegex(r"^/duty(@\w+)?(\s|$)")
     application.add_handler(MessageHandler(caption, cmd_duty), group)
     application.add_handler(
         CallbackQueryHandler(cb_duty_pick, pattern=r"^duty:pick:\d{1,12}:\d{1,12}$"), group

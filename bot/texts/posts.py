@@ -29,7 +29,6 @@ WHO_USAGE = (
 )
 NOT_A_MEMBER = "“{who}”不是本组织的党员（或还没有在群里发过言），无法{verb}。"
 AMBIGUOUS = "本组织有多位党员叫“{who}”，请回复其中一位的消息再操作。"
-BOT_TARGET = "不能把岗位交给机器人，请回复党员的消息。"
 ASSIGNED = "已把“{post}”岗位交给{name}。职责：{duties}\n做了工作请发送 /duty 做了什么 报告履职。"
 ALREADY_HOLDS = "{name}已经担任“{post}”岗位了。"
 UNASSIGNED = "已取消{name}的“{post}”岗位。"

@@ -36,6 +36,18 @@ async def duty_report_counts(
     return {(org, user): count for org, user, count in rows}
 
 
+_REPORT_COLUMNS = (
+    DutyReport.id,
+    DutyReport.organisation_id,
+    DutyReport.post_id,
+    DutyReport.post_name,
+    DutyReport.user_id,
+    DutyReport.text,
+    DutyReport.photo_file_id,
+    DutyReport.reported_at,
+)
+
+
 def _post(row: Post, holders: tuple[UserRecord, ...] = ()) -> PostRecord:
     return PostRecord(
         id=row.id,
@@ -194,9 +206,11 @@ class PostRepo:
         """Reports of the organisations filed in [start, end), oldest first."""
         if not org_ids:
             return []
+        # Columns, not entities: a county's year is tens of thousands of reports, and ORM
+        # objects (two per row, in the identity map) cost several times the query.
+        users = await self._reporters(org_ids, start, end)
         rows = await self._session.execute(
-            select(DutyReport, User)
-            .join(User, User.id == DutyReport.user_id)
+            select(*_REPORT_COLUMNS)
             .where(
                 DutyReport.organisation_id.in_(list(org_ids)),
                 DutyReport.reported_at >= start,
@@ -204,7 +218,35 @@ class PostRepo:
             )
             .order_by(DutyReport.reported_at, DutyReport.id)
         )
-        return [_report(report, user) for report, user in rows]
+        return [
+            DutyReportRecord(
+                id=row.id,
+                organisation_id=row.organisation_id,
+                post_id=row.post_id,
+                post_name=row.post_name,
+                user=users[row.user_id],
+                text=row.text,
+                photo_file_id=row.photo_file_id,
+                reported_at=row.reported_at,
+            )
+            for row in rows
+        ]
+
+    async def _reporters(
+        self, org_ids: Collection[int], start: datetime, end: datetime
+    ) -> dict[int, UserRecord]:
+        """The people who reported in [start, end), by id (one record each)."""
+        reporters = (
+            select(DutyReport.user_id)
+            .where(
+                DutyReport.organisation_id.in_(list(org_ids)),
+                DutyReport.reported_at >= start,
+                DutyReport.reported_at < end,
+            )
+            .distinct()
+        )
+        found = await self._session.scalars(select(User).where(User.id.in_(reporters)))
+        return {user.id: _user(user) for user in found}
 
     async def report(self, report_id: int) -> DutyReportRecord | None:
         """One report by id."""

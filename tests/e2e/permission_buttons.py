@@ -169,9 +169,9 @@ BUTTON_CASES: dict[str, list[Case]] = {
 # fmt: on
 # Buttons anyone may press, each for themself: not in the matrix.
 MEMBER_BUTTONS = {
+    r"^duty:pick:\d{1,12}:\d{1,12}$",  # the reporter's own (checked by the service)
     r"^m:rsvp:\d{1,9}:[yl]$",
     r"^m:ci:\d{1,9}$",
     r"^study:(done|mk):\d{1,9}$",
     r"^faqr?:[so]\w{1,40}$",
-    r"^duty:pick:\d{1,12}:\d{1,12}$",  # the reporter's own (checked by the service)
 }

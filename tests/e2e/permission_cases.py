@@ -365,14 +365,6 @@ COMMAND_CASES: dict[str, list[Case]] = {
         Case("/broadcast", saying("/broadcast", reply=secretary_says), CHOOSE_SCOPE),
         Case("/broadcast (private)", broadcast_privately, CHOOSE_SCOPE, NOT_MANAGER_OF),
     ],
-    # 设岗定责: posts are the managers'; /posts and /duty are everyone's (each member's own).
-    "post": [
-        Case("/post", saying("/post"), "设岗定责（", writes=False),
-        Case("/post add", saying("/post add 岗{n} 负责第{n}项工作"), "已设立岗位", verb="add"),
-        Case("/post remove", on_post("remove"), "已撤销岗位", verb="remove"),
-        Case("/post assign", on_post("assign"), "岗位交给王五", verb="assign"),
-        Case("/post unassign", on_post("unassign", held=True), "已取消王五", verb="unassign"),
-    ],
     # Campaigns, awards and 五星党员 ratings are the managers'; /rank is everyone's.
     "campaign": [
         Case("/campaign", on_campaign("/campaign"), "【第一党支部的活动】", writes=False),
@@ -400,6 +392,14 @@ COMMAND_CASES: dict[str, list[Case]] = {
         Case("/faq export", saying("/faq export"), "的问答库", writes=False, verb="export"),
         Case("/faq import (caption)", faq_file, "导入完成", verb="import"),
         Case("/faq import (reply)", faq_file_replied, "导入完成", verb="import"),
+    ],
+    # 设岗定责: posts are the managers'; /posts and /duty are everyone's (each member's own).
+    "post": [
+        Case("/post", saying("/post"), "设岗定责（", writes=False),
+        Case("/post add", saying("/post add 岗{n} 负责第{n}项工作"), "已设立岗位", verb="add"),
+        Case("/post remove", on_post("remove"), "已撤销岗位", verb="remove"),
+        Case("/post assign", on_post("assign"), "岗位交给王五", verb="assign"),
+        Case("/post unassign", on_post("unassign", held=True), "已取消王五", verb="unassign"),
     ],
 }
 # fmt: on

@@ -186,6 +186,9 @@ async def test_refusals_in_chinese(bot_factory: BotFactory) -> None:
     assert await bot.say(branch.zhao, branch.zhao, "/duty 做了好事") == (
         texts.DUTY_PRIVATE_NO_POST
     )
+    # Privately, a member reports for the organisation where they hold their posts.
+    said = await bot.say(branch.li, branch.li, "/duty 在家里接待了来访群众")
+    assert said.startswith("已记录您的履职（纠纷调解，")
     # The pick button is the reporter's own.
     emu = bot.emulator
     emu.send_text(branch.group, branch.zhang, "/duty 走访了三户")
@@ -197,7 +200,7 @@ async def test_refusals_in_chinese(bot_factory: BotFactory) -> None:
     assert said == texts.UNASSIGNED.format(name="李四", post="纠纷调解")
     assert await say(branch.li, "/duty 调解了") == texts.DUTY_NO_POST
     assert await say(secretary, "/post remove 纠纷调解") == texts.REMOVED.format(name="纠纷调解")
-    assert len(await reports(bot)) == 1
+    assert [text for _, _, text, _ in await reports(bot)] == ["在家里接待了来访群众", "走访了三户"]
 
 
 async def test_the_dashboard_shows_the_board_to_managers_only(bot_factory: BotFactory) -> None:
