@@ -209,10 +209,10 @@ def _register_deliveries(services: Services, database: Database, settings: Setti
     services.outbox.register(meeting_messages.delivery_kinds(database, config))
     services.outbox.register(minutes_messages.delivery_kinds(database, config))
     services.outbox.register(checkup_messages.delivery_kinds(database, settings.timezone))
+    services.outbox.register(campaign_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(study_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(broadcast.delivery_kinds())
     services.outbox.register(binding.delivery_kinds(database))
-    services.outbox.register(campaign_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(posts_messages.delivery_kinds(database, settings.timezone))
 
 

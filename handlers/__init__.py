@@ -42,11 +42,11 @@ def setup_handlers(application: AppApplication) -> None:
     # Before the FAQ: a reply to a drafted record is the record's, not a question.
     records.setup(application, MAIN)
     checkup.setup(application, MAIN)
+    campaigns.setup(application, MAIN)
     broadcast.setup(application, MAIN)
     ledger.setup(application, MAIN)
     reports.setup(application, MAIN)
     dashboard.setup(application, MAIN)
-    campaigns.setup(application, MAIN)
     # FAQ takes mentions of the bot and replies to it that nothing above claimed.
     flows.append(faq.setup(application, MAIN))
     drafts.setup(application, DRAFTS, flows)

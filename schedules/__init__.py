@@ -10,8 +10,8 @@ def setup_schedules(application: AppApplication) -> None:
     """Start every repeating job."""
     sweep.setup(application)
     meetings.setup(application)
+    campaigns.setup(application)
     study.setup(application)
     housekeeping.setup(application)
     checkup.setup(application)
-    campaigns.setup(application)
     posts.setup(application)

@@ -40,13 +40,13 @@ class Services:
     meetings: MeetingService
     minutes: MinutesService
     checkup: CheckupService
+    campaigns: CampaignService
     study: StudyService
     broadcasts: BroadcastService
     faq: FaqService
     ledger: LedgerService
     reports: ReportService
     dashboard: DashboardService
-    campaigns: CampaignService
     drafts: DraftService
     outbox: Outbox
     processes: Processes
@@ -70,13 +70,13 @@ def build_services(
         meetings=MeetingService(*common, config),
         minutes=MinutesService(*common, settings.timezone),
         checkup=CheckupService(*common, settings.timezone, settings.alert_days_before),
+        campaigns=CampaignService(*common, settings.timezone),
         study=StudyService(*common, settings.timezone),
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock), settings.timezone),
         ledger=LedgerService(*common, settings.timezone),
         reports=ReportService(*common, config),
         dashboard=DashboardService(*common, settings.timezone),
-        campaigns=CampaignService(*common, settings.timezone),
         drafts=DraftService(*common),
         outbox=Outbox(database, clock, processes.owner),  # the root registers the kinds
         processes=processes,

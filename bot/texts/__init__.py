@@ -84,9 +84,9 @@ _TEMPLATES = {
     "status_usage": STATUS_USAGE,
     "not_your_organisation": NOT_YOUR_ORGANISATION,
     **MEETING_ERRORS,
+    **CAMPAIGN_ERRORS,
     **LEDGER_ERRORS,
     **MINUTES_ERRORS,
-    **CAMPAIGN_ERRORS,
 }
 
 
