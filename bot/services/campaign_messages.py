@@ -84,10 +84,15 @@ async def run_week(
         raise Skip
     week = int(delivery.payload["week"])
     counted = await tally(session, campaign, now)
-    for chat in await ChatRepo(session).for_organisations(sorted(counted.orgs)):
-        if chat.organisation_id is None:
-            continue
-        text = render_week(counted, chat.organisation_id, week, tz)
+    chats = await ChatRepo(session).for_organisations(sorted(counted.orgs))
+    # Every text first, then the writes: on SQLite the write lock is held only while the
+    # rows are added.
+    posts = [
+        (chat, render_week(counted, chat.organisation_id, week, tz))
+        for chat in chats
+        if chat.organisation_id is not None
+    ]
+    for chat, text in posts:
         await _post(session, f"{delivery.key}:{chat.id}", chat.telegram_id, text, now, POST_LIFE)
 
 

@@ -111,7 +111,7 @@ class CampaignService(Service):
         async with self.database.transaction() as session:
             org = (await self.access.bound_group(session, actor, now)).org
             campaign = await pick(session, org.id, args.strip(), now)
-            counted = await tally(session, campaign, now)
+            counted = await tally(session, campaign, now, org.id)
         return render_rank(counted, org.id, now, self.tz)
 
     @retried

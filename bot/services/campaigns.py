@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.campaigns import Campaign, Counts, points
 from bot.core.errors import InvalidInput, NotFound
-from bot.core.leaderboard import Key, Ranked, member_board, org_board, rank
+from bot.core.leaderboard import Key, Ranked, member_board, org_board, rank, subtree
 from storage.records import OrganisationRecord
 from storage.repositories import OrganisationRepo
 from storage.repositories.campaign_facts import FactRepo, Roster
@@ -116,8 +116,10 @@ class Tally:
 
     def members(self, org_id: int) -> list[Ranked]:
         """The organisation's members by points."""
-        roster = [((r.organisation_id, r.user_id), r.name) for r in self.roster]
-        return member_board([e for e in roster if e[0][0] == org_id], self.totals)
+        roster = [
+            ((org_id, r.user_id), r.name) for r in self.roster if r.organisation_id == org_id
+        ]
+        return member_board(roster, self.totals)
 
     def branches(self, org_id: int) -> list[Ranked]:
         """The organisations right below this one by average points per member."""
@@ -141,9 +143,15 @@ def _with_org(member: Roster, orgs: dict[int, OrganisationRecord], several: bool
     return f"{member.name}（{org.name}）" if several and org else member.name
 
 
-async def tally(session: AsyncSession, campaign: Campaign, now: datetime) -> Tally:
-    """The campaign's points from its start until now (or its end)."""
+async def tally(
+    session: AsyncSession, campaign: Campaign, now: datetime, within: int | None = None
+) -> Tally:
+    """The campaign's points from its start until now (or its end); with `within`, only of
+    that organisation and those below it (what its leaderboard shows)."""
     orgs = await scope_of(session, campaign)
+    if within is not None:
+        parents = {org.id: org.parent_id for org in orgs.values()}
+        orgs = {org_id: orgs[org_id] for org_id in subtree(within, parents) if org_id in orgs}
     ids = sorted(orgs)
     roster = await FactRepo(session).roster(ids)
     # Up to the end: no fact is recorded ahead of the clock, and one recorded at this very

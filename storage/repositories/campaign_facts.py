@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.domain import Role
@@ -42,6 +42,26 @@ class Roster:
 
 def _name(user: User) -> str:
     return user.real_name or user.display_name or user.username or str(user.id)
+
+
+def _active_in(org_ids: list[int]) -> ColumnElement[bool]:
+    return and_(Member.organisation_id.in_(org_ids), Member.left_at.is_(None))
+
+
+def _targeted(topic_id: Any) -> ColumnElement[bool]:
+    """The topic went to the member's organisation. An EXISTS, not a join: a county-wide
+    topic has a target in each of hundreds of organisations, and the planner then walks
+    from the members to their own answers (measured: 10 s -> 0.2 s on a county's year)."""
+    # `+ 0`: look the targets up by the member's organisation (tens of rows), not by the
+    # topic (hundreds for a county-wide one); SQLite would pick the topic's index otherwise.
+    return (
+        select(StudyTarget.id)
+        .where(
+            StudyTarget.organisation_id == Member.organisation_id,
+            StudyTarget.topic_id + 0 == topic_id,
+        )
+        .exists()
+    )
 
 
 async def _counts(session: AsyncSession, statement: Any) -> dict[Key, int]:
@@ -83,40 +103,34 @@ class FactRepo:
         )
 
     async def studies(self, org_ids: list[int], start: datetime, end: datetime) -> dict[Key, int]:
-        """已学习 (and 已补学) taps on topics published to the organisations."""
+        """已学习 (and 已补学) taps of members on topics published to their organisation."""
         return await _counts(
             self._session,
-            select(
-                StudyTarget.organisation_id,
-                StudyRecord.user_id,
-                func.count(distinct(StudyRecord.id)),
-            )
-            .join(StudyTarget, StudyTarget.topic_id == StudyRecord.topic_id)
+            select(Member.organisation_id, StudyRecord.user_id, func.count())
+            .join(Member, Member.user_id == StudyRecord.user_id)
             .where(
-                StudyTarget.organisation_id.in_(org_ids),
+                _targeted(StudyRecord.topic_id),
+                _active_in(org_ids),
                 StudyRecord.studied_at >= start,
                 StudyRecord.studied_at < end,
             )
-            .group_by(StudyTarget.organisation_id, StudyRecord.user_id),
+            .group_by(Member.organisation_id, StudyRecord.user_id),
         )
 
     async def quiz(self, org_ids: list[int], start: datetime, end: datetime) -> dict[Key, int]:
-        """Correct quiz answers on topics published to the organisations."""
+        """Correct quiz answers of members on topics published to their organisation."""
         return await _counts(
             self._session,
-            select(
-                StudyTarget.organisation_id,
-                StudyAnswer.user_id,
-                func.count(distinct(StudyAnswer.id)),
-            )
-            .join(StudyTarget, StudyTarget.topic_id == StudyAnswer.topic_id)
+            select(Member.organisation_id, StudyAnswer.user_id, func.count())
+            .join(Member, Member.user_id == StudyAnswer.user_id)
             .where(
-                StudyTarget.organisation_id.in_(org_ids),
+                _targeted(StudyAnswer.topic_id),
+                _active_in(org_ids),
                 StudyAnswer.correct.is_(True),
                 StudyAnswer.answered_at >= start,
                 StudyAnswer.answered_at < end,
             )
-            .group_by(StudyTarget.organisation_id, StudyAnswer.user_id),
+            .group_by(Member.organisation_id, StudyAnswer.user_id),
         )
 
     async def awards(self, org_ids: list[int], start: datetime, end: datetime) -> dict[Key, int]:
