@@ -154,7 +154,7 @@ class CampaignService(Service):
         roster = await stars.roster_of(session, org_id)
         if not name and target is not None:
             if not any(m.user_id == target.id for m in roster):
-                raise InvalidInput(code="award_not_member", name=target.display_name)
+                raise InvalidInput(code="stars_not_member", name=target.display_name)
             return target.id
         if not name:
             raise InvalidInput(code="stars_set_usage")

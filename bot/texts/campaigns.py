@@ -97,6 +97,7 @@ ERRORS = {
     "stars_set_usage": "用法：/stars set 期间 姓名 维度 星级，例如：/stars set 2026 张三 表率 5",
     "stars_bad_value": "“{text}”不是有效的星级，请写1到5。",
     "stars_bad_year": "“{text}”不是有效的年份，请写今年或以前的年份，例如：2026。",
+    "stars_not_member": "{name}不是本组织的党员，不参加本组织的评比。",
     "stars_unknown_member": "本组织没有名为“{name}”的党员。",
     "stars_ambiguous_member": "本组织有不止一位“{name}”，请回复他的消息再修改。",
 }

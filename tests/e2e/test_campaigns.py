@@ -263,6 +263,8 @@ async def test_bad_input_and_other_peoples_campaigns_are_refused(bot: RunningBot
     await first.bot.emulator.settle()
     left = await county.say(first.group, secretary, "/award 5 理由", spoke)
     assert left == texts.ERRORS["award_not_member"].format(name="王五")
+    left = await county.say(first.group, secretary, f"/stars set {CAMPAIGN} 表率 5", spoke)
+    assert left == texts.ERRORS["stars_not_member"].format(name="王五")
 
     # The committee's campaign covering the branch is changed only by the committee.
     above = county.committee_secretary
