@@ -123,7 +123,7 @@ class Tally:
 
     def branches(self, org_id: int) -> list[Ranked]:
         """The organisations right below this one by average points per member."""
-        keys = [(r.organisation_id, r.user_id) for r in self.roster]
+        keys = [r.key for r in self.roster]
         return org_board(self.children(org_id), self.parents, keys, self.totals)
 
     def everyone(self) -> list[Ranked]:
@@ -131,9 +131,8 @@ class Tally:
         campaign has several)."""
         several = len(self.orgs) > 1
         entries = [
-            (index, _with_org(r, self.orgs, several), float(self.totals.get(key, 0)), 1)
+            (index, _with_org(r, self.orgs, several), float(self.totals.get(r.key, 0)), 1)
             for index, r in enumerate(self.roster)
-            if (key := (r.organisation_id, r.user_id))
         ]
         return rank(entries)
 
@@ -157,7 +156,7 @@ async def tally(
     # Up to the end: no fact is recorded ahead of the clock, and one recorded at this very
     # moment counts at once.
     counted = await count_facts(session, ids, campaign.starts_at, campaign.ends_at)
-    members = {(r.organisation_id, r.user_id) for r in roster}
+    members = {r.key for r in roster}
     # Only members of an organisation earn there (a fact elsewhere is someone else's).
     totals = {key: points(campaign.rules, c) for key, c in counted.items() if key in members}
     return Tally(campaign, orgs, roster, totals, min(now, campaign.ends_at))

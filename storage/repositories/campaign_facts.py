@@ -39,6 +39,11 @@ class Roster:
     name: str
     manager: bool
 
+    @property
+    def key(self) -> Key:
+        """(organisation id, user id): how every count is keyed."""
+        return self.organisation_id, self.user_id
+
 
 def _name(user: User) -> str:
     return user.real_name or user.display_name or user.username or str(user.id)
