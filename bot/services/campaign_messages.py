@@ -69,10 +69,16 @@ async def plan_all(session: AsyncSession, now: datetime) -> int:
 async def _post(
     session: AsyncSession, key: str, chat_id: int, text: str, now: datetime, life: timedelta
 ) -> None:
+    """Queue one post, composed already (its text is the run's, the same for every retry)."""
     await DeliveryRepo(session).enqueue(
-        key=key, kind=POST, chat_id=chat_id, due_at=now, now=now,
-        payload={"text": text}, expires_at=now + life,
-    )  # fmt: skip
+        key=key,
+        kind=POST,
+        chat_id=chat_id,
+        due_at=now,
+        now=now,
+        payload={"text": text},
+        expires_at=now + life,
+    )
 
 
 async def run_week(
