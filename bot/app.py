@@ -32,6 +32,7 @@ from bot.ratelimit import ChatRateLimiter, LimiterHooks
 from bot.services import (
     binding,
     broadcast,
+    campaign_messages,
     checkup_messages,
     floating_messages,
     meeting_messages,
@@ -210,6 +211,7 @@ def _register_deliveries(services: Services, database: Database, settings: Setti
     services.outbox.register(minutes_messages.delivery_kinds(database, config))
     county = frozenset(settings.superadmin_ids)
     services.outbox.register(checkup_messages.delivery_kinds(database, settings.timezone, county))
+    services.outbox.register(campaign_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(study_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(floating_messages.delivery_kinds(database, settings.timezone))
     services.outbox.register(broadcast.delivery_kinds())

@@ -100,6 +100,24 @@ COMMANDS: tuple[Command, ...] = (
         "[组织名称]",
     ),
     Command(
+        "campaign",
+        "党建活动积分：查看活动（add 新建、rule 开始前修改积分规则）",
+        Where.GROUP,
+        Who.MANAGER,
+        "[add/rule]",
+    ),
+    Command(
+        "award", "回复党员的消息，给他奖励积分并写明理由", Where.GROUP, Who.MANAGER, "分数 理由"
+    ),
+    Command("rank", "查看活动积分排行榜", Where.GROUP, args="[活动名称]"),
+    Command(
+        "stars",
+        "五星党员评比：按记录生成草稿（set 修改、publish 发布到群）",
+        Where.GROUP,
+        Who.MANAGER,
+        "[set/publish]",
+    ),
+    Command(
         "study",
         "查看待发布的学习主题（管理员另有 template 模板、add 添加、edit 修改、delete 删除）",
         Where.ANYWHERE,

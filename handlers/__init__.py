@@ -6,6 +6,7 @@ from bot.context import AppApplication
 from handlers import (
     binding,
     broadcast,
+    campaigns,
     checkup,
     dashboard,
     drafts,
@@ -45,6 +46,7 @@ def setup_handlers(application: AppApplication) -> None:
     # Before the FAQ: a reply to a drafted record is the record's, not a question.
     records.setup(application, MAIN)
     checkup.setup(application, MAIN)
+    campaigns.setup(application, MAIN)
     broadcast.setup(application, MAIN)
     ledger.setup(application, MAIN)
     reports.setup(application, MAIN)

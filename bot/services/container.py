@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.config import Settings
 from bot.services.access import AccessService, IsAdmin
 from bot.services.broadcast_service import BroadcastService
+from bot.services.campaign_service import CampaignService
 from bot.services.chat_service import ChatService
 from bot.services.checkup_service import CheckupService
 from bot.services.dashboard_service import DashboardService
@@ -41,6 +42,7 @@ class Services:
     meetings: MeetingService
     minutes: MinutesService
     checkup: CheckupService
+    campaigns: CampaignService
     study: StudyService
     broadcasts: BroadcastService
     faq: FaqService
@@ -72,6 +74,7 @@ def build_services(
         meetings=MeetingService(*common, config),
         minutes=MinutesService(*common, settings.timezone),
         checkup=CheckupService(*common, settings.timezone, settings.alert_days_before),
+        campaigns=CampaignService(*common, settings.timezone),
         study=StudyService(*common, settings.timezone),
         broadcasts=BroadcastService(*common),
         faq=FaqService(*common, FaqBook(database.sessions, clock), settings.timezone),

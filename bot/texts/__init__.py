@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.domain import Domain
 from bot.core.errors import UserFacingError
+from bot.texts.campaigns import ERRORS as CAMPAIGN_ERRORS
 from bot.texts.floating import ERRORS as FLOATING_ERRORS
 from bot.texts.ledger import ERRORS as LEDGER_ERRORS
 from bot.texts.liangshen import ERRORS as LIANGSHEN_ERRORS
@@ -85,6 +86,7 @@ _TEMPLATES = {
     "status_usage": STATUS_USAGE,
     "not_your_organisation": NOT_YOUR_ORGANISATION,
     **MEETING_ERRORS,
+    **CAMPAIGN_ERRORS,
     **LEDGER_ERRORS,
     **MINUTES_ERRORS,
     **LIANGSHEN_ERRORS,

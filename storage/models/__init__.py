@@ -4,6 +4,7 @@ Every model module is imported here so that Alembic sees all tables on the metad
 """
 
 from storage.models.binding import BindRequest, Invite
+from storage.models.campaigns import Award, Campaign, StarEdit, StarPublication
 from storage.models.core import BotProcess, Chat, Delivery, Member, Organisation, User
 from storage.models.declarations import Declaration
 from storage.models.drafts import FlowDraft
@@ -22,9 +23,11 @@ from storage.models.study import (
 )
 
 __all__ = [
+    "Award",
     "BindRequest",
     "BotProcess",
     "Broadcast",
+    "Campaign",
     "Chat",
     "Declaration",
     "Delivery",
@@ -44,6 +47,8 @@ __all__ = [
     "Organisation",
     "Post",
     "PostHolder",
+    "StarEdit",
+    "StarPublication",
     "StudyAnswer",
     "StudyPoll",
     "StudyRecord",

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import delete
+
 from bot import texts
+from bot.core.campaigns import DEFAULT_RULES
 from bot.texts import broadcast as broadcast_texts
 from bot.texts import faq as faq_texts
 from bot.texts import liangshen as liangshen_texts
@@ -23,6 +27,8 @@ from bot.texts import meetings as meeting_texts
 from bot.texts import minutes as minutes_texts
 from bot.texts import study as study_texts
 from emulator.world import User
+from storage.models import StarEdit
+from storage.repositories.campaigns import CampaignRepo
 from storage.repositories.posts import PostRepo
 from tests.e2e.permission_world import ORG, OTHER, SERIES, Caller, World
 
@@ -139,6 +145,54 @@ async def org_parent(w: World, user: User) -> Action:
     """`/org_parent 第二党支部` (placed back afterwards)."""
     w.undo.append(lambda: w.set_parent(w.org_id, w.parent_id))
     return lambda: w.command(w.group, user, f"/org_parent {OTHER}")
+
+
+async def campaign_add(w: World, user: User) -> Action:
+    """`/campaign add 竞赛N <a week ahead> 30天` (a fresh name each time)."""
+    start = (w.bot.clock.now() + timedelta(days=7)).astimezone(w.bot.settings.timezone)
+    text = f"/campaign add 竞赛{next(w.numbers)} {start:%Y-%m-%d} 30天"
+    return lambda: w.command(w.group, user, text)
+
+
+def on_campaign(text: str) -> Arrange:
+    """Like `saying`, with {name} a fresh campaign of the organisation, not started yet."""
+
+    async def arrange(w: World, user: User) -> Action:
+        name, now = f"活动{next(w.numbers)}", w.bot.clock.now()
+        async with w.bot.db() as session:
+            await CampaignRepo(session).create(
+                organisation_id=w.org_id,
+                name=name,
+                window=(now + timedelta(days=7), now + timedelta(days=37)),
+                subtree=False,
+                rules=DEFAULT_RULES,
+                created_by=w.secretary.id,
+                now=now,
+            )
+        return lambda: w.command(w.group, user, text.format(name=name))
+
+    return arrange
+
+
+async def target_says(w: World) -> dict[str, Any]:
+    """A message of the plain member 王五 in the group (what /award replies to)."""
+    spoke: dict[str, Any] = w.emu.send_text(w.group, w.target, "收到")
+    await w.calm()
+    return spoke
+
+
+def stars_edit(text: str) -> Arrange:
+    """Like `saying`; the managers' star edits are removed afterwards."""
+
+    async def arrange(w: World, user: User) -> Action:
+        async def forget() -> None:
+            async with w.bot.db() as session:
+                await session.execute(delete(StarEdit))
+
+        w.undo.append(forget)
+        return lambda: w.command(w.group, user, text)
+
+    return arrange
 
 
 def plan_file(caption: str, private: bool = False) -> Arrange:
@@ -269,6 +323,23 @@ COMMAND_CASES: dict[str, list[Case]] = {
         Case("/checkup", saying("/checkup"), CHECKUP_DONE, writes=False),
         Case("/checkup (private)", saying("/checkup {org}", True), CHECKUP_DONE, NOT_MANAGER_OF,
              False),
+    ],
+    # Campaigns, awards and 五星党员 ratings are the managers'; /rank is everyone's.
+    "campaign": [
+        Case("/campaign", on_campaign("/campaign"), "【第一党支部的活动】", writes=False),
+        Case("/campaign add", campaign_add, "已创建活动", verb="add"),
+        Case("/campaign rule", on_campaign("/campaign rule {name} 签到 7"), "的积分规则",
+             verb="rule"),
+    ],
+    "award": [
+        Case("/award", saying("/award 5 主动调解纠纷", reply=target_says), "已给王五奖励5分")
+    ],
+    "stars": [
+        Case("/stars", saying("/stars 2026"), "2026年五星党员评比草稿", writes=False),
+        Case("/stars set", stars_edit("/stars set 2026 王五 表率 5"), "已把王五的表率设为5星",
+             verb="set"),
+        Case("/stars publish", saying("/stars publish 2026"), "五星党员评比结果发布到本组织",
+             verb="publish"),
     ],
     # Anyone lists upcoming topics with /study (README, registry, code agree); the verbs are
     # the managers'. /study template sends the example files to anyone (only examples).

@@ -1,0 +1,179 @@
+"""Campaign points on every database backend: counted from the recorded facts within the
+campaign's window and organisations only, the same each time they are computed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.campaigns import DEFAULT_RULES, Campaign
+from bot.core.domain import Domain, OrgKind
+from bot.core.errors import NotFound
+from bot.core.meetings import MeetingType
+from bot.services.campaigns import covering, pick, tally
+from storage.models import StudyAnswer, StudyRecord, StudyTarget, StudyTopic
+from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo, UserRepo
+from storage.repositories.campaigns import AwardRepo, CampaignRepo
+from storage.repositories.meetings import AnswerRepo, MeetingRepo
+from storage.repositories.posts import PostRepo
+
+Sessions = async_sessionmaker[AsyncSession]
+START = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)  # 2026-12-01 00:00 in Beijing
+END = START + timedelta(days=30)
+INSIDE, BEFORE, AFTER = START + timedelta(days=3), START - timedelta(hours=1), END
+
+
+@dataclass
+class County:
+    """城关镇党委 above 第一党支部 (users 1 and 2) and 第二党支部 (user 3)."""
+
+    committee: int
+    first: int
+    second: int
+    whole: Campaign  # the committee's, with everything below
+    own: Campaign  # 第一党支部's own
+
+
+async def _orgs(session: AsyncSession) -> tuple[int, int, int]:
+    orgs = OrganisationRepo(session)
+    top = await orgs.create(
+        name="城关镇党委", kind=OrgKind.COMMITTEE, domain=Domain.ORGAN, now=BEFORE
+    )
+    ids = [top.id]
+    for name in ("第一党支部", "第二党支部"):
+        org = await orgs.create(
+            name=name, kind=OrgKind.BRANCH, domain=Domain.ORGAN, now=BEFORE, parent_id=top.id
+        )
+        ids.append(org.id)
+    return ids[0], ids[1], ids[2]
+
+
+async def _people(session: AsyncSession, first: int, second: int) -> None:
+    for user_id, name, org in ((1, "张三", first), (2, "李四", first), (3, "孙七", second)):
+        await UserRepo(session).upsert(user_id, username=None, display_name=name, now=BEFORE)
+        await MemberRepo(session).join(org, user_id, BEFORE)
+
+
+async def _campaigns(session: AsyncSession, top: int, first: int) -> tuple[Campaign, Campaign]:
+    repo, made = CampaignRepo(session), []
+    for org, name, subtree in ((top, "全镇竞赛", True), (first, "支部竞赛", False)):
+        made.append(
+            await repo.create(
+                organisation_id=org,
+                name=name,
+                window=(START, END),
+                subtree=subtree,
+                rules=DEFAULT_RULES,
+                created_by=1,
+                now=BEFORE,
+            )
+        )
+    return made[0], made[1]
+
+
+async def _meetings(session: AsyncSession, first: int) -> None:
+    """用户1 checks in inside the window, 用户2 before it; a cancelled meeting counts not."""
+    chat = await ChatRepo(session).upsert(-100, title="一支部群", type_="group", now=BEFORE)
+    meetings, answers = MeetingRepo(session), AnswerRepo(session)
+    for cancelled in (False, True):
+        meeting = await meetings.create(
+            now=BEFORE,
+            organisation_id=first,
+            chat_id=chat.id,
+            kind=MeetingType.THEMED_DAY,
+            starts_at=INSIDE,
+            organiser_id=1,
+        )
+        await answers.check_in(meeting.id, 1, INSIDE)
+        await answers.check_in(meeting.id, 2, BEFORE)
+        if cancelled:
+            await meetings.cancel(meeting.id, INSIDE)
+
+
+async def _studies(session: AsyncSession, first: int, second: int) -> None:
+    """A topic for both branches: 1 and 3 study inside, 2 after the end; 1 answers right,
+    2 wrong."""
+    topic = StudyTopic(
+        organisation_id=first, title="学习党章", scope="own", publish_at=INSIDE,
+        deadline_at=END, status="published", created_by=1, published_at=INSIDE,
+        created_at=BEFORE, updated_at=BEFORE,
+    )  # fmt: skip
+    session.add(topic)
+    await session.flush()
+    chat = await ChatRepo(session).upsert(-200, title="二支部群", type_="group", now=BEFORE)
+    first_chat = await ChatRepo(session).get(-100)
+    assert first_chat is not None
+    for org, chat_id in ((first, first_chat.id), (second, chat.id)):
+        session.add(StudyTarget(topic_id=topic.id, organisation_id=org, chat_id=chat_id))
+    for user_id, when in ((1, INSIDE), (3, INSIDE), (2, AFTER)):
+        session.add(StudyRecord(topic_id=topic.id, user_id=user_id, studied_at=when))
+    for user_id, correct in ((1, True), (2, False)):
+        session.add(
+            StudyAnswer(
+                topic_id=topic.id,
+                question=0,
+                user_id=user_id,
+                option=0,
+                correct=correct,
+                answered_at=INSIDE,
+            )
+        )
+    await session.flush()
+
+
+async def _duties_and_awards(session: AsyncSession, first: int, second: int) -> None:
+    """3 reports once inside; 2 gets 5 points in their branch and 7 in the other one (not a
+    member there: not counted)."""
+    await PostRepo(session).add_report(second, None, 3, "调解了纠纷", None, INSIDE)
+    await PostRepo(session).add_report(second, None, 3, "早了", None, BEFORE)
+    awards = AwardRepo(session)
+    for org, points in ((first, 5), (second, 7)):
+        await awards.add(
+            organisation_id=org, user_id=2, points=points, reason="积极", awarded_by=1, now=INSIDE
+        )
+
+
+@pytest.fixture
+async def county(sessions: Sessions) -> County:
+    async with sessions.begin() as session:
+        top, first, second = await _orgs(session)
+        await _people(session, first, second)
+        whole, own = await _campaigns(session, top, first)
+        await _meetings(session, first)
+        await _studies(session, first, second)
+        await _duties_and_awards(session, first, second)
+    return County(top, first, second, whole, own)
+
+
+async def test_points_are_the_facts_of_the_window_and_scope(
+    sessions: Sessions, county: County
+) -> None:
+    async with sessions.begin() as session:
+        counted = await tally(session, county.whole, END + timedelta(days=1))
+        again = await tally(session, county.whole, END + timedelta(days=1))
+    # 1: 签到 3 + 学习 2 + 答对 1; 2: the award of their branch; 3: 学习 2 + 履职 2.
+    assert counted.totals == {(county.first, 1): 6, (county.first, 2): 5, (county.second, 3): 4}
+    assert again.totals == counted.totals
+    assert [(r.name, r.points) for r in counted.members(county.first)] == [
+        ("张三", 6.0),
+        ("李四", 5.0),
+    ]
+    assert [(r.name, r.points, r.members) for r in counted.branches(county.committee)] == [
+        ("第一党支部", 5.5, 2),
+        ("第二党支部", 4.0, 1),
+    ]
+    assert counted.until == END
+
+
+async def test_a_branch_campaign_stays_in_the_branch(sessions: Sessions, county: County) -> None:
+    async with sessions.begin() as session:
+        counted = await tally(session, county.own, INSIDE)
+        assert sorted(counted.orgs) == [county.first]
+        assert (county.second, 3) not in counted.totals
+        assert {c.name for c in await covering(session, county.first)} == {"全镇竞赛", "支部竞赛"}
+        assert [c.name for c in await covering(session, county.second)] == ["全镇竞赛"]
+        with pytest.raises(NotFound):
+            await pick(session, county.second, "支部竞赛", INSIDE)
