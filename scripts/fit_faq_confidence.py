@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.core.computed import kind_of  # noqa: E402
 from bot.core.faq import FaqMatcher, load_eval_cases, load_shipped_entries  # noqa: E402
-from bot.core.faq.confidence import FEATURES, Contest, features  # noqa: E402
+from bot.core.faq.confidence import FEATURES, features  # noqa: E402
 from bot.core.faq.evaluation import EvalCase  # noqa: E402
 from bot.core.faq.matcher import Asked, clearly_ahead  # noqa: E402
 from bot.core.faq.polar import PolarQuestion  # noqa: E402
@@ -57,7 +57,7 @@ class Recording(FaqMatcher):
 
     last: tuple[tuple[float, ...], str, bool] | None = None
 
-    def _contest(
+    def _clear(
         self,
         top_id: int,
         top: float,
@@ -65,12 +65,9 @@ class Recording(FaqMatcher):
         rival: float,
         asked: Asked,
         polar: PolarQuestion | None,
-    ) -> Contest:
-        contest = super()._contest(top_id, top, rival_id, rival, asked, polar)
+    ) -> bool:
+        contest = self._contest(top_id, top, rival_id, rival, asked, polar)
         self.last = (features(contest), self.entries[top_id].id, clearly_ahead(top, rival))
-        return contest
-
-    def _clear(self, contest: Contest) -> bool:  # noqa: ARG002 - the signals are kept above
         return False
 
 
