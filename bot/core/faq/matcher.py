@@ -9,8 +9,11 @@ is worded like one of the entry's own texts. A question must also name a Party-w
 refuses questions about weather, food, shopping, sports, homework and small talk, unless the
 entry answering is itself about them (the base has one on 炒股).
 
-The best entry is the answer when it is clearly ahead (``clearly_ahead``) or has the question
-word for word among its texts; otherwise the best three are suggestions ("您是不是想问"). A
+The best entry is the answer when it is clearly ahead (``clearly_ahead``: a lead of
+ANSWER_MARGIN at ANSWER_MIN), when the fitted answer confidence says so where the lead is
+smaller (confidence.py, fitted offline by scripts/fit_faq_confidence.py), or when it has the
+question word for word among its texts; otherwise the best three are suggestions
+("您是不是想问"). A
 yes/no question is answered only by an entry whose first clause settles it (polar.py), and a
 question about a past event only by an organisation's own entry.
 """
