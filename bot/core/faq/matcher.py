@@ -9,8 +9,11 @@ is worded like one of the entry's own texts. A question must also name a Party-w
 refuses questions about weather, food, shopping, sports, homework and small talk, unless the
 entry answering is itself about them (the base has one on 炒股).
 
-The best entry is the answer when it is clearly ahead (``clearly_ahead``) or has the question
-word for word among its texts; otherwise the best three are suggestions ("您是不是想问"). A
+The best entry is the answer when it is clearly ahead (``clearly_ahead``: a lead of
+ANSWER_MARGIN at ANSWER_MIN), when the fitted answer confidence says so where the lead is
+smaller (confidence.py, fitted offline by scripts/fit_faq_confidence.py), or when it has the
+question word for word among its texts; otherwise the best three are suggestions
+("您是不是想问"). A
 yes/no question is answered only by an entry whose first clause settles it (polar.py), and a
 question about a past event only by an organisation's own entry.
 """
@@ -25,6 +28,7 @@ from operator import itemgetter
 from typing import Literal
 
 from bot.core.faq.bm25 import Bm25Index
+from bot.core.faq.confidence import NO_SIGNALS, Contest, Signals, confident
 from bot.core.faq.documents import EntryText, entry_document, verbatim_key
 from bot.core.faq.kb import FaqEntry
 from bot.core.faq.polar import PolarQuestion, names_other_act, read_polar, settles
@@ -98,6 +102,14 @@ def query_weights(analysis: Analysis) -> dict[str, float]:
     return dict(analysis.weights)
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What the decision needs of the question: its term weights and the best few's signals."""
+
+    terms: dict[str, float]
+    signals: dict[int, Signals]
+
+
 def clearly_ahead(top: float, rival: float) -> bool:
     """Whether the best entry is clear enough to be the answer, not one of "您是不是想问"."""
     return top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN
@@ -158,13 +170,14 @@ class FaqMatcher:
         if not self._has_anchor(terms, org_ids):
             return NO_MATCH
         own_data = asks_about_own_data(analysis.normalised)
-        ranked = self._rank(terms, analysis, org_ids)
+        ranked, signals = self._rank(terms, analysis, org_ids)
         if own_data and (not ranked or self.entries[ranked[0][0]].org_id is None):
             return OWN_DATA  # only the organisation's own entry may know it
         if not ranked or ranked[0][1] < SUGGEST_MIN:
             return NO_MATCH
         return self._decide(
             ranked,
+            Asked(terms, signals),
             everyday=everyday_words(analysis),
             asks=bool(analysis.intents),
             polar=read_polar(question),
@@ -211,7 +224,7 @@ class FaqMatcher:
 
     def _rank(
         self, terms: dict[str, float], analysis: Analysis, org_ids: frozenset[int]
-    ) -> list[tuple[int, float]]:
+    ) -> tuple[list[tuple[int, float]], dict[int, Signals]]:
         """(entry index, confidence), best first, organisations' entries favoured.
 
         Only the REFINE_TOP best raw BM25 scores are refined (the refinements scale a score
@@ -226,26 +239,30 @@ class FaqMatcher:
             best = heapq.nlargest(REFINE_TOP, visible, key=itemgetter(1))
         else:
             best = self.index.top(terms.items(), REFINE_TOP)
+        coverage = {doc_id: score / total for doc_id, score in best}
         scored = sorted(
-            (self._refine(doc_id, score / total, terms, analysis) for doc_id, score in best),
+            (self._refine(doc_id, coverage[doc_id], terms, analysis) for doc_id, _ in best),
             reverse=True,
         )
         whole = {t: self._term_weight(t) for t, share in terms.items() if share == 1.0}
+        phrasing: dict[int, float] = {}
         for position, (key, doc_id, confidence) in enumerate(scored[:PHRASING_TOP]):
-            similar = self._phrasing_similarity(doc_id, whole)
+            similar = phrasing[doc_id] = self._phrasing_similarity(doc_id, whole)
             factor = 1 + PHRASING_BOOST * max(0.0, similar - PHRASING_FROM) / (1 - PHRASING_FROM)
             scored[position] = (key * factor, doc_id, confidence * factor)
         scored.sort(reverse=True)
         # The wording is compared for the best few only (the rest stay behind: it is what
         # keeps a question under 2 ms at 5,000 entries).
         asked = bigrams(analysis.normalised)
+        signals: dict[int, Signals] = {}
         for position, (key, doc_id, confidence) in enumerate(scored):
             similar = 0.0
             if position < PHRASING_TOP:
                 similar = wording_similarity(asked, self.wordings[doc_id])
+                signals[doc_id] = Signals(coverage[doc_id], phrasing.get(doc_id, 0.0), similar)
             scored[position] = (blend(key, similar), doc_id, blend(confidence, similar))
         scored.sort(reverse=True)
-        return [(doc_id, confidence) for _, doc_id, confidence in scored]
+        return [(doc_id, confidence) for _, doc_id, confidence in scored], signals
 
     def _refine(
         self, doc_id: int, coverage: float, terms: dict[str, float], analysis: Analysis
@@ -288,6 +305,7 @@ class FaqMatcher:
     def _decide(
         self,
         ranked: list[tuple[int, float]],
+        asked: Asked,
         *,
         everyday: frozenset[str],
         asks: bool,
@@ -319,8 +337,8 @@ class FaqMatcher:
             )
         if may_answer and contenders and self._answers(contenders[0][0], polar):
             top_id, top = contenders[0]
-            rival = self._rival_score(contenders)
-            if clearly_ahead(top, rival):
+            rival_id, rival = self._rival(contenders)
+            if self._clear(top_id, top, rival_id, rival, asked, polar):
                 # Speaking up unasked needs a clear question (多久, 怎么 ...) and a clear win.
                 confident = asks and top >= CONFIDENT_MIN and top - rival >= CONFIDENT_MARGIN
                 first = [(top_id, top)]
@@ -365,13 +383,63 @@ class FaqMatcher:
             if score >= SUGGEST_MIN
         )
 
-    def _rival_score(self, ranked: list[tuple[int, float]]) -> float:
-        """The best score of another entry that could be meant instead of the top one."""
+    def _rival(self, ranked: list[tuple[int, float]]) -> tuple[int | None, float]:
+        """Another entry that could be meant instead of the top one, and its score."""
         top_is_org = self.entries[ranked[0][0]].org_id is not None
         for doc_id, score in ranked[1:]:
             # An organisation's entry that outranks shipped ones on precedence has no shipped
             # rival: answering with the local version is the point.
             if top_is_org and self.entries[doc_id].org_id is None:
                 continue
-            return score
-        return 0.0
+            return doc_id, score
+        return None, 0.0
+
+    def _contest(
+        self,
+        top_id: int,
+        top: float,
+        rival_id: int | None,
+        rival: float,
+        asked: Asked,
+        polar: PolarQuestion | None,
+    ) -> Contest:
+        """The signals the answer confidence weighs (confidence.py)."""
+        terms = asked.terms
+        idf = self.index.idf
+        known = [t for t, share in terms.items() if share == 1.0 and t in idf]
+        key = max(known, key=idf.__getitem__) if known else None
+        total = sum(self._term_weight(t) * f for t, f in terms.items())
+        unknown = sum(self._term_weight(t) * f for t, f in terms.items() if t not in idf)
+        # Split here, for two entries only: kept per entry it costs 2 MB at 5,000 entries.
+        mine, theirs = frozenset(self.entries[top_id].id.split("-")), frozenset[str]()
+        if rival_id is not None:
+            theirs = frozenset(self.entries[rival_id].id.split("-"))
+        return Contest(
+            top=top,
+            rival=rival,
+            best=asked.signals.get(top_id, NO_SIGNALS),
+            second=asked.signals.get(rival_id, NO_SIGNALS) if rival_id is not None else NO_SIGNALS,
+            title=self._title_cover(top_id, terms),
+            key_in_top=key is not None and self.index.weight(key, top_id) > 0,
+            key_in_rival=key is not None
+            and rival_id is not None
+            and self.index.weight(key, rival_id) > 0,
+            unknown=unknown / total if total else 0.0,
+            polar=polar is not None,
+            siblings=len(mine & theirs) / len(mine | theirs) if theirs else 0.0,
+        )
+
+    def _clear(
+        self,
+        top_id: int,
+        top: float,
+        rival_id: int | None,
+        rival: float,
+        asked: Asked,
+        polar: PolarQuestion | None,
+    ) -> bool:
+        """Whether the best entry is clear enough to be the answer: clearly ahead by the lead
+        rule, or by the fitted confidence (confidence.py) where the lead alone is too small."""
+        if clearly_ahead(top, rival):
+            return True
+        return confident(self._contest(top_id, top, rival_id, rival, asked, polar))
