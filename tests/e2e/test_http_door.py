@@ -170,8 +170,9 @@ async def test_metrics_after_some_traffic(
     assert metrics[("dangjian_updates_total", (("type", "message"),))] == 2
     assert metrics[("dangjian_telegram_messages_sent_total", (("method", "sendMessage"),))] == 2
     assert metrics[("dangjian_telegram_429_total", (("method", "sendMessage"),))] == 1
-    # The two above and the coming 三会一课 warning run, stored at start (checkup_run).
-    assert metrics[("dangjian_deliveries", (("status", "pending"),))] == 3
+    # The two above and the runs stored at start: the coming 三会一课 warning (checkup_run)
+    # and the monthly 设岗定责 reminder (duty_run).
+    assert metrics[("dangjian_deliveries", (("status", "pending"),))] == 4
     assert metrics[("dangjian_deliveries", (("status", "sent"),))] == 0
     assert metrics[("dangjian_sweep_lag_seconds", ())] == 90
     assert metrics[("dangjian_database_up", ())] == 1
@@ -181,7 +182,9 @@ async def test_metrics_after_some_traffic(
     await bot.sweep()  # "test" has no composer: the due one fails, the later one waits
     metrics = samples((await get(bot, "/metrics")).text)
     assert metrics[("dangjian_deliveries", (("status", "failed"),))] == 1
-    assert metrics[("dangjian_deliveries", (("status", "pending"),))] == 2
+    assert (
+        metrics[("dangjian_deliveries", (("status", "pending"),))] == 3
+    )  # the later one and the two runs
     assert metrics[("dangjian_sweep_lag_seconds", ())] == 0
 
 
