@@ -87,6 +87,9 @@ async def test_killed_mid_sweep_repeats_at_most_the_message_in_flight(
             raise Killed  # ... and the process dies before the outbox records it
         return await record(delivery, attempt)
 
+    # The notices woke a sweep of their own; under load it may still be running when the
+    # clock moves and would claim the reminders: let it end before the clock moves.
+    await first.sweep()
     outbox.record = dies_after_sending  # type: ignore[method-assign]
     first.clock.set(beijing(11, 27, 16, 30))  # both 1-day reminders are due
     with pytest.raises(Killed):
