@@ -92,10 +92,15 @@ class DashboardFiles:
         return await answer_file(work)
 
 
+# Entries carry a fixed date, as reproducible builds do: the same charts (from the cache) give
+# the same bytes, whatever second the zip is made in.
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
 def zipped(files: list[tuple[str, bytes]]) -> bytes:
     """The files in one zip (PNGs are compressed already: stored as they are)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for name, content in files:
-            archive.writestr(name, content)
+            archive.writestr(zipfile.ZipInfo(name, ZIP_DATE), content)
     return buffer.getvalue()
