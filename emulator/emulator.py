@@ -32,6 +32,9 @@ DEFAULT_TOKEN = "123456:TEST-emulator-token"
 
 
 BUSY_RECHECK = 0.01  # seconds
+# How long a test waits for the bot by default: generous, since it only costs time when a
+# test fails, and a shared 2-core machine under load (parallel suites) can take seconds.
+WAIT = 15.0  # seconds
 
 
 @dataclass
@@ -239,7 +242,7 @@ class BotApiEmulator(UserActions):
     async def wait_for(
         self,
         predicate: Callable[[], T | None],
-        timeout: float = 5.0,  # noqa: ASYNC109 - the documented test API
+        timeout: float = WAIT,  # noqa: ASYNC109 - the documented test API
         *,
         what: str = "condition",
     ) -> T:
@@ -260,7 +263,7 @@ class BotApiEmulator(UserActions):
         self,
         chat: ChatRef,
         contains: str | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the documented test API
+        timeout: float = WAIT,  # noqa: ASYNC109 - the documented test API
     ) -> dict[str, Any]:
         """The next bot message in the chat (containing `contains`) not returned before.
 
@@ -288,7 +291,7 @@ class BotApiEmulator(UserActions):
     async def settle(
         self,
         quiet: float = 0.1,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the documented test API
+        timeout: float = WAIT,  # noqa: ASYNC109 - the documented test API
     ) -> None:
         """Wait until the bot fetched every update and made no request for `quiet` seconds."""
         loop = asyncio.get_running_loop()
