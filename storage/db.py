@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from storage.snapshot import read_in_thread
 from storage.sqlite_inline import InlineConnection, InlineDbapi
 
 log = logging.getLogger(__name__)
@@ -252,6 +253,16 @@ class Database:
                 yield session
         finally:
             await session.close()
+
+    async def read_apart(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`work(session)` on a read-only snapshot in a worker thread (storage/snapshot.py):
+        for reads that take long, which would otherwise hold up every chat. It sees what was
+        committed before the call, not the caller's open transaction."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database in {None, "", ":memory:"}:
+            async with self.transaction() as session:  # a private database: no other thread
+                return await work(session)
+        return await read_in_thread(url.render_as_string(hide_password=False), work)
 
     async def retrying(self, work: Callable[[], Awaitable[T]]) -> T:
         """`work()` (which runs its own transactions), again after a transient failure."""

@@ -81,51 +81,73 @@ async def _post(
     )
 
 
-async def run_week(
+Post = tuple[str, int, str]  # (delivery key, Telegram chat id, text)
+
+
+async def _week_posts(
     session: AsyncSession, delivery: DeliveryRecord, now: datetime, tz: ZoneInfo
-) -> None:
-    """The weekly run: each group of the campaign gets its organisation's leaderboard."""
+) -> list[Post]:
     campaign = await CampaignRepo(session).get(int(delivery.payload["campaign"]))
     if campaign is None:
         raise Skip
     week = int(delivery.payload["week"])
     counted = await tally(session, campaign, now)
     chats = await ChatRepo(session).for_organisations(sorted(counted.orgs))
-    # Every text first, then the writes: on SQLite the write lock is held only while the
-    # rows are added.
-    posts = [
-        (chat, render_week(counted, chat.organisation_id, week, tz))
+    return [
+        (f"{delivery.key}:{chat.id}", chat.telegram_id, render_week(counted, org, week, tz))
         for chat in chats
-        if chat.organisation_id is not None
+        if (org := chat.organisation_id) is not None
     ]
-    for chat, text in posts:
-        await _post(session, f"{delivery.key}:{chat.id}", chat.telegram_id, text, now, POST_LIFE)
 
 
-async def run_end(
+async def _end_posts(
     session: AsyncSession, delivery: DeliveryRecord, now: datetime, tz: ZoneInfo
-) -> None:
-    """The summary run: every group of the campaign gets the same summary."""
+) -> list[Post]:
     campaign = await CampaignRepo(session).get(int(delivery.payload["campaign"]))
     if campaign is None:
         raise Skip
     counted = await tally(session, campaign, now)
     text = render_summary(counted, tz)
-    for chat in await ChatRepo(session).for_organisations(sorted(counted.orgs)):
-        await _post(
-            session, f"{delivery.key}:{chat.id}", chat.telegram_id, text, now, SUMMARY_LIFE
-        )
+    chats = await ChatRepo(session).for_organisations(sorted(counted.orgs))
+    return [(f"{delivery.key}:{chat.id}", chat.telegram_id, text) for chat in chats]
+
+
+async def run_week(
+    database: Database, delivery: DeliveryRecord, now: datetime, tz: ZoneInfo
+) -> None:
+    """The weekly run: each group of the campaign gets its organisation's leaderboard.
+    The points and every text are computed apart (Database.read_apart: a county's take a
+    second), then the posts are queued in one short transaction."""
+    posts = await database.read_apart(lambda session: _week_posts(session, delivery, now, tz))
+    await _queue(database, posts, now, POST_LIFE)
+
+
+async def run_end(
+    database: Database, delivery: DeliveryRecord, now: datetime, tz: ZoneInfo
+) -> None:
+    """The summary run: every group of the campaign gets the same summary."""
+    posts = await database.read_apart(lambda session: _end_posts(session, delivery, now, tz))
+    await _queue(database, posts, now, SUMMARY_LIFE)
+
+
+async def _queue(database: Database, posts: list[Post], now: datetime, life: timedelta) -> None:
+    async def attempt() -> None:
+        async with database.transaction() as session:
+            for key, chat_id, text in posts:
+                await _post(session, key, chat_id, text, now, life)
+
+    await database.retrying(attempt)
 
 
 def delivery_kinds(database: Database, tz: ZoneInfo) -> dict[str, DeliveryKind]:
     """The two runs (fan-outs), a post they queued, and a published 五星党员 list."""
 
-    async def week(session: AsyncSession, d: DeliveryRecord, now: datetime) -> Outgoing | None:
-        await run_week(session, d, now, tz)
+    async def week(d: DeliveryRecord, now: datetime) -> Outgoing | None:
+        await run_week(database, d, now, tz)
         return None
 
-    async def end(session: AsyncSession, d: DeliveryRecord, now: datetime) -> Outgoing | None:
-        await run_end(session, d, now, tz)
+    async def end(d: DeliveryRecord, now: datetime) -> Outgoing | None:
+        await run_end(database, d, now, tz)
         return None
 
     async def post(session: AsyncSession, d: DeliveryRecord, now: datetime) -> Outgoing:
@@ -140,8 +162,8 @@ def delivery_kinds(database: Database, tz: ZoneInfo) -> dict[str, DeliveryKind]:
         return Text(text, html=False)
 
     return {
-        WEEK: composed_in_transaction(database, week),
-        END: composed_in_transaction(database, end),
+        WEEK: DeliveryKind(week),
+        END: DeliveryKind(end),
         POST: composed_in_transaction(database, post),
         STARS: composed_in_transaction(database, stars),
     }
