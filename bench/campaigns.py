@@ -6,8 +6,9 @@ with check-ins, topics with study records and quiz answers) with a campaign of t
 nothing stored), /rank of the county and of one branch, the weekly run (one leaderboard per
 group, queued in one transaction) and a branch's 五星党员 draft for the year. Beside each, a
 ticker in the bench's event loop (bench/stall.py) records the worst stall every other chat
-would see: the points are computed apart (Database.read_apart), and, to compare, once more
-in the loop as they were before.
+would see: the points of many organisations are computed in a child process
+(bot/services/campaign_build.py), a branch's in a thread (Database.read_apart); to compare,
+the whole county's once in the loop, as before, and once in a thread.
 
 Reproduce: .venv/bin/python bench/campaigns.py [--url postgresql+asyncpg://…]
 """
@@ -32,7 +33,9 @@ from stall import watched  # bench/stall.py
 
 from bot.core.campaigns import DEFAULT_RULES, Campaign, window
 from bot.core.domain import OrgKind
+from bot.core.sandbox import run_isolated
 from bot.services import stars
+from bot.services.campaign_build import rank_text
 from bot.services.campaign_messages import WEEK, run_week
 from bot.services.campaign_render import render_rank
 from bot.services.campaigns import tally
@@ -92,10 +95,14 @@ async def main(url: str) -> None:
     campaign, county, branch = await prepare(db)
 
     async def rank(org_id: int) -> str:
+        """As CampaignService.rank: a branch's in a thread, a county's in a child process."""
+        if org_id != branch:
+            return await run_isolated(rank_text, db.url, campaign, org_id, NOW, TZ.key)
+
         async def board(session: AsyncSession) -> str:
             return render_rank(await tally(session, campaign, NOW, org_id), org_id, NOW, TZ)
 
-        return await db.read_apart(board)  # as CampaignService.rank
+        return await db.read_apart(board)
 
     async def week() -> int:
         run = DeliveryRecord(
@@ -121,7 +128,7 @@ async def main(url: str) -> None:
             return await count(session)
 
     print(f"  {await timed('points of the whole county, in the loop (before)', in_loop)}")
-    whole = await timed("points of the whole county, apart", lambda: db.read_apart(count))
+    whole = await timed("points of the whole county, in a thread", lambda: db.read_apart(count))
     print(f"  {whole} members with points")
     text = await timed("/rank in the county's group", lambda: rank(county))
     print(f"  {len(text.splitlines())} lines")

@@ -254,6 +254,11 @@ class Database:
         finally:
             await session.close()
 
+    @property
+    def url(self) -> str:
+        """Where the database is, for a thread or a child process to open it too."""
+        return self.engine.url.render_as_string(hide_password=False)
+
     async def read_apart(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """`work(session)` on a read-only snapshot in a worker thread (storage/snapshot.py):
         for reads that take long, which would otherwise hold up every chat. It sees what was
@@ -262,7 +267,7 @@ class Database:
         if url.get_backend_name() == "sqlite" and url.database in {None, "", ":memory:"}:
             async with self.transaction() as session:  # a private database: no other thread
                 return await work(session)
-        return await read_in_thread(url.render_as_string(hide_password=False), work)
+        return await read_in_thread(self.url, work)
 
     async def retrying(self, work: Callable[[], Awaitable[T]]) -> T:
         """`work()` (which runs its own transactions), again after a transient failure."""

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.campaigns import Campaign, summary_at, weeks
-from bot.services.campaign_render import render_summary, render_week
-from bot.services.campaigns import tally
+from bot.core.sandbox import run_isolated
+from bot.services.campaign_build import BUDGET, Post, end_posts, week_posts
 from bot.services.outbox import DeliveryKind, Skip, composed_in_transaction
 from bot.services.outgoing import Outgoing, Text
 from storage.db import Database
 from storage.records import DeliveryRecord
-from storage.repositories import ChatRepo, DeliveryRepo
+from storage.repositories import DeliveryRepo
 from storage.repositories.campaigns import CampaignRepo, StarRepo
 
 WEEK, END, POST, STARS = "campaign_week", "campaign_end", "campaign_post", "stars_list"
@@ -66,44 +66,24 @@ async def plan_all(session: AsyncSession, now: datetime) -> int:
     return added
 
 
-Post = tuple[str, int, str]  # (delivery key, Telegram chat id, text)
-
-
-async def _week_posts(
-    session: AsyncSession, delivery: DeliveryRecord, now: datetime, tz: ZoneInfo
-) -> list[Post]:
-    campaign = await CampaignRepo(session).get(int(delivery.payload["campaign"]))
+async def _campaign(database: Database, delivery: DeliveryRecord) -> Campaign:
+    async with database.transaction() as session:
+        campaign = await CampaignRepo(session).get(int(delivery.payload["campaign"]))
     if campaign is None:
         raise Skip
-    week = int(delivery.payload["week"])
-    counted = await tally(session, campaign, now)
-    chats = await ChatRepo(session).for_organisations(sorted(counted.orgs))
-    return [
-        (f"{delivery.key}:{chat.id}", chat.telegram_id, render_week(counted, org, week, tz))
-        for chat in chats
-        if (org := chat.organisation_id) is not None
-    ]
-
-
-async def _end_posts(
-    session: AsyncSession, delivery: DeliveryRecord, now: datetime, tz: ZoneInfo
-) -> list[Post]:
-    campaign = await CampaignRepo(session).get(int(delivery.payload["campaign"]))
-    if campaign is None:
-        raise Skip
-    counted = await tally(session, campaign, now)
-    text = render_summary(counted, tz)
-    chats = await ChatRepo(session).for_organisations(sorted(counted.orgs))
-    return [(f"{delivery.key}:{chat.id}", chat.telegram_id, text) for chat in chats]
+    return campaign
 
 
 async def run_week(
     database: Database, delivery: DeliveryRecord, now: datetime, tz: ZoneInfo
 ) -> None:
     """The weekly run: each group of the campaign gets its organisation's leaderboard.
-    The points and every text are computed apart (Database.read_apart: a county's take a
-    second), then the posts are queued in one short transaction."""
-    posts = await database.read_apart(lambda session: _week_posts(session, delivery, now, tz))
+    The points and every text are computed in a child process (a county's take a second
+    of CPU: bot/services/campaign_build.py), then the posts are queued in one statement."""
+    campaign, week = await _campaign(database, delivery), int(delivery.payload["week"])
+    posts = await run_isolated(
+        week_posts, database.url, campaign, delivery.key, week, now, tz.key, budget=BUDGET
+    )
     await _queue(database, posts, now, POST_LIFE)
 
 
@@ -111,7 +91,10 @@ async def run_end(
     database: Database, delivery: DeliveryRecord, now: datetime, tz: ZoneInfo
 ) -> None:
     """The summary run: every group of the campaign gets the same summary."""
-    posts = await database.read_apart(lambda session: _end_posts(session, delivery, now, tz))
+    campaign = await _campaign(database, delivery)
+    posts = await run_isolated(
+        end_posts, database.url, campaign, delivery.key, now, tz.key, budget=BUDGET
+    )
     await _queue(database, posts, now, SUMMARY_LIFE)
 
 
