@@ -35,7 +35,7 @@ from bot.core.campaigns import DEFAULT_RULES, Campaign, window
 from bot.core.domain import OrgKind
 from bot.core.sandbox import run_isolated
 from bot.services import stars
-from bot.services.campaign_build import rank_text
+from bot.services.campaign_build import RANK_BUDGET, rank_text
 from bot.services.campaign_messages import WEEK, run_week
 from bot.services.campaign_render import render_rank
 from bot.services.campaigns import tally
@@ -97,7 +97,9 @@ async def main(url: str) -> None:
     async def rank(org_id: int) -> str:
         """As CampaignService.rank: a branch's in a thread, a county's in a child process."""
         if org_id != branch:
-            return await run_isolated(rank_text, db.url, campaign, org_id, NOW, TZ.key)
+            return await run_isolated(
+                rank_text, db.url, campaign, org_id, NOW, TZ.key, budget=RANK_BUDGET
+            )
 
         async def board(session: AsyncSession) -> str:
             return render_rank(await tally(session, campaign, NOW, org_id), org_id, NOW, TZ)

@@ -20,8 +20,10 @@ from bot.services.campaigns import tally
 from storage.repositories import ChatRepo
 from storage.snapshot import read_only_session
 
-# Long background work: a low priority, so the bot's own loop gets the CPU first.
+# The weekly and summary runs: background work at a low priority, so the bot's own loop
+# gets the CPU first. /rank: someone waits for it, at the bot's own priority.
 BUDGET = Budget(seconds=120.0, memory_bytes=1 << 30, output_bytes=16 << 20, nice=10)
+RANK_BUDGET = Budget(seconds=30.0, memory_bytes=1 << 30)
 Post = tuple[str, int, str]  # (delivery key, Telegram chat id, text)
 
 

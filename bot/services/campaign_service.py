@@ -19,7 +19,7 @@ from bot.core.stars import parse_edit
 from bot.services import campaign_messages, stars
 from bot.services.access import Access, AccessService, Actor
 from bot.services.base import Service, retried
-from bot.services.campaign_build import BUDGET, rank_text
+from bot.services.campaign_build import RANK_BUDGET, rank_text
 from bot.services.campaign_render import render_added, render_list, render_rank, rules_text
 from bot.services.campaigns import covering, own_campaign, pick, tally
 from bot.services.members import Person
@@ -127,7 +127,9 @@ class CampaignService(Service):
         # Many organisations' points: a second of CPU, in a child process (campaign_build).
         url, tz = self.database.url, self.tz.key
         try:
-            return await run_isolated(rank_text, url, campaign, org.id, now, tz, budget=BUDGET)
+            return await run_isolated(
+                rank_text, url, campaign, org.id, now, tz, budget=RANK_BUDGET
+            )
         except BudgetExceeded:
             raise InvalidInput(texts.RANK_FAILED) from None
 
