@@ -7,8 +7,8 @@ nothing stored), /rank of the county and of one branch, the weekly run (one lead
 group, queued in one transaction) and a branch's 五星党员 draft for the year. Beside each, a
 ticker in the bench's event loop (bench/stall.py) records the worst stall every other chat
 would see: the points of many organisations are computed in a child process
-(bot/services/campaign_build.py), a branch's in a thread (Database.read_apart); to compare,
-the whole county's once in the loop, as before, and once in a thread.
+(bot/services/campaign_build.py), a branch's by Database.read_apart (SQLite: in a thread); to
+compare, the whole county's once in the loop, as before, and once by read_apart.
 
 Reproduce: .venv/bin/python bench/campaigns.py [--url postgresql+asyncpg://…]
 """
@@ -130,7 +130,7 @@ async def main(url: str) -> None:
             return await count(session)
 
     print(f"  {await timed('points of the whole county, in the loop (before)', in_loop)}")
-    whole = await timed("points of the whole county, in a thread", lambda: db.read_apart(count))
+    whole = await timed("points of the whole county, read_apart", lambda: db.read_apart(count))
     print(f"  {whole} members with points")
     text = await timed("/rank in the county's group", lambda: rank(county))
     print(f"  {len(text.splitlines())} lines")

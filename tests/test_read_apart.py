@@ -39,7 +39,7 @@ async def users(session: AsyncSession) -> int:
 
 
 async def test_the_loop_serves_others_while_a_read_runs_apart(database: Database) -> None:
-    """The read blocks its worker thread; meanwhile the loop commits a write, which the
+    """The read is under way (waiting); meanwhile the loop commits a write, which the
     read's snapshot does not see (it sees the database as it was when it began)."""
     await add_user(database, 1)
     began, release = threading.Event(), threading.Event()
@@ -47,7 +47,8 @@ async def test_the_loop_serves_others_while_a_read_runs_apart(database: Database
     async def slow(session: AsyncSession) -> tuple[int, int]:
         first = await users(session)
         began.set()
-        assert release.wait(WAIT)  # stands for seconds of counting: the worker is busy
+        # Stands for seconds of counting (in SQLite's worker thread, or awaiting PostgreSQL).
+        assert await asyncio.to_thread(release.wait, WAIT)
         return first, await users(session)
 
     reading = asyncio.create_task(database.read_apart(slow))
