@@ -4,7 +4,11 @@ The seeded county of bench/ledger.py (300 organisations, 10,000 members, a year 
 with check-ins, topics with study records and quiz answers) with a campaign of the county
 (县委, everything below) over 2026: how long the points take to compute (every fact counted,
 nothing stored), /rank of the county and of one branch, the weekly run (one leaderboard per
-group, queued in one transaction) and a branch's 五星党员 draft for the year.
+group, queued in one transaction) and a branch's 五星党员 draft for the year. Beside each, a
+ticker in the bench's event loop (bench/stall.py) records the worst stall every other chat
+would see: the points of many organisations are computed in a child process
+(bot/services/campaign_build.py), a branch's by Database.read_apart (SQLite: in a thread); to
+compare, the whole county's once in the loop, as before, and once by read_apart.
 
 Reproduce: .venv/bin/python bench/campaigns.py [--url postgresql+asyncpg://…]
 """
@@ -15,7 +19,6 @@ import argparse
 import asyncio
 import sys
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,10 +28,14 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+from stall import watched  # bench/stall.py
 
 from bot.core.campaigns import DEFAULT_RULES, Campaign, window
 from bot.core.domain import OrgKind
+from bot.core.sandbox import run_isolated
 from bot.services import stars
+from bot.services.campaign_build import RANK_BUDGET, rank_text
 from bot.services.campaign_messages import WEEK, run_week
 from bot.services.campaign_render import render_rank
 from bot.services.campaigns import tally
@@ -46,11 +53,10 @@ T = TypeVar("T")
 
 
 async def timed(label: str, work: Callable[[], Awaitable[T]]) -> T:
-    """Run `work`, print how long it took."""
-    start = time.perf_counter()
-    result = await work()
-    print(f"{label}: {time.perf_counter() - start:.3f} s")
-    return result
+    """Run `work` beside the stall ticker, print how long it took and the worst stall."""
+    found = await watched(work)
+    print(found.line(label))
+    return found.result
 
 
 async def prepare(db: Database) -> tuple[Campaign, int, int]:
@@ -89,16 +95,24 @@ async def main(url: str) -> None:
     campaign, county, branch = await prepare(db)
 
     async def rank(org_id: int) -> str:
-        async with db.sessions.begin() as session:
+        """As CampaignService.rank: a branch's in a thread, a county's in a child process."""
+        if org_id != branch:
+            return await run_isolated(
+                rank_text, db.url, campaign, org_id, NOW, TZ.key, budget=RANK_BUDGET
+            )
+
+        async def board(session: AsyncSession) -> str:
             return render_rank(await tally(session, campaign, NOW, org_id), org_id, NOW, TZ)
+
+        return await db.read_apart(board)
 
     async def week() -> int:
         run = DeliveryRecord(
             0, f"campaign:{campaign.id}:week51", WEEK, 0, NOW, None, DeliveryStatus.SENDING, 0,
             {"campaign": campaign.id, "week": 51},
         )  # fmt: skip
+        await run_week(db, run, NOW, TZ)
         async with db.sessions.begin() as session:
-            await run_week(session, run, NOW, TZ)
             return int(await session.scalar(select(func.count()).select_from(Delivery)) or 0)
 
     async def draft() -> int:
@@ -108,11 +122,16 @@ async def main(url: str) -> None:
             period = stars.Period("2026", "2026年", *window(date(2026, 1, 1), 365, TZ))
             return len(await stars.ratings(session, branch, period, NOW, TZ))
 
-    async def whole() -> int:
-        async with db.sessions.begin() as session:
-            return len((await tally(session, campaign, NOW)).totals)
+    async def count(session: AsyncSession) -> int:
+        return len((await tally(session, campaign, NOW)).totals)
 
-    print(f"  {await timed('points of the whole county (tally)', whole)} members with points")
+    async def in_loop() -> int:
+        async with db.transaction() as session:
+            return await count(session)
+
+    print(f"  {await timed('points of the whole county, in the loop (before)', in_loop)}")
+    whole = await timed("points of the whole county, read_apart", lambda: db.read_apart(count))
+    print(f"  {whole} members with points")
     text = await timed("/rank in the county's group", lambda: rank(county))
     print(f"  {len(text.splitlines())} lines")
     text = await timed("/rank in a branch's group", lambda: rank(branch))

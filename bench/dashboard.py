@@ -5,7 +5,8 @@ Seeds a county (300 organisations, 10,000 members, meetings with answers and che
 emptied PostgreSQL database with --postgres URL), then calls DashboardService.overview as
 /api/overview does, for the county administrator (all 300) and a township secretary, over
 this quarter and the year. Prints the median and worst of --runs cold calls (nothing cached), a
-call within the minute the 概览 is reused, and the share spent in the database's counts.
+call within the minute the 概览 is reused, the worst stall of the bench's event loop during a
+cold call (bench/stall.py: the counts run apart), and the share spent in the database's counts.
 
     .venv/bin/python bench/dashboard.py [--orgs 300] [--members 10000] [--runs 5]
 """
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select, text
+from stall import watched  # bench/stall.py
 
 from bot.core.clock import FakeClock
 from bot.core.domain import Role
@@ -102,9 +104,11 @@ async def main(url: str, sizes: Sizes, runs: int) -> None:
 
             median, worst = await timed(cold, runs)
             warm, _ = await timed(lambda u=user, p=period: service.overview(u, p), runs)
+            stall = (await watched(cold)).stall * 1000
             print(
                 f"{who:18} {period:5} {len(found.organisations):3} orgs: cold median"
-                f" {median:.0f} ms, worst {worst:.0f} ms; within a minute {warm:.1f} ms"
+                f" {median:.0f} ms, worst {worst:.0f} ms; within a minute {warm:.1f} ms;"
+                f" worst event-loop stall (cold) {stall:.0f} ms"
             )
     quarter = service.period("本季度")
 

@@ -30,6 +30,8 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from stall import idle_stall, ticker  # bench/stall.py
+
 from bot.core.ledger import build_ledger
 from bot.core.periods import parse_period
 from bot.core.sandbox import run_isolated
@@ -45,7 +47,6 @@ from tests.ledger_seed import Sizes, seed_county
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 31, 15, 0, tzinfo=UTC)  # 23:00 on New Year's Eve in Beijing
-TICK = 0.005
 
 
 async def seed(url: str, sizes: Sizes) -> dict[str, int]:
@@ -56,26 +57,6 @@ async def seed(url: str, sizes: Sizes) -> dict[str, int]:
         counts = await seed_county(connection, sizes)
     await engine.dispose()
     return counts
-
-
-async def ticker(stop: asyncio.Event, worst: list[float]) -> None:
-    """Wake every TICK seconds; keep the worst lateness."""
-    loop = asyncio.get_running_loop()
-    while not stop.is_set():
-        before = loop.time()
-        await asyncio.sleep(TICK)
-        worst[0] = max(worst[0], loop.time() - before - TICK)
-
-
-async def idle_stall(seconds: float) -> float:
-    """The worst lateness of the ticker with nothing else running: what the machine itself
-    adds (on a shared 2-core machine, other processes' turns), to read the figure against."""
-    stop, worst = asyncio.Event(), [0.0]
-    ticking = asyncio.create_task(ticker(stop, worst))
-    await asyncio.sleep(seconds)
-    stop.set()
-    await ticking
-    return worst[0]
 
 
 async def build_in_child(url: str) -> tuple[float, float, int]:

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from storage.snapshot import read_in_thread
 from storage.sqlite_inline import InlineConnection, InlineDbapi
 
 log = logging.getLogger(__name__)
@@ -168,6 +169,8 @@ BACKOFF = 0.02
 # SQLITE_BUSY and SQLITE_LOCKED; PostgreSQL serialization_failure and deadlock_detected.
 _SQLITE_TRANSIENT = frozenset({5, 6})
 _POSTGRES_TRANSIENT = frozenset({"40001", "40P01"})
+# A PostgreSQL transaction that reads one moment of the database and writes nothing.
+_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
 
 
 def is_transient(error: BaseException) -> bool:
@@ -252,6 +255,25 @@ class Database:
                 yield session
         finally:
             await session.close()
+
+    @property
+    def url(self) -> str:
+        """Where the database is, for a thread or a child process to open it too."""
+        return self.engine.url.render_as_string(hide_password=False)
+
+    async def read_apart(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`work(session)` on a read-only snapshot, for reads that take long: it sees what was
+        committed before the call, not the caller's open transaction. On SQLite in a worker
+        thread (storage/snapshot.py), since the bot's statements run on its loop; on
+        PostgreSQL on the loop, whose driver waits for the server without holding it (a
+        worker thread measured no better there: its socket reads contend for the GIL)."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in {None, "", ":memory:"}:
+            return await read_in_thread(self.url, work)
+        async with self.transaction() as session:
+            if url.get_backend_name() == "postgresql":
+                await session.connection(execution_options=_SNAPSHOT)
+            return await work(session)
 
     async def retrying(self, work: Callable[[], Awaitable[T]]) -> T:
         """`work()` (which runs its own transactions), again after a transient failure."""

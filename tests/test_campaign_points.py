@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,7 +14,11 @@ from bot.core.campaigns import DEFAULT_RULES, Campaign
 from bot.core.domain import Domain, OrgKind
 from bot.core.errors import NotFound
 from bot.core.meetings import MeetingType
+from bot.core.sandbox import run_isolated
+from bot.services.campaign_build import BUDGET, rank_text
+from bot.services.campaign_render import render_rank
 from bot.services.campaigns import covering, pick, tally
+from storage.db import Database, create_engine
 from storage.models import StudyAnswer, StudyRecord, StudyTarget, StudyTopic
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo, UserRepo
 from storage.repositories.campaigns import AwardRepo, CampaignRepo
@@ -177,3 +182,28 @@ async def test_a_branch_campaign_stays_in_the_branch(sessions: Sessions, county:
         assert [c.name for c in await covering(session, county.second)] == ["全镇竞赛"]
         with pytest.raises(NotFound):
             await pick(session, county.second, "支部竞赛", INSIDE)
+
+
+async def test_the_board_is_the_same_in_the_loop_a_thread_and_a_child_process(
+    database_url: str, sessions: Sessions, county: County
+) -> None:
+    """/rank computes a branch's board in a thread, a county's in a child process."""
+    tz, now = ZoneInfo("Asia/Shanghai"), END + timedelta(days=1)
+    async with sessions.begin() as session:
+        counted = await tally(session, county.whole, now, county.committee)
+    in_loop = render_rank(counted, county.committee, now, tz)
+    database = Database(create_engine(database_url))
+
+    async def board(session: AsyncSession) -> str:
+        found = await tally(session, county.whole, now, county.committee)
+        return render_rank(found, county.committee, now, tz)
+
+    try:
+        assert await database.read_apart(board) == in_loop
+    finally:
+        await database.dispose()
+    child = await run_isolated(
+        rank_text, database_url, county.whole, county.committee, now, tz.key, budget=BUDGET
+    )
+    assert child == in_loop
+    assert "1. 第一党支部 人均5.5分（2人）" in child

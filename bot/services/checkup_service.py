@@ -46,9 +46,14 @@ class CheckupService(Service):
         at = self.moment()
         async with self.database.transaction() as session:
             org = (await self.access.acting(session, actor, at.now, args, "/checkup")).org
+
+        async def read(session: AsyncSession) -> str:
             found = await checkup.standing_of(session, org, at)
             below = await checkup.below(session, org.id, at)
-        return render_checkup(org.name, org.kind, found, below, at.today)
+            return render_checkup(org.name, org.kind, found, below, at.today)
+
+        # A county's year of meetings, every organisation below: apart from the loop.
+        return await self.database.read_apart(read)
 
     async def _managed_meeting(
         self, session: AsyncSession, actor: Actor, number: int

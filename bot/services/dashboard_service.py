@@ -11,7 +11,6 @@ in web/static/app.js.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -124,13 +123,18 @@ class DashboardService(Service):
             seen = await self.access.visible(session, user_id)
             if not seen.manages_any:
                 raise NotManager
-            missing = [r for r in seen.roots if self._cached(r, period, now) is None]
+        lines = {r: got for r in seen.roots if (got := self._cached(r, period, now)) is not None}
+        missing = [r for r in seen.roots if r not in lines]
+
+        async def count(session: AsyncSession) -> list[tuple[int, list[OrgStatus]]]:
             counted = [await read_overview(session, r, period, self.tz, now) for r in missing]
-        for counts in counted:
-            self._cache[(counts.root_id, period)] = (now, _statuses(counts))
-        found: list[OrgStatus] = []
-        for root in seen.roots:
-            found += self._cache[(root, period)][1]
+            return [(counts.root_id, _statuses(counts)) for counts in counted]
+
+        if missing:  # a county's year takes 0.4-0.7 s: counted apart, no other chat waits
+            for root, fresh in await self.database.read_apart(count):
+                self._cache[(root, period)] = (now, fresh)
+                lines[root] = fresh
+        found = [status for root in seen.roots for status in lines[root]]
         return Overview(period, found)
 
     def forget(self) -> None:
@@ -154,14 +158,18 @@ class DashboardService(Service):
         period, now = self.period(period_text), self.now()
         async with self.database.transaction() as session:
             seen = await self.access.visible(session, user_id)
-            if org_id not in seen.managed:
-                raise NotYourOrganisation
+        if org_id not in seen.managed:
+            raise NotYourOrganisation
+
+        async def page(session: AsyncSession) -> OrgPage:
             snap = await self._snapshot(session, org_id, period, now)
             upcoming = await meetings.upcoming(session, [o.id for o in snap.orgs], now)
             faq = await FaqEntryRepo(session).of_organisation(org_id)
             unanswered = await FaqQuestionRepo(session).count_pending(org_id)
-        ledger = await asyncio.to_thread(build_ledger, snap)
-        return OrgPage(ledger, upcoming, faq, unanswered)
+            return OrgPage(build_ledger(snap), upcoming, faq, unanswered)
+
+        # A county's snapshot is hundreds of thousands of rows: read and built apart.
+        return await self.database.read_apart(page)
 
     @retried
     async def managed(self, user_id: int, org_id: int) -> OrganisationRecord:
@@ -182,10 +190,13 @@ class DashboardService(Service):
         period, now = self.period(period_text), self.now()
         async with self.database.transaction() as session:
             seen = await self.access.visible(session, user_id)
-            if org_id not in seen.managed:
-                raise NotYourOrganisation
-            snap = await self._snapshot(session, org_id, period, now)
-        page = await asyncio.to_thread(_member_page, snap, member_id)
+        if org_id not in seen.managed:
+            raise NotYourOrganisation
+
+        async def read(session: AsyncSession) -> MemberPage | None:
+            return _member_page(await self._snapshot(session, org_id, period, now), member_id)
+
+        page = await self.database.read_apart(read)
         if page is None:
             raise NotFound("这个期间本组织没有这位党员。")
         return page
@@ -196,8 +207,12 @@ class DashboardService(Service):
         period, now = self.period(period_text), self.now()
         async with self.database.transaction() as session:
             seen = await self.access.visible(session, user_id)
+
+        async def read(session: AsyncSession) -> list[MemberPage | None]:
             snaps = [await self._snapshot(session, o, period, now) for o in seen.member_of]
-        pages = [await asyncio.to_thread(_member_page, snap, user_id) for snap in snaps]
+            return [_member_page(snap, user_id) for snap in snaps]
+
+        pages = await self.database.read_apart(read) if seen.member_of else []
         return MyRecord(period, [page for page in pages if page is not None])
 
     async def _snapshot(

@@ -94,7 +94,7 @@ class StudyMessages:
     ) -> Outgoing:
         """A member who has not studied gets a private nudge."""
         topic = await _topic(session, delivery)
-        if delivery.chat_id in await StudyRepo(session).studied(topic.id):
+        if await StudyRepo(session).studied(topic.id, user_id=delivery.chat_id):
             raise Skip
         deadline = when_text(topic.deadline_at, self.tz)
         return Text(texts.REMIND_PRIVATE.format(title=topic.title, deadline=deadline), html=False)
@@ -107,10 +107,11 @@ class StudyMessages:
         user_id = delivery.chat_id
         start, end = month_bounds(topic.publish_at, self.tz)
         org_id = int(delivery.payload["org"])
-        on_leave = await AnswerRepo(session).leaves_from_themed_days(org_id, start, end)
-        if user_id in await StudyRepo(session).studied(topic.id) or user_id not in {
-            user for user, _ in on_leave
-        }:
+        # One person's rows only: a county-wide topic has thousands of records (issue 9).
+        studied = await StudyRepo(session).studied(topic.id, user_id=user_id)
+        if studied or not await AnswerRepo(session).leaves_from_themed_days(
+            org_id, start, end, user_id
+        ):
             raise Skip
         text = "\n".join([texts.MAKEUP_HEAD.format(month=start.month), "", *topic_body(topic)])
         button = Button(texts.BUTTON_MADE_UP, f"study:mk:{topic.id}")
@@ -138,7 +139,7 @@ async def quiz_posted(session: AsyncSession, delivery: DeliveryRecord, sent: Sen
 async def _not_studied(
     session: AsyncSession, topic: TopicRecord, org_id: int
 ) -> list[MemberRecord]:
-    studied = await StudyRepo(session).studied(topic.id)
+    studied = await StudyRepo(session).studied(topic.id, organisation_id=org_id)
     roster = await MemberRepo(session).of_organisation(org_id)
     return [member for member in roster if member.user.id not in studied]
 

@@ -55,7 +55,10 @@ class StudyTarget(Base):
     """A group a topic was published to, and the organisation it stands for."""
 
     __tablename__ = "study_targets"
-    __table_args__ = (UniqueConstraint("topic_id", "chat_id"),)
+    __table_args__ = (
+        UniqueConstraint("topic_id", "chat_id"),
+        Index("ix_study_targets_organisation_id_topic_id", "organisation_id", "topic_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     topic_id: Mapped[int] = mapped_column(
@@ -72,7 +75,11 @@ class StudyRecord(Base):
     """A member tapped 已学习 (or 已补学 after missing the 主题党日)."""
 
     __tablename__ = "study_records"
-    __table_args__ = (UniqueConstraint("topic_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("topic_id", "user_id"),
+        # Covering: a member's records in a window, with their topics (campaign points).
+        Index("ix_study_records_user_id_studied_at", "user_id", "studied_at", "topic_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("study_topics.id", ondelete="CASCADE"))
@@ -98,7 +105,16 @@ class StudyAnswer(Base):
     """A member's answer to one quiz question (the first one counts)."""
 
     __tablename__ = "study_answers"
-    __table_args__ = (UniqueConstraint("topic_id", "question", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("topic_id", "question", "user_id"),
+        Index(
+            "ix_study_answers_user_id_answered_at",
+            "user_id",
+            "answered_at",
+            "topic_id",
+            "correct",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("study_topics.id", ondelete="CASCADE"))

@@ -45,8 +45,8 @@ class Roster:
         return self.organisation_id, self.user_id
 
 
-def _name(user: User) -> str:
-    return user.real_name or user.display_name or user.username or str(user.id)
+def _manager(role: Any) -> bool:
+    return Role(role).is_manager
 
 
 def _active_in(org_ids: list[int]) -> ColumnElement[bool]:
@@ -57,13 +57,13 @@ def _targeted(topic_id: Any) -> ColumnElement[bool]:
     """The topic went to the member's organisation. An EXISTS, not a join: a county-wide
     topic has a target in each of hundreds of organisations, and the planner then walks
     from the members to their own answers (measured: 10 s -> 0.2 s on a county's year)."""
-    # `+ 0`: look the targets up by the member's organisation (tens of rows), not by the
-    # topic (hundreds for a county-wide one); SQLite would pick the topic's index otherwise.
+    # One seek in (organisation, topic) (migration 0015), not a walk of the topic's
+    # hundreds of targets nor of the organisation's tens: 0.6 s -> 0.1 s on a county's year.
     return (
         select(StudyTarget.id)
         .where(
             StudyTarget.organisation_id == Member.organisation_id,
-            StudyTarget.topic_id + 0 == topic_id,
+            StudyTarget.topic_id == topic_id,
         )
         .exists()
     )
@@ -82,14 +82,22 @@ class FactRepo:
 
     async def roster(self, org_ids: list[int]) -> list[Roster]:
         """The active members of these organisations."""
+        # Columns, not User rows: a county's 11,000 entities took 0.8 s to build.
         rows = await self._session.execute(
-            select(Member.organisation_id, Member.user_id, User, Member.role)
+            select(
+                Member.organisation_id,
+                Member.user_id,
+                User.real_name,
+                User.display_name,
+                User.username,
+                Member.role,
+            )
             .join(User, User.id == Member.user_id)
             .where(Member.organisation_id.in_(org_ids), Member.left_at.is_(None))
         )
         return [
-            Roster(org, user_id, _name(user), Role(role).is_manager)
-            for org, user_id, user, role in rows
+            Roster(org, user_id, real or shown or username or str(user_id), _manager(role))
+            for org, user_id, real, shown, username, role in rows
         ]
 
     async def checkins(self, org_ids: list[int], start: datetime, end: datetime) -> dict[Key, int]:

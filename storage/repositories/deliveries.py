@@ -73,6 +73,29 @@ class DeliveryRepo:
             self._session.info[DUE_NOW] = True  # Database wakes the sweep after the commit
         return added
 
+    async def enqueue_many(self, deliveries: list[dict[str, Any]], now: datetime) -> None:
+        """Add each delivery (key, kind, chat_id, due_at, payload, expires_at) unless one
+        with its key exists: one statement for all (a weekly run queues 300 posts)."""
+        if not deliveries:
+            return
+        rows = [
+            {
+                **row,
+                "payload": row.get("payload") or {},
+                "expires_at": row.get("expires_at"),
+                "status": DeliveryStatus.PENDING.value,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for row in deliveries
+        ]
+        statement = dialect_insert(self._session)(Delivery).on_conflict_do_nothing(
+            index_elements=["key"]
+        )
+        await self._session.execute(statement, rows)
+        if any(row["due_at"] <= now for row in rows):
+            self._session.info[DUE_NOW] = True  # Database wakes the sweep after the commit
+
     async def claim_due(
         self, now: datetime, *, owner: str, limit: int, lease: timedelta
     ) -> list[DeliveryRecord]:

@@ -271,9 +271,11 @@ class AnswerRepo:
         return True
 
     async def leaves_from_themed_days(
-        self, org_id: int, start: datetime, end: datetime
+        self, org_id: int, start: datetime, end: datetime, user_id: int | None = None
     ) -> list[tuple[int, datetime]]:
-        """Who asked leave from the organisation's 主题党日 in [start, end), with its start."""
+        """Who asked leave from the organisation's 主题党日 in [start, end), with its start
+        (only that user, when given)."""
+        only = () if user_id is None else (MeetingAnswer.user_id == user_id,)
         rows = await self._session.execute(
             select(MeetingAnswer.user_id, func.min(Meeting.starts_at))
             .join(Meeting, MeetingAnswer.meeting_id == Meeting.id)
@@ -284,6 +286,7 @@ class AnswerRepo:
                 Meeting.starts_at >= start,
                 Meeting.starts_at < end,
                 MeetingAnswer.rsvp == Rsvp.LEAVE,
+                *only,
             )
             .group_by(MeetingAnswer.user_id)
             .order_by(MeetingAnswer.user_id)

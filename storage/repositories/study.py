@@ -11,7 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.study import TopicDraft
 from bot.core.study_quiz import QuizItem
 from storage.db import dialect_insert
-from storage.models import Chat, StudyAnswer, StudyPoll, StudyRecord, StudyTarget, StudyTopic
+from storage.models import (
+    Chat,
+    Member,
+    StudyAnswer,
+    StudyPoll,
+    StudyRecord,
+    StudyTarget,
+    StudyTopic,
+)
 from storage.records import (
     DELETED,
     PLANNED,
@@ -206,13 +214,23 @@ class StudyRepo:
         await self._session.execute(statement)
         return None
 
-    async def studied(self, topic_id: int) -> dict[int, tuple[datetime, bool]]:
-        """Who studied the topic: user id -> (when, make-up or not)."""
-        rows = await self._session.execute(
-            select(StudyRecord.user_id, StudyRecord.studied_at, StudyRecord.makeup).where(
-                StudyRecord.topic_id == topic_id
-            )
+    async def studied(
+        self, topic_id: int, *, user_id: int | None = None, organisation_id: int | None = None
+    ) -> dict[int, tuple[datetime, bool]]:
+        """Who studied the topic: user id -> (when, make-up or not); only that user, or only
+        active members of that organisation, when given (a county-wide topic has thousands
+        of records: a composer asking about one person reads one row)."""
+        query = select(StudyRecord.user_id, StudyRecord.studied_at, StudyRecord.makeup).where(
+            StudyRecord.topic_id == topic_id
         )
+        if user_id is not None:
+            query = query.where(StudyRecord.user_id == user_id)
+        if organisation_id is not None:
+            members = select(Member.user_id).where(
+                Member.organisation_id == organisation_id, Member.left_at.is_(None)
+            )
+            query = query.where(StudyRecord.user_id.in_(members))
+        rows = await self._session.execute(query)
         return {user: (when, makeup) for user, when, makeup in rows}
 
     async def add_poll(self, poll_id: str, topic_id: int, question: int, correct: int) -> None:
