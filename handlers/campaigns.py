@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.context import AppApplication, AppContext
-from bot.services.members import Person
-from handlers.common import actor, command_args, person, sender
-
-
-def replied_person(message: Message) -> Person | None:
-    """The person whose message the command replies to (not a bot)."""
-    replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.is_bot:
-        return None
-    return person(replied.from_user)
+from handlers.common import actor, command_args, replied_person, sender
 
 
 async def cmd_campaign(update: Update, context: AppContext) -> None:

@@ -28,6 +28,14 @@ def actor(user: User, chat: Chat) -> Actor:
     return Actor(person(user), place(chat))
 
 
+def replied_person(message: Message) -> Person | None:
+    """The person whose message the command replies to (not a bot)."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.is_bot:
+        return None
+    return person(replied.from_user)
+
+
 def is_group(chat: Chat | None) -> bool:
     """Groups and supergroups (the bot ignores channels)."""
     return chat is not None and chat.type in (Chat.GROUP, Chat.SUPERGROUP)

@@ -12,18 +12,16 @@ from bot.context import AppApplication, AppContext
 from bot.services.floating_service import FloatingList, StayShown
 from bot.services.members import Person
 from bot.texts import floating as texts
-from handlers.common import actor, command_args, person, sender
+from handlers.common import actor, command_args, replied_person, sender
 
 
-def replied_person(message: Message) -> Person | None:
+def acted_for(message: Message) -> Person | None:
     """The person whose message this one replies to (a manager acting for them); a reply to
     the bot or to oneself is the caller acting for themself."""
-    replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.is_bot:
+    target = replied_person(message)
+    if target is None or (message.from_user is not None and target.id == message.from_user.id):
         return None
-    if message.from_user is not None and replied.from_user.id == message.from_user.id:
-        return None
-    return person(replied.from_user)
+    return target
 
 
 def month_text(day: date) -> str:
@@ -92,7 +90,7 @@ async def cmd_away(update: Update, context: AppContext) -> None:
         return
     message, user = found
     shown = await context.services.floating.away(
-        actor(user, message.chat), replied_person(message), command_args(message)
+        actor(user, message.chat), acted_for(message), command_args(message)
     )
     await message.reply_text(render_away(shown))
 
@@ -102,9 +100,7 @@ async def cmd_back(update: Update, context: AppContext) -> None:
     if (found := sender(update)) is None:
         return
     message, user = found
-    shown = await context.services.floating.back(
-        actor(user, message.chat), replied_person(message)
-    )
+    shown = await context.services.floating.back(actor(user, message.chat), acted_for(message))
     text = texts.BACK_DONE.format(
         name=shown.name, place=shown.stay.place, since=month_text(shown.stay.since)
     )

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
@@ -12,7 +12,7 @@ from bot.core.domain import MemberStatus
 from bot.core.liangshen import button_data
 from bot.services.liangshen_service import Ask
 from bot.texts import liangshen as texts
-from handlers.common import acknowledge, actor, command_args, sender
+from handlers.common import acknowledge, actor, command_args, replied_person, sender
 
 # iam:<user>:<f|p>[:<h|a>] (bot/core/liangshen.py).
 BUTTON_PATTERN = r"^iam:\d{1,15}:[fp](:[ha])?$"
@@ -37,21 +37,14 @@ def prompt(ask: Ask) -> tuple[str, InlineKeyboardMarkup]:
     return text, InlineKeyboardMarkup([row])
 
 
-def _replied_to(message: Message) -> int | None:
-    """Whose message (a person's, not a bot's) the command replies to."""
-    replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.is_bot:
-        return None
-    return replied.from_user.id
-
-
 async def cmd_iam(update: Update, context: AppContext) -> None:
     """A member declares themself in the group; buttons ask what the command left out."""
     if (found := sender(update)) is None:
         return
     message, user = found
+    target = replied_person(message)
     outcome = await context.services.liangshen.declare(
-        actor(user, message.chat), command_args(message), _replied_to(message)
+        actor(user, message.chat), command_args(message), target.id if target else None
     )
     if isinstance(outcome, Ask):
         text, buttons = prompt(outcome)

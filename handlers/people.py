@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot import texts
 from bot.commands import visible_commands
 from bot.context import AppApplication, AppContext
 from bot.core.domain import MemberStatus, Role
-from bot.services.members import Person, Profile
-from handlers.common import actor, command_args, is_group, person, sender
+from bot.services.members import Profile
+from handlers.common import actor, command_args, is_group, person, replied_person, sender
 
 
 def render_profile(profile: Profile) -> str:
@@ -74,20 +74,12 @@ async def cmd_help(update: Update, context: AppContext) -> None:
     await message.reply_text("\n".join([header, *lines]))
 
 
-def _target(message: Message) -> Person | None:
-    """The person whose message the command replies to (not a bot)."""
-    replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.is_bot:
-        return None
-    return person(replied.from_user)
-
-
 async def _assign(update: Update, context: AppContext, field: type[Role | MemberStatus]) -> None:
     if (found := sender(update)) is None:
         return
     message, user = found
     done = await context.services.people.assign(
-        actor(user, message.chat), _target(message), field, command_args(message)
+        actor(user, message.chat), replied_person(message), field, command_args(message)
     )
     reply = texts.ROLE_DONE if field is Role else texts.STATUS_DONE
     await message.reply_text(reply.format(name=done.name, role=done.label, status=done.label))

@@ -11,21 +11,12 @@ from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import AppApplication, AppContext
-from bot.services.members import Person
 from bot.services.posts_service import Reported
 from bot.services.posts_views import render_board
 from bot.texts import posts as texts
-from handlers.common import acknowledge, actor, command_args, person, sender
+from handlers.common import acknowledge, actor, command_args, replied_person, sender
 
 log = logging.getLogger(__name__)
-
-
-def _target(message: Message) -> Person | None:
-    """The person whose message the command replies to (not a bot)."""
-    replied = message.reply_to_message
-    if replied is None or replied.from_user is None or replied.from_user.is_bot:
-        return None
-    return person(replied.from_user)
 
 
 async def cmd_post(update: Update, context: AppContext) -> None:
@@ -34,7 +25,7 @@ async def cmd_post(update: Update, context: AppContext) -> None:
         return
     message, user = found
     said = await context.services.posts.post(
-        actor(user, message.chat), command_args(message), _target(message)
+        actor(user, message.chat), command_args(message), replied_person(message)
     )
     await message.reply_text(said)
 
