@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from bot.core.domain import MemberStatus, Role
@@ -309,11 +309,14 @@ class _Build:
         _, end = self.snap.period.bounds(self.snap.tz)
         return [self.org_row(org, end) for org in self.snap.orgs[1:]]
 
-    def org_row(self, org: OrgInfo, end: datetime) -> OrgRow:
+    def org_counts(self, org: OrgInfo, end: datetime) -> OrgCounts:
         members = sum(1 for m in self.roster[org.id] if m.joined_at < end and m.left_at is None)
         attendance = self.org_attendance.get(org.id, [0, 0])
         study = self.org_study.get(org.id, [0, 0])
-        counts = OrgCounts(members, (attendance[0], attendance[1]), (study[0], study[1]))
+        return OrgCounts(members, (attendance[0], attendance[1]), (study[0], study[1]))
+
+    def org_row(self, org: OrgInfo, end: datetime) -> OrgRow:
+        counts = self.org_counts(org, end)
         return org_row(self.snap, org, self.orgs, counts, self.held_days.get(org.id, {}))
 
 
@@ -338,13 +341,38 @@ def build_ledger(snap: Snapshot) -> Ledger:
     )
 
 
-def org_statuses(snap: Snapshot) -> list[OrgRow]:
-    """Every organisation's 下级组织 row, the root's included (the dashboard's 概览): the
-    ledger's own counts, so the two never disagree."""
+def _counted(snap: Snapshot) -> _Build:
     build = _Build(snap)
     for meeting in snap.meetings:
         build.meeting_row(meeting)
     for topic in snap.topics:
         build.topic_row(topic)
+    return build
+
+
+def org_statuses(snap: Snapshot) -> list[OrgRow]:
+    """Every organisation's 下级组织 row, the root's included (the dashboard's 概览): the
+    ledger's own counts, so the two never disagree."""
+    build = _counted(snap)
     _, end = snap.period.bounds(snap.tz)
     return [build.org_row(org, end) for org in snap.orgs]
+
+
+def away_changes(snap: Snapshot) -> dict[int, OrgCounts]:
+    """How members away change each organisation's (present, expected) and (studied,
+    expected) from the counts that know nothing of stays (the 概览's SQL): the ledger's own
+    counts with the stays less those without. Exact on a snapshot holding every membership
+    but only the away members' answers and study (nobody else's state depends on a stay)."""
+    _, end = snap.period.bounds(snap.tz)
+    away, plain = _counted(snap), _counted(replace(snap, stays=[], away_activity=[]))
+    changes = {}
+    for org in snap.orgs:
+        a, b = away.org_counts(org, end), plain.org_counts(org, end)
+        change = OrgCounts(
+            0,
+            (a.attendance[0] - b.attendance[0], a.attendance[1] - b.attendance[1]),
+            (a.study[0] - b.study[0], a.study[1] - b.study[1]),
+        )
+        if change != OrgCounts(0, (0, 0), (0, 0)):
+            changes[org.id] = change
+    return changes

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -61,6 +61,10 @@ class OverviewCounts:
     members: dict[int, int]  # org -> members now (joined before the period ended)
     meetings: list[MeetingCount]
     study: dict[int, tuple[int, int]]  # org -> (studied, expected) over its topics
+    # What members away (流动党员) change in an organisation's attendance and study, as the
+    # ledger counts them (bot/core/ledger.py's away_changes): 异地参加 is there, 外出 is
+    # not expected, 异地学习 is studied.
+    away: dict[int, OrgCounts] = field(default_factory=dict)
 
 
 def overview_rows(counts: OverviewCounts) -> list[OrgRow]:
@@ -78,9 +82,11 @@ def overview_rows(counts: OverviewCounts) -> list[OrgRow]:
     rows = []
     for org in counts.orgs:
         present, expected = attendance.get(org.id, (0, 0))
-        own = OrgCounts(
-            counts.members.get(org.id, 0), (present, expected), counts.study.get(org.id, (0, 0))
-        )
+        studied, due = counts.study.get(org.id, (0, 0))
+        if (change := counts.away.get(org.id)) is not None:
+            present, expected = present + change.attendance[0], expected + change.attendance[1]
+            studied, due = studied + change.study[0], due + change.study[1]
+        own = OrgCounts(counts.members.get(org.id, 0), (present, expected), (studied, due))
         rows.append(org_row(counts, org, by_id, own, held.get(org.id, {})))
     return rows
 
@@ -90,7 +96,8 @@ def data_version(counts: OverviewCounts) -> str:
     local day (a window that ended today turns "behind"): equal digests give equal 概览
     rows and equal /report charts, which are drawn from the same counts; a check-in, a
     meeting held or cancelled, a member joining or leaving, a topic studied or an
-    organisation renamed or moved changes it."""
+    organisation renamed or moved changes it, and so does a member's stay away that changes
+    an organisation's counts."""
     meetings = sorted(
         (m.starts_at.isoformat(), m.org_id, m.kind.value, m.expected, m.present, m.held)
         for m in counts.meetings
@@ -104,5 +111,6 @@ def data_version(counts: OverviewCounts) -> str:
         sorted(counts.members.items()),
         meetings,
         sorted(counts.study.items()),
+        sorted(counts.away.items()),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()

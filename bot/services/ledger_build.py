@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.ledger import LedgerFile, build_ledger
-from bot.core.ledger_snapshot import Snapshot
+from bot.core.ledger_snapshot import OrgInfo, Snapshot
 from bot.core.periods import Period
 from bot.services.floating import floating_facts
 from bot.services.ledger_posts import duty_rows, duty_sheet
@@ -65,6 +65,36 @@ async def read_snapshot(
         quiz_correct=await repo.quiz_correct(start, end),
         records=await record_statuses(session, ids),
         marked_held=await marked_held(session, ids),
+        **await floating_facts(session, repo.org_ids, start, end, tz),
+    )
+
+
+async def away_snapshot(
+    session: AsyncSession,
+    orgs: list[OrgInfo],
+    users: list[int],
+    period: Period,
+    tz: ZoneInfo,
+    now: datetime,
+) -> Snapshot:
+    """A snapshot of these organisations (no tree) with every membership and meeting but
+    only `users`' answers and study: what their stays away change (bot/core/ledger.py's
+    away_changes) is exact on it, at a fraction of the reading."""
+    repo = LedgerRepo(session, [org.id for org in orgs])
+    start, end = span(period, tz, now)
+    return Snapshot(
+        root_id=orgs[0].id,
+        period=period,
+        tz=tz,
+        now=now,
+        orgs=orgs,
+        members=await repo.members(),
+        names={},
+        meetings=await repo.meetings(start, end),
+        answers=await repo.answers(start, end, users),
+        topics=await repo.topics(start, end),
+        studied=await repo.studied(start, end, users),
+        quiz_correct={},
         **await floating_facts(session, repo.org_ids, start, end, tz),
     )
 

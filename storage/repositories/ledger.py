@@ -104,8 +104,11 @@ class LedgerRepo:
         ).where(_meetings.c.id.in_(self._meeting_ids(start, end)))
         return [MeetingInfo(*row) for row in await self._rows(statement)]
 
-    async def answers(self, start: datetime, end: datetime) -> list[AnswerInfo]:
-        """Every answer to those meetings; a check-in as a flag."""
+    async def answers(
+        self, start: datetime, end: datetime, users: list[int] | None = None
+    ) -> list[AnswerInfo]:
+        """Every answer to those meetings (of `users` only, when given); a check-in as a
+        flag."""
         statement = select(
             _answers.c.meeting_id,
             _answers.c.user_id,
@@ -113,6 +116,8 @@ class LedgerRepo:
             _answers.c.reason,
             _answers.c.checked_in_at.is_not(None),
         ).where(_answers.c.meeting_id.in_(self._meeting_ids(start, end)))
+        if users is not None:
+            statement = statement.where(_answers.c.user_id.in_(users))
         return [AnswerInfo(*row) for row in await self._rows(statement)]
 
     def _topic_ids(self, start: datetime, end: datetime) -> Select[Any]:
@@ -143,11 +148,16 @@ class LedgerRepo:
             for id_, org, title, published, deadline, quiz in rows
         ]
 
-    async def studied(self, start: datetime, end: datetime) -> dict[tuple[int, int], bool]:
-        """(topic, user) -> whether it was a make-up, for those topics."""
+    async def studied(
+        self, start: datetime, end: datetime, users: list[int] | None = None
+    ) -> dict[tuple[int, int], bool]:
+        """(topic, user) -> whether it was a make-up, for those topics (and `users` only,
+        when given)."""
         statement = select(_records.c.topic_id, _records.c.user_id, _records.c.makeup).where(
             _records.c.topic_id.in_(self._topic_ids(start, end))
         )
+        if users is not None:
+            statement = statement.where(_records.c.user_id.in_(users))
         return {(topic, user): makeup for topic, user, makeup in await self._rows(statement)}
 
     async def quiz_correct(self, start: datetime, end: datetime) -> dict[tuple[int, int], int]:
