@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
 import sys
 import tempfile
@@ -71,7 +72,7 @@ async def township_secretary(database: Database) -> int:
 
 
 async def send_away(database: Database, how_many: int) -> None:
-    """`how_many` branch members, spread over the county, away since 1 September."""
+    """`how_many` branch members, picked at random over the county, away since 1 September."""
     if how_many <= 0:
         return
     since = datetime(2026, 9, 1, tzinfo=TZ)
@@ -84,7 +85,7 @@ async def send_away(database: Database, how_many: int) -> None:
                 .order_by(Member.user_id)
             )
         ).all()
-        step = max(1, len(rows) // how_many)
+        chosen = random.Random(1).sample(rows, min(how_many, len(rows)))
         await session.execute(
             insert(FloatingStay),
             [
@@ -96,7 +97,7 @@ async def send_away(database: Database, how_many: int) -> None:
                     "started_at": since,
                     "created_at": since,
                 }
-                for org, user in rows[::step][:how_many]
+                for org, user in chosen
             ],
         )
 

@@ -361,8 +361,9 @@ def org_statuses(snap: Snapshot) -> list[OrgRow]:
 def away_changes(snap: Snapshot) -> dict[int, OrgCounts]:
     """How members away change each organisation's (present, expected) and (studied,
     expected) from the counts that know nothing of stays (the 概览's SQL): the ledger's own
-    counts with the stays less those without. Exact on a snapshot holding every membership
-    but only the away members' answers and study (nobody else's state depends on a stay)."""
+    counts with the stays less those without. Exact on a snapshot holding only the away
+    members' answers, study and memberships, and the managers' and organisers' (who make a
+    支委会's roster): nobody else's state depends on a stay."""
     _, end = snap.period.bounds(snap.tz)
     away, plain = _counted(snap), _counted(replace(snap, stays=[], away_activity=[]))
     changes = {}

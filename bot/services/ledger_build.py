@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.floating import Stay
 from bot.core.ledger import LedgerFile, build_ledger
 from bot.core.ledger_snapshot import OrgInfo, Snapshot
 from bot.core.periods import Period
@@ -72,15 +73,17 @@ async def read_snapshot(
 async def away_snapshot(
     session: AsyncSession,
     orgs: list[OrgInfo],
-    users: list[int],
+    stays: list[Stay],
     period: Period,
     tz: ZoneInfo,
     now: datetime,
 ) -> Snapshot:
-    """A snapshot of these organisations (no tree) with every membership and meeting but
-    only `users`' answers and study: what their stays away change (bot/core/ledger.py's
-    away_changes) is exact on it, at a fraction of the reading."""
+    """A snapshot of these organisations (no tree) and every stay away from them, with
+    every meeting but only the away members' answers, study and memberships, and those a
+    支委会's roster depends on (managers, organisers): what the stays change (bot/core/
+    ledger.py's away_changes) is exact on it, at a fraction of the reading and counting."""
     repo = LedgerRepo(session, [org.id for org in orgs])
+    users = sorted({stay.user_id for stay in stays})
     start, end = span(period, tz, now)
     return Snapshot(
         root_id=orgs[0].id,
@@ -88,14 +91,14 @@ async def away_snapshot(
         tz=tz,
         now=now,
         orgs=orgs,
-        members=await repo.members(),
+        members=await repo.members(users, start, end),
         names={},
         meetings=await repo.meetings(start, end),
         answers=await repo.answers(start, end, users),
         topics=await repo.topics(start, end),
         studied=await repo.studied(start, end, users),
         quiz_correct={},
-        **await floating_facts(session, repo.org_ids, start, end, tz),
+        **await floating_facts(session, repo.org_ids, start, end, tz, stays),
     )
 
 

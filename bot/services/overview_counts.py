@@ -57,5 +57,5 @@ async def _away_counts(
     if not away:
         return {}
     affected = [org for org in orgs if org.id in away]
-    users = sorted({stay.user_id for stay in stays if stay.org_id in away})
-    return away_changes(await away_snapshot(session, affected, users, period, tz, now))
+    stays = [stay for stay in stays if stay.org_id in away]
+    return away_changes(await away_snapshot(session, affected, stays, period, tz, now))

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, Table, func, select, union
+from sqlalchemy import Row, Select, Table, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.domain import Role
 from bot.core.ledger_snapshot import AnswerInfo, MeetingInfo, Membership, OrgInfo, TopicInfo
 from bot.core.meetings import MeetingStatus
 from storage.models import (
@@ -74,12 +75,30 @@ class LedgerRepo:
         found = [OrgInfo(*row) for row in rows]
         return depth_first(found, root_id)
 
-    async def members(self) -> list[Membership]:
-        """Every membership of the subtree, also those that ended."""
+    async def members(
+        self,
+        users: list[int] | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[Membership]:
+        """Every membership of the subtree, also those that ended; with `users`, only theirs
+        and those a 支委会's roster is made of (managers, and the organisers of the meetings
+        of [start, end))."""
         columns = ("organisation_id", "user_id", "role", "status", "joined_at", "left_at")
         statement = select(*(_members.c[name] for name in columns)).where(
             _members.c.organisation_id.in_(self._org_ids)
         )
+        if users is not None and start is not None and end is not None:
+            organisers = select(_meetings.c.organiser_id).where(
+                _meetings.c.id.in_(self._meeting_ids(start, end))
+            )
+            statement = statement.where(
+                or_(
+                    _members.c.user_id.in_(users),
+                    _members.c.role != Role.MEMBER,
+                    _members.c.user_id.in_(organisers),
+                )
+            )
         return [Membership(*row) for row in await self._rows(statement)]
 
     def _meeting_ids(self, start: datetime, end: datetime) -> Select[Any]:
@@ -117,7 +136,10 @@ class LedgerRepo:
             _answers.c.checked_in_at.is_not(None),
         ).where(_answers.c.meeting_id.in_(self._meeting_ids(start, end)))
         if users is not None:
-            statement = statement.where(_answers.c.user_id.in_(users))
+            # `+ 0`: walk each meeting's answers (tens) and keep these people's; by the index
+            # on both columns SQLite probed every meeting for every person (105 ms -> 13 ms
+            # for a county's quarter and 500 people).
+            statement = statement.where((_answers.c.user_id + 0).in_(users))
         return [AnswerInfo(*row) for row in await self._rows(statement)]
 
     def _topic_ids(self, start: datetime, end: datetime) -> Select[Any]:
