@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.campaigns import DEFAULT_RULES, Campaign
+from bot.core.campaigns import DEFAULT_RULES, Campaign, Fact
 from bot.core.domain import Domain, OrgKind
 from bot.core.errors import NotFound
 from bot.core.meetings import MeetingType
@@ -17,6 +17,7 @@ from bot.services.campaigns import covering, pick, tally
 from storage.models import StudyAnswer, StudyRecord, StudyTarget, StudyTopic
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo, UserRepo
 from storage.repositories.campaigns import AwardRepo, CampaignRepo
+from storage.repositories.floating import FloatingRepo
 from storage.repositories.meetings import AnswerRepo, MeetingRepo
 from storage.repositories.posts import PostRepo
 
@@ -177,3 +178,43 @@ async def test_a_branch_campaign_stays_in_the_branch(sessions: Sessions, county:
         assert [c.name for c in await covering(session, county.second)] == ["全镇竞赛"]
         with pytest.raises(NotFound):
             await pick(session, county.second, "支部竞赛", INSIDE)
+
+
+async def test_a_member_away_earns_where_they_checked_in_once(
+    sessions: Sessions, county: County
+) -> None:
+    """孙七 is away from 第二党支部 (流动党员) and checks in at the 流动党员党支部's meeting:
+    the check-in earns in the 流动党员党支部, where it happened, and nowhere else; the topic
+    of the home branch studied while away still counts at home only."""
+    async with sessions.begin() as session:
+        orgs = OrganisationRepo(session)
+        floating = await orgs.create(
+            name="东莞流动党员党支部",
+            kind=OrgKind.BRANCH,
+            domain=Domain.OTHER,
+            now=BEFORE,
+            parent_id=county.committee,
+        )
+        await MemberRepo(session).join(floating.id, 3, BEFORE)
+        await FloatingRepo(session).start(
+            org_id=county.second, user_id=3, place="广东省东莞市", host_org_id=floating.id,
+            since=BEFORE.date(), contact="", recorded_by=3, now=BEFORE,
+        )  # fmt: skip
+        chat = await ChatRepo(session).upsert(
+            -300, title="东莞流动党员群", type_="group", now=BEFORE
+        )
+        meeting = await MeetingRepo(session).create(
+            now=BEFORE,
+            organisation_id=floating.id,
+            chat_id=chat.id,
+            kind=MeetingType.LECTURE,
+            starts_at=INSIDE,
+            organiser_id=3,
+        )
+        await AnswerRepo(session).check_in(meeting.id, 3, INSIDE)
+        counted = await tally(session, county.whole, END + timedelta(days=1))
+    checkin = DEFAULT_RULES.of(Fact.CHECKIN)
+    # Home: 学习 2 + 履职 2 as before; away: the one check-in.
+    assert counted.totals[(county.second, 3)] == 4
+    assert counted.totals[(floating.id, 3)] == checkin
+    assert [(r.name, r.points) for r in counted.members(floating.id)] == [("孙七", checkin)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.core.domain import MemberStatus, Role
@@ -170,6 +170,8 @@ class _Build:
         self.study: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         self.org_study: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         self.away = AwayBook(snap)
+        # org -> what stays away changed: [present (异地参加), expected (外出), studied (异地学习)]
+        self.away_change: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
 
     def name(self, user_id: int) -> str:
         return self.snap.names.get(user_id) or str(user_id)
@@ -216,6 +218,10 @@ class _Build:
         org_counts = self.org_attendance[meeting.org_id]
         org_counts[0] += len(present) + remote
         org_counts[1] += len(expected) - (len(away) - remote)
+        if away:
+            change = self.away_change[meeting.org_id]
+            change[0] += remote
+            change[1] -= len(away) - remote
         local = meeting.starts_at.astimezone(snap.tz)
         if present or meeting.id in snap.marked_held:
             self.held_days[meeting.org_id][meeting.kind].append(local.date())
@@ -254,6 +260,7 @@ class _Build:
                 )
                 if done and (topic.id, user_id) not in snap.studied:
                     elsewhere.add(user_id)
+                    self.away_change[org_id][2] += 1
                 counts = self.study[(org_id, user_id)]
                 counts[0] += done
                 counts[1] += 1
@@ -359,21 +366,10 @@ def org_statuses(snap: Snapshot) -> list[OrgRow]:
 
 
 def away_changes(snap: Snapshot) -> dict[int, OrgCounts]:
-    """How members away change each organisation's (present, expected) and (studied,
-    expected) from the counts that know nothing of stays (the 概览's SQL): the ledger's own
-    counts with the stays less those without. Exact on a snapshot holding only the away
+    """What members away change in each organisation's (present, expected) and (studied,
+    expected) from counts that know nothing of stays (the 概览's SQL): 异地参加 is there,
+    外出 is not expected, 异地学习 is studied. Exact on a snapshot holding only the away
     members' answers, study and memberships, and the managers' and organisers' (who make a
     支委会's roster): nobody else's state depends on a stay."""
-    _, end = snap.period.bounds(snap.tz)
-    away, plain = _counted(snap), _counted(replace(snap, stays=[], away_activity=[]))
-    changes = {}
-    for org in snap.orgs:
-        a, b = away.org_counts(org, end), plain.org_counts(org, end)
-        change = OrgCounts(
-            0,
-            (a.attendance[0] - b.attendance[0], a.attendance[1] - b.attendance[1]),
-            (a.study[0] - b.study[0], a.study[1] - b.study[1]),
-        )
-        if change != OrgCounts(0, (0, 0), (0, 0)):
-            changes[org.id] = change
-    return changes
+    changes = _counted(snap).away_change
+    return {org: OrgCounts(0, (p, e), (s, 0)) for org, (p, e, s) in changes.items()}
