@@ -170,8 +170,9 @@ class _Build:
         self.study: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         self.org_study: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         self.away = AwayBook(snap)
-        # org -> what stays away changed: [present (异地参加), expected (外出), studied (异地学习)]
-        self.away_change: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        # (org, user) -> what a stay away changed: [异地参加 meetings (present), 外出
+        # meetings (not expected), topics studied elsewhere (异地学习)]
+        self.away_change: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
 
     def name(self, user_id: int) -> str:
         return self.snap.names.get(user_id) or str(user_id)
@@ -211,6 +212,8 @@ class _Build:
                 remote += elsewhere[0] == REMOTE
                 counts[0] += elsewhere[0] == REMOTE
                 counts[1] -= elsewhere[0] != REMOTE  # 外出: not expected in person
+                change = self.away_change[(meeting.org_id, user_id)]
+                change[0 if elsewhere[0] == REMOTE else 1] += 1
             elif answer is not None and answer.rsvp is Rsvp.LEAVE:
                 leave.append((self.name(user_id), answer.reason or ""))
             else:
@@ -218,10 +221,6 @@ class _Build:
         org_counts = self.org_attendance[meeting.org_id]
         org_counts[0] += len(present) + remote
         org_counts[1] += len(expected) - (len(away) - remote)
-        if away:
-            change = self.away_change[meeting.org_id]
-            change[0] += remote
-            change[1] -= len(away) - remote
         local = meeting.starts_at.astimezone(snap.tz)
         if present or meeting.id in snap.marked_held:
             self.held_days[meeting.org_id][meeting.kind].append(local.date())
@@ -260,7 +259,7 @@ class _Build:
                 )
                 if done and (topic.id, user_id) not in snap.studied:
                     elsewhere.add(user_id)
-                    self.away_change[org_id][2] += 1
+                    self.away_change[(org_id, user_id)][2] += 1
                 counts = self.study[(org_id, user_id)]
                 counts[0] += done
                 counts[1] += 1
@@ -365,11 +364,10 @@ def org_statuses(snap: Snapshot) -> list[OrgRow]:
     return [build.org_row(org, end) for org in snap.orgs]
 
 
-def away_changes(snap: Snapshot) -> dict[int, OrgCounts]:
-    """What members away change in each organisation's (present, expected) and (studied,
-    expected) from counts that know nothing of stays (the 概览's SQL): 异地参加 is there,
-    外出 is not expected, 异地学习 is studied. Exact on a snapshot holding only the away
-    members' answers, study and memberships, and the managers' and organisers' (who make a
-    支委会's roster): nobody else's state depends on a stay."""
-    changes = _counted(snap).away_change
-    return {org: OrgCounts(0, (p, e), (s, 0)) for org, (p, e, s) in changes.items()}
+def away_changes(snap: Snapshot) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """(organisation, member) -> what their stays away change in the ledger's counts: home
+    meetings taken part in elsewhere (异地参加: present), home meetings missed while away
+    (外出: not expected), topics studied elsewhere (异地学习: studied). Exact on a snapshot
+    holding only the away members' answers, study and memberships, and the managers' and
+    organisers' (who make a 支委会's roster): nobody else's state depends on a stay."""
+    return {key: (a, b, c) for key, (a, b, c) in _counted(snap).away_change.items()}

@@ -61,10 +61,9 @@ class OverviewCounts:
     members: dict[int, int]  # org -> members now (joined before the period ended)
     meetings: list[MeetingCount]
     study: dict[int, tuple[int, int]]  # org -> (studied, expected) over its topics
-    # What members away (流动党员) change in an organisation's attendance and study, as the
-    # ledger counts them (bot/core/ledger.py's away_changes): 异地参加 is there, 外出 is
-    # not expected, 异地学习 is studied.
-    away: dict[int, OrgCounts] = field(default_factory=dict)
+    # What members away (流动党员) change, as the ledger counts them (bot/core/ledger.py's
+    # away_changes): (org, user) -> (异地参加 present, 外出 not expected, 异地学习 studied).
+    away: dict[tuple[int, int], tuple[int, int, int]] = field(default_factory=dict)
 
 
 def overview_rows(counts: OverviewCounts) -> list[OrgRow]:
@@ -78,15 +77,20 @@ def overview_rows(counts: OverviewCounts) -> list[OrgRow]:
         if meeting.held:
             day = meeting.starts_at.astimezone(counts.tz).date()
             held[meeting.org_id][meeting.kind].append(day)
+    away: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (org_id, _), change in counts.away.items():
+        away[org_id] = [a + b for a, b in zip(away[org_id], change, strict=True)]
     by_id = {org.id: org for org in counts.orgs}
     rows = []
     for org in counts.orgs:
         present, expected = attendance.get(org.id, (0, 0))
         studied, due = counts.study.get(org.id, (0, 0))
-        if (change := counts.away.get(org.id)) is not None:
-            present, expected = present + change.attendance[0], expected + change.attendance[1]
-            studied, due = studied + change.study[0], due + change.study[1]
-        own = OrgCounts(counts.members.get(org.id, 0), (present, expected), (studied, due))
+        remote, missed, elsewhere = away.get(org.id, (0, 0, 0))
+        own = OrgCounts(
+            counts.members.get(org.id, 0),
+            (present + remote, expected - missed),
+            (studied + elsewhere, due),
+        )
         rows.append(org_row(counts, org, by_id, own, held.get(org.id, {})))
     return rows
 

@@ -8,14 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.ledger import away_changes
-from bot.core.ledger_snapshot import OrgInfo
-from bot.core.org_rows import OrgCounts
 from bot.core.overview import OverviewCounts
 from bot.core.periods import Period
-from bot.services.ledger_build import away_snapshot, span
+from bot.services.ledger_build import away_facts, span
 from storage.repositories import OrganisationRepo
-from storage.repositories.floating import FloatingRepo
 from storage.repositories.ledger import LedgerRepo
 from storage.repositories.overview import OverviewRepo
 
@@ -37,25 +33,5 @@ async def read_overview(
         members=await repo.members(period.bounds(tz)[1]),
         meetings=await repo.meetings(start, end),
         study=await repo.study(start, end),
-        away=await _away_counts(session, orgs, period, tz, now),
+        away=await away_facts(session, orgs, period, tz, now),
     )
-
-
-async def _away_counts(
-    session: AsyncSession, orgs: list[OrgInfo], period: Period, tz: ZoneInfo, now: datetime
-) -> dict[int, OrgCounts]:
-    """What members away during the period change in their organisations' counts (the SQL
-    counts know nothing of 异地参加 and 外出), by the ledger's own rule over the away
-    members' answers and study only; nothing to read for a subtree nobody left."""
-    start, end = period.bounds(tz)
-    stays = await FloatingRepo(session).of_orgs([org.id for org in orgs])
-    away = {
-        stay.org_id
-        for stay in stays
-        if stay.begins(tz) < end and (stay.ended_at is None or stay.ended_at > start)
-    }
-    if not away:
-        return {}
-    affected = [org for org in orgs if org.id in away]
-    stays = [stay for stay in stays if stay.org_id in away]
-    return away_changes(await away_snapshot(session, affected, stays, period, tz, now))
