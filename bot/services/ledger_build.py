@@ -24,7 +24,7 @@ from bot.services.ledger_records import marked_held, record_statuses
 from bot.services.ledger_sheets import ledger_file
 from storage.repositories import OrganisationRepo
 from storage.repositories.floating import FloatingRepo
-from storage.repositories.ledger import LedgerRepo
+from storage.repositories.ledger import LedgerRepo, plan_for_values
 from storage.snapshot import read_only_session
 
 
@@ -118,6 +118,7 @@ async def away_facts(
     }
     if not away:
         return {}
+    await plan_for_values(session)
     affected = [org for org in orgs if org.id in away]
     # Every stay away from those organisations, also outside the period, as the ledger has.
     stays = [stay for stay in stays if stay.org_id in away]

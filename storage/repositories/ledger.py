@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, Table, func, or_, select, union
+from sqlalchemy import Row, Select, Table, func, or_, select, text, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.domain import Role
@@ -35,6 +35,15 @@ _members, _users = cast(Table, Member.__table__), cast(Table, User.__table__)
 _topics, _targets = cast(Table, StudyTopic.__table__), cast(Table, StudyTarget.__table__)
 _records, _quiz = cast(Table, StudyRecord.__table__), cast(Table, StudyAnswer.__table__)
 _orgs = cast(Table, Organisation.__table__)
+
+
+async def plan_for_values(session: AsyncSession) -> None:
+    """PostgreSQL: plan the rest of the transaction's statements for their own values. A
+    statement with hundreds of ids, prepared and run a sixth time, gets a generic plan that
+    took 1-1.5 s where its own took 50-250 ms (the 概览's read of members away)."""
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        await connection.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def depth_first(orgs: list[OrgInfo], root_id: int) -> list[OrgInfo]:
