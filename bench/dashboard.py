@@ -8,24 +8,28 @@ this quarter and the year. Prints the median and worst of --runs cold calls (not
 call within the minute the 概览 is reused, the worst stall of the bench's event loop during a
 cold call (bench/stall.py: the counts run apart), and the share spent in the database's counts.
 
-    .venv/bin/python bench/dashboard.py [--orgs 300] [--members 10000] [--runs 5]
+With --away N, N members (every so many across the county) have been away (流动党员) since
+1 September: the organisations they are away from are counted by the ledger's own rule.
+
+    .venv/bin/python bench/dashboard.py [--orgs 300] [--members 10000] [--runs 5] [--away 0]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from stall import watched  # bench/stall.py
 
 from bot.core.clock import FakeClock
@@ -36,6 +40,7 @@ from bot.services.overview_counts import read_overview
 from storage.db import Database, create_engine
 from storage.migrate import upgrade
 from storage.models import Member, Organisation
+from storage.models.floating import FloatingStay
 from tests.conftest import reset_postgres
 from tests.ledger_seed import Sizes, seed_county
 
@@ -68,6 +73,37 @@ async def township_secretary(database: Database) -> int:
     return 1000
 
 
+async def send_away(database: Database, how_many: int) -> None:
+    """`how_many` branch members, picked at random over the county, away since 1 September."""
+    if how_many <= 0:
+        return
+    since = datetime(2026, 9, 1, tzinfo=TZ)
+    async with database.sessions.begin() as session:
+        rows = (
+            await session.execute(
+                select(Member.organisation_id, Member.user_id)
+                .join(Organisation, Organisation.id == Member.organisation_id)
+                .where(Organisation.kind == "branch", Member.role == Role.MEMBER)
+                .order_by(Member.user_id)
+            )
+        ).all()
+        chosen = random.Random(1).sample(rows, min(how_many, len(rows)))
+        await session.execute(
+            insert(FloatingStay),
+            [
+                {
+                    "organisation_id": org,
+                    "user_id": user,
+                    "place": "广东省东莞市",
+                    "since": date(2026, 9, 1),
+                    "started_at": since,
+                    "created_at": since,
+                }
+                for org, user in chosen
+            ],
+        )
+
+
 async def timed(call: object, runs: int) -> tuple[float, float]:
     """Median and worst milliseconds of `runs` awaits of call()."""
     times = []
@@ -78,7 +114,7 @@ async def timed(call: object, runs: int) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
-async def main(url: str, sizes: Sizes, runs: int) -> None:
+async def main(url: str, sizes: Sizes, runs: int, away: int) -> None:
     """Seed, then time the 概览."""
     await upgrade(url)
     engine = create_engine(url)
@@ -94,6 +130,7 @@ async def main(url: str, sizes: Sizes, runs: int) -> None:
         database, FakeClock(NOW), AccessService(frozenset({SUPERADMIN}), _not_admin), TZ
     )
     secretary = await township_secretary(database)
+    await send_away(database, away)
     for who, user in (("county admin", SUPERADMIN), ("township secretary", secretary)):
         for period in ("本季度", "2026年"):
             found = await service.overview(user, period)
@@ -126,10 +163,11 @@ if __name__ == "__main__":
     parser.add_argument("--orgs", type=int, default=300)
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--away", type=int, default=0, help="members away since September")
     parser.add_argument("--postgres", help="an empty-able PostgreSQL URL (it is reset)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.postgres or f"sqlite+aiosqlite:///{folder}/bench.db"
         if args.postgres:
             asyncio.run(reset_postgres(args.postgres))
-        asyncio.run(main(url, Sizes(args.orgs, args.members), args.runs))
+        asyncio.run(main(url, Sizes(args.orgs, args.members), args.runs, args.away))

@@ -53,10 +53,12 @@ async def cmd_stars(update: Update, context: AppContext) -> None:
 
 def setup(application: AppApplication, group: int) -> None:
     """Register the four commands (groups only; wrong_place answers elsewhere)."""
+    # New messages only: an edited /award (a typo in the reason) is not a second award.
+    in_groups = filters.UpdateType.MESSAGE & filters.ChatType.GROUPS
     for name, callback in (
         ("campaign", cmd_campaign),
         ("award", cmd_award),
         ("rank", cmd_rank),
         ("stars", cmd_stars),
     ):
-        application.add_handler(CommandHandler(name, callback, filters.ChatType.GROUPS), group)
+        application.add_handler(CommandHandler(name, callback, in_groups), group)

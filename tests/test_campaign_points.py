@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.campaigns import DEFAULT_RULES, Campaign
+from bot.core.campaigns import DEFAULT_RULES, Campaign, Fact
 from bot.core.domain import Domain, OrgKind
 from bot.core.errors import NotFound
 from bot.core.meetings import MeetingType
 from bot.core.sandbox import run_isolated
+from bot.core.stars import NEUTRAL, Dimension
+from bot.services import stars
 from bot.services.campaign_build import BUDGET, rank_text
 from bot.services.campaign_render import render_rank
 from bot.services.campaigns import covering, pick, tally
@@ -22,10 +24,12 @@ from storage.db import Database, create_engine
 from storage.models import StudyAnswer, StudyRecord, StudyTarget, StudyTopic
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo, UserRepo
 from storage.repositories.campaigns import AwardRepo, CampaignRepo
+from storage.repositories.floating import FloatingRepo
 from storage.repositories.meetings import AnswerRepo, MeetingRepo
 from storage.repositories.posts import PostRepo
 
 Sessions = async_sessionmaker[AsyncSession]
+TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 30, 16, 0, tzinfo=UTC)  # 2026-12-01 00:00 in Beijing
 END = START + timedelta(days=30)
 INSIDE, BEFORE, AFTER = START + timedelta(days=3), START - timedelta(hours=1), END
@@ -207,3 +211,65 @@ async def test_the_board_is_the_same_in_the_loop_a_thread_and_a_child_process(
     )
     assert child == in_loop
     assert "1. 第一党支部 人均5.5分（2人）" in child
+
+
+async def _away_and_elsewhere(session: AsyncSession, county: County) -> int:
+    """孙七 is away from 第二党支部 (流动党员) since before the window and checks in at a
+    meeting of the 流动党员党支部 (a member there too) inside it; 第二党支部 holds a meeting
+    he misses meanwhile. The 流动党员党支部's id."""
+    floating = await OrganisationRepo(session).create(
+        name="东莞流动党员党支部",
+        kind=OrgKind.BRANCH,
+        domain=Domain.OTHER,
+        now=BEFORE,
+        parent_id=county.committee,
+    )
+    await MemberRepo(session).join(floating.id, 3, BEFORE)
+    await FloatingRepo(session).start(
+        org_id=county.second, user_id=3, place="广东省东莞市", host_org_id=floating.id,
+        since=BEFORE.date(), contact="", recorded_by=3, now=BEFORE,
+    )  # fmt: skip
+    chats = ChatRepo(session)
+    for org, telegram_id in ((floating.id, -300), (county.second, -200)):
+        chat = await chats.upsert(telegram_id, title="群", type_="group", now=BEFORE)
+        meeting = await MeetingRepo(session).create(
+            now=BEFORE,
+            organisation_id=org,
+            chat_id=chat.id,
+            kind=MeetingType.LECTURE,
+            starts_at=INSIDE,
+            organiser_id=3,
+        )
+        if org == floating.id:
+            await AnswerRepo(session).check_in(meeting.id, 3, INSIDE)
+    return floating.id
+
+
+async def test_a_member_away_earns_where_they_checked_in_once(
+    sessions: Sessions, county: County
+) -> None:
+    """The check-in earns in the 流动党员党支部, where it happened, and nowhere else; the
+    topic of the home branch studied while away still counts at home only."""
+    async with sessions.begin() as session:
+        floating = await _away_and_elsewhere(session, county)
+        counted = await tally(session, county.whole, END + timedelta(days=1))
+    checkin = DEFAULT_RULES.of(Fact.CHECKIN)
+    # Home: 学习 2 + 履职 2 as before; away: the one check-in.
+    assert counted.totals[(county.second, 3)] == 4
+    assert counted.totals[(floating, 3)] == checkin
+    assert [(r.name, r.points) for r in counted.members(floating)] == [("孙七", checkin)]
+
+
+async def test_the_star_draft_counts_a_meeting_taken_part_in_elsewhere(
+    sessions: Sessions, county: County
+) -> None:
+    """五星党员: 孙七 missed his branch's meeting while away but took part elsewhere that
+    month (异地参加): 参会 is full, as the ledger counts it."""
+    window = stars.Period("2026-12", "2026年12月", START, END)
+    now = END + timedelta(days=1)
+    async with sessions.begin() as session:
+        [before] = await stars.ratings(session, county.second, window, now, TZ)
+        await _away_and_elsewhere(session, county)
+        [after] = await stars.ratings(session, county.second, window, now, TZ)
+    assert before.of(Dimension.MEETINGS) == NEUTRAL  # no meeting yet
+    assert after.of(Dimension.MEETINGS) == 5  # 1 异地参加 of 1

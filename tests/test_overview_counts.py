@@ -2,11 +2,13 @@
 (bot/core/ledger.py's org_statuses over a full snapshot), on a seeded county made awkward:
 people who left or joined late, answers from outside an organisation, cancelled meetings,
 meetings marked held with nobody checked in, a 支委会 without a committee, a topic reaching an
-organisation through two groups. SQLite and PostgreSQL."""
+organisation through two groups, members away (流动党员: one who took part and studied elsewhere,
+one who did not, one whose stay ended mid-quarter, one away from another branch). SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +22,16 @@ from bot.core.overview import data_version, overview_rows
 from bot.core.periods import parse_period
 from bot.services.ledger_build import read_snapshot
 from bot.services.overview_counts import read_overview
-from storage.models import Chat, Member, Organisation, StudyTarget, StudyTopic
+from storage.models import (
+    Chat,
+    Member,
+    Organisation,
+    StudyAnswer,
+    StudyRecord,
+    StudyTarget,
+    StudyTopic,
+)
+from storage.models.floating import FloatingStay
 from storage.models.meetings import Meeting, MeetingAnswer
 from storage.models.minutes import MeetingHeld
 from tests.ledger_seed import Sizes, seed_county
@@ -112,6 +123,62 @@ async def _make_awkward(session: AsyncSession) -> None:
     await session.execute(
         insert(StudyTarget),
         [{"topic_id": t, "organisation_id": branch_1, "chat_id": 10_000} for t in topics[-3:]],
+    )
+    await _make_away(session, branch_1, branch_2, [m.user_id for m in members[6:9]], outsiders[0])
+
+
+def _stay(org: int, user: int, since: date, ended: datetime | None) -> dict[str, object]:
+    started = datetime.combine(since, datetime.min.time(), TZ)
+    return {
+        "organisation_id": org,
+        "user_id": user,
+        "place": "广东省东莞市",
+        "since": since,
+        "started_at": started,
+        "ended_at": ended,
+        "created_at": started,
+    }
+
+
+async def _make_away(
+    session: AsyncSession, branch_1: int, branch_2: int, away: list[int], outsider: int
+) -> None:
+    """Members away (流动党员): from branch 1, one who answers branch 2's meetings and studies
+    its topics (异地参加, 异地学习), one who does nothing elsewhere (外出), one back on
+    5 November; from branch 2, the outsider who comes to branch 1's meetings."""
+    active, idle, back = away
+    mt, a, r = Meeting, MeetingAnswer, StudyRecord
+    home = select(mt.id).where(mt.organisation_id == branch_1)
+    await session.execute(delete(a).where(a.meeting_id.in_(home), a.user_id.in_(away)))
+    await session.execute(delete(StudyAnswer).where(StudyAnswer.user_id == active))
+    await session.execute(delete(r).where(r.user_id == active))
+    elsewhere = await _ids(session, mt, mt.organisation_id == branch_2)
+    await session.execute(
+        insert(a), [{"meeting_id": m, "user_id": active, "rsvp": Rsvp.YES} for m in elsewhere[::2]]
+    )
+    # Its branch's own topics studied the day after (the last one in October): the county's
+    # topic of that month counts as studied at home.
+    own = select(StudyTopic.id, StudyTopic.published_at).where(
+        StudyTopic.organisation_id == branch_2
+    )
+    topics = (await session.execute(own.order_by(StudyTopic.id))).all()
+    studied = [published + timedelta(days=1) for _, published in topics[:-1]]
+    studied.append(datetime(2026, 10, 3, tzinfo=UTC))
+    await session.execute(
+        insert(r),
+        [
+            {"topic_id": topic, "user_id": active, "studied_at": at, "makeup": False}
+            for (topic, _), at in zip(topics, studied, strict=True)
+        ],
+    )
+    await session.execute(
+        insert(FloatingStay),
+        [
+            _stay(branch_1, active, date(2026, 3, 1), None),
+            _stay(branch_1, idle, date(2026, 6, 1), None),
+            _stay(branch_1, back, date(2026, 9, 1), datetime(2026, 11, 5, tzinfo=UTC)),
+            _stay(branch_2, outsider, date(2026, 1, 1), None),
+        ],
     )
 
 

@@ -198,8 +198,15 @@ def meeting_json(row: MeetingRow) -> Json:
         "rate": row.rate,
         "leave": [{"name": n, "reason": r} for n, r in row.leave],
         "absent": list(row.absent),
+        "away": [_away(state) | {"name": name} for name, state in row.away],
         "record": row.record,
     }
+
+
+def _away(state: str) -> Json:
+    """外出：广东省东莞市 / 异地参加：某流动党员党支部 as {state, where}."""
+    kind, _, where = state.partition("：")
+    return {"state": kind, "where": where}
 
 
 def topic_json(row: TopicRow) -> Json:
@@ -279,6 +286,7 @@ def upcoming_json(listed: Listed, tz: ZoneInfo) -> Json:
         "yes": listed.yes,
         "leave": listed.leave,
         "none": listed.none,
+        "away": [{"name": name, "place": place} for name, place in listed.away],
     }
 
 

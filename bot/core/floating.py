@@ -141,13 +141,14 @@ class Activity:
 
 def away_activity(stays: list[Stay], found: list[Activity], tz: ZoneInfo) -> list[Activity]:
     """The activities done while away, somewhere other than the branch of record."""
+    by_user: dict[int, list[Stay]] = {}
+    for stay in stays:  # by person: a county's hundreds of stays against thousands of facts
+        by_user.setdefault(stay.user_id, []).append(stay)
     kept = []
     for activity in found:
         if any(
-            stay.user_id == activity.user_id
-            and stay.org_id != activity.org_id
-            and stay.covers(activity.at, tz)
-            for stay in stays
+            stay.org_id != activity.org_id and stay.covers(activity.at, tz)
+            for stay in by_user.get(activity.user_id, ())
         ):
             kept.append(activity)
     return sorted(kept, key=lambda a: (a.at, a.user_id))

@@ -170,6 +170,9 @@ class _Build:
         self.study: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
         self.org_study: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         self.away = AwayBook(snap)
+        # (org, user) -> what a stay away changed: [异地参加 meetings (present), 外出
+        # meetings (not expected), topics studied elsewhere (异地学习)]
+        self.away_change: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
 
     def name(self, user_id: int) -> str:
         return self.snap.names.get(user_id) or str(user_id)
@@ -209,6 +212,8 @@ class _Build:
                 remote += elsewhere[0] == REMOTE
                 counts[0] += elsewhere[0] == REMOTE
                 counts[1] -= elsewhere[0] != REMOTE  # 外出: not expected in person
+                change = self.away_change[(meeting.org_id, user_id)]
+                change[0 if elsewhere[0] == REMOTE else 1] += 1
             elif answer is not None and answer.rsvp is Rsvp.LEAVE:
                 leave.append((self.name(user_id), answer.reason or ""))
             else:
@@ -254,6 +259,7 @@ class _Build:
                 )
                 if done and (topic.id, user_id) not in snap.studied:
                     elsewhere.add(user_id)
+                    self.away_change[(org_id, user_id)][2] += 1
                 counts = self.study[(org_id, user_id)]
                 counts[0] += done
                 counts[1] += 1
@@ -309,11 +315,14 @@ class _Build:
         _, end = self.snap.period.bounds(self.snap.tz)
         return [self.org_row(org, end) for org in self.snap.orgs[1:]]
 
-    def org_row(self, org: OrgInfo, end: datetime) -> OrgRow:
+    def org_counts(self, org: OrgInfo, end: datetime) -> OrgCounts:
         members = sum(1 for m in self.roster[org.id] if m.joined_at < end and m.left_at is None)
         attendance = self.org_attendance.get(org.id, [0, 0])
         study = self.org_study.get(org.id, [0, 0])
-        counts = OrgCounts(members, (attendance[0], attendance[1]), (study[0], study[1]))
+        return OrgCounts(members, (attendance[0], attendance[1]), (study[0], study[1]))
+
+    def org_row(self, org: OrgInfo, end: datetime) -> OrgRow:
+        counts = self.org_counts(org, end)
         return org_row(self.snap, org, self.orgs, counts, self.held_days.get(org.id, {}))
 
 
@@ -338,13 +347,27 @@ def build_ledger(snap: Snapshot) -> Ledger:
     )
 
 
-def org_statuses(snap: Snapshot) -> list[OrgRow]:
-    """Every organisation's 下级组织 row, the root's included (the dashboard's 概览): the
-    ledger's own counts, so the two never disagree."""
+def _counted(snap: Snapshot) -> _Build:
     build = _Build(snap)
     for meeting in snap.meetings:
         build.meeting_row(meeting)
     for topic in snap.topics:
         build.topic_row(topic)
+    return build
+
+
+def org_statuses(snap: Snapshot) -> list[OrgRow]:
+    """Every organisation's 下级组织 row, the root's included (the dashboard's 概览): the
+    ledger's own counts, so the two never disagree."""
+    build = _counted(snap)
     _, end = snap.period.bounds(snap.tz)
     return [build.org_row(org, end) for org in snap.orgs]
+
+
+def away_changes(snap: Snapshot) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """(organisation, member) -> what their stays away change in the ledger's counts: home
+    meetings taken part in elsewhere (异地参加: present), home meetings missed while away
+    (外出: not expected), topics studied elsewhere (异地学习: studied). Exact on a snapshot
+    holding only the away members' answers, study and memberships, and the managers' and
+    organisers' (who make a 支委会's roster): nobody else's state depends on a stay."""
+    return {key: (a, b, c) for key, (a, b, c) in _counted(snap).away_change.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -61,6 +61,9 @@ class OverviewCounts:
     members: dict[int, int]  # org -> members now (joined before the period ended)
     meetings: list[MeetingCount]
     study: dict[int, tuple[int, int]]  # org -> (studied, expected) over its topics
+    # What members away (流动党员) change, as the ledger counts them (bot/core/ledger.py's
+    # away_changes): (org, user) -> (异地参加 present, 外出 not expected, 异地学习 studied).
+    away: dict[tuple[int, int], tuple[int, int, int]] = field(default_factory=dict)
 
 
 def overview_rows(counts: OverviewCounts) -> list[OrgRow]:
@@ -74,12 +77,19 @@ def overview_rows(counts: OverviewCounts) -> list[OrgRow]:
         if meeting.held:
             day = meeting.starts_at.astimezone(counts.tz).date()
             held[meeting.org_id][meeting.kind].append(day)
+    away: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (org_id, _), change in counts.away.items():
+        away[org_id] = [a + b for a, b in zip(away[org_id], change, strict=True)]
     by_id = {org.id: org for org in counts.orgs}
     rows = []
     for org in counts.orgs:
         present, expected = attendance.get(org.id, (0, 0))
+        studied, due = counts.study.get(org.id, (0, 0))
+        remote, missed, elsewhere = away.get(org.id, (0, 0, 0))
         own = OrgCounts(
-            counts.members.get(org.id, 0), (present, expected), counts.study.get(org.id, (0, 0))
+            counts.members.get(org.id, 0),
+            (present + remote, expected - missed),
+            (studied + elsewhere, due),
         )
         rows.append(org_row(counts, org, by_id, own, held.get(org.id, {})))
     return rows
@@ -90,7 +100,8 @@ def data_version(counts: OverviewCounts) -> str:
     local day (a window that ended today turns "behind"): equal digests give equal 概览
     rows and equal /report charts, which are drawn from the same counts; a check-in, a
     meeting held or cancelled, a member joining or leaving, a topic studied or an
-    organisation renamed or moved changes it."""
+    organisation renamed or moved changes it, and so does a member's stay away that changes
+    an organisation's counts."""
     meetings = sorted(
         (m.starts_at.isoformat(), m.org_id, m.kind.value, m.expected, m.present, m.held)
         for m in counts.meetings
@@ -104,5 +115,6 @@ def data_version(counts: OverviewCounts) -> str:
         sorted(counts.members.items()),
         meetings,
         sorted(counts.study.items()),
+        sorted(counts.away.items()),
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -14,11 +14,18 @@ from storage.repositories.floating import FloatingRepo
 
 
 async def floating_facts(
-    session: AsyncSession, org_ids: list[int], start: datetime, end: datetime, tz: ZoneInfo
+    session: AsyncSession,
+    org_ids: list[int],
+    start: datetime,
+    end: datetime,
+    tz: ZoneInfo,
+    stays: list[Stay] | None = None,
 ) -> dict[str, Any]:
-    """The ledger snapshot's `stays` and `away_activity` for the subtree over [start, end)."""
+    """The ledger snapshot's `stays` and `away_activity` for the subtree over [start, end)
+    (`stays`: every stay away from these organisations, when the caller has read them)."""
     repo = FloatingRepo(session)
-    stays = await repo.of_orgs(org_ids)
+    if stays is None:
+        stays = await repo.of_orgs(org_ids)
     users = sorted({stay.user_id for stay in stays})
     done = await repo.activity(users, start, end)
     return {"stays": stays, "away_activity": away_activity(stays, done, tz)}

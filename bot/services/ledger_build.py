@@ -14,15 +14,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.ledger import LedgerFile, build_ledger
-from bot.core.ledger_snapshot import Snapshot
+from bot.core.floating import Stay
+from bot.core.ledger import LedgerFile, away_changes, build_ledger
+from bot.core.ledger_snapshot import OrgInfo, Snapshot
 from bot.core.periods import Period
 from bot.services.floating import floating_facts
 from bot.services.ledger_posts import duty_rows, duty_sheet
 from bot.services.ledger_records import marked_held, record_statuses
 from bot.services.ledger_sheets import ledger_file
 from storage.repositories import OrganisationRepo
-from storage.repositories.ledger import LedgerRepo
+from storage.repositories.floating import FloatingRepo
+from storage.repositories.ledger import LedgerRepo, plan_for_values
 from storage.snapshot import read_only_session
 
 
@@ -67,6 +69,60 @@ async def read_snapshot(
         marked_held=await marked_held(session, ids),
         **await floating_facts(session, repo.org_ids, start, end, tz),
     )
+
+
+async def away_snapshot(
+    session: AsyncSession,
+    orgs: list[OrgInfo],
+    stays: list[Stay],
+    period: Period,
+    tz: ZoneInfo,
+    now: datetime,
+) -> Snapshot:
+    """A snapshot of these organisations (no tree) and every stay away from them, with
+    every meeting but only the away members' answers, study and memberships, and those a
+    支委会's roster depends on (managers, organisers): what the stays change (bot/core/
+    ledger.py's away_changes) is exact on it, at a fraction of the reading and counting."""
+    repo = LedgerRepo(session, [org.id for org in orgs])
+    users = sorted({stay.user_id for stay in stays})
+    start, end = span(period, tz, now)
+    return Snapshot(
+        root_id=orgs[0].id,
+        period=period,
+        tz=tz,
+        now=now,
+        orgs=orgs,
+        members=await repo.members(users, start, end),
+        names={},
+        meetings=await repo.meetings(start, end),
+        answers=await repo.answers(start, end, users),
+        topics=await repo.topics(start, end),
+        studied=await repo.studied(start, end, users),
+        quiz_correct={},
+        **await floating_facts(session, repo.org_ids, start, end, tz, stays),
+    )
+
+
+async def away_facts(
+    session: AsyncSession, orgs: list[OrgInfo], period: Period, tz: ZoneInfo, now: datetime
+) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """(organisation, member) -> what their stays away during the period change in the
+    ledger's counts (bot/core/ledger.py's away_changes), for counts that know nothing of
+    stays (the 概览's, the 五星党员 draft's); nothing more to read when nobody was away."""
+    start, end = period.bounds(tz)
+    stays = await FloatingRepo(session).of_orgs([org.id for org in orgs])
+    away = {
+        stay.org_id
+        for stay in stays
+        if stay.begins(tz) < end and (stay.ended_at is None or stay.ended_at > start)
+    }
+    if not away:
+        return {}
+    await plan_for_values(session)
+    affected = [org for org in orgs if org.id in away]
+    # Every stay away from those organisations, also outside the period, as the ledger has.
+    stays = [stay for stay in stays if stay.org_id in away]
+    return away_changes(await away_snapshot(session, affected, stays, period, tz, now))
 
 
 async def build_from(

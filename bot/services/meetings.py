@@ -310,6 +310,7 @@ class Listed:
     yes: int
     leave: int
     none: int
+    away: tuple[tuple[str, str], ...] = ()  # floating members away: (name, place), as 外出
 
 
 async def upcoming(session: AsyncSession, org_ids: list[int], now: datetime) -> list[Listed]:
@@ -317,5 +318,6 @@ async def upcoming(session: AsyncSession, org_ids: list[int], now: datetime) -> 
     listed = []
     for meeting in await MeetingRepo(session).upcoming(org_ids, now):
         counts = (await attendance(session, meeting)).tally
-        listed.append(Listed(meeting, len(counts.yes), len(counts.leave), len(counts.none)))
+        away = tuple((person.name, place) for person, place in counts.away)
+        listed.append(Listed(meeting, len(counts.yes), len(counts.leave), len(counts.none), away))
     return listed

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.overview import OverviewCounts
 from bot.core.periods import Period
-from bot.services.ledger_build import span
+from bot.services.ledger_build import away_facts, span
 from storage.repositories import OrganisationRepo
 from storage.repositories.ledger import LedgerRepo
 from storage.repositories.overview import OverviewRepo
@@ -23,13 +23,15 @@ async def read_overview(
     org_ids = await OrganisationRepo(session).descendant_ids(org_id)
     repo = OverviewRepo(session, org_ids)
     start, end = span(period, tz, now)
+    orgs = await LedgerRepo(session, org_ids).organisations(org_id)
     return OverviewCounts(
         root_id=org_id,
         period=period,
         tz=tz,
         now=now,
-        orgs=await LedgerRepo(session, org_ids).organisations(org_id),
+        orgs=orgs,
         members=await repo.members(period.bounds(tz)[1]),
         meetings=await repo.meetings(start, end),
         study=await repo.study(start, end),
+        away=await away_facts(session, orgs, period, tz, now),
     )

@@ -30,6 +30,7 @@ from bot.texts import posts as texts
 from storage.db import Database
 from storage.records import PostRecord
 from storage.repositories import MemberRepo, OrganisationRepo
+from storage.repositories.floating import FloatingRepo
 from storage.repositories.posts import PostRepo
 
 
@@ -125,11 +126,25 @@ class PostService(Service):
             return held
         org = (await self.access.bound_group(session, actor, now)).org
         member = await MemberRepo(session).get(org.id, actor.user_id)
-        if member is None or not member.active:
-            raise PermissionDenied(texts.DUTY_NOT_MEMBER)
-        held = await repo.of_holder(org.id, actor.user_id)
+        active = member is not None and member.active
+        held = await repo.of_holder(org.id, actor.user_id) if active else []
+        # A member away (流动党员) reporting where they are now: it is their branch's post.
+        held = held or await self._held_at_home(session, actor.user_id)
         if not held:
-            raise PermissionDenied(texts.DUTY_NO_POST)
+            raise PermissionDenied(texts.DUTY_NO_POST if active else texts.DUTY_NOT_MEMBER)
+        return held
+
+    async def _held_at_home(self, session: AsyncSession, user_id: int) -> list[PostRecord]:
+        """The posts a member away holds in the branches they are away from."""
+        held: list[PostRecord] = []
+        for stay in await FloatingRepo(session).open_of_user(user_id):
+            held += await PostRepo(session).of_holder(stay.org_id, user_id)
+        if len({p.organisation_id for p in held}) > 1:
+            found = await OrganisationRepo(session).get_many(
+                sorted({p.organisation_id for p in held})
+            )
+            names = "、".join(o.name for o in found.values())
+            raise InvalidInput(texts.DUTY_PRIVATE_SEVERAL.format(names=names))
         return held
 
     @retried

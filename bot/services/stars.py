@@ -11,10 +11,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.errors import InvalidInput
+from bot.core.ledger_snapshot import OrgInfo
+from bot.core.periods import Period as Days
 from bot.core.stars import Dimension, Rating, Record, draft, months_between, ordered
 from bot.services.campaigns import count_facts, pick
+from bot.services.ledger_build import away_facts
 from bot.texts import campaigns as texts
 from storage.records import OrganisationRecord
+from storage.repositories import OrganisationRepo
 from storage.repositories.campaign_facts import FactRepo, Roster
 from storage.repositories.campaigns import StarRepo
 
@@ -66,23 +70,39 @@ async def ratings(
     first, last = period.start.astimezone(tz), (until - timedelta(seconds=1)).astimezone(tz)
     months = months_between((first.year, first.month), (last.year, last.month))
     edits = await StarRepo(session).edits(org_id, period.key)
+    away = await _away(session, org_id, period, now, tz)
     found = []
     for member in await roster_of(session, org_id):
         counts = counted.get((org_id, member.user_id))
+        # A member away (流动党员): 异地参加 and 异地学习 count, 外出 meetings are not asked.
+        remote, missed, elsewhere = away.get((org_id, member.user_id), (0, 0, 0))
         record = Record(
             member.user_id,
             member.name,
-            studied=counts.studies if counts else 0,
+            studied=(counts.studies if counts else 0) + elsewhere,
             topics=topics,
-            attended=counts.checkins if counts else 0,
+            attended=(counts.checkins if counts else 0) + remote,
             # The 支委会 expects only the committee (as its notice counts them).
-            meetings=held if member.manager else held - committee,
+            meetings=max(0, (held if member.manager else held - committee) - missed),
             duties=counts.duties if counts else 0,
             months=months,
             awards=counts.awards if counts else 0,
         )
         found.append(draft(record, edits.get(member.user_id)))
     return ordered(found)
+
+
+async def _away(
+    session: AsyncSession, org_id: int, period: Period, now: datetime, tz: ZoneInfo
+) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """What the organisation's members away changed, as its ledger counts it."""
+    org = await OrganisationRepo(session).get(org_id)
+    if org is None:
+        return {}
+    info = OrgInfo(org.id, org.name, org.kind, org.parent_id, org.domain)
+    last = (period.end - timedelta(microseconds=1)).astimezone(tz).date()
+    days = Days(period.start.astimezone(tz).date(), last, period.label)
+    return await away_facts(session, [info], days, tz, now)
 
 
 def _stars(value: int) -> str:

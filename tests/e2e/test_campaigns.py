@@ -13,12 +13,14 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot import texts as common
 from bot.ratelimit import ChatRateLimiter
 from bot.texts import campaigns as texts
 from emulator.emulator import BotApiEmulator
 from emulator.world import Chat
+from storage.models.campaigns import Award
 from storage.repositories import DeliveryRepo
 from tests.e2e.campaign_world import PUBLISH_AT, QUIZ_PLAN, County, make_county
 from tests.e2e.harness import SPEEDUP, BotFactory, RunningBot, fast_monotonic
@@ -278,3 +280,20 @@ async def test_bad_input_and_other_peoples_campaigns_are_refused(bot: RunningBot
     assert other == texts.ERRORS["campaign_unknown"].format(name=CAMPAIGN)
     private = await bot.say(secretary, secretary, "/rank")
     assert private == common.GROUP_ONLY
+
+
+async def test_an_edited_award_is_not_a_second_award(bot: RunningBot) -> None:
+    county = await make_county(bot)
+    first, emu = county.first, bot.emulator
+    spoke = await county.said_by(first.group, first.wang, "我调解了邻里纠纷")
+    reply = await county.say(first.group, first.secretary, "/award 6 主动调解纠纷", spoke)
+    assert reply.startswith("已给王五奖励6分")
+    [sent] = [m for m in emu.messages(first.group) if m.get("text") == "/award 6 主动调解纠纷"]
+    answers = len(emu.bot_messages(first.group))
+    edited = sent | {"text": "/award 6 主动调解邻里纠纷", "edit_date": sent["date"] + 60}
+    emu.push_update("edited_message", edited)
+    await emu.settle()
+    async with bot.db() as session:
+        awards = (await session.scalars(select(Award))).all()
+    assert [(a.points, a.reason) for a in awards] == [(6, "主动调解纠纷")]
+    assert len(emu.bot_messages(first.group)) == answers

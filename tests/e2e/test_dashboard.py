@@ -30,6 +30,7 @@ from tests.e2e.dashboard_world import (
 )
 from tests.e2e.harness import BotFactory, RunningBot, free_port
 from tests.e2e.meetings_world import ORG, beijing, make_branch
+from tests.e2e.test_ledger import hold
 
 
 @pytest.fixture
@@ -341,3 +342,24 @@ async def test_a_group_admin_sees_live_answers_to_a_meeting_to_come(
     assert (
         await call(bot, f"/api/orgs/{org_id}", signed(bot, branch.zhang.id))
     ).status_code == 403
+
+
+async def test_the_organisation_page_lists_members_away(bot_factory: BotFactory) -> None:
+    """A member away (流动党员) is listed as 外出 with the place, as the notice lists them, at
+    a meeting held and at one to come; never as 缺席 or 未回复."""
+    bot = await bot_factory(web_port=free_port(), public_url=PUBLIC_URL)
+    bot.clock.set(beijing(12, 1, 9))
+    branch = await make_branch(bot)
+    await branch.command(branch.wang, "/away 浙江省杭州市")
+    await hold(branch, beijing(12, 5, 15), "支部党员大会 三楼会议室 研究工作", {"书记": "签到"})
+    bot.clock.set(beijing(12, 6, 9))
+    await branch.announce("支部党员大会 2026-12-19 15:00 三楼会议室 年终总结")
+    org_id = (await org_ids(bot))[ORG]
+
+    page = (await call(bot, f"/api/orgs/{org_id}", signed(bot, branch.secretary.id))).json()
+    [held] = page["meetings"]
+    assert held["away"] == [{"name": "王五", "state": "外出", "where": "浙江省杭州市"}]
+    assert "王五" not in held["absent"]
+    [coming] = page["upcoming"]
+    assert coming["away"] == [{"name": "王五", "place": "浙江省杭州市"}]
+    assert coming["none"] == 4  # 书记, 张三, 李四, 赵六: 王五 is not asked to come

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot import texts as common
 from bot.texts import floating as texts
 from bot.texts import ledger as ledger_texts
 from bot.texts import minutes as minutes_texts
+from bot.texts import posts as posts_texts
+from storage.models import DutyReport
+from storage.repositories import OrganisationRepo
 from tests.e2e.floating_world import FLOATING_ORG, make_world
 from tests.e2e.harness import RunningBot
 from tests.e2e.meetings_world import ORG, Branch, beijing, make_branch
@@ -167,3 +172,28 @@ async def test_away_without_taking_part_is_listed_as_away(bot: RunningBot) -> No
     _, row = sheet_rows(book["会议台账"])
     assert "王五" not in row[9]
     assert row[10] == "王五（外出：浙江省杭州市）"
+
+
+async def test_a_duty_reported_while_away_is_recorded_at_home(bot: RunningBot) -> None:
+    """张三 holds a post at home and reports it from the 流动党员党支部's group, where he
+    holds none: the report is his home branch's; back home, he has no post there."""
+    bot.clock.set(beijing(12, 1, 9))
+    world = await make_world(bot=bot)
+    home = world.home
+    added = await home.command(home.secretary, "/post add 纠纷调解 负责调解邻里纠纷")
+    assert added.startswith("已设立岗位")
+    assigned = await home.command(home.secretary, "/post assign 纠纷调解 张三")
+    assert assigned.startswith("已把“纠纷调解”岗位交给张三"), assigned
+    await home.command(home.zhang, "/away 广东省东莞市 2026-11起")
+    reply = await world.say(home.zhang, "/duty 在东莞调解了两起工友纠纷")
+    assert reply.startswith("已记录您的履职（纠纷调解，"), reply
+    async with bot.db() as session:
+        [report] = (await session.scalars(select(DutyReport))).all()
+        home_org = await OrganisationRepo(session).by_name(ORG)
+    assert home_org is not None
+    assert (report.organisation_id, report.post_name) == (home_org.id, "纠纷调解")
+    board = await home.command(home.secretary, "/posts")
+    assert "张三：本月履职1次" in board
+    await home.command(home.zhang, "/back")
+    reply = await world.say(home.zhang, "/duty 又调解了一起")
+    assert reply == posts_texts.DUTY_NO_POST

@@ -157,17 +157,22 @@ function history(page) {
 
 function drawOrg(page) {
   const leave = (m) => m.leave.map((l) => `${l.name}：${l.reason || "未说明"}`).join("；");
+  // Floating members, as the notice lists them: 外出 with the place, 异地参加 with where.
+  const away = (people, state) => people.filter((a) => !state || a.state === state)
+    .map((a) => `${a.name}（${a.where ?? a.place}）`).join("、");
+  const awayLines = (m) => ["外出", "异地参加"].map((s) => away(m.away, s) ? `${s}：${away(m.away, s)}` : "");
   show(
     el("button", { class: "back", onclick: () => open("overview") }, "‹ 返回概览"),
     el("h2", { id: "org-name" }, page.organisation.name),
     el("p", { class: "note" }, `${page.period.label}（${page.period.span}）`),
     el("h2", {}, `即将召开（${page.upcoming.length}）`),
     ...page.upcoming.map((m) => card(`${m.starts} ${m.kind}`, m.agenda, m.place,
-      `参加 ${m.yes} · 请假 ${m.leave} · 未回复 ${m.none}`)),
+      `参加 ${m.yes} · 请假 ${m.leave} · 未回复 ${m.none}` + (m.away.length ? ` · 外出 ${m.away.length}` : ""),
+      m.away.length ? `外出：${away(m.away)}` : "")),
     el("h2", {}, `已召开（${page.meetings.length}）`),
     ...page.meetings.map((m) => card(`${m.starts} ${m.kind}${m.org === page.organisation.name ? "" : `（${m.org}）`}`, m.agenda,
       `应到 ${m.expected} · 实到 ${m.present} · 出勤 ${percent(m.rate)} · 记录 ${m.record || "无"}`,
-      m.leave.length ? `请假：${leave(m)}` : "")),
+      m.leave.length ? `请假：${leave(m)}` : "", ...awayLines(m))),
     el("h2", {}, `学习（${page.topics.length}）`),
     ...page.topics.map((t) => card(t.title, `已学习 ${t.studied}/${t.expected}（${percent(t.rate)}）` +
       (t.quiz_average === null ? "" : ` · 测验平均 ${Math.round(t.quiz_average)}分`))),
