@@ -185,6 +185,7 @@ class SeriesRecord:
     reminder_offsets: str | None
     materialised_until: datetime | None
     cancelled: bool
+    remote: bool = False  # 线上可参加
 
 
 @dataclass(frozen=True, slots=True)

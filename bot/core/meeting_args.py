@@ -136,8 +136,6 @@ def parse_meeting_args(text: str, now: datetime, tz: ZoneInfo) -> MeetingRequest
     rest = words[1 + used :]
     place = clean_place(rest[0]) if rest else ""
     agenda = clean_agenda(" ".join(rest[1:]))
-    if remote and when.rule is not None:
-        raise InvalidInput(code="remote_single_only")
     return MeetingRequest(kind=kind, when=when, place=place, agenda=agenda, remote=remote)
 
 

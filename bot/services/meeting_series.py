@@ -19,6 +19,7 @@ from bot.core.meeting_args import EditField, MeetingRequest, clean_agenda, clean
 from bot.core.meetings import SERIES_HORIZON
 from bot.core.recurrence import RecurrenceRule, next_occurrences
 from bot.services import meeting_plan
+from bot.services.floating import allow_remote
 from bot.services.meeting_changes import (
     cancel_meeting,
     change_agenda,
@@ -72,6 +73,8 @@ async def _occurrence(
         organiser_id=series.organiser_id,
         reminder_offsets=series.reminder_offsets,
     )
+    if series.remote:
+        await allow_remote(session, meeting.id)  # before planning: the notices say so
     await meeting_plan.plan(session, meeting, config, now)
     return meeting
 
@@ -116,6 +119,7 @@ async def create_series(
         place=request.place,
         agenda=request.agenda,
         organiser_id=organiser.id,
+        remote=request.remote,
     )
     meetings = await materialise(session, series.id, config, now)
     if not meetings:

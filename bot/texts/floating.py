@@ -42,7 +42,6 @@ NEVER = "暂无"
 NOTICE_AWAY = "🚌 外出（{count}）：{names}"
 AWAY_NAME = "{name}（{place}）"
 REMOTE_NOTE = "💻 本次会议可线上参加。"
-REMOTE_USAGE = "“线上可参加”只能用于单次会议，周期会议请逐次设置。"
 AWAY_REMINDER = (
     "【流动党员】{org}将于{when}召开{kind}（编号 {id}）。您外出期间不必赶回参加{remote}"
     "也可以在所在地的党组织或流动党员党支部参加组织生活，同样记入本支部台账。"
@@ -71,5 +70,4 @@ ERRORS = {
     "away_bad_date": AWAY_BAD_DATE,
     "away_future_date": AWAY_FUTURE_DATE,
     "away_old_date": AWAY_OLD_DATE,
-    "remote_single_only": REMOTE_USAGE,
 }

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
@@ -33,6 +43,8 @@ class MeetingSeries(Created, Base):
     # Occurrences up to this moment exist as meetings; the next run starts after it.
     materialised_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 线上可参加: every meeting materialised from the series is open to remote participation.
+    remote: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Meeting(Timestamped, Versioned, Base):

@@ -48,6 +48,7 @@ def _series(row: MeetingSeries) -> SeriesRecord:
         reminder_offsets=row.reminder_offsets,
         materialised_until=row.materialised_until,
         cancelled=row.cancelled_at is not None,
+        remote=row.remote,
     )
 
 
@@ -311,6 +312,7 @@ class SeriesRepo:
         organiser_id: int,
         place: str = "",
         agenda: str = "",
+        remote: bool = False,
     ) -> SeriesRecord:
         """Add a running series (not yet materialised)."""
         row = MeetingSeries(
@@ -321,6 +323,7 @@ class SeriesRepo:
             place=place,
             agenda=agenda,
             organiser_id=organiser_id,
+            remote=remote,
             created_at=now,
         )
         self._session.add(row)

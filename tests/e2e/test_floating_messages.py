@@ -4,6 +4,9 @@ them to come in person (remotely where allowed), home topics, the monthly digest
 from __future__ import annotations
 
 from bot.texts import floating as texts
+from schedules.meetings import JOB_NAME
+from storage.repositories.floating import FloatingRepo
+from storage.repositories.meetings import MeetingRepo
 from storage.repositories.study import StudyRepo
 from tests.e2e.floating_world import make_world
 from tests.e2e.harness import RunningBot
@@ -46,10 +49,42 @@ async def test_without_remote_they_are_not_asked_to_come(bot: RunningBot) -> Non
     await bot.sweep()
     private = await bot.emulator.wait_for_bot_message(home.zhang, contains="【流动党员】")
     assert "您外出期间不必赶回参加；也可以在所在地的党组织或流动党员党支部参加" in private["text"]
-    reply = await home.command(
-        home.secretary, "/meeting 支委会 每月第一个周五 15:00 会议室 线上可参加"
+
+
+async def test_a_recurring_meeting_may_be_attended_remotely(bot: RunningBot) -> None:
+    """Every meeting the series materialises, now or later, edited or not, is 线上可参加."""
+    bot.clock.set(beijing(12, 1, 9))
+    home = await make_branch(bot)
+    emu = bot.emulator
+    await home.command(home.zhang, "/away 广东省东莞市")
+    created = await home.command(
+        home.secretary, "/meeting 支部党员大会 每月第一个周五 15:00 三楼会议室 线上可参加"
     )
-    assert reply == texts.REMOTE_USAGE
+    assert created.startswith("已建立周期会议（系列编号 1）"), created
+    await bot.sweep()
+    notice = await emu.wait_for_bot_message(home.group, contains="📢")
+    assert "（编号 1）" in notice["text"]
+    assert texts.REMOTE_NOTE in notice["text"]
+    private = await emu.wait_for_bot_message(home.zhang, contains="【流动党员】")
+    assert "支部党员大会（编号 1）。您外出期间不必赶回参加，本次会议可线上参加" in private["text"]
+    # Editing one occurrence or the whole series keeps it; so do the occurrences made later.
+    await home.ask(home.secretary, "/meeting_edit 2 时间 2027-01-08 15:00", "已修改会议（编号 2）")
+    await home.ask(home.secretary, "/series_edit 1 地点 二楼会议室", "已修改周期会议")
+    bot.clock.set(beijing(12, 27, 9))
+    job_queue = bot.application.job_queue
+    assert job_queue is not None
+    (job,) = job_queue.get_jobs_by_name(JOB_NAME)
+    await job.run(bot.application)
+    async with bot.db() as session:
+        later = await MeetingRepo(session).of_series(1, after=bot.clock.now())
+        assert [m.id for m in later] == [2, 3]
+        assert [await FloatingRepo(session).remote_allowed(m.id) for m in later] == [True, True]
+    bot.clock.set(beijing(1, 1, 15).replace(year=2027))  # a week before the moved meeting
+    await bot.sweep()
+    private = await emu.wait_for_bot_message(home.zhang, contains="（编号 2）")
+    assert "您外出期间不必赶回参加，本次会议可线上参加" in private["text"]
+    notice = await emu.wait_for_bot_message(home.group, contains="（编号 2）")
+    assert texts.REMOTE_NOTE in notice["text"]
 
 
 async def test_home_topic_reaches_members_away(bot: RunningBot) -> None:
