@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.util.concurrency import greenlet_spawn
 
@@ -59,7 +60,7 @@ class Compiled:
 
 def compile_for(statement: ClauseElement, dialect: Dialect) -> Compiled:
     """`statement` compiled for `dialect` (no IN lists that expand at run time)."""
-    compiled = statement.compile(dialect=dialect)
+    compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
     # A name stands once per place it is used (SQLite's `?`), or once (PostgreSQL's `$n`).
     names = tuple(compiled.positiontup or ())
     binds = {name: compiled.binds[name] for name in names}
@@ -148,15 +149,16 @@ class Hot:
 
     def translated(self, exc: Exception, sql: str, arguments: Any, connection: Any) -> DBAPIError:
         """The driver's error as SQLAlchemy raises it; a lost connection leaves the pool."""
-        if self._dialect.is_disconnect(exc, connection.dbapi_connection, None):
+        if self._dialect.is_disconnect(cast(Any, exc), connection.dbapi_connection, None):
             connection.invalidate(exc)
-        return DBAPIError.instance(sql, arguments, exc, self.dbapi_error)  # type: ignore[no-any-return]
+        error = DBAPIError.instance(sql, arguments, exc, self.dbapi_error)
+        return cast(DBAPIError, error)
 
     def _unit(self, work: Callable[[HotCursor], T]) -> T:
         connection = self._engine.raw_connection()
         try:
             if self._switch:
-                connection.dbapi_connection.autocommit = True
+                cast(Any, connection.dbapi_connection).autocommit = True
             result = work(HotCursor(self, connection))
             try:
                 connection.commit()
@@ -165,5 +167,5 @@ class Hot:
             return result
         finally:
             if self._switch and connection.is_valid:
-                connection.dbapi_connection.autocommit = False
+                cast(Any, connection.dbapi_connection).autocommit = False
             connection.close()
