@@ -30,7 +30,12 @@ async def answer(
     refreshed = meeting_plan.refreshed(database, meeting_id, now)
 
     def work(cursor: HotCursor) -> AnswerOutcome | None:
-        state = presses.press(cursor, meeting_id, person.id)
+        written = False
+        if refreshed and cursor.dialect == "postgresql":  # read and write in one round trip
+            names = (person.id, person.username, person.display_name)
+            state, written = presses.press_and_answer(cursor, meeting_id, names, rsvp, now)
+        else:
+            state = presses.press(cursor, meeting_id, person.id)
         if state is None or state.meeting.cancelled:
             raise InvalidInput(texts.MEETING_GONE)
         meeting, user, member = state.meeting, state.user, state.member
@@ -47,7 +52,8 @@ async def answer(
             return AnswerOutcome(meeting, changed=False, user=user)
         if not refreshed:
             return None  # the notice's refresh is enqueued with the answer
-        presses.set_rsvp(cursor, meeting_id, person.id, rsvp, now)
+        if not written:
+            presses.set_rsvp(cursor, meeting_id, person.id, rsvp, now)
         return AnswerOutcome(meeting, changed=True, user=user)
 
     return await database.autocommit(work)
