@@ -27,11 +27,12 @@ async def answer(
     database: Database, meeting_id: int, person: Person, rsvp: Rsvp, now: datetime
 ) -> AnswerOutcome | None:
     """参加 or 请假 as meetings.answer does it, or None when that needs more than one write."""
-    refreshed = meeting_plan.refreshed(database, meeting_id, now)
+    if not meeting_plan.refreshed(database, meeting_id, now):
+        return None  # the notice's refresh is enqueued with the answer, in one transaction
 
     def work(cursor: HotCursor) -> AnswerOutcome | None:
         written = False
-        if refreshed and cursor.dialect == "postgresql":  # read and write in one round trip
+        if cursor.dialect == "postgresql":  # read and write in one round trip
             names = (person.id, person.username, person.display_name)
             state, written = presses.press_and_answer(cursor, meeting_id, names, rsvp, now)
         else:
@@ -50,8 +51,6 @@ async def answer(
             return None  # and the membership
         if state.answer is not None and state.answer.rsvp is rsvp:
             return AnswerOutcome(meeting, changed=False, user=user)
-        if not refreshed:
-            return None  # the notice's refresh is enqueued with the answer
         if not written:
             presses.set_rsvp(cursor, meeting_id, person.id, rsvp, now)
         return AnswerOutcome(meeting, changed=True, user=user)
