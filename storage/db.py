@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from storage.hot import Hot, HotCursor
 from storage.snapshot import read_in_thread
 from storage.sqlite_inline import InlineConnection, InlineDbapi
 
@@ -225,6 +226,17 @@ class Database:
         self._deferred: ContextVar[list[bool] | None] = ContextVar("deferred", default=None)
         self._once: set[Hashable] = set()
         self._inline = engine.dialect.is_async and isinstance(engine.dialect.dbapi, InlineDbapi)
+        self._hot = Hot(engine)
+
+    async def autocommit(self, work: Callable[[HotCursor], T]) -> T:
+        """`work(cursor)` with compiled statements straight on a pooled connection, each
+        statement its own transaction (storage/hot.py): for the commonest updates, which read
+        and then write at most one statement. Everything else uses `transaction()`."""
+        return await self._hot.run(work)
+
+    def done_in_process(self, key: Hashable) -> bool:
+        """A committed transaction of this process did what `key` names (first_in_process)."""
+        return key in self._once
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.services.base import Service, retried
 from storage.records import DraftRecord
+from storage.repositories import presses
 from storage.repositories.drafts import DraftRepo
 
 # A draft left alone this long is forgotten (the person started something else, or gave up).
@@ -23,16 +24,21 @@ class DraftService(Service):
     @retried
     async def of(self, chat_id: int, user_id: int) -> list[DraftRecord]:
         """The person's live drafts in the chat, the one that moved last first."""
-        async with self.database.transaction() as session:
-            return self._live(await DraftRepo(session).of(chat_id, user_id))
+        # Looked up for every private text and every reply to the bot (handlers/drafts.py):
+        # one statement, no transaction around it (storage/hot.py).
+        return self._live(await self._of(chat_id, user_id))
 
     @retried
     async def get(self, chat_id: int, user_id: int, flow: str) -> dict[str, Any] | None:
         """The state of the person's draft of `flow`."""
-        async with self.database.transaction() as session:
-            drafts = self._live(await DraftRepo(session).of(chat_id, user_id))
+        drafts = self._live(await self._of(chat_id, user_id))
         found = [draft for draft in drafts if draft.flow == flow]
         return found[0].state if found else None
+
+    async def _of(self, chat_id: int, user_id: int) -> list[DraftRecord]:
+        return await self.database.autocommit(
+            lambda cursor: presses.drafts_of(cursor, chat_id, user_id)
+        )
 
     def _live(self, drafts: list[DraftRecord]) -> list[DraftRecord]:
         fresh_after = self.now() - DRAFT_TTL

@@ -23,7 +23,7 @@ from bot.core.meetings import (
     refresh_slot,
     reminder_plan,
 )
-from storage.db import first_in_process
+from storage.db import Database, first_in_process
 from storage.records import MeetingRecord
 from storage.repositories import DeliveryRepo
 
@@ -156,6 +156,16 @@ async def unplan(session: AsyncSession, meeting: MeetingRecord) -> int:
     return await repo.cancel(plan_prefix(meeting)) + await repo.cancel(nudge_prefix(meeting.id))
 
 
+def refresh_key(meeting_id: int, now: datetime) -> tuple[str, int, int]:
+    """What names the refresh of the meeting's notice in the slot of `now` (first_in_process)."""
+    return ("refresh", meeting_id, refresh_slot(now)[0])
+
+
+def refreshed(database: Database, meeting_id: int, now: datetime) -> bool:
+    """This process already enqueued the refresh of the meeting's notice in this slot."""
+    return database.done_in_process(refresh_key(meeting_id, now))
+
+
 async def refresh(session: AsyncSession, meeting: MeetingRecord, now: datetime) -> None:
     """Edit the live notice at the end of the current 10-second slot (bursts coalesce).
 
@@ -163,7 +173,7 @@ async def refresh(session: AsyncSession, meeting: MeetingRecord, now: datetime) 
     other presses of the slot skip the statement.
     """
     slot, due = refresh_slot(now)
-    if not first_in_process(session, ("refresh", meeting.id, slot)):
+    if not first_in_process(session, refresh_key(meeting.id, now)):
         return
     await DeliveryRepo(session).enqueue(
         key=f"{prefix(meeting.id)}refresh:{slot}",

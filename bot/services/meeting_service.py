@@ -29,7 +29,7 @@ from bot.core.meeting_args import (
 from bot.core.meetings import Attendee, MeetingType, Rsvp
 from bot.core.recurrence import RecurrenceRule
 from bot.services import meeting_changes as changes
-from bot.services import meeting_series, meetings
+from bot.services import meeting_series, meetings, presses
 from bot.services.access import AccessService, Actor
 from bot.services.base import Service, retried
 from bot.services.meeting_plan import MeetingConfig
@@ -232,8 +232,11 @@ class MeetingService(Service):
     @retried
     async def answer(self, person: Person, meeting_id: int, rsvp: Rsvp) -> Answered:
         """参加 or 请假, for the person who pressed it (nobody answers for another)."""
-        async with self.database.transaction() as session:
-            outcome = await meetings.answer(session, meeting_id, person, rsvp, self.now())
+        now = self.now()
+        outcome = await presses.answer(self.database, meeting_id, person, rsvp, now)
+        if outcome is None:  # more than one write: the whole use case in its transaction
+            async with self.database.transaction() as session:
+                outcome = await meetings.answer(session, meeting_id, person, rsvp, now)
         return Answered(outcome, meetings.attendee(outcome.user))
 
     @retried
@@ -245,8 +248,12 @@ class MeetingService(Service):
     @retried
     async def save_reason(self, person: Person, meeting_id: int, text: str) -> bool:
         """A reply to a reason prompt: the reason of that person's 请假."""
+        now = self.now()
+        saved = await presses.save_reason(self.database, meeting_id, person.id, text, now)
+        if saved is not None:
+            return saved
         async with self.database.transaction() as session:
-            return await meetings.save_reason(session, meeting_id, person.id, text, self.now())
+            return await meetings.save_reason(session, meeting_id, person.id, text, now)
 
     @retried
     async def nudge(self, actor: Actor, meeting_id: int) -> str:

@@ -58,7 +58,7 @@ _ANSWER = [
 ]
 
 # The meeting with its group's Telegram id, and the presser's user, membership and answer.
-_PRESS = (
+PRESS = (
     select(*_MEETING, _chats.c.telegram_id, *_USER, *_MEMBER, *_ANSWER)
     .select_from(
         _meetings.join(_chats, _chats.c.id == _meetings.c.chat_id)
@@ -107,12 +107,12 @@ _SET_REASON = (
 )
 _USER_SAVED = ("id", "username", "display_name", "can_dm", "created_at", "updated_at")
 _USER_REFRESHED = ("username", "display_name", "updated_at")
-_RSVP = ("rsvp", "answered_at", "reason")
+RSVP = ("rsvp", "answered_at", "reason")
 _CHECK_IN = ("checked_in_at",)
 
 
 @functools.cache
-def _upsert(dialect: str, table: str, inserted: tuple[str, ...], changed: tuple[str, ...]) -> Any:
+def upsert(dialect: str, table: str, inserted: tuple[str, ...], changed: tuple[str, ...]) -> Any:
     """INSERT `inserted` … ON CONFLICT DO UPDATE `changed`, built once per database kind."""
     target, keys = (_users, ["id"]) if table == "users" else (_answers, ["meeting_id", "user_id"])
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(target)
@@ -130,7 +130,7 @@ def _slices(*sizes: int) -> list[slice]:
     return [slice(end - size, end) for size, end in zip(sizes, ends, strict=True)]
 
 
-# Where each record's columns are in a _PRESS row (the chat's Telegram id is one column).
+# Where each record's columns are in a PRESS row (the chat's Telegram id is one column).
 _P_MEETING, _P_CHAT, _P_USER, _P_MEMBER, _P_ANSWER = _slices(
     len(_MEETING), 1, len(_USER), len(_MEMBER), len(_ANSWER)
 )
@@ -186,6 +186,14 @@ def _answer(values: Sequence[Any]) -> AnswerRecord | None:
     return None if values[0] is None else AnswerRecord(*values)
 
 
+def press_state(row: Sequence[Any]) -> PressState:
+    """A PRESS row as records."""
+    meeting = meeting_record(row[_P_MEETING], row[_P_CHAT][0])
+    user = _user(row[_P_USER])
+    member = _member(row[_P_MEMBER], user) if user is not None else None
+    return PressState(meeting, user, member, _answer(row[_P_ANSWER]))
+
+
 class AttendanceRepo:
     """The reads and writes of every press, and the roster and answers of notices."""
 
@@ -199,14 +207,8 @@ class AttendanceRepo:
 
     async def press(self, meeting_id: int, user_id: int) -> PressState | None:
         """The meeting (None if there is none) and the user's record, membership, answer."""
-        rows = await self._rows(_PRESS, meeting_id=meeting_id, user_id=user_id)
-        if not rows:
-            return None
-        row = rows[0]
-        meeting = meeting_record(row[_P_MEETING], row[_P_CHAT][0])
-        user = _user(row[_P_USER])
-        member = _member(row[_P_MEMBER], user) if user is not None else None
-        return PressState(meeting, user, member, _answer(row[_P_ANSWER]))
+        rows = await self._rows(PRESS, meeting_id=meeting_id, user_id=user_id)
+        return press_state(rows[0]) if rows else None
 
     async def roster(self, organisation_id: int) -> list[tuple[UserRecord, Role, MemberStatus]]:
         """The organisation's active members with their post and standing, by name; only
@@ -226,7 +228,7 @@ class AttendanceRepo:
     ) -> None:
         """Create the user or refresh what Telegram says about them (race-free)."""
         await self._execute(
-            _upsert(self._dialect, "users", _USER_SAVED, _USER_REFRESHED),
+            upsert(self._dialect, "users", _USER_SAVED, _USER_REFRESHED),
             id=user_id,
             username=username,
             display_name=display_name,
@@ -238,7 +240,7 @@ class AttendanceRepo:
     async def set_rsvp(self, meeting_id: int, user_id: int, rsvp: Rsvp, now: datetime) -> None:
         """Record 参加 or 请假; a new answer clears the old reason (race-free)."""
         keys = ("meeting_id", "user_id")
-        statement = _upsert(self._dialect, "meeting_answers", (*keys, *_RSVP), _RSVP)
+        statement = upsert(self._dialect, "meeting_answers", (*keys, *RSVP), RSVP)
         await self._execute(
             statement,
             meeting_id=meeting_id,
@@ -251,7 +253,7 @@ class AttendanceRepo:
     async def check_in(self, meeting_id: int, user_id: int, now: datetime) -> None:
         """Record the check-in (the caller knows it is the first)."""
         inserted = ("meeting_id", "user_id", "rsvp", *_CHECK_IN)
-        statement = _upsert(self._dialect, "meeting_answers", inserted, _CHECK_IN)
+        statement = upsert(self._dialect, "meeting_answers", inserted, _CHECK_IN)
         await self._execute(
             statement, meeting_id=meeting_id, user_id=user_id, checked_in_at=now, rsvp=Rsvp.NONE
         )

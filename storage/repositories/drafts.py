@@ -13,7 +13,7 @@ from storage.models import FlowDraft
 from storage.records import DraftRecord
 
 _drafts = cast(Table, FlowDraft.__table__)
-_OF = (
+OF = (
     select(_drafts.c.flow, _drafts.c.state, _drafts.c.updated_at)
     .where(_drafts.c.chat_id == bindparam("chat_id"), _drafts.c.user_id == bindparam("user_id"))
     .order_by(_drafts.c.updated_at.desc())
@@ -31,7 +31,7 @@ class DraftRepo:
         # Looked up for every private text and every reply to the bot (handlers/drafts.py):
         # a statement built once, run as Core on the session's connection (no ORM objects).
         connection = await self._session.connection()
-        rows = await connection.execute(_OF, {"chat_id": chat_id, "user_id": user_id})
+        rows = await connection.execute(OF, {"chat_id": chat_id, "user_id": user_id})
         return [DraftRecord(flow, dict(state), updated_at) for flow, state, updated_at in rows]
 
     async def put(
