@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,6 +77,31 @@ async def reset_postgres(url: str) -> None:
         await engine.dispose()
 
 
+_sqlite_template: list[Path] = []  # this test process's migrated SQLite file, once made
+
+
+def _new_sqlite_file(url: str) -> str | None:
+    """The path of a SQLite database that does not exist yet, else None."""
+    database = make_url(url).database
+    if url.startswith("sqlite") and database and not Path(database).exists():
+        return database
+    return None
+
+
+async def migrated(url: str) -> None:
+    """Migrate the database at `url` to the newest schema. A new SQLite file is a copy of
+    this process's migrated template: the same schema, without running every migration
+    again for each of the suite's ~1,300 SQLite bots (50 ms each)."""
+    if (database := _new_sqlite_file(url)) is None:
+        await upgrade(url)
+        return
+    if not _sqlite_template:
+        template = Path(tempfile.mkdtemp(prefix="schema-")) / "template.db"
+        await upgrade(f"sqlite+aiosqlite:///{template}")
+        _sqlite_template.append(template)
+    shutil.copyfile(_sqlite_template[0], database)
+
+
 @pytest.fixture(params=BACKENDS)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database on each backend in turn (SQLite always, PostgreSQL when set)."""
@@ -87,7 +114,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """A migrated database and its session factory."""
-    await upgrade(database_url)
+    await migrated(database_url)
     engine = create_engine(database_url)
     yield create_sessionmaker(engine)
     await engine.dispose()

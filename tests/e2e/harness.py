@@ -31,8 +31,7 @@ from bot.services.outbox import SweepReport
 from delivery.progress import show_broadcast_progress
 from emulator.emulator import BotApiEmulator
 from emulator.world import Chat, User
-from storage.migrate import upgrade
-from tests.conftest import BACKENDS, POSTGRES_URL, reset_postgres
+from tests.conftest import BACKENDS, POSTGRES_URL, migrated, reset_postgres
 from tests.emulator_fixtures import fail_on_violations
 
 
@@ -125,7 +124,7 @@ async def start_bot(
         "webhook_url": None,  # polling, whatever the environment says
     }
     settings = load_settings(**(defaults | overrides))
-    await upgrade(database_url)
+    await migrated(database_url)
     application = build_application(settings, clock=clock, rate_limiter=rate_limiter)
     if poll or settings.webhook_url:
         # settle() waits while any bot that gets updates is still handling one.
