@@ -7,7 +7,9 @@ branches with 党小组; the first three members of each branch are its 书记.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.core.domain import Role
@@ -58,3 +60,10 @@ def token(bot: RunningBot) -> str:
 def signed(bot: RunningBot, user_id: int, age: timedelta = timedelta(minutes=1)) -> str:
     """A valid initData for the user, as Telegram would hand it to the page."""
     return init_data_for(user_id, "同志", token(bot), bot.clock.now() - age)
+
+
+@pytest.fixture
+def sqlite_database_url(tmp_path: Path) -> str:
+    """The browser tests' database: SQLite only. What the page shows comes from the API that
+    tests/e2e/test_dashboard.py runs on every backend; a second backend adds only time."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"

@@ -23,6 +23,9 @@ import pytest
 
 from bot.core.domain import Role
 from tests.e2e.dashboard_world import SUPERADMIN, one_member, signed, start_county
+from tests.e2e.dashboard_world import (  # noqa: F401 - the fixture, as this module's
+    sqlite_database_url as database_url,
+)
 from tests.e2e.harness import BotFactory, RunningBot
 from tests.ledger_seed import Sizes
 

@@ -17,6 +17,9 @@ from bot.core.domain import Role
 from storage.models import Member
 from storage.repositories.posts import PostRepo
 from tests.e2e.dashboard_world import NOW, one_member, org_ids, signed, start_county
+from tests.e2e.dashboard_world import (  # noqa: F401 - the fixture, as this module's
+    sqlite_database_url as database_url,
+)
 from tests.e2e.harness import BotFactory
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
