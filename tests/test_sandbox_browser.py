@@ -118,8 +118,13 @@ class Page:
 
     def last_message_with(self, text: str) -> WebElement | None:
         """The newest shown message containing `text`."""
-        found = [m for m in self.messages() if text in m.text]
-        return found[-1] if found else None
+        for _ in range(5):  # a chat redrawn while its rows are read: read them again
+            try:
+                found = [m for m in self.messages() if text in m.text]
+            except StaleElementReferenceException:
+                continue
+            return found[-1] if found else None
+        return None
 
 
 @pytest.fixture(scope="module")
