@@ -75,13 +75,18 @@ def build_application(
     *,
     clock: Clock | None = None,
     rate_limiter: BaseRateLimiter[int] | None = None,
+    freeze_gc: bool = True,
 ) -> AppApplication:
-    """Build the bot: HTTP client, rate limiter, update processor, services, doors, handlers."""
+    """Build the bot: HTTP client, rate limiter, update processor, services, doors, handlers.
+
+    `freeze_gc=False` leaves the garbage collector alone (_Lifecycle._freeze): for a process
+    that starts many bots, such as the test suite, where the full collection before each
+    freeze costs more than it saves."""
     clock = clock or SystemClock()
     database = Database(create_engine(settings.database_url))
     processes = Processes(database, clock, new_owner())
     limiter = rate_limiter or ChatRateLimiter(processes=processes)
-    lifecycle = _Lifecycle()
+    lifecycle = _Lifecycle(freeze_gc)
     builder = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -241,9 +246,9 @@ def _menu(*, private: bool, level: Who) -> list[BotCommand]:
 class _Lifecycle:
     """What runs around the Application's start and stop (PTB calls these hooks)."""
 
-    def __init__(self) -> None:
+    def __init__(self, freeze_gc: bool) -> None:
         self.door: HttpDoor | None = None
-        self.froze = False
+        self.freeze_gc, self.froze = freeze_gc, False
 
     def _freeze(self) -> None:
         """Keep what startup made (modules, jieba's dictionary, the application) out of the
@@ -251,7 +256,7 @@ class _Lifecycle:
         full collection rescanned its ~230,000 objects, 150 ms with every update waiting
         (bench/updates.py, issue 9). Garbage made later is collected as usual. The first
         application of a process freezes; it unfreezes when it shuts down."""
-        if gc.get_freeze_count() == 0:
+        if self.freeze_gc and gc.get_freeze_count() == 0:
             gc.collect()
             gc.freeze()
             self.froze = True
