@@ -22,8 +22,9 @@ from storage.records import MeetingRecord
 from storage.repositories.minutes import MinutesRepo
 
 
-class CheckupService(Service):
-    """/checkup, /meeting_held and the warnings' plan."""
+class WarningDayService(Service):
+    """A service whose monthly run falls on the 三会一课 warning day (`days_before` the
+    month's end), in the configured zone: the checkup's warnings, the 设岗定责 reminder."""
 
     def __init__(
         self,
@@ -39,6 +40,10 @@ class CheckupService(Service):
     def moment(self) -> Moment:
         """Now, in the configured zone."""
         return Moment(self.now(), self.tz)
+
+
+class CheckupService(WarningDayService):
+    """/checkup, /meeting_held and the warnings' plan."""
 
     @retried
     async def checkup(self, actor: Actor, args: str) -> str:

@@ -11,23 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.checkup import PeriodKind, period_of
-from bot.core.clock import Clock
 from bot.core.errors import InvalidInput, NotFound, NotYourOrganisation, PermissionDenied
 from bot.core.periods import parse_period
 from bot.core.posts import MAX_REPORT, clean_text, pick_post
 from bot.services import posts
-from bot.services.access import AccessService, Actor
-from bot.services.base import Service, retried
-from bot.services.checkup import Moment
+from bot.services.access import Actor
+from bot.services.base import retried
+from bot.services.checkup_service import WarningDayService
 from bot.services.members import Person
 from bot.services.posts_manage import manage
 from bot.texts import posts as texts
-from storage.db import Database
 from storage.records import PostRecord
 from storage.repositories import MemberRepo, OrganisationRepo
 from storage.repositories.floating import FloatingRepo
@@ -47,23 +44,8 @@ class Reported:
     choices: tuple[tuple[int, str], ...] = ()
 
 
-class PostService(Service):
+class PostService(WarningDayService):
     """The /post, /posts and /duty commands, the post buttons and the reminder plan."""
-
-    def __init__(
-        self,
-        database: Database,
-        clock: Clock,
-        access: AccessService,
-        tz: ZoneInfo,
-        days_before: int,
-    ) -> None:
-        super().__init__(database, clock, access)
-        self.tz, self.days_before = tz, days_before
-
-    def moment(self) -> Moment:
-        """Now, with the configured zone."""
-        return Moment(self.now(), self.tz)
 
     @retried
     async def post(self, actor: Actor, args: str, target: Person | None) -> str:
