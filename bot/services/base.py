@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any, Concatenate, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
 from bot.services.access import AccessService
@@ -25,6 +26,16 @@ class Service:
     def now(self) -> datetime:
         """The current time from the injected clock (UTC)."""
         return self.clock.now()
+
+
+class ZonedService(Service):
+    """A service that reads dates and times as people there do: in the configured zone."""
+
+    def __init__(
+        self, database: Database, clock: Clock, access: AccessService, tz: ZoneInfo
+    ) -> None:
+        super().__init__(database, clock, access)
+        self.tz = tz
 
 
 def retried(

@@ -7,24 +7,20 @@ across: a branch's group sees its own members, a parent's group its branches.
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.campaigns import DEFAULT_RULES, parse_add, parse_award, parse_rule, window
-from bot.core.clock import Clock
 from bot.core.errors import InvalidInput
 from bot.core.sandbox import BudgetExceeded, run_isolated
 from bot.core.stars import parse_edit
 from bot.services import campaign_messages, stars
-from bot.services.access import Access, AccessService, Actor
-from bot.services.base import Service, retried
+from bot.services.access import Access, Actor
+from bot.services.base import ZonedService, retried
 from bot.services.campaign_build import RANK_BUDGET, rank_text
 from bot.services.campaign_render import render_added, render_list, render_rank, rules_text
 from bot.services.campaigns import covering, own_campaign, pick, tally
 from bot.services.members import Person
 from bot.texts import campaigns as texts
-from storage.db import Database
 from storage.repositories import ChatRepo, DeliveryRepo, MemberRepo, OrganisationRepo
 from storage.repositories.campaigns import AwardRepo, CampaignRepo, StarRepo
 
@@ -35,12 +31,8 @@ ADD_WORDS, RULE_WORDS = ("add", "新建", "添加"), ("rule", "规则")
 SET_WORDS, PUBLISH_WORDS = ("set", "修改"), ("publish", "发布")
 
 
-class CampaignService(Service):
+class CampaignService(ZonedService):
     """Campaigns, awards, leaderboards and 五星党员 ratings of an organisation."""
-
-    def __init__(self, database: Database, clock: Clock, access: AccessService, tz: ZoneInfo):
-        super().__init__(database, clock, access)
-        self.tz = tz
 
     @retried
     async def campaign(self, actor: Actor, args: str) -> str:

@@ -12,7 +12,7 @@ from bot.core.errors import InvalidInput
 from bot.core.meeting_args import parse_number
 from bot.services import checkup
 from bot.services.access import AccessService, Actor
-from bot.services.base import Service, retried
+from bot.services.base import ZonedService, retried
 from bot.services.checkup import Moment
 from bot.services.checkup_render import render_checkup
 from bot.services.meetings import get_meeting, meeting_of_chat
@@ -22,7 +22,7 @@ from storage.records import MeetingRecord
 from storage.repositories.minutes import MinutesRepo
 
 
-class WarningDayService(Service):
+class WarningDayService(ZonedService):
     """A service whose monthly run falls on the 三会一课 warning day (`days_before` the
     month's end), in the configured zone: the checkup's warnings, the 设岗定责 reminder."""
 
@@ -34,8 +34,8 @@ class WarningDayService(Service):
         tz: ZoneInfo,
         days_before: int,
     ) -> None:
-        super().__init__(database, clock, access)
-        self.tz, self.days_before = tz, days_before
+        super().__init__(database, clock, access, tz)
+        self.days_before = days_before
 
     def moment(self) -> Moment:
         """Now, in the configured zone."""

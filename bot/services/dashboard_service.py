@@ -27,7 +27,7 @@ from bot.core.overview import OverviewCounts, overview_rows
 from bot.core.periods import Period, parse_period
 from bot.services import meetings
 from bot.services.access import AccessService
-from bot.services.base import Service, retried
+from bot.services.base import ZonedService, retried
 from bot.services.ledger_build import read_snapshot
 from bot.services.meetings import Listed
 from bot.services.overview_counts import read_overview
@@ -92,12 +92,11 @@ class MyRecord:
     pages: list[MemberPage]
 
 
-class DashboardService(Service):
+class DashboardService(ZonedService):
     """The Mini App's use cases, each one read transaction and one visibility check."""
 
     def __init__(self, database: Database, clock: Clock, access: AccessService, tz: ZoneInfo):
-        super().__init__(database, clock, access)
-        self.tz = tz
+        super().__init__(database, clock, access, tz)
         # (root, period) -> (computed at, lines): the only state, bounded and short-lived.
         self._cache: dict[tuple[int, Period], tuple[datetime, list[OrgStatus]]] = {}
 

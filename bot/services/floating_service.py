@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.clock import Clock
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.floating import Stay, parse_away
 from bot.services.access import Access, AccessService, Actor
-from bot.services.base import Service, retried
+from bot.services.base import ZonedService, retried
 from bot.services.floating_messages import plan_digest
 from bot.services.members import Person, record_user
 from bot.texts import floating as texts
-from storage.db import Database
 from storage.records import OrganisationRecord
 from storage.repositories import MemberRepo, OrganisationRepo, UserRepo
 from storage.repositories.floating import FloatingRepo
@@ -42,14 +39,8 @@ class FloatingList:
     hosted: list[StayShown]
 
 
-class FloatingService(Service):
+class FloatingService(ZonedService):
     """Members away from their branch of record, recorded and listed."""
-
-    def __init__(
-        self, database: Database, clock: Clock, access: AccessService, tz: ZoneInfo
-    ) -> None:
-        super().__init__(database, clock, access)
-        self.tz = tz
 
     @retried
     async def away(self, actor: Actor, target: Person | None, text: str) -> StayShown:

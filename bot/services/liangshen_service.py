@@ -12,22 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import Who
-from bot.core.clock import Clock
 from bot.core.domain import MemberStatus
 from bot.core.errors import InvalidInput, NotManager
 from bot.core.liangshen import Declared, parse_declaration, read_button
 from bot.services import liangshen
-from bot.services.access import AccessService, Actor
-from bot.services.base import Service, retried
+from bot.services.access import Actor
+from bot.services.base import ZonedService, retried
 from bot.services.liangshen_render import render_done, render_overview
 from bot.services.members import record_user
 from bot.texts import liangshen as texts
-from storage.db import Database
 from storage.repositories import ChatRepo, OrganisationRepo, UserRepo
 from storage.repositories.declarations import DeclarationRepo
 
@@ -52,14 +49,8 @@ class Listing:
     can_dm: bool
 
 
-class LiangshenService(Service):
+class LiangshenService(ZonedService):
     """/iam, its buttons, and /liangshen."""
-
-    def __init__(
-        self, database: Database, clock: Clock, access: AccessService, tz: ZoneInfo
-    ) -> None:
-        super().__init__(database, clock, access)
-        self.tz = tz
 
     @retried
     async def declare(self, actor: Actor, args: str, replied_to: int | None) -> Ask | str:

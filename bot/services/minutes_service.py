@@ -10,24 +10,21 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import Who
-from bot.core.clock import Clock
 from bot.core.errors import InvalidInput, NotBound, NotManager
 from bot.core.meeting_args import parse_number
 from bot.core.meetings import CHECKIN_CLOSES_AFTER
 from bot.core.minutes import read_reply
 from bot.services import meeting_plan, minutes
-from bot.services.access import AccessService, Actor
-from bot.services.base import Service, retried
+from bot.services.access import Actor
+from bot.services.base import ZonedService, retried
 from bot.services.meetings import get_meeting, meeting_of_chat
 from bot.services.minutes import Added
 from bot.services.minutes_render import render_docx, render_text
 from bot.texts import minutes as texts
-from storage.db import Database
 from storage.records import MeetingRecord, MinutesRecord
 from storage.repositories import ChatRepo, UserRepo
 from storage.repositories.minutes import MinutesRepo
@@ -47,14 +44,8 @@ class Shown:
     can_dm: bool
 
 
-class MinutesService(Service):
+class MinutesService(ZonedService):
     """The record commands, replies and button."""
-
-    def __init__(
-        self, database: Database, clock: Clock, access: AccessService, tz: ZoneInfo
-    ) -> None:
-        super().__init__(database, clock, access)
-        self.tz = tz
 
     async def _meeting(
         self, session: AsyncSession, actor: Actor, meeting_id: int, now: datetime

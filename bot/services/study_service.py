@@ -10,11 +10,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.clock import Clock
 from bot.core.errors import InvalidInput
 from bot.core.study import check_field, validate_fields
 from bot.core.study_files import (
@@ -25,13 +23,12 @@ from bot.core.study_files import (
     template_yaml,
 )
 from bot.services import members, study
-from bot.services.access import Access, AccessService, Actor
-from bot.services.base import Service, retried
+from bot.services.access import Access, Actor
+from bot.services.base import ZonedService, retried
 from bot.services.chats import seen_chat
 from bot.services.members import Person
 from bot.services.study_stats import StudyStats, topic_stats
 from bot.texts import study as texts
-from storage.db import Database
 from storage.records import OrganisationRecord, TopicRecord
 from storage.repositories.study import StudyRepo
 
@@ -74,12 +71,8 @@ def after_verb(args: str, words: tuple[str, ...]) -> str:
     return rest.strip() if verb in words else args.strip()
 
 
-class StudyService(Service):
+class StudyService(ZonedService):
     """The /study commands, the guided /study add, and members' taps and quiz answers."""
-
-    def __init__(self, database: Database, clock: Clock, access: AccessService, tz: ZoneInfo):
-        super().__init__(database, clock, access)
-        self.tz = tz
 
     @retried
     async def upcoming(self, actor: Actor, name: str) -> Planned:
