@@ -19,17 +19,15 @@ import argparse
 import asyncio
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from stall import watched  # bench/stall.py
+from stall import timed  # bench/stall.py
 
 from bot.core.campaigns import DEFAULT_RULES, Campaign, window
 from bot.core.domain import OrgKind
@@ -49,14 +47,6 @@ from tests.ledger_seed import COUNTY, Sizes, seed_county
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 25, 1, 0, tzinfo=UTC)  # 09:00 in Beijing
-T = TypeVar("T")
-
-
-async def timed(label: str, work: Callable[[], Awaitable[T]]) -> T:
-    """Run `work` beside the stall ticker, print how long it took and the worst stall."""
-    found = await watched(work)
-    print(found.line(label))
-    return found.result
 
 
 async def prepare(db: Database) -> tuple[Campaign, int, int]:

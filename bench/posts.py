@@ -17,16 +17,15 @@ import asyncio
 import random
 import sys
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, select
+from stall import timed  # bench/stall.py
 
 from bot.core.domain import OrgKind
 from bot.core.ledger_snapshot import OrgInfo
@@ -43,7 +42,6 @@ from tests.ledger_seed import Sizes, seed_county
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 25, 1, 0, tzinfo=UTC)  # the reminder day, 09:00 in Beijing
 NAMES = ("政策宣传", "纠纷调解", "民意报告", "村务监督", "扶贫济困")
-T = TypeVar("T")
 
 
 async def seed_posts(db: Database) -> dict[str, int]:
@@ -118,13 +116,6 @@ async def seed_posts(db: Database) -> dict[str, int]:
         "holders": len(holder_rows),
         "reports": len(report_rows),
     }
-
-
-async def timed(label: str, work: Callable[[], Awaitable[T]]) -> T:
-    start = time.perf_counter()
-    result = await work()
-    print(f"{label}: {time.perf_counter() - start:.3f} s")
-    return result
 
 
 async def main(url: str) -> None:

@@ -1,7 +1,8 @@
 """How long the event loop stalls while something runs: what every other chat would wait.
 
 A ticker wakes every TICK seconds and keeps its worst lateness. Shared by the benches
-(ledger, report, campaigns, dashboard, stalls): `watched(work)` runs `work()` beside it.
+(ledger, report, campaigns, dashboard, posts, stalls): `watched(work)` runs `work()` beside it;
+`timed(label, work)` also prints its line.
 """
 
 from __future__ import annotations
@@ -62,3 +63,10 @@ async def watched(work: Callable[[], Awaitable[T]]) -> Watched[T]:
         stop.set()
         await ticking
     return Watched(result, seconds, worst[0])
+
+
+async def timed(label: str, work: Callable[[], Awaitable[T]]) -> T:
+    """Run `work` beside the ticker, print how long it took and the worst stall."""
+    found = await watched(work)
+    print(found.line(label))
+    return found.result
