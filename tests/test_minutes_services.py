@@ -107,8 +107,8 @@ async def test_what_counts_as_held(sessions: Sessions, clock: FakeClock) -> None
         assert await repo.mark_held(marked.id, SECRETARY.id, now)
         assert not await repo.mark_held(marked.id, SECRETARY.id, now)
         assert await repo.held([checked.id, marked.id, nobody.id]) == {checked.id, marked.id}
-        counts = await repo.held_counts(now - timedelta(days=30), now)
-        assert counts == {(org, MeetingType.COMMITTEE): 1, (org, MeetingType.LECTURE): 1}
+        counts = await repo.held_in_spans([(now - timedelta(days=30), now)])
+        assert counts == {(org, MeetingType.COMMITTEE): [1], (org, MeetingType.LECTURE): [1]}
         found = await checkup.standing_of(
             session,
             await OrganisationRepo(session).get(org),

@@ -163,26 +163,6 @@ class MinutesRepo:
             found.update(rows)
         return found
 
-    async def held_counts(
-        self, start: datetime, end: datetime, org_ids: list[int] | None = None
-    ) -> dict[tuple[int, MeetingType], int]:
-        """(organisation, type) → meetings that took place with a start in [start, end):
-        not cancelled, and someone checked in or a manager marked it held."""
-        query = (
-            select(Meeting.organisation_id, Meeting.kind, func.count())
-            .where(
-                Meeting.starts_at >= start,
-                Meeting.starts_at < end,
-                Meeting.status == MeetingStatus.SCHEDULED,
-                _took_place(),
-            )
-            .group_by(Meeting.organisation_id, Meeting.kind)
-        )
-        if org_ids is not None:
-            query = query.where(Meeting.organisation_id.in_(org_ids))
-        rows = await self._session.execute(query)
-        return {(org_id, MeetingType(kind)): count for org_id, kind, count in rows}
-
     async def held_in_spans(
         self, spans: list[tuple[datetime, datetime]], org_ids: list[int] | None = None
     ) -> dict[tuple[int, MeetingType], list[int]]:
