@@ -101,12 +101,7 @@ class MessageActions(UserActionsBase):
         """The user sends a file; the bot can getFile and download it."""
         stored = self.world.store_file(content, filename, mime_type)
         body: dict[str, Any] = {"document": stored.document()}
-        if caption:
-            body["caption"] = caption
-            entities = detect_entities(caption)
-            if entities:
-                body["caption_entities"] = entities
-        return self._post(self.chat(chat), self.user(user), body)
+        return self._post(self.chat(chat), self.user(user), _with_caption(body, caption))
 
     def send_photo(
         self, chat: ChatRef, user: UserRef, content: bytes, caption: str | None = None
@@ -121,12 +116,7 @@ class MessageActions(UserActionsBase):
             "file_size": len(content),
         }
         body: dict[str, Any] = {"photo": [size]}
-        if caption:
-            body["caption"] = caption
-            entities = detect_entities(caption)
-            if entities:
-                body["caption_entities"] = entities
-        return self._post(self.chat(chat), self.user(user), body)
+        return self._post(self.chat(chat), self.user(user), _with_caption(body, caption))
 
     def delete_message(self, chat: ChatRef, message_id: int) -> None:
         """A user deletes a message; Telegram sends the bot no update for that."""
@@ -200,3 +190,12 @@ class MessageActions(UserActionsBase):
             if entity["type"] == "mention" and piece == me:
                 return True
         return False
+
+
+def _with_caption(body: dict[str, Any], caption: str | None) -> dict[str, Any]:
+    """The message body with its caption and the caption's entities (commands, mentions)."""
+    if caption:
+        body["caption"] = caption
+        if entities := detect_entities(caption):
+            body["caption_entities"] = entities
+    return body
