@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import AppApplication, AppContext
 from bot.core.errors import UserFacingError
-from bot.core.ledger import LedgerFile
+from bot.core.ledger_rows import LedgerFile
 from bot.services.ledger_service import MAX_BUTTONS, OrgChoice
 from bot.texts import error_text
 from bot.texts import ledger as texts

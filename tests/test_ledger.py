@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.cli import main
 from bot.core.clock import FakeClock
 from bot.core.errors import InvalidInput, NotFound, NotYourOrganisation
-from bot.core.ledger import LedgerFile
+from bot.core.ledger_rows import LedgerFile
 from bot.core.sandbox import Budget
 from bot.core.spreadsheet import FORMULA_STARTS, Column, Kind, Sheet, safe_text, write_workbook
 from bot.services.access import AccessService, Actor, Place

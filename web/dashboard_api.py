@@ -17,7 +17,7 @@ from aiohttp import web
 from bot import texts
 from bot.context import Runtime
 from bot.core.errors import InvalidInput, PermissionDenied, UserFacingError
-from bot.core.ledger import Ledger, MeetingRow, MemberRow, TopicRow
+from bot.core.ledger_rows import Ledger, MeetingRow, MemberRow, TopicRow
 from bot.core.org_rows import OrgRow
 from bot.core.periods import Period
 from bot.services.dashboard_service import DashboardService, MemberPage

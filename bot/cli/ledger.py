@@ -18,7 +18,7 @@ from bot import texts as common
 from bot.config import load_settings
 from bot.core.clock import SystemClock
 from bot.core.errors import NotFound, UserFacingError
-from bot.core.ledger import LedgerFile
+from bot.core.ledger_rows import LedgerFile
 from bot.core.periods import parse_period
 from bot.services.ledger_build import build_from, span, subtree_repo
 from bot.texts import ledger as texts

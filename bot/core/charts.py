@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.ledger import Ledger
+from bot.core.ledger_rows import Ledger
 from bot.core.ledger_snapshot import Snapshot
 from bot.core.meetings import MeetingType
 

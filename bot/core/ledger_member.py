@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.core.ledger import _Build
+from bot.core.ledger_count import LedgerCounter
 from bot.core.ledger_snapshot import Snapshot
 from bot.core.meetings import Rsvp
 
@@ -40,7 +40,7 @@ class MemberStudy:
 def member_history(snap: Snapshot, user_id: int) -> tuple[list[MemberMeeting], list[MemberStudy]]:
     """One person's meetings and topics over the snapshot, by the ledger's own rules of who
     was expected (the dashboard's page of a member)."""
-    build = _Build(snap)
+    build = LedgerCounter(snap)
     meetings = []
     for meeting in sorted(snap.meetings, key=lambda m: (m.starts_at, m.id), reverse=True):
         if user_id not in build.expected(meeting):
@@ -67,7 +67,7 @@ def member_history(snap: Snapshot, user_id: int) -> tuple[list[MemberMeeting], l
     return meetings, _member_topics(build, user_id)
 
 
-def _member_topics(build: _Build, user_id: int) -> list[MemberStudy]:
+def _member_topics(build: LedgerCounter, user_id: int) -> list[MemberStudy]:
     snap, found = build.snap, []
     for topic in sorted(snap.topics, key=lambda t: (t.published_at, t.id), reverse=True):
         expected = any(

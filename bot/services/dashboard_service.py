@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.clock import Clock
 from bot.core.dashboard import OrgStatus, statuses
 from bot.core.errors import NotFound, NotManager, NotYourOrganisation
-from bot.core.ledger import Ledger, MemberRow, build_ledger
+from bot.core.ledger import build_ledger
 from bot.core.ledger_member import MemberMeeting, MemberStudy, member_history
+from bot.core.ledger_rows import Ledger, MemberRow
 from bot.core.ledger_snapshot import Snapshot
 from bot.core.overview import OverviewCounts, overview_rows
 from bot.core.periods import Period, parse_period

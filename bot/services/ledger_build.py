@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.floating import Stay
-from bot.core.ledger import LedgerFile, away_changes, build_ledger
+from bot.core.ledger import away_changes, build_ledger
+from bot.core.ledger_rows import LedgerFile
 from bot.core.ledger_snapshot import OrgInfo, Snapshot
 from bot.core.periods import Period
 from bot.services.floating import floating_facts

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.errors import InvalidInput, NotFound, UserFacingError
-from bot.core.ledger import LedgerFile
+from bot.core.ledger_rows import LedgerFile
 from bot.core.periods import Period, parse_period
 from bot.core.sandbox import BROKEN, Budget, BudgetExceeded, run_isolated
 from bot.services.access import AccessService, Actor

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.ledger import Ledger, LedgerFile, MemberRow
+from bot.core.ledger_rows import Ledger, LedgerFile, MemberRow
 from bot.core.org_rows import OrgRow
 from bot.core.requirements import RULE_KINDS
 from bot.core.spreadsheet import Column, Kind, Sheet, write_workbook

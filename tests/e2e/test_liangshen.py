@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from bot import texts
 from bot.core.domain import Domain, OrgKind, Role
-from bot.core.ledger import LedgerFile
+from bot.core.ledger_rows import LedgerFile
 from bot.core.meetings import MeetingType
 from bot.services.access import Actor, Place
 from bot.services.liangshen_render import transfer_entry
