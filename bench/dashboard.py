@@ -1,8 +1,8 @@
 """The dashboard's 概览 on a county: server time per request, and what each part costs.
 
-Seeds a county (300 organisations, 10,000 members, meetings with answers and check-ins up to
-20 November 2026, study topics; tests/ledger_seed.py) into a temporary SQLite file (or an
-emptied PostgreSQL database with --postgres URL), then calls DashboardService.overview as
+Seeds the county of bench/_county.py (300 organisations, 10,000 members, meetings with
+answers and check-ins up to 20 November 2026, study topics) into a temporary SQLite file (or
+an emptied PostgreSQL database with --postgres URL), then calls DashboardService.overview as
 /api/overview does, for the county administrator (all 300) and a township secretary, over
 this quarter and the year. Prints the median and worst of --runs cold calls (nothing cached), a
 call within the minute the 概览 is reused, the worst stall of the bench's event loop during a
@@ -16,19 +16,17 @@ With --away N, N members (every so many across the county) have been away (流�
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _county import TZ, county_parser, seeded_county  # bench/_county.py
 from sqlalchemy import insert, select, text
 from stall import watched  # bench/stall.py
 
@@ -38,13 +36,9 @@ from bot.services.access import AccessService
 from bot.services.dashboard_service import DashboardService
 from bot.services.overview_counts import read_overview
 from storage.db import Database, create_engine
-from storage.migrate import upgrade
 from storage.models import Member, Organisation
 from storage.models.floating import FloatingStay
-from tests.conftest import reset_postgres
-from tests.ledger_seed import Sizes, seed_county
 
-TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 SUPERADMIN = 42
 
@@ -114,13 +108,9 @@ async def timed(call: object, runs: int) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
-async def main(url: str, sizes: Sizes, runs: int, away: int) -> None:
-    """Seed, then time the 概览."""
-    await upgrade(url)
+async def measure(url: str, runs: int, away: int) -> None:
+    """Time the 概览 on the seeded county."""
     engine = create_engine(url)
-    async with engine.begin() as connection:
-        counts = await seed_county(connection, sizes, until=NOW)
-    print(f"county: {counts}")
     if engine.dialect.name == "postgresql":  # as autovacuum keeps a database in use
         async with engine.connect() as connection:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
@@ -158,16 +148,15 @@ async def main(url: str, sizes: Sizes, runs: int, away: int) -> None:
     await database.dispose()
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orgs", type=int, default=300)
-    parser.add_argument("--members", type=int, default=10_000)
+async def main() -> None:
+    """Seed, then time the 概览."""
+    parser = county_parser(__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--away", type=int, default=0, help="members away since September")
-    parser.add_argument("--postgres", help="an empty-able PostgreSQL URL (it is reset)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.postgres or f"sqlite+aiosqlite:///{folder}/bench.db"
-        if args.postgres:
-            asyncio.run(reset_postgres(args.postgres))
-        asyncio.run(main(url, Sizes(args.orgs, args.members), args.runs, args.away))
+    async with seeded_county(args, until=NOW) as url:
+        await measure(url, args.runs, args.away)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,8 +1,8 @@
 """A county's ledger (台账): build time, peak memory, and the bot's event loop meanwhile.
 
-Seeds a county (300 organisations, 10,000 members, a year of meetings with answers and
-check-ins, study topics with records and quiz answers; tests/ledger_seed.py) into a
-temporary SQLite file (or an emptied PostgreSQL database with --postgres URL), then builds
+Seeds the county of bench/_county.py (300 organisations, 10,000 members, a year of meetings
+with answers and check-ins, study topics with records and quiz answers) into a temporary
+SQLite file (or an emptied PostgreSQL database with --postgres URL), then builds
 the county's ledger for the year exactly as /ledger does: in a child process
 (bot.core.sandbox) reading a read-only snapshot. Meanwhile a ticker in this event loop
 wakes every 5 ms and records how late it woke: the worst stall another chat would see.
@@ -15,22 +15,20 @@ also times the two candidate XLSX libraries on the same sheets (in this process)
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import io
 import os
 import resource
 import sys
-import tempfile
 import time
 import tracemalloc
-from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from stall import idle_stall, ticker  # bench/stall.py
+from _county import TZ, county_parser, seeded_county  # bench/_county.py
+from _county import YEAR_END as NOW
+from stall import idle_stall, watched  # bench/stall.py
 
 from bot.core.ledger import build_ledger
 from bot.core.periods import parse_period
@@ -39,38 +37,16 @@ from bot.core.spreadsheet import Kind, Sheet, write_workbook
 from bot.services.ledger_build import build_ledger_file, read_snapshot
 from bot.services.ledger_service import BUDGET
 from bot.services.ledger_sheets import below_sheet, meetings_sheet, members_sheet, study_sheet
-from storage.db import create_engine
-from storage.migrate import upgrade
 from storage.snapshot import read_only_session
-from tests.conftest import reset_postgres
-from tests.ledger_seed import Sizes, seed_county
-
-TZ = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 12, 31, 15, 0, tzinfo=UTC)  # 23:00 on New Year's Eve in Beijing
-
-
-async def seed(url: str, sizes: Sizes) -> dict[str, int]:
-    """Migrate and fill the database; the counts written."""
-    await upgrade(url)
-    engine = create_engine(url)
-    async with engine.begin() as connection:
-        counts = await seed_county(connection, sizes)
-    await engine.dispose()
-    return counts
 
 
 async def build_in_child(url: str) -> tuple[float, float, int]:
     """Seconds, worst stall (s) and file size of the county's ledger built as /ledger does."""
     period = parse_period("2026年", NOW.astimezone(TZ).date())
-    stop, worst = asyncio.Event(), [0.0]
-    ticking = asyncio.create_task(ticker(stop, worst))
-    await asyncio.sleep(0.05)
-    start = time.perf_counter()
-    ledger = await run_isolated(build_ledger_file, url, 1, period, TZ.key, NOW, budget=BUDGET)
-    seconds = time.perf_counter() - start
-    stop.set()
-    await ticking
-    return seconds, worst[0], len(ledger.content)
+    built = await watched(
+        lambda: run_isolated(build_ledger_file, url, 1, period, TZ.key, NOW, budget=BUDGET)
+    )
+    return built.seconds, built.stall, len(built.result.content)
 
 
 def openpyxl_workbook(sheets: list[Sheet]) -> bytes:
@@ -124,18 +100,10 @@ async def compare_writers(url: str) -> None:
 
 async def main() -> None:
     """Seed, build, print."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orgs", type=int, default=300)
-    parser.add_argument("--members", type=int, default=10_000)
-    parser.add_argument("--postgres", help="an empty PostgreSQL database URL (emptied first)")
+    parser = county_parser(__doc__)
     parser.add_argument("--writers", action="store_true", help="also compare XLSX libraries")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.postgres or f"sqlite+aiosqlite:///{folder}/county.db"
-        if args.postgres:
-            await reset_postgres(url)
-        counts = await seed(url, Sizes(orgs=args.orgs, members=args.members))
-        print("seeded:", ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    async with seeded_county(args) as url:
         seconds, stall, size = await build_in_child(url)
         child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(

@@ -1,6 +1,6 @@
 """A county's /report: drawing time, peak memory, and the bot's event loop meanwhile.
 
-Seeds the county of bench/ledger.py (300 organisations, 10,000 members, a year of meetings,
+Seeds the county of bench/_county.py (300 organisations, 10,000 members, a year of meetings,
 answers, topics) into a temporary SQLite file (or an emptied PostgreSQL database with
 --postgres URL), then draws the county committee's charts for the year exactly as /report
 does: in a child process (bot.core.sandbox) from a read-only snapshot. A ticker in this
@@ -11,53 +11,31 @@ event loop records the worst stall another chat would see. Also times one branch
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import resource
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from ledger import NOW, TZ, seed, ticker  # bench/ledger.py: the same county
+from _county import TZ, county_parser, seeded_county  # bench/_county.py
+from _county import YEAR_END as NOW
+from stall import idle_stall, watched  # bench/stall.py
 
 from bot.core.charts import ReportCharts
 from bot.core.periods import parse_period
 from bot.core.sandbox import run_isolated
 from bot.services.report_build import build_report_charts
 from bot.services.report_service import BUDGET
-from tests.conftest import reset_postgres
-from tests.ledger_seed import Sizes
 
 
 async def draw(url: str, org_id: int, period_text: str) -> tuple[float, float, ReportCharts]:
     """Seconds, worst stall (s) and the charts of `org_id` over the period, as /report."""
     period = parse_period(period_text, NOW.astimezone(TZ).date())
-    stop, worst = asyncio.Event(), [0.0]
-    ticking = asyncio.create_task(ticker(stop, worst))
-    await asyncio.sleep(0.05)
-    start = time.perf_counter()
-    charts = await run_isolated(
-        build_report_charts, url, org_id, period, TZ.key, NOW, budget=BUDGET
+    drawn = await watched(
+        lambda: run_isolated(build_report_charts, url, org_id, period, TZ.key, NOW, budget=BUDGET)
     )
-    seconds = time.perf_counter() - start
-    stop.set()
-    await ticking
-    return seconds, worst[0], charts
-
-
-async def baseline(seconds: float) -> float:
-    """The worst stall with nothing running here: the machine's own noise (other processes
-    on its cores), to read the figures above against."""
-    stop, worst = asyncio.Event(), [0.0]
-    ticking = asyncio.create_task(ticker(stop, worst))
-    await asyncio.sleep(seconds)
-    stop.set()
-    await ticking
-    return worst[0]
+    return drawn.seconds, drawn.stall, drawn.result
 
 
 def describe(charts: ReportCharts) -> str:
@@ -68,18 +46,10 @@ def describe(charts: ReportCharts) -> str:
 
 async def main() -> None:
     """Seed, draw, print."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orgs", type=int, default=300)
-    parser.add_argument("--members", type=int, default=10_000)
-    parser.add_argument("--postgres", help="an empty PostgreSQL database URL (emptied first)")
+    parser = county_parser(__doc__)
     parser.add_argument("--save", type=Path, help="a folder to write the PNGs into, to look at")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.postgres or f"sqlite+aiosqlite:///{folder}/county.db"
-        if args.postgres:
-            await reset_postgres(url)
-        counts = await seed(url, Sizes(orgs=args.orgs, members=args.members))
-        print("seeded:", ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    async with seeded_county(args) as url:
         for label, org_id, period in (("county (year)", 1, "2026年"), ("org 3 (Q4)", 3, "2026Q4")):
             seconds, stall, charts = await draw(url, org_id, period)
             rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -91,7 +61,7 @@ async def main() -> None:
                 args.save.mkdir(parents=True, exist_ok=True)
                 for chart in charts.charts:
                     (args.save / chart.filename).write_bytes(chart.content)
-        noise = await baseline(5.0)
+        noise = await idle_stall(5.0)
         print(f"baseline (nothing drawing, 5 s): worst stall {noise * 1000:.1f} ms")
         print("goal: stall <= 50 ms; within the budget of", BUDGET)
 
