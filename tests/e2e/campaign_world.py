@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from emulator.world import Chat, User
-from storage.repositories import OrganisationRepo
 from tests.e2e.harness import RunningBot
 from tests.e2e.meetings_world import Branch, make_branch
+from tests.e2e.worlds import on_roster, place_below
 
 QUIZ_PLAN = """\
 topics:
@@ -72,15 +72,7 @@ async def make_county(bot: RunningBot) -> County:
     above, second, sun = emu.add_user("党委书记"), emu.add_user("二支书记"), emu.add_user("孙七")
     committee_group = await bot.bound_group("党委群", "城关镇党委", above)
     second_group = await bot.bound_group("二支部群", "第二党支部", second, [sun])
-    for chat, person in ((committee_group, above), (second_group, second), (second_group, sun)):
-        emu.send_text(chat, person, "到")
-    await emu.settle()
-    async with bot.db() as session:
-        orgs = OrganisationRepo(session)
-        committee = await orgs.by_name("城关镇党委")
-        assert committee is not None
-        for name in ("第一党支部", "第二党支部"):
-            branch = await orgs.by_name(name)
-            assert branch is not None
-            await orgs.set_parent(branch.id, committee.id)
+    await on_roster(emu, committee_group, [above])
+    await on_roster(emu, second_group, [second, sun])
+    await place_below(bot, "城关镇党委", ["第一党支部", "第二党支部"])
     return County(bot, first, committee_group, above, second_group, second, sun)

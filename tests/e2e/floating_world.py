@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from emulator.world import Chat, User
 from storage.repositories import OrganisationRepo
 from tests.e2e.meetings_world import Branch, make_branch
+from tests.e2e.worlds import on_roster, started
 
 FLOATING_ORG = "东莞流动党员党支部"
 
@@ -30,13 +31,11 @@ async def make_world(branch: Branch | None = None, *, bot: object = None) -> Flo
     home = branch if branch is not None else await make_branch(bot)  # type: ignore[arg-type]
     emu = home.bot.emulator
     secretary = emu.add_user("流动书记", username="liudong")
-    emu.start_private_chat(secretary)
-    await emu.wait_for_bot_message(secretary)
+    await started(emu, secretary)
     group = await home.bot.bound_group("东莞流动党员群", FLOATING_ORG, secretary, [home.zhang])
     async with home.bot.db() as session:
         org = await OrganisationRepo(session).by_name(FLOATING_ORG)
         assert org is not None
         await OrganisationRepo(session).update(org.id, floating=True)
-    emu.send_text(group, home.zhang, "报到")
-    await emu.settle()
+    await on_roster(emu, group, [home.zhang], "报到")
     return FloatingWorld(home, group, secretary)

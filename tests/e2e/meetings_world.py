@@ -14,6 +14,7 @@ from storage.records import MeetingRecord
 from storage.repositories import DeliveryRepo, MemberRepo, OrganisationRepo
 from storage.repositories.meetings import MeetingRepo
 from tests.e2e.harness import RunningBot
+from tests.e2e.worlds import on_roster, started
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ORG = "第一党支部"
@@ -115,13 +116,9 @@ async def make_branch(bot: RunningBot) -> Branch:
     zhang = emu.add_user("张三", username="zhangsan")
     li, wang = emu.add_user("李四"), emu.add_user("王五")
     zhao = emu.add_user("赵六", username="zhaoliu")
-    for person in (secretary, zhang, li):
-        emu.start_private_chat(person)
-        await emu.wait_for_bot_message(person)
+    await started(emu, secretary, zhang, li)
     group = await bot.bound_group("一支部群", ORG, secretary, [zhang, li, wang, zhao])
-    for person in (zhang, li, wang, zhao):
-        emu.send_text(group, person, "到")
-    await emu.settle()
+    await on_roster(emu, group, [zhang, li, wang, zhao])
     async with bot.db() as session:
         org = await OrganisationRepo(session).by_name(ORG)
         assert org is not None

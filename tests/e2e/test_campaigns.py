@@ -8,7 +8,6 @@ edited and published; bad input and other people's campaigns are refused in Chin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -16,38 +15,26 @@ import pytest
 from sqlalchemy import select
 
 from bot import texts as common
-from bot.ratelimit import ChatRateLimiter
 from bot.texts import campaigns as texts
-from emulator.emulator import BotApiEmulator
 from emulator.world import Chat
 from storage.models.campaigns import Award
 from storage.repositories import DeliveryRepo
 from tests.e2e.campaign_world import PUBLISH_AT, QUIZ_PLAN, County, make_county
-from tests.e2e.harness import SPEEDUP, BotFactory, RunningBot, fast_monotonic
+from tests.e2e.harness import BotFactory, RunningBot
 from tests.e2e.meetings_world import beijing
 from tests.e2e.test_study_plans import import_file
-from tests.emulator_fixtures import fail_on_violations
+from tests.e2e.worlds import (  # noqa: F401 - the fixture: these tests say a lot in one group
+    fast_emulator as emulator,
+)
+from tests.e2e.worlds import sped_up_bot
 
 CAMPAIGN = "百日学习竞赛"
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    """The emulator with its rate windows on a fast clock: these tests say a lot in one
-    group, and Telegram's 20 a minute would make them wait (the bot's limiter likewise)."""
-    emu = BotApiEmulator(clock=fast_monotonic, callback_query_ttl=15.0 * SPEEDUP)
-    await emu.start()
-    try:
-        yield emu
-    finally:
-        await emu.stop()
-    fail_on_violations(emu)
-
-
-@pytest.fixture
 async def bot(bot_factory: BotFactory) -> RunningBot:
     """The bot with its rate limiter on the emulator's fast clock."""
-    return await bot_factory(rate_limiter=ChatRateLimiter.sped_up(SPEEDUP))
+    return await sped_up_bot(bot_factory)
 
 
 def posts(bot: RunningBot, chat: Chat, part: str) -> list[str]:

@@ -15,6 +15,7 @@ from tests.e2e.floating_world import FLOATING_ORG, make_world
 from tests.e2e.harness import RunningBot
 from tests.e2e.meetings_world import ORG, Branch, beijing, make_branch
 from tests.e2e.test_ledger import hold, ledger_of, sheet_rows
+from tests.e2e.worlds import started
 
 
 async def test_away_back_and_the_list(bot: RunningBot) -> None:
@@ -67,8 +68,7 @@ async def test_bad_input_gets_a_clear_reply(bot: RunningBot) -> None:
     # Not a member of any branch: privately, and in a group bound to nothing of theirs.
     emu = bot.emulator
     stranger = emu.add_user("路人")
-    emu.start_private_chat(stranger)
-    await emu.wait_for_bot_message(stranger)
+    await started(emu, stranger)
     assert await bot.say(stranger, stranger, "/away 东莞") == texts.NOT_A_MEMBER
     # A manager's reply to someone who is no longer a member here.
     group_said = emu.send_text(branch.group, branch.wang, "我退出了")

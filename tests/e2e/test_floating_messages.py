@@ -14,6 +14,7 @@ from tests.e2e.meetings_world import beijing, make_branch
 from tests.e2e.test_ledger import hold
 from tests.e2e.test_study_plans import PUBLISH_AT, import_file, topic_ids
 from tests.e2e.test_study_tracking import ONE_TOPIC
+from tests.e2e.worlds import on_roster
 
 
 async def test_members_away_may_take_part_remotely(bot: RunningBot) -> None:
@@ -92,8 +93,7 @@ async def test_home_topic_reaches_members_away(bot: RunningBot) -> None:
     world = await make_world(bot=bot)
     home, emu = world.home, bot.emulator
     emu.join(world.group, home.zhao)  # 赵六 cannot be messaged; he is in the floating group
-    emu.send_text(world.group, home.zhao, "报到")
-    await emu.settle()
+    await on_roster(emu, world.group, [home.zhao], "报到")
     await home.command(home.zhang, "/away 广东省东莞市")
     await home.command(home.zhao, "/away 广东省东莞市")
     await import_file(

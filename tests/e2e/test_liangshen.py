@@ -35,6 +35,7 @@ from storage.repositories.meetings import MeetingRepo
 from storage.repositories.minutes import MinutesRepo
 from tests.e2e.harness import ModuleEnv, RunningBot
 from tests.e2e.meetings_world import beijing
+from tests.e2e.worlds import bound_group, place_below, started
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -76,14 +77,6 @@ class County:
         return str((await self.emu.wait_for_bot_message(user))["text"])
 
 
-async def _bind(bot: RunningBot, title: str, org: str, admin: User, members: list[User]) -> Chat:
-    group = bot.emulator.add_group(
-        title, members=[admin, *members], admins=[admin], bot_admin=True
-    )
-    assert org in await bot.say(group, admin, f"/bind {org} 非公")
-    return group
-
-
 async def build_county(env: ModuleEnv) -> County:
     """Start the bot with a superadmin and build the county."""
     emu = env.emulator
@@ -92,21 +85,18 @@ async def build_county(env: ModuleEnv) -> County:
     secretaries = [emu.add_user(n) for n in ("非公党委书记", "科技书记", "物流书记")]
     members = {name: emu.add_user(name) for name in ("张伟", "李娜", "王强")}
     boss, workers = emu.add_user("建材老板"), [emu.add_user(f"工人{n}") for n in range(1, 5)]
-    for person in (county, *secretaries):
-        emu.start_private_chat(person)
-        await emu.wait_for_bot_message(person)  # the /start answer, out of the way
-    committee = await _bind(bot, "非公党委群", COMMITTEE, secretaries[0], [])
-    company = await _bind(bot, "科技公司群", COMPANY, secretaries[1], list(members.values()))
-    neighbour = await _bind(bot, "物流公司群", NEIGHBOUR, secretaries[2], [])
+    await started(emu, county, *secretaries)
+    committee = await bound_group(bot, "非公党委群", COMMITTEE, secretaries[0], domain="非公")
+    company = await bound_group(
+        bot, "科技公司群", COMPANY, secretaries[1], list(members.values()), domain="非公"
+    )
+    neighbour = await bound_group(bot, "物流公司群", NEIGHBOUR, secretaries[2], domain="非公")
     building = emu.add_group("建材公司群", members=workers, admins=[boss], bot_admin=True)
+    await place_below(bot, COMMITTEE, [COMPANY, NEIGHBOUR])
     async with bot.db() as session:
-        orgs, roster = OrganisationRepo(session), MemberRepo(session)
-        above = await orgs.by_name(COMMITTEE)
+        above = await OrganisationRepo(session).by_name(COMMITTEE)
         assert above is not None
-        for name in (COMPANY, NEIGHBOUR):
-            org = await orgs.by_name(name)
-            assert org is not None
-            await orgs.set_parent(org.id, above.id)
+        roster = MemberRepo(session)
         await roster.join(above.id, secretaries[0].id, bot.clock.now())
         await roster.set_role(above.id, secretaries[0].id, Role.SECRETARY)
     return County(
@@ -187,8 +177,7 @@ async def test_three_full_members_without_an_organisation_are_flagged(world: Cou
     # The group's own admin sees it (privately, once they started the bot); the 党委 above
     # the other enterprises does not.
     assert await world.say(building, world.boss, "/liangshen") == ls.START_FIRST
-    world.emu.start_private_chat(world.boss)
-    await world.emu.wait_for_bot_message(world.boss)
+    await started(world.emu, world.boss)
     assert "工人3" in await world.liangshen(building, world.boss)
     assert "建材" not in await world.liangshen(
         world.committee_secretary, world.committee_secretary
@@ -243,8 +232,7 @@ async def test_declaring_for_someone_else_or_privately_is_refused(world: County)
     spoke = world.emu.send_text(world.company, zhang, "我也是党员")
     said = await world.say(world.company, li, "/iam 党员 本单位", reply_to=spoke)
     assert said == ls.IAM_NOT_FOR_OTHERS
-    world.emu.start_private_chat(li)
-    await world.emu.wait_for_bot_message(li)
+    await started(world.emu, li)
     assert await world.say(li, li, "/iam 党员 本单位") == texts.GROUP_ONLY
     assert await world.say(li, li, "/liangshen") == ls.PRIVATE_NO_ORG
 

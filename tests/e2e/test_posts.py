@@ -6,48 +6,28 @@ ledger's 设岗定责 sheet, the dashboard's panel, and the refusals."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
 
 import httpx
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot import texts as common
 from bot.core.periods import parse_period
-from bot.ratelimit import ChatRateLimiter
 from bot.services.ledger_build import build_from
 from bot.texts import posts as texts
-from emulator.emulator import BotApiEmulator
 from emulator.world import Chat, User
 from storage.models import DutyReport
 from tests.e2e.dashboard_world import PUBLIC_URL, org_ids, signed
-from tests.e2e.harness import SPEEDUP, BotFactory, RunningBot, fast_monotonic, free_port
+from tests.e2e.harness import BotFactory, RunningBot, free_port
 from tests.e2e.meetings_world import ORG, SHANGHAI, Branch, beijing, make_branch
-from tests.emulator_fixtures import fail_on_violations
+from tests.e2e.worlds import (  # noqa: F401 - the fixture: these tests say a lot in one group
+    fast_emulator as emulator,
+)
+from tests.e2e.worlds import sped_up_bot
 
 MEDIATION = "/post add 纠纷调解 负责调解邻里纠纷，每月至少走访一次"
 REMINDER = "【设岗定责提醒】"
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    """The emulator on the fast clock of the module worlds: these tests say more than 20
-    things a minute in one group, and Telegram's windows still apply, only sooner."""
-    emu = BotApiEmulator(clock=fast_monotonic, callback_query_ttl=15.0 * SPEEDUP)
-    await emu.start()
-    try:
-        yield emu
-    finally:
-        await emu.stop()
-    fail_on_violations(emu)
-
-
-async def start(bot_factory: BotFactory, **overrides: Any) -> RunningBot:
-    """The bot with its rate windows on the same fast clock."""
-    return await bot_factory(rate_limiter=ChatRateLimiter.sped_up(SPEEDUP), **overrides)
 
 
 async def setup_posts(branch: Branch) -> None:
@@ -75,7 +55,7 @@ def reminders(bot: RunningBot, chat: User | Chat) -> list[str]:
 
 
 async def test_posts_reports_board_and_one_reminder_per_member(bot_factory: BotFactory) -> None:
-    bot = await start(bot_factory)
+    bot = await sped_up_bot(bot_factory)
     branch = await make_branch(bot)
     emu = bot.emulator
     await setup_posts(branch)
@@ -151,7 +131,7 @@ async def test_posts_reports_board_and_one_reminder_per_member(bot_factory: BotF
 
 
 async def test_refusals_in_chinese(bot_factory: BotFactory) -> None:
-    bot = await start(bot_factory)
+    bot = await sped_up_bot(bot_factory)
     branch = await make_branch(bot)
     say, secretary = branch.command, branch.secretary
     assert await say(branch.zhang, MEDIATION) == common.MANAGERS_ONLY
@@ -204,7 +184,7 @@ async def test_refusals_in_chinese(bot_factory: BotFactory) -> None:
 
 
 async def test_the_dashboard_shows_the_board_to_managers_only(bot_factory: BotFactory) -> None:
-    bot = await start(bot_factory, web_port=free_port(), public_url=PUBLIC_URL)
+    bot = await sped_up_bot(bot_factory, web_port=free_port(), public_url=PUBLIC_URL)
     bot.clock.set(beijing(11, 27, 9))
     branch = await make_branch(bot)
     await setup_posts(branch)
