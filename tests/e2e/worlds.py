@@ -4,7 +4,7 @@ organisations placed below another, and the bot on the fast clock of the module 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -14,21 +14,15 @@ from emulator.emulator import BotApiEmulator
 from emulator.world import Chat, User
 from storage.repositories import OrganisationRepo
 from tests.e2e.harness import SPEEDUP, BotFactory, RunningBot, fast_monotonic
-from tests.emulator_fixtures import fail_on_violations
+from tests.emulator_fixtures import EmulatorFactory
 
 
 @pytest.fixture
-async def fast_emulator() -> AsyncIterator[BotApiEmulator]:
+async def fast_emulator(make_emulator: EmulatorFactory) -> BotApiEmulator:
     """The emulator on the fast clock of the module worlds, for tests that say more than 20
     things a minute in one group: Telegram's windows still apply, only sooner. A module
     uses it as its `emulator` (import it under that name)."""
-    emu = BotApiEmulator(clock=fast_monotonic, callback_query_ttl=15.0 * SPEEDUP)
-    await emu.start()
-    try:
-        yield emu
-    finally:
-        await emu.stop()
-    fail_on_violations(emu)
+    return await make_emulator(clock=fast_monotonic, callback_query_ttl=15.0 * SPEEDUP)
 
 
 async def sped_up_bot(bot_factory: BotFactory, **overrides: Any) -> RunningBot:
