@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+import pytest
 
 from tests.e2e.harness import free_port
 
@@ -125,3 +126,25 @@ def _ready_url(lines: queue.Queue[str], process: subprocess.Popen[str], log: Pat
             return match.group(0).rstrip("/")
     tail = log.read_text()[-3000:]
     raise AssertionError(f"the sandbox did not print its address; its log ends:\n{tail}")
+
+
+@pytest.fixture(scope="module", name="sandbox")
+def sandbox_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
+    """`sandbox`: the sandbox in its own process, shared by a module's tests (a module
+    imports this to have it)."""
+    with sandbox_process(tmp_path_factory.mktemp("sandbox")) as running:
+        yield running
+
+
+def headless_chrome(chromium: str, chromedriver: str) -> Any:
+    """Headless Chromium in a desktop-sized window, for a browser test to drive (the caller
+    quits it); selenium is imported here only once the test knows the browser is there."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
+        options.add_argument(argument)
+    options.add_argument("--window-size=1280,900")
+    return webdriver.Chrome(options=options, service=Service(executable_path=chromedriver))

@@ -19,7 +19,11 @@ from typing import Any
 
 import pytest
 
-from tests.sandbox_process import SandboxProcess, sandbox_process
+from tests.sandbox_process import (
+    SandboxProcess,
+    headless_chrome,
+    sandbox_fixture,  # noqa: F401 - the module's `sandbox`
+)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -39,7 +43,6 @@ if not (CHROMIUM and DRIVER):
 
 from selenium import webdriver  # noqa: E402 - only once the browser is known to be there
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.select import Select  # noqa: E402
@@ -113,19 +116,8 @@ def open_dashboard(driver: webdriver.Chrome, sandbox: SandboxProcess, person: st
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    with sandbox_process(tmp_path_factory.mktemp("sandbox")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def driver() -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    options.add_argument("--window-size=1280,900")
-    chrome = webdriver.Chrome(options=options, service=Service(executable_path=str(DRIVER)))
+    chrome = headless_chrome(str(CHROMIUM), str(DRIVER))
     try:
         yield chrome
     finally:

@@ -5,23 +5,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.core.clock import TravelClock
-from tests.sandbox_process import ROOT, SandboxProcess, clean_env, sandbox_process, wait_until
+from tests.sandbox_process import (
+    ROOT,
+    SandboxProcess,
+    clean_env,
+    sandbox_fixture,  # noqa: F401 - the module's `sandbox`
+    wait_until,
+)
 
 MEETING = "/meeting 支委会 明天下午3点 三楼会议室"  # the scenario
-
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    with sandbox_process(tmp_path_factory.mktemp("sandbox")) as running:
-        yield running
 
 
 def notice_of(messages: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:

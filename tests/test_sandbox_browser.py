@@ -13,7 +13,11 @@ from typing import Any
 
 import pytest
 
-from tests.sandbox_process import SandboxProcess, sandbox_process
+from tests.sandbox_process import (
+    SandboxProcess,
+    headless_chrome,
+    sandbox_fixture,  # noqa: F401 - the module's `sandbox`
+)
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -32,7 +36,6 @@ from selenium.common.exceptions import (  # noqa: E402
     StaleElementReferenceException,
     TimeoutException,
 )
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
@@ -128,19 +131,8 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
-    with sandbox_process(tmp_path_factory.mktemp("sandbox")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def page(sandbox: SandboxProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage"):
-        options.add_argument(argument)
-    options.add_argument("--window-size=1280,900")
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(DRIVER)))
+    driver = headless_chrome(str(CHROMIUM), str(DRIVER))
     shots = tmp_path_factory.mktemp("screenshots")
     print(f"screenshots in {shots}")
     try:
