@@ -37,6 +37,11 @@ def prompt(ask: Ask) -> tuple[str, InlineKeyboardMarkup]:
     return text, InlineKeyboardMarkup([row])
 
 
+def shown(outcome: Ask | str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """What the chat shows of an outcome: the next question with its buttons, or the reply."""
+    return prompt(outcome) if isinstance(outcome, Ask) else (outcome, None)
+
+
 async def cmd_iam(update: Update, context: AppContext) -> None:
     """A member declares themself in the group; buttons ask what the command left out."""
     if (found := sender(update)) is None:
@@ -46,11 +51,8 @@ async def cmd_iam(update: Update, context: AppContext) -> None:
     outcome = await context.services.liangshen.declare(
         actor(user, message.chat), command_args(message), target.id if target else None
     )
-    if isinstance(outcome, Ask):
-        text, buttons = prompt(outcome)
-        await message.reply_text(text, reply_markup=buttons)
-        return
-    await message.reply_text(outcome)
+    text, buttons = shown(outcome)
+    await message.reply_text(text, reply_markup=buttons)
 
 
 async def cb_iam(update: Update, context: AppContext) -> None:
@@ -61,11 +63,8 @@ async def cb_iam(update: Update, context: AppContext) -> None:
     here = actor(user, query.message.chat)
     outcome = await context.services.liangshen.declare_by_button(here, query.data)
     await acknowledge(query)
-    if isinstance(outcome, Ask):
-        text, buttons = prompt(outcome)
-        await query.edit_message_text(text, reply_markup=buttons)
-        return
-    await query.edit_message_text(outcome)
+    text, buttons = shown(outcome)
+    await query.edit_message_text(text, reply_markup=buttons)
 
 
 async def cmd_liangshen(update: Update, context: AppContext) -> None:
