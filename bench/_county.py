@@ -1,4 +1,4 @@
-"""The county the ledger, report and dashboard benches measure, and its command line.
+"""The county the ledger, report, dashboard and stalls benches measure, and its command line.
 
 The county is tests/ledger_seed.py's (300 organisations, 10,000 members, a year of meetings
 with answers and check-ins, study topics with records and quiz answers), written into a

@@ -1,32 +1,30 @@
 """The event loop's worst stall during the reads of a county that run on it.
 
-Seeds the county of bench/ledger.py (tests/ledger_seed.py: 300 organisations, 10,000
-members, a year of meetings, answers and study records) into a temporary SQLite file (or an
-emptied PostgreSQL database with --postgres URL), then times each read as the bot runs it,
+Seeds the county of bench/_county.py (300 organisations, 10,000 members, a year of
+meetings, answers and study records) into a temporary SQLite file (or an emptied PostgreSQL
+database with --postgres URL), then times each read as the bot runs it,
 with the ticker of bench/stall.py beside it: a make-up study message composed as
 Outbox.prepare does (the topic sent to the most groups, a member on leave from that month's
 主题党日), a group's study reminder, /checkup of the county, /floating, /posts and
 /liangshen of the county. Each is run --runs times; the worst stall and the median time are
 printed, with the ticker's worst on an idle loop to read them against.
 
-    .venv/bin/python bench/stalls.py [--runs 5] [--postgres URL]
+    .venv/bin/python bench/stalls.py [--runs 5] [--orgs 300] [--members 10000] [--postgres URL]
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import statistics
 import sys
-import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _county import TZ, county_parser, seeded_county  # bench/_county.py
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from stall import idle_stall, watched  # bench/stall.py
@@ -38,17 +36,13 @@ from bot.services.checkup import Moment
 from bot.services.outbox import Outbox
 from bot.services.study_messages import delivery_kinds
 from storage.db import Database, create_engine
-from storage.migrate import upgrade
 from storage.models import StudyTarget
 from storage.records import DeliveryRecord, DeliveryStatus
 from storage.repositories import ChatRepo, OrganisationRepo
 from storage.repositories.floating import FloatingRepo
 from storage.repositories.meetings import AnswerRepo
 from storage.repositories.study import StudyRepo
-from tests.conftest import reset_postgres
-from tests.ledger_seed import Sizes, seed_county
 
-TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 25, 1, 0, tzinfo=UTC)
 COUNTY = 1
 
@@ -130,13 +124,9 @@ async def report(label: str, work: Callable[[], Awaitable[object]], runs: int) -
     print(f"{label:32} median {median:6.1f} ms, worst event-loop stall {stall:6.1f} ms")
 
 
-async def main(url: str, runs: int) -> None:
-    """Seed, then watch each read."""
-    await upgrade(url)
-    engine = create_engine(url)
-    async with engine.begin() as connection:
-        print("seeded:", await seed_county(connection, Sizes(), until=NOW))
-    database = Database(engine)
+async def measure(url: str, runs: int) -> None:
+    """Watch each read of the seeded county."""
+    database = Database(create_engine(url))
     outbox = Outbox(database, FakeClock(NOW), "bench")
     outbox.register(delivery_kinds(database, TZ))
     makeup, remind = await study_deliveries(database)
@@ -150,13 +140,14 @@ async def main(url: str, runs: int) -> None:
     await database.dispose()
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+async def main() -> None:
+    """Seed, then watch each read."""
+    parser = county_parser(__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--postgres", help="an empty-able PostgreSQL URL (it is reset)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = args.postgres or f"sqlite+aiosqlite:///{folder}/bench.db"
-        if args.postgres:
-            asyncio.run(reset_postgres(args.postgres))
-        asyncio.run(main(url, args.runs))
+    async with seeded_county(args, until=NOW) as url:
+        await measure(url, args.runs)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
