@@ -189,7 +189,8 @@ async def test_star_rating_is_drafted_edited_and_published(bot: RunningBot) -> N
 
     done = await county.say(first.group, secretary, f"/stars publish {CAMPAIGN}")
     assert done == f"已把{CAMPAIGN}五星党员评比结果发布到本组织的1个群。"
-    await county.bot.emulator.settle()
+    # Published through the outbox: wait for the post itself (a quiet spell can come first).
+    await bot.emulator.wait_for(lambda: posts(bot, first.group, "五星党员评比结果】"))
     (published,) = posts(bot, first.group, "五星党员评比结果】")
     assert published.splitlines()[1] == "★★★★☆ 张三（学习5 参会5 履职1 奉献3 表率5）"
     assert "王五（学习1 参会1 履职4 奉献4 表率3）" in published
