@@ -29,6 +29,15 @@ def may_answer(
     return all(index.mentions(word, doc_id) for word in everyday)
 
 
+def negates_other_act(index: FaqIndex, doc_id: int, negated: dict[str, str]) -> bool:
+    """Whether the question negates an act (不转正 -> 转正) that the entry names without
+    negating it anywhere (its texts, keywords or answer): the entry is about the act itself."""
+    found = index.negations.get(doc_id, frozenset())
+    return any(
+        index.mentions(act, doc_id) and negation not in found for negation, act in negated.items()
+    )
+
+
 def answers_polar(index: FaqIndex, doc_id: int, polar: PolarQuestion | None) -> bool:
     """Whether the entry's first clause settles a yes/no question (any other question: yes)."""
     if polar is None or not polar.predicate:

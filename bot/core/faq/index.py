@@ -58,6 +58,8 @@ class FaqIndex:
             for text in document.verbatim:
                 if self.verbatim.setdefault(text, doc_id) != doc_id:
                     self.verbatim[text] = AMBIGUOUS
+        # Kept for the few entries whose texts negate an act (most have none).
+        self.negations = {d: doc.negated for d, doc in enumerate(documents) if doc.negated}
         self.rarest = max(self.bm25.idf.values(), default=1.0)
         self.org_terms: dict[int, set[str]] = {}
         self.org_entry_ids: dict[int, set[str]] = {}

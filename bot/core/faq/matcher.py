@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.core.faq.confidence import confident
-from bot.core.faq.decision import Asked, answers_polar, contest, may_answer, rival
+from bot.core.faq.decision import (
+    Asked,
+    answers_polar,
+    contest,
+    may_answer,
+    negates_other_act,
+    rival,
+)
 from bot.core.faq.documents import EntryText
 from bot.core.faq.index import FaqIndex
 from bot.core.faq.kb import FaqEntry
@@ -127,6 +134,7 @@ class FaqMatcher:
             polar=read_polar(question),
             verbatim=self.index.verbatim_entry(analysis.normalised, org_ids),
             local_only=own_data or asks_about_past_event(analysis),
+            negated=analysis.negated,
         )
 
     def _decide(
@@ -139,6 +147,7 @@ class FaqMatcher:
         polar: PolarQuestion | None,
         verbatim: int | None = None,
         local_only: bool = False,
+        negated: dict[str, str] | None = None,
     ) -> MatchResult:
         # A yes/no question is answered only by an entry whose first clause settles what it
         # asks (polar.py); the others stay possible suggestions, never the answer.
@@ -166,7 +175,12 @@ class FaqMatcher:
         if allowed and contenders and answers_polar(index, contenders[0][0], polar):
             top_id, top = contenders[0]
             rival_id, rival_score = rival(index, contenders)
-            if self._clear(top_id, top, rival_id, rival_score, asked, polar):
+            # A negated act (预备党员不转正会怎样) is not answered on the fitted confidence by
+            # an entry on the act itself (转正的程序); a clear lead may still answer it.
+            negation_ok = clearly_ahead(top, rival_score) or not negates_other_act(
+                index, top_id, negated or {}
+            )
+            if negation_ok and self._clear(top_id, top, rival_id, rival_score, asked, polar):
                 # Speaking up unasked needs a clear question (多久, 怎么 ...) and a clear win.
                 sure = asks and top >= CONFIDENT_MIN and top - rival_score >= CONFIDENT_MARGIN
                 first = [(top_id, top)]
