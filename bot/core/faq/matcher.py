@@ -11,8 +11,9 @@ ANSWER_MARGIN at ANSWER_MIN), when the fitted answer confidence says so where th
 smaller (confidence.py, fitted offline by scripts/fit_faq_confidence.py; its inputs:
 decision.py), or when it has the question word for word among its texts; otherwise the best
 three are suggestions ("您是不是想问"). A yes/no question is answered only by an entry whose
-first clause settles it (polar.py), and a question about a past event only by an
-organisation's own entry.
+first clause settles it (polar.py), a question about a past event only by an
+organisation's own entry, and a negated act (不转正) is not answered on the fitted confidence
+by an entry on the act itself (decision.negates_other_act).
 """
 
 from __future__ import annotations
