@@ -31,7 +31,7 @@ def may_answer(
 
 def negates_other_act(index: FaqIndex, doc_id: int, negated: dict[str, str]) -> bool:
     """Whether the question negates an act (不转正 -> 转正) that the entry names without
-    negating it anywhere (its texts, keywords or answer): the entry is about the act itself."""
+    negating it in its texts or keywords: the entry is about the act itself."""
     found = index.negations.get(doc_id, frozenset())
     return any(
         index.mentions(act, doc_id) and negation not in found for negation, act in negated.items()

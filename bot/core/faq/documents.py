@@ -50,8 +50,6 @@ def entry_document(entry: FaqEntry) -> EntryText:
         analysis = analyse(keyword)
         terms.extend(analysis.terms * KEYWORD_REPEAT)
         negated.update(analysis.negated)
-    # The answer may be the one that names the negated act (逾期不交的，……).
-    negated.update(analyse(entry.answer).negated)
     texts = 1 + len(entry.phrasings)
     title = analyse(entry.question)
     profile = {intent: n / texts for intent, n in intents.items()}
