@@ -28,8 +28,9 @@ sys.path.insert(0, str(ROOT))
 from bot.core.computed import kind_of  # noqa: E402
 from bot.core.faq import FaqMatcher, load_eval_cases, load_shipped_entries  # noqa: E402
 from bot.core.faq.confidence import FEATURES, features  # noqa: E402
+from bot.core.faq.decision import Asked, contest  # noqa: E402
 from bot.core.faq.evaluation import EvalCase  # noqa: E402
-from bot.core.faq.matcher import Asked, clearly_ahead  # noqa: E402
+from bot.core.faq.matcher import clearly_ahead  # noqa: E402
 from bot.core.faq.polar import PolarQuestion  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
@@ -62,12 +63,12 @@ class Recording(FaqMatcher):
         top_id: int,
         top: float,
         rival_id: int | None,
-        rival: float,
+        rival_score: float,
         asked: Asked,
         polar: PolarQuestion | None,
     ) -> bool:
-        contest = self._contest(top_id, top, rival_id, rival, asked, polar)
-        self.last = (features(contest), self.entries[top_id].id, clearly_ahead(top, rival))
+        signals = contest(self.index, top_id, top, rival_id, rival_score, asked, polar)
+        self.last = (features(signals), self.entries[top_id].id, clearly_ahead(top, rival_score))
         return False
 
 

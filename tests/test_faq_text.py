@@ -8,7 +8,8 @@ import sys
 import jieba
 import pytest
 
-from bot.core.faq import analyse, get_tokenizer, normalise
+from bot.core.faq import FaqEntry, FaqMatcher, analyse, get_tokenizer, normalise
+from bot.core.faq.decision import negates_other_act
 from bot.core.faq.text import chinese_number
 from bot.core.faq.tokenizer import detect_intents, segment
 
@@ -142,3 +143,58 @@ def test_building_the_tokenizer_prints_nothing() -> None:
     )
     assert run.stdout == ""
     assert run.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "negated"),
+    [
+        ("预备期满了不转正会怎样", "不转正"),
+        ("党员不交党费会怎么样", "不交纳"),  # one character with its object
+        ("预备党员未按时转正怎么办", "不转正"),  # past a manner word
+        ("党员连续六个月不参加组织生活", "不参加"),
+    ],
+)
+def test_a_negated_act_is_kept_apart(question: str, negated: str) -> None:
+    analysis = analyse(question)
+    assert negated in analysis.negated
+    assert negated not in analysis.terms  # the ranking is unchanged
+
+
+@pytest.mark.parametrize(
+    ("question", "not_negated"),
+    [
+        ("老党员走不动了", "不动"),  # a complement, not an act
+        ("联系不上了咋整", "不上"),
+        ("组织关系放在学校不转可以吗", "不转"),  # one character and no object
+        ("预备党员可以参加支部党员大会不", "不参加"),  # a closing 不 asks, it does not negate
+        ("不到7个党员的支部设不设支部委员会", "不设"),  # X不X asks
+        ("除名和开除党籍有啥不一样", "不一样"),  # a comparison
+        ("下岗了没工资 党费还要交吗", "不工资"),  # 没 before a noun: "has no"
+    ],
+)
+def test_complements_and_closing_negators_negate_nothing(question: str, not_negated: str) -> None:
+    assert not_negated not in analyse(question).negated
+
+
+def test_an_entry_on_the_act_itself_does_not_answer_its_negation() -> None:
+    positive = FaqEntry(
+        id="conversion-procedure",
+        question="预备党员转正要走哪些程序？",
+        phrasings=("转正怎么办理",),
+        keywords=("转正",),
+        answer="预备期满，本人提出转正申请，支部大会讨论，上级党委审批。",
+        source="发展党员工作细则 第三十条",
+    )
+    negative = FaqEntry(
+        id="conversion-delayed",
+        question="预备期满了支部不讨论转正怎么办？",
+        phrasings=("预备党员不转正会怎样",),
+        keywords=("转正",),
+        answer="支部应当及时讨论，不得拖延。",
+        source="发展党员工作细则 第二十九条",
+    )
+    matcher = FaqMatcher([positive, negative])
+    negated = analyse("预备期满了不转正会怎样").negated
+    index = matcher.index
+    assert negates_other_act(index, matcher.entries.index(positive), negated)
+    assert not negates_other_act(index, matcher.entries.index(negative), negated)

@@ -24,6 +24,7 @@ class EntryText:
     # Each own text (question, phrasings) as its whole words, and as written (normalised).
     texts: tuple[tuple[str, ...], ...]
     verbatim: tuple[str, ...]
+    negated: frozenset[str] = frozenset()  # acts its texts negate (不转正), for the decision
 
 
 def verbatim_key(normalised: str) -> str:
@@ -37,18 +38,28 @@ def entry_document(entry: FaqEntry) -> EntryText:
     intents: Counter[str] = Counter()
     own_texts = []
     verbatim = []
+    negated: set[str] = set()
     for text in (entry.question, *entry.phrasings):
         analysis = analyse(text)
+        negated.update(analysis.negated)
         terms.extend(analysis.terms * (QUESTION_REPEAT if text is entry.question else 1))
         intents.update(analysis.intents)
         own_texts.append(tuple(sorted(analysis.whole)))
         verbatim.append(verbatim_key(analysis.normalised))
     for keyword in entry.keywords:
-        terms.extend(analyse(keyword).terms * KEYWORD_REPEAT)
+        analysis = analyse(keyword)
+        terms.extend(analysis.terms * KEYWORD_REPEAT)
+        negated.update(analysis.negated)
     texts = 1 + len(entry.phrasings)
     title = analyse(entry.question)
     profile = {intent: n / texts for intent, n in intents.items()}
     settled = settled_by(entry.question, entry.answer, entry.phrasings)
     return EntryText(
-        tuple(terms), profile, dict(title.weights), settled, tuple(own_texts), tuple(verbatim)
+        tuple(terms),
+        profile,
+        dict(title.weights),
+        settled,
+        tuple(own_texts),
+        tuple(verbatim),
+        frozenset(negated),
     )

@@ -44,6 +44,16 @@ _CHINESE_NUMBERS = {
     "百": "100",
 }
 
+# Negation (不转正, 未按时交): 不 is a stopword, so the question "预备党员不转正会怎样" reads as
+# the entry on 转正. The analysis keeps each negated act (不转正 -> 转正) apart from the terms,
+# for the decision (decision.negates_other_act); ranking is unchanged. Manner words between the
+# negator and its verb are skipped (未按时转正); a single character after it is mostly a
+# complement (走不动, 联系不上), not the negated act. 没 is left out: before a noun it means
+# "has no" (没工资), not a negation of an act.
+NEGATORS = frozenset({"不", "未", "从未", "从不", "并未"})
+NEGATION_SKIPS = frozenset({"按时", "及时", "准时", "按期", "如期", "按规定", "再", "一直", "还"})
+NEGATED = "不"
+
 _lock = threading.Lock()
 _tokenizer: Any = None
 
@@ -128,19 +138,32 @@ def segment(normalised: str) -> list[str]:
     return [word for word in tokenizer.cut(normalised, HMM=False) if not word.isspace()]
 
 
-def to_terms(words: list[str]) -> tuple[list[str], dict[str, float]]:
+def to_terms(words: list[str]) -> tuple[list[str], dict[str, float], dict[str, str]]:
     """Map synonyms to their canonical term, add the words inside long ones, drop stopwords.
 
     Returns all terms (with repeats, for indexing) and each term's weight in a question: 1 for
     a whole word, and the words found inside one long word share SUB_WORDS_SHARE between them,
-    so that a long term with many parts does not outweigh a short one.
+    so that a long term with many parts does not outweigh a short one. Also each negated
+    act's term (不转正) with the act it negates (转正).
     """
     synonyms = _synonym_map()
     freq = get_tokenizer().FREQ
     domain = domain_words().words
     terms: list[str] = []
     weights: dict[str, float] = {}
-    for word in words:
+    negated_acts: dict[str, str] = {}
+    for position, word in enumerate(words):
+        if word in NEGATORS:
+            negated = _negated_word(words, position + 1)
+            if negated is not None and (
+                # 设不设, 交不交: asked, not negated; 不一样, 不同: a comparison, not an act.
+                (position and words[position - 1] == negated) or detect_intents(word + negated)
+            ):
+                negated = None
+            if negated is not None:
+                act = synonyms.get(negated, negated)
+                negated_acts[sys.intern(NEGATED + act)] = act
+            continue
         if word in STOPWORDS:
             continue
         word = _CHINESE_NUMBERS.get(synonyms.get(word, word), synonyms.get(word, word))
@@ -152,7 +175,24 @@ def to_terms(words: list[str]) -> tuple[list[str], dict[str, float]]:
             weights[part] = max(weights.get(part, 0.0), SUB_WORDS_SHARE / len(parts))
         terms.append(word)
         weights[word] = 1.0
-    return terms, weights
+    return terms, weights, negated_acts
+
+
+def _negated_word(words: list[str], start: int) -> str | None:
+    """The word a negator at ``start - 1`` negates (past manner words), or None: a closing
+    不, a complement (走不动了, 联系不上). One character counts only with an object after it
+    (不交党费), which a complement does not take."""
+    for position in range(start, len(words)):
+        word = words[position]
+        if word in NEGATION_SKIPS:
+            continue
+        if word in STOPWORDS or word in NEGATORS or word.isspace():
+            return None
+        if len(word) > 1:
+            return word
+        after = words[position + 1] if position + 1 < len(words) else ""
+        return word if after and after not in STOPWORDS and not after.isspace() else None
+    return None
 
 
 _INTENT_RES = {intent: re.compile("|".join(cues)) for intent, cues in INTENTS.items()}
@@ -171,6 +211,7 @@ class Analysis:
     terms: tuple[str, ...]
     intents: frozenset[str]
     weights: dict[str, float] = field(default_factory=dict)
+    negated: dict[str, str] = field(default_factory=dict)  # 不转正 -> 转正
 
     @property
     def whole(self) -> frozenset[str]:
@@ -181,5 +222,5 @@ class Analysis:
 def analyse(text: str) -> Analysis:
     """Normalise, segment and classify one text."""
     normalised = normalise(text)
-    terms, weights = to_terms(segment(normalised))
-    return Analysis(normalised, tuple(terms), detect_intents(normalised), weights)
+    terms, weights, negated = to_terms(segment(normalised))
+    return Analysis(normalised, tuple(terms), detect_intents(normalised), weights, negated)
