@@ -20,7 +20,14 @@ from tests.e2e.harness import RunningBot
 ASSEMBLY_QUESTION = "支部党员大会多久开一次？"
 OFF_TOPIC = "明天天气怎么样？"
 # Tried in order: the first the shipped base answers with suggestions (robust to tuning).
-SUGGEST_QUESTIONS = ("主题党日是什么？", "组织关系怎么转？", "入党申请书怎么写？", "党费怎么交？")
+SUGGEST_QUESTIONS = (
+    "主题党日是什么？",
+    "什么是主题党日",
+    "党费可以一次交一年吗",
+    "组织关系怎么转？",
+    "入党申请书怎么写？",
+    "党费怎么交？",
+)
 
 
 def shipped_matcher() -> FaqMatcher:
