@@ -187,9 +187,10 @@ async def _remember_heads(url: str) -> None:
         await engine.dispose()
 
 
-# Fixtures that migrate the database before the test's body runs: a test using one of them
-# may get the schema kept and emptied (empty_postgres) instead of an empty database.
-MIGRATE_FIRST = frozenset({"sessions", "bot"})
+# Fixtures that migrate the database before the test's body uses it (bot_factory: with the
+# first bot it starts): a test using one of them may get the schema kept and emptied
+# (empty_postgres) instead of an empty database.
+MIGRATE_FIRST = frozenset({"sessions", "bot", "bot_factory"})
 
 
 @pytest.fixture(params=BACKENDS)
