@@ -1,8 +1,8 @@
 """The bot's two HTTP clients to the Bot API (requests, getUpdates), sharing one TLS context.
 
 PTB builds each client with a TLS context of its own, and making one reads the whole CA
-bundle (about 50 ms of CPU). One context per process serves both clients of every bot that
-process builds: the test suite builds about 1,900, which spent some 190 s of CPU on it.
+bundle (about 50 ms of CPU on the 2-core machine). One context per process serves both
+clients of every bot that process builds: the test suite starts a bot for most of its tests.
 """
 
 from __future__ import annotations
