@@ -81,7 +81,7 @@ async def reset_postgres(url: str) -> None:
 
 
 # Dropping the schema and running every migration again costs about 0.4 s of CPU in the test
-# process (Alembic) and more in PostgreSQL, for each of ~1,000 PostgreSQL tests. A schema that
+# process (Alembic) and more in PostgreSQL, for each of ~630 PostgreSQL tests. A schema that
 # this process migrated itself and that is still exactly so is emptied instead: every row
 # deleted, every sequence restarted, in one statement.
 _dropped: set[str] = set()  # databases whose schema this process dropped and not migrated since
