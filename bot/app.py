@@ -44,6 +44,7 @@ from bot.services import (
 from bot.services.container import Services, build_services
 from bot.services.meeting_plan import MeetingConfig
 from bot.services.processes import Processes, new_owner
+from bot.telegram_http import telegram_requests
 from bot.updates import PerChatUpdateProcessor
 from delivery.sweep import Sweeper
 from handlers import setup_handlers
@@ -101,13 +102,13 @@ def build_application(
         .post_stop(lifecycle.post_stop)
         .post_shutdown(lifecycle.post_shutdown)
     )
-    if settings.telegram_proxy:
-        builder = builder.proxy(settings.telegram_proxy)
+    # getUpdates has its own HTTP client in PTB: both go through the proxy, if any.
+    request, get_updates_request = telegram_requests(settings.telegram_proxy)
+    builder = builder.request(request)
     if settings.webhook_url:
         builder = builder.updater(None)  # Telegram posts to the HTTP door: nothing polls
-    elif settings.telegram_proxy:
-        # getUpdates has its own HTTP client in PTB: both must go through the proxy.
-        builder = builder.get_updates_proxy(settings.telegram_proxy)
+    else:
+        builder = builder.get_updates_request(get_updates_request)
     application: AppApplication = builder.build()
     admins = AdminCache(application.bot, clock)
     services = build_services(database, settings, admins.is_admin, processes)

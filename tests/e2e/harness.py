@@ -31,7 +31,7 @@ from bot.services.outbox import SweepReport
 from delivery.progress import show_broadcast_progress
 from emulator.emulator import BotApiEmulator
 from emulator.world import Chat, User
-from tests.conftest import BACKENDS, POSTGRES_URL, migrated, reset_postgres
+from tests.conftest import BACKENDS, POSTGRES_URL, empty_postgres, migrated
 from tests.emulator_fixtures import fail_on_violations
 
 
@@ -245,7 +245,7 @@ async def module_env(
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'bot.db'}"
     else:
-        await reset_postgres(POSTGRES_URL)
+        await empty_postgres(POSTGRES_URL)  # the module's bots migrate it
         url = POSTGRES_URL
     emu = BotApiEmulator(clock=fast_monotonic, callback_query_ttl=15.0 * SPEEDUP)
     await emu.start()
