@@ -162,6 +162,9 @@ RIGHTS_AND_BANS = [
     ("村支书和村主任能一个人当吗", "yes"),  # 农村基层组织工作条例: 应当通过法定程序担任
     ("村支书要兼任村主任吗", "yes"),
     ("转证要写申请吗", "yes"),  # 发展党员工作细则第三十三条: 本人提出书面转正申请
+    # 章程第八条: no member is exempt; "不能不参加" reads right for both forms of the question.
+    ("党员退休了是不是就不用过组织生活了", "no"),
+    ("党员能不参加组织生活吗", "no"),
 ]
 # Those the shipped base must answer directly (the others may be left to suggestions).
 MUST_ANSWER = {
@@ -182,6 +185,8 @@ MUST_ANSWER = {
     "村支书和村主任能一个人当吗",
     "村支书要兼任村主任吗",
     "转证要写申请吗",
+    "党员退休了是不是就不用过组织生活了",
+    "党员能不参加组织生活吗",
 }
 
 
