@@ -165,6 +165,9 @@ RIGHTS_AND_BANS = [
     # 章程第八条: no member is exempt; "不能不参加" reads right for both forms of the question.
     ("党员退休了是不是就不用过组织生活了", "no"),
     ("党员能不参加组织生活吗", "no"),
+    # 党员教育管理工作条例第三十七条: the information platform transfers 组织关系.
+    ("组织关系能网上转吗", "yes"),
+    ("组织关系能在网上转吗", "yes"),
 ]
 # Those the shipped base must answer directly (the others may be left to suggestions).
 MUST_ANSWER = {
@@ -187,6 +190,8 @@ MUST_ANSWER = {
     "转证要写申请吗",
     "党员退休了是不是就不用过组织生活了",
     "党员能不参加组织生活吗",
+    "组织关系能网上转吗",
+    "组织关系能在网上转吗",
 }
 
 
