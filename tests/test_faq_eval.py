@@ -68,12 +68,14 @@ class Gate:
 # base's files) traded one direct answer on faq_eval.yaml (93.1 -> 92.6 %, wrong 0.8 -> 0.4 %)
 # and one more wrong answer on set 2 (5 -> 6 of 314) for 83.3 % on the held-out file, set 2
 # 63.0 -> 67.3 % and set 3 79.2 -> 83.3 %: the only time a bar went down, for a gain on every
-# blind set. Raise the bars as the matcher and the base improve; never lower them otherwise.
+# blind set. Branch faqpolar (openings that settle the yes/no question where the rules give an
+# unconditional answer) reached 85.2 % on the held-out file and 67.8 % on set 2, wrong answers
+# unchanged. Raise the bars as the matcher and the base improve; never lower them otherwise.
 ISSUE_MIN_DIRECT, ISSUE_MAX_WRONG = 0.90, 0.02
 GATES = {
     EVAL_FILE.name: Gate(min_direct=0.925, max_wrong=0.004, max_uncovered_answered=0),
-    HELDOUT_FILE.name: Gate(min_direct=0.832, max_wrong=0.018, max_uncovered_answered=2),
-    HELDOUT2_FILE.name: Gate(min_direct=0.672, max_wrong=0.020, max_uncovered_answered=4),
+    HELDOUT_FILE.name: Gate(min_direct=0.852, max_wrong=0.018, max_uncovered_answered=2),
+    HELDOUT2_FILE.name: Gate(min_direct=0.677, max_wrong=0.020, max_uncovered_answered=4),
     HELDOUT3_FILE.name: Gate(min_direct=0.833, max_wrong=0.032, max_uncovered_answered=1),
 }
 GATED_FILES = [EVAL_FILE, HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE]

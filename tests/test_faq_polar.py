@@ -158,6 +158,16 @@ RIGHTS_AND_BANS = [
     ("预备党员能当入党介绍人吗", "no"),
     ("预备党员要交党费吗", "yes"),
     ("党员可以自愿多交党费吗", "yes"),
+    # Openings that settle the common yes/no form (the rules give it unconditionally).
+    ("村支书和村主任能一个人当吗", "yes"),  # 农村基层组织工作条例: 应当通过法定程序担任
+    ("村支书要兼任村主任吗", "yes"),
+    ("转证要写申请吗", "yes"),  # 发展党员工作细则第三十三条: 本人提出书面转正申请
+    # 章程第八条: no member is exempt; "不能不参加" reads right for both forms of the question.
+    ("党员退休了是不是就不用过组织生活了", "no"),
+    ("党员能不参加组织生活吗", "no"),
+    # 党员教育管理工作条例第三十七条: the information platform transfers 组织关系.
+    ("组织关系能网上转吗", "yes"),
+    ("组织关系能在网上转吗", "yes"),
 ]
 # Those the shipped base must answer directly (the others may be left to suggestions).
 MUST_ANSWER = {
@@ -175,6 +185,13 @@ MUST_ANSWER = {
     "党员想退党 能退吗",
     "党员能炒股吗",  # an everyday word the base has an entry on
     "党员可以经商吗",
+    "村支书和村主任能一个人当吗",
+    "村支书要兼任村主任吗",
+    "转证要写申请吗",
+    "党员退休了是不是就不用过组织生活了",
+    "党员能不参加组织生活吗",
+    "组织关系能网上转吗",
+    "组织关系能在网上转吗",
 }
 
 
