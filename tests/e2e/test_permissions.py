@@ -5,58 +5,32 @@ Every manager command of bot/commands.py and every manager button is tried by fo
 A refused caller gets the Chinese refusal alone and the database stays exactly as it was;
 an allowed one gets the command done. The expectations are in permission_cases.py and
 permission_buttons.py: a command added to the registry, a /study or /faq verb, or a button
-pattern without a row there fails here.
+pattern without a row there fails here. This module tries the plain member and the other
+organisation's admin; test_permissions_above.py the 书记 above and a superadmin (the matrix is
+split so that two workers run it side by side).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import pytest
-import pytest_asyncio
 from telegram.ext import CallbackQueryHandler
 
-from bot import texts
-from bot.commands import COMMANDS, Who
-from tests.e2e.harness import ModuleEnv
 from tests.e2e.permission_buttons import BUTTON_CASES, MEMBER_BUTTONS
 from tests.e2e.permission_cases import COMMAND_CASES, Case
-from tests.e2e.permission_world import Caller, World, build_world
+from tests.e2e.permission_matrix import (
+    MANAGER_COMMANDS,
+    check_permission,
+    matrix,
+    verbs_of,
+    world,
+)
+from tests.e2e.permission_world import Caller, World
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-# Managers' commands, and commands with sub-commands (anyone lists /study; its verbs are the
-# managers').
-MANAGER_COMMANDS = [c for c in COMMANDS if c.who is not Who.EVERYONE or "/" in c.args]
-
-
-def verbs_of(args: str) -> set[str]:
-    """The sub-commands a registry entry lists (`[template/add/edit/delete]`), if any."""
-    words = args.strip("[]").split("/")
-    return set(words) if len(words) > 1 and all(w.isascii() for w in words) else set()
-
-
-def matrix() -> list[object]:
-    """(case, caller) for every row; a registry command without a row is a failing case."""
-    params: list[object] = []
-    for command in MANAGER_COMMANDS:
-        for case in COMMAND_CASES.get(command.name, [None]):  # type: ignore[list-item]
-            label = case.label if case else f"/{command.name} (no row)"
-            params += [pytest.param(case, caller, id=f"{label}-{caller}") for caller in Caller]
-    for cases in BUTTON_CASES.values():
-        params += [
-            pytest.param(case, caller, id=f"button {case.label}-{caller}")
-            for case in cases
-            for caller in Caller
-        ]
-    return params
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def world(module_env: ModuleEnv) -> AsyncIterator[World]:
-    """The county, built once per backend."""
-    yield await build_world(module_env)
+__all__ = ["world"]  # the module's fixture
 
 
 async def test_every_manager_command_and_verb_has_a_row() -> None:
@@ -78,34 +52,9 @@ async def test_every_button_has_a_row(world: World) -> None:
     assert registered == set(BUTTON_CASES) | MEMBER_BUTTONS
 
 
-@pytest.mark.parametrize(("case", "caller"), matrix())
+@pytest.mark.parametrize(("case", "caller"), matrix((Caller.MEMBER, Caller.STRANGER)))
 async def test_permission(world: World, case: Case | None, caller: Caller) -> None:
-    assert case is not None, "a manager command of the registry has no row in permission_cases"
-    user = world.callers[caller]
-    allowed = caller in case.allowed
-    action = await case.arrange(world, user)
-    looks = not allowed or case.writes  # whether the database is compared
-    before = await world.snapshot() if looks else {}
-    try:
-        # An empty button answer shows the user nothing (buttons that build files answer first).
-        said = [text for text in await action() if text]
-        after = await world.snapshot() if looks else {}
-    finally:
-        while world.undo:
-            await world.undo.pop()()
-    assert texts.ERROR_GENERIC not in said
-    if allowed:
-        assert any(case.done in text for text in said), said
-        assert case.refusal not in said
-        assert not case.writes or after != before, "allowed, but nothing was stored"
-    else:
-        assert said == [case.refusal]
-        changed = {
-            name: (set(before[name]) - set(after[name]), set(after[name]) - set(before[name]))
-            for name in before
-            if before[name] != after[name]
-        }
-        assert not changed, f"refused, yet rows changed (gone, new): {changed}"
+    await check_permission(world, case, caller)
 
 
 # What /help shows and what the matrix allows disagree here; each is flagged in the report
