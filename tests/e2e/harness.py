@@ -84,12 +84,15 @@ class RunningBot:
         org: str,
         admin: User,
         members: list[User] = (),  # type: ignore[assignment]
+        *,
+        domain: str | None = None,
     ) -> Chat:
-        """A group with the bot as admin, bound by `admin` to organisation `org`."""
+        """A group with the bot as admin, bound by `admin` to organisation `org` (of `domain`,
+        e.g. 非公, when given)."""
         group = self.emulator.add_group(
             title, members=[admin, *members], admins=[admin], bot_admin=True
         )
-        reply = await self.say(group, admin, f"/bind {org}")
+        reply = await self.say(group, admin, f"/bind {org} {domain}" if domain else f"/bind {org}")
         assert org in reply, reply
         return group
 

@@ -35,7 +35,7 @@ from storage.repositories.meetings import MeetingRepo
 from storage.repositories.minutes import MinutesRepo
 from tests.e2e.harness import ModuleEnv, RunningBot
 from tests.e2e.meetings_world import beijing
-from tests.e2e.worlds import bound_group, place_below, started
+from tests.e2e.worlds import place_below, started
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -86,11 +86,11 @@ async def build_county(env: ModuleEnv) -> County:
     members = {name: emu.add_user(name) for name in ("张伟", "李娜", "王强")}
     boss, workers = emu.add_user("建材老板"), [emu.add_user(f"工人{n}") for n in range(1, 5)]
     await started(emu, county, *secretaries)
-    committee = await bound_group(bot, "非公党委群", COMMITTEE, secretaries[0], domain="非公")
-    company = await bound_group(
-        bot, "科技公司群", COMPANY, secretaries[1], list(members.values()), domain="非公"
+    committee = await bot.bound_group("非公党委群", COMMITTEE, secretaries[0], domain="非公")
+    company = await bot.bound_group(
+        "科技公司群", COMPANY, secretaries[1], list(members.values()), domain="非公"
     )
-    neighbour = await bound_group(bot, "物流公司群", NEIGHBOUR, secretaries[2], domain="非公")
+    neighbour = await bot.bound_group("物流公司群", NEIGHBOUR, secretaries[2], domain="非公")
     building = emu.add_group("建材公司群", members=workers, admins=[boss], bot_admin=True)
     await place_below(bot, COMMITTEE, [COMPANY, NEIGHBOUR])
     async with bot.db() as session:

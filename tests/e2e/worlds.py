@@ -1,6 +1,7 @@
 """The shapes the end-to-end worlds are built of, so that a world states only what is its own:
-people who started the bot, a group bound to an organisation, members put on its roster,
-organisations placed below another, and the bot on the fast clock of the module worlds."""
+people who started the bot, members put on a bound group's roster, organisations placed below
+another, and the bot on the fast clock of the module worlds (a bound group itself is
+RunningBot.bound_group)."""
 
 from __future__ import annotations
 
@@ -45,24 +46,6 @@ async def on_roster(
     for person in people:
         emu.send_text(group, person, word)
     await emu.settle()
-
-
-async def bound_group(
-    bot: RunningBot,
-    title: str,
-    org: str,
-    secretary: User,
-    members: Sequence[User] = (),
-    *,
-    domain: str,
-) -> Chat:
-    """A group with the bot as admin, bound by `secretary` to `org` of `domain` (e.g. 非公);
-    without a domain, RunningBot.bound_group."""
-    group = bot.emulator.add_group(
-        title, members=[secretary, *members], admins=[secretary], bot_admin=True
-    )
-    assert org in await bot.say(group, secretary, f"/bind {org} {domain}")
-    return group
 
 
 async def place_below(bot: RunningBot, parent: str, children: Sequence[str]) -> None:
