@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from bot.core.clock import FakeClock
-from storage.db import create_engine, create_sessionmaker
+from storage.db import Database, create_engine, create_sessionmaker
 from storage.migrate import upgrade
 
 # PTB warns when it builds RetryAfter with an int; the tests turn warnings into errors.
@@ -213,6 +213,15 @@ async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncS
     engine = create_engine(database_url)
     yield create_sessionmaker(engine)
     await engine.dispose()
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database behind the project's Database (transactions, retries, reads apart)."""
+    await migrated(database_url)
+    found = Database(create_engine(database_url))
+    yield found
+    await found.dispose()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import importlib
 import inspect
 import pkgutil
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -16,20 +15,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 import bot.services
 from bot.services.base import Service
-from storage.db import Database, create_engine, first_in_process, is_transient
-from storage.migrate import upgrade
+from storage.db import Database, first_in_process, is_transient
 from storage.models import User
 from storage.repositories import UserRepo
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    await upgrade(database_url)
-    found = Database(create_engine(database_url))
-    yield found
-    await found.dispose()
 
 
 def locked() -> OperationalError:

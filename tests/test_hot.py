@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -10,9 +9,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.meetings import Rsvp
-from storage.db import Database, create_engine
+from storage.db import Database
 from storage.hot import HotCursor
-from storage.migrate import upgrade
 from storage.models import User
 from storage.repositories import UserRepo
 from storage.repositories.attendance import RSVP, upsert
@@ -25,13 +23,11 @@ _RENAME = update(User).where(User.id == bindparam("of")).values(display_name=bin
 
 
 @pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    await upgrade(database_url)
-    found = Database(create_engine(database_url))
-    async with found.transaction() as session:
+async def database(database: Database) -> Database:
+    """conftest's migrated database, with one user (张三, id 7)."""
+    async with database.transaction() as session:
         await UserRepo(session).upsert(7, username=None, display_name="张三", now=NOW)
-    yield found
-    await found.dispose()
+    return database
 
 
 async def test_rows_come_back_typed_as_through_a_session(database: Database) -> None:

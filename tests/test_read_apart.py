@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -12,21 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database, create_engine
-from storage.migrate import upgrade
+from storage.db import Database
 from storage.models import User
 from storage.repositories import UserRepo
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 WAIT = 10.0  # seconds: only reached when something is broken
-
-
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    await upgrade(database_url)
-    found = Database(create_engine(database_url))
-    yield found
-    await found.dispose()
 
 
 async def add_user(database: Database, user_id: int) -> None:
