@@ -42,7 +42,7 @@ from bot.core.faq.questions import (
     is_question_like,
 )
 from bot.core.faq.ranking import Ranked, rank
-from bot.core.faq.tokenizer import Analysis, analyse
+from bot.core.faq.tokenizer import analyse
 
 Outcome = Literal["answer", "suggest", "none"]
 
@@ -78,11 +78,6 @@ NO_MATCH = MatchResult("none")
 OWN_DATA = MatchResult("none", local=True)
 
 
-def query_weights(analysis: Analysis) -> dict[str, float]:
-    """How much each term of a question counts (see tokenizer.to_terms)."""
-    return dict(analysis.weights)
-
-
 def clearly_ahead(top: float, rival: float) -> bool:
     """Whether the best entry is clear enough to be the answer, not one of "您是不是想问"."""
     return top >= ANSWER_MIN and top - rival >= ANSWER_MARGIN
@@ -114,7 +109,7 @@ class FaqMatcher:
     def match(self, question: str, *, org_ids: frozenset[int] = frozenset()) -> MatchResult:
         """Find the entry answering ``question`` among shipped ones and those of ``org_ids``."""
         analysis = analyse(question)
-        terms = query_weights(analysis)
+        terms = dict(analysis.weights)  # how much each term counts (tokenizer.to_terms)
         if not terms:
             return NO_MATCH
         # The explicit off-topic guard: a question that names nothing of Party work is never
