@@ -99,13 +99,16 @@ class Page:
     def open_chat(self, title: str) -> None:
         """Open a chat from the list."""
 
-        def item() -> WebElement | None:
+        def clicked() -> bool:
+            # Clicked here, inside the wait: the list may be redrawn between finding the item
+            # and clicking it, and a stale item is then looked for again.
             for li in self.driver.find_elements(By.CSS_SELECTOR, "#chats li"):
                 if title in li.find_element(By.CLASS_NAME, "title").text:
-                    return li
-            return None
+                    li.click()
+                    return True
+            return False
 
-        self.until(item, f"chat {title}").click()
+        self.until(clicked, f"chat {title}")
         self.until(lambda: title in self.driver.find_element(By.ID, "chat-title").text, "the chat")
 
     def type(self, text: str) -> None:
