@@ -9,8 +9,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 
 import storage.models  # noqa: F401  (the models the migrations must match)
-from storage.db import Base, create_engine
+from storage.db import create_engine
 from storage.migrate import alembic_config, downgrade, upgrade
+from storage.schema import Base
 
 
 def steps() -> list[tuple[str, str]]:

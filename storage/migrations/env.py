@@ -9,7 +9,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import storage.models  # noqa: F401  (registers every table on the metadata)
-from storage.db import Base, create_engine
+from storage.db import create_engine
+from storage.schema import Base
 
 config = context.config
 target_metadata = Base.metadata

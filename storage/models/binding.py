@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.db import Base, Created, UTCDateTime
+from storage.schema import Base, Created, UTCDateTime
 
 
 class Invite(Created, Base):

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.db import Base, Created, UTCDateTime
+from storage.schema import Base, Created, UTCDateTime
 
 
 class Campaign(Created, Base):

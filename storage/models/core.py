@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.domain import Domain, MemberStatus, OrgKind, Role
-from storage.db import Base, Created, Timestamped, UTCDateTime, enum_column
+from storage.schema import Base, Created, Timestamped, UTCDateTime, enum_column
 
 
 class Organisation(Created, Base):

@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.domain import MemberStatus
-from storage.db import Base, Timestamped, enum_column
+from storage.schema import Base, Timestamped, enum_column
 
 
 class Declaration(Timestamped, Base):

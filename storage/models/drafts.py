@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.db import Base, Timestamped
+from storage.schema import Base, Timestamped
 
 
 class FlowDraft(Timestamped, Base):

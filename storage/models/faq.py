@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.db import Base, Timestamped, UTCDateTime
+from storage.schema import Base, Timestamped, UTCDateTime
 
 
 class FaqEntryRow(Timestamped, Base):

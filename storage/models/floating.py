@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.db import Base, Created, UTCDateTime
+from storage.schema import Base, Created, UTCDateTime
 
 
 class FloatingStay(Created, Base):

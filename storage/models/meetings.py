@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.meetings import MeetingStatus, MeetingType, Rsvp
-from storage.db import Base, Created, Timestamped, UTCDateTime, Versioned, enum_column
+from storage.schema import Base, Created, Timestamped, UTCDateTime, Versioned, enum_column
 
 
 class MeetingSeries(Created, Base):

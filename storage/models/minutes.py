@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.minutes import MinutesStatus
-from storage.db import Base, Timestamped, UTCDateTime, enum_column
+from storage.schema import Base, Timestamped, UTCDateTime, enum_column
 
 
 class MeetingMinutes(Timestamped, Base):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.db import Base, Created, UTCDateTime
+from storage.schema import Base, Created, UTCDateTime
 
 
 class Post(Created, Base):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.domain import Domain
 from bot.core.study import Scope
-from storage.db import Base, Created, Timestamped, UTCDateTime, Versioned, enum_column
+from storage.schema import Base, Created, Timestamped, UTCDateTime, Versioned, enum_column
 
 
 class StudyTopic(Timestamped, Versioned, Base):

@@ -29,7 +29,6 @@ from bot.services.faq_input import EntryText
 from bot.services.members import Person
 from emulator.emulator import BotApiEmulator
 from emulator.world import Chat, User
-from storage.db import Base
 from storage.models import BindRequest, Delivery
 from storage.records import DeliveryStatus, MeetingRecord
 from storage.repositories import ChatRepo, MemberRepo, OrganisationRepo
@@ -37,6 +36,7 @@ from storage.repositories.binding import PENDING
 from storage.repositories.faq import FaqQuestionRepo
 from storage.repositories.meetings import MeetingRepo
 from storage.repositories.minutes import MinutesRepo
+from storage.schema import Base
 from tests.e2e.harness import ModuleEnv, RunningBot
 
 ORG, PARENT, OTHER = "第一党支部", "城关镇党委", "第二党支部"

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -27,15 +27,15 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
-        sa.Column("due_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("due_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("claimed_at", storage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("sent_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("claimed_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.Column("message_id", sa.BigInteger(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deliveries")),
         sa.UniqueConstraint("key", name=op.f("uq_deliveries_key")),
     )
@@ -78,7 +78,7 @@ def upgrade() -> None:
         ),
         sa.Column("floating", sa.Boolean(), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["parent_id"],
             ["organisations.id"],
@@ -100,8 +100,8 @@ def upgrade() -> None:
         sa.Column("display_name", sa.String(length=255), nullable=False),
         sa.Column("real_name", sa.String(length=50), nullable=True),
         sa.Column("can_dm", sa.Boolean(), nullable=False),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
     op.create_table(
@@ -112,8 +112,8 @@ def upgrade() -> None:
         sa.Column("type", sa.String(length=20), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -159,8 +159,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("floating", sa.Boolean(), nullable=False),
-        sa.Column("joined_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("left_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("joined_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("left_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],

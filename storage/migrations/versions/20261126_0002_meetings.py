@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -47,9 +47,9 @@ def upgrade() -> None:
         sa.Column("agenda", sa.Text(), nullable=False),
         sa.Column("organiser_id", sa.BigInteger(), nullable=False),
         sa.Column("reminder_offsets", sa.String(length=100), nullable=True),
-        sa.Column("materialised_until", storage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("cancelled_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("materialised_until", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("cancelled_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["chat_id"],
             ["chats.id"],
@@ -100,7 +100,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("starts_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.Column("place", sa.String(length=100), nullable=False),
         sa.Column("agenda", sa.Text(), nullable=False),
         sa.Column("organiser_id", sa.BigInteger(), nullable=False),
@@ -112,9 +112,9 @@ def upgrade() -> None:
         ),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("notice_message_id", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("cancelled_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("cancelled_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["chat_id"], ["chats.id"], name=op.f("fk_meetings_chat_id_chats"), ondelete="CASCADE"
         ),
@@ -157,8 +157,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("answered_at", storage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("checked_in_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("checked_in_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["meeting_id"],
             ["meetings.id"],

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0003"
 down_revision: str | None = "0001"
@@ -30,8 +30,8 @@ def upgrade() -> None:
         sa.Column("answer", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=False),
         sa.Column("created_by", sa.BigInteger(), nullable=False),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -57,11 +57,11 @@ def upgrade() -> None:
         sa.Column("asker_name", sa.String(length=255), nullable=False),
         sa.Column("question", sa.Text(), nullable=False),
         sa.Column("times", sa.Integer(), nullable=False),
-        sa.Column("asked_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("asked_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("entry_id", sa.Integer(), nullable=True),
         sa.Column("resolved_by", sa.BigInteger(), nullable=True),
-        sa.Column("resolved_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolved_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["chat_id"],
             ["chats.id"],

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0004"
 down_revision: str | None = "0001"
@@ -51,11 +51,11 @@ def upgrade() -> None:
         ),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("target_count", sa.Integer(), nullable=False),
-        sa.Column("progress_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("progress_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.Column("progress_text", sa.Text(), nullable=True),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("confirmed_at", storage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("finished_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("confirmed_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("finished_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -83,15 +83,15 @@ def upgrade() -> None:
             sa.Enum("own", "below", name="scope", native_enum=False, length=20),
             nullable=False,
         ),
-        sa.Column("publish_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("publish_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.Column("rule", sa.String(length=100), nullable=True),
-        sa.Column("deadline_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deadline_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.BigInteger(), nullable=False),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("published_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -115,7 +115,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("option", sa.Integer(), nullable=False),
         sa.Column("correct", sa.Boolean(), nullable=False),
-        sa.Column("answered_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("answered_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["topic_id"],
             ["study_topics.id"],
@@ -161,7 +161,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("topic_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
-        sa.Column("studied_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("studied_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.Column("makeup", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(
             ["topic_id"],

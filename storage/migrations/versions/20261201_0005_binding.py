@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0005"
 down_revision: str | None = "0001"
@@ -25,10 +25,10 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=16), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.BigInteger(), nullable=False),
-        sa.Column("expires_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("used_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("expires_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.Column("used_chat_id", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -51,8 +51,8 @@ def upgrade() -> None:
         sa.Column("requested_by", sa.BigInteger(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("decided_by", sa.BigInteger(), nullable=True),
-        sa.Column("decided_at", storage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["chat_id"],
             ["chats.id"],

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0006"
 down_revision: str | None = "0001"
@@ -22,7 +22,7 @@ def upgrade() -> None:
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("claimed_by", sa.String(length=64), nullable=True))
         batch_op.add_column(
-            sa.Column("lease_until", storage.db.UTCDateTime(timezone=True), nullable=True)
+            sa.Column("lease_until", storage.schema.UTCDateTime(timezone=True), nullable=True)
         )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0008"
 down_revision: str | None = "0001"
@@ -22,8 +22,8 @@ def upgrade() -> None:
     op.create_table(
         "bot_processes",
         sa.Column("owner", sa.String(length=64), nullable=False),
-        sa.Column("started_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("seen_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("seen_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("owner", name=op.f("pk_bot_processes")),
     )
     with op.batch_alter_table("bot_processes", schema=None) as batch_op:

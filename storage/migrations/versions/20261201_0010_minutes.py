@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0010"
 down_revision: str | None = "0002"
@@ -32,10 +32,10 @@ def upgrade() -> None:
         sa.Column("recorder", sa.String(length=50), nullable=False),
         sa.Column("content", sa.Text(), nullable=False),
         sa.Column("resolutions", sa.Text(), nullable=False),
-        sa.Column("completed_at", storage.db.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
         sa.Column("completed_by", sa.BigInteger(), nullable=True),
-        sa.Column("updated_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["completed_by"],
             ["users.id"],
@@ -60,7 +60,7 @@ def upgrade() -> None:
         "meeting_held",
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("marked_by", sa.BigInteger(), nullable=True),
-        sa.Column("marked_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("marked_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["marked_by"],
             ["users.id"],

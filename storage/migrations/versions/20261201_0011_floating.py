@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0011"
 down_revision: str | None = "0002"
@@ -29,9 +29,9 @@ def upgrade() -> None:
         sa.Column("since", sa.Date(), nullable=False),
         sa.Column("contact", sa.String(length=100), nullable=False),
         sa.Column("recorded_by", sa.BigInteger(), nullable=True),
-        sa.Column("started_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ended_at", storage.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", storage.schema.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["host_org_id"],
             ["organisations.id"],

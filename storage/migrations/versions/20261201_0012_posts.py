@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0012"
 down_revision: str | None = "0001"
@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=20), nullable=False),
         sa.Column("duties", sa.String(length=200), nullable=False),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("post_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
-        sa.Column("assigned_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("assigned_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.Column("assigned_by", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
             ["post_id"],
@@ -69,7 +69,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("photo_file_id", sa.String(length=200), nullable=True),
-        sa.Column("reported_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reported_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],

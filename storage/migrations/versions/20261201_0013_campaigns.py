@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0013"
 down_revision: str | None = "0001"
@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("points", sa.Integer(), nullable=False),
         sa.Column("reason", sa.String(length=100), nullable=False),
         sa.Column("awarded_by", sa.BigInteger(), nullable=False),
-        sa.Column("awarded_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("awarded_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -51,15 +51,15 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=30), nullable=False),
-        sa.Column("starts_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("ends_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("starts_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ends_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.Column("subtree", sa.Boolean(), nullable=False),
         sa.Column("checkin_points", sa.Integer(), nullable=False),
         sa.Column("study_points", sa.Integer(), nullable=False),
         sa.Column("quiz_points", sa.Integer(), nullable=False),
         sa.Column("duty_points", sa.Integer(), nullable=False),
         sa.Column("created_by", sa.BigInteger(), nullable=False),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -85,7 +85,7 @@ def upgrade() -> None:
         sa.Column("dimension", sa.String(length=20), nullable=False),
         sa.Column("stars", sa.Integer(), nullable=False),
         sa.Column("set_by", sa.BigInteger(), nullable=False),
-        sa.Column("set_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("set_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],
@@ -111,7 +111,7 @@ def upgrade() -> None:
         sa.Column("period", sa.String(length=40), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("published_by", sa.BigInteger(), nullable=False),
-        sa.Column("published_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["organisation_id"],
             ["organisations.id"],

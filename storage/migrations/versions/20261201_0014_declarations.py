@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import storage.db
+import storage.schema
 
 revision: str = "0014"
 down_revision: str | None = "0001"
@@ -39,8 +39,8 @@ def upgrade() -> None:
         ),
         sa.Column("here", sa.Boolean(), nullable=False),
         sa.Column("place", sa.String(length=50), nullable=False),
-        sa.Column("updated_at", storage.db.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("created_at", storage.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", storage.schema.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["chat_id"],
             ["chats.id"],
