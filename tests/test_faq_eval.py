@@ -70,12 +70,15 @@ class Gate:
 # 63.0 -> 67.3 % and set 3 79.2 -> 83.3 %: the only time a bar went down, for a gain on every
 # blind set. Branch faqpolar (openings that settle the yes/no question where the rules give an
 # unconditional answer) reached 85.2 % on the held-out file and 67.8 % on set 2, wrong answers
-# unchanged. Raise the bars as the matcher and the base improve; never lower them otherwise.
+# unchanged; its second pass (every entry whose own yes/no texts its first clause left unsettled,
+# 41 entries, audited: 16 left, where the cited text does not settle them) reached 87.2 % and
+# 68.8 %, wrong answers unchanged. Raise the bars as the matcher and the base improve; never
+# lower them otherwise.
 ISSUE_MIN_DIRECT, ISSUE_MAX_WRONG = 0.90, 0.02
 GATES = {
     EVAL_FILE.name: Gate(min_direct=0.925, max_wrong=0.004, max_uncovered_answered=0),
-    HELDOUT_FILE.name: Gate(min_direct=0.852, max_wrong=0.018, max_uncovered_answered=2),
-    HELDOUT2_FILE.name: Gate(min_direct=0.677, max_wrong=0.020, max_uncovered_answered=4),
+    HELDOUT_FILE.name: Gate(min_direct=0.871, max_wrong=0.018, max_uncovered_answered=2),
+    HELDOUT2_FILE.name: Gate(min_direct=0.687, max_wrong=0.020, max_uncovered_answered=4),
     HELDOUT3_FILE.name: Gate(min_direct=0.833, max_wrong=0.032, max_uncovered_answered=1),
 }
 GATED_FILES = [EVAL_FILE, HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE]
