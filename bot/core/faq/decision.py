@@ -43,10 +43,13 @@ def answers_polar(index: FaqIndex, doc_id: int, polar: PolarQuestion | None) -> 
     if polar is None or not polar.predicate:
         return True
     # The rarest word of what is asked that the base knows must be in the entry (one it
-    # has never seen says nothing about which entry is meant).
+    # has never seen says nothing about which entry is meant). A word, not a single
+    # character when there is a word: 花, 买, 帮 in 党费能不能书记一个人决定花 are rare in the
+    # base's formal answers but name little; 书记 and 决定 say what is asked.
     idf = index.bm25.idf
     known = sorted(t for t in polar.predicate if t in idf)
-    key = max(known, key=idf.__getitem__) if known else None
+    words = [t for t in known if len(t) > 1] or known
+    key = max(words, key=idf.__getitem__) if words else None
     return settles(polar, index.settled[doc_id], key, lambda term: index.mentions(term, doc_id))
 
 
