@@ -40,7 +40,7 @@ COMPUTED_KINDS = {
 }
 TODAY = date(2026, 12, 1)  # 去年/今年 in the questions are read against it
 # faq_eval.yaml's bars beyond its gate below (which holds direct and wrong answers).
-MIN_TOP1 = 0.970  # 0.975 before branch faqdata2 (see GATES)
+MIN_TOP1 = 0.975  # 0.975 before branch faqdata2, 0.970 after it (see GATES)
 MIN_REFUSAL = 1.0
 
 
@@ -70,12 +70,16 @@ class Gate:
 # 63.0 -> 67.3 % and set 3 79.2 -> 83.3 %: the only time a bar went down, for a gain on every
 # blind set. Branch faqpolar (openings that settle the yes/no question where the rules give an
 # unconditional answer) reached 85.2 % on the held-out file and 67.8 % on set 2, wrong answers
-# unchanged. Raise the bars as the matcher and the base improve; never lower them otherwise.
+# unchanged; its second pass (every entry whose own yes/no texts its first clause left unsettled
+# audited, the yes/no key read as a word or a character, and an own question that asks two
+# things scored by the part echoed) reached 90.1 % on the held-out file (the issue's bar; wrong
+# 1.4 %), faq_eval.yaml 93.1 % (top-1 97.5 %), set 2 69.2 %. Raise the bars as the matcher and
+# the base improve; never lower them otherwise.
 ISSUE_MIN_DIRECT, ISSUE_MAX_WRONG = 0.90, 0.02
 GATES = {
-    EVAL_FILE.name: Gate(min_direct=0.925, max_wrong=0.004, max_uncovered_answered=0),
-    HELDOUT_FILE.name: Gate(min_direct=0.852, max_wrong=0.018, max_uncovered_answered=2),
-    HELDOUT2_FILE.name: Gate(min_direct=0.677, max_wrong=0.020, max_uncovered_answered=4),
+    EVAL_FILE.name: Gate(min_direct=0.930, max_wrong=0.004, max_uncovered_answered=0),
+    HELDOUT_FILE.name: Gate(min_direct=0.901, max_wrong=0.014, max_uncovered_answered=2),
+    HELDOUT2_FILE.name: Gate(min_direct=0.692, max_wrong=0.020, max_uncovered_answered=4),
     HELDOUT3_FILE.name: Gate(min_direct=0.833, max_wrong=0.032, max_uncovered_answered=1),
 }
 GATED_FILES = [EVAL_FILE, HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE]

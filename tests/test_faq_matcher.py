@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.core.faq import FaqEntry, FaqMatcher, is_question_like, load_shipped_entries
+from bot.core.faq import FaqEntry, FaqMatcher, analyse, is_question_like, load_shipped_entries
 from bot.core.faq.wording import bigrams, wording_similarity
 
 
@@ -306,3 +306,13 @@ def test_the_wording_tells_sibling_entries_apart() -> None:
     result = FaqMatcher(siblings).match("支委会一般多久开一次")
     assert result.entry is not None
     assert result.entry.id == "committee-often"
+
+
+def test_an_own_question_asking_two_things_is_echoed_by_either_part() -> None:
+    """党费可以过后补交吗 echoes half of 党费能不能一次交几个月，或者过后补交？: the title
+    factor takes the part it echoes, so a sibling with a one-part title does not win on it."""
+    two = _entry("back-pay", "党费能不能一次交几个月，或者过后补交？", "补交党费", "按季度交")
+    index = FaqMatcher([two, *BASE]).index
+    terms = dict(analyse("党费过后能补交吗").weights)
+    assert index.title_cover(0, terms) == 1.0
+    assert index._cover(index.titles[0], terms) < 1.0  # the whole question, as before

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from bot.core.faq import FaqEntry, FaqMatcher, analyse, load_shipped_entries
+from bot.core.faq.decision import answers_polar
 from bot.core.faq.lexicon import PREDICATE_CLASSES
 from bot.core.faq.polar import opening, read_polar, settled_by, settles
 
@@ -168,6 +169,17 @@ RIGHTS_AND_BANS = [
     # 党员教育管理工作条例第三十七条: the information platform transfers 组织关系.
     ("组织关系能网上转吗", "yes"),
     ("组织关系能在网上转吗", "yes"),
+    # The audit of every entry whose own yes/no texts its opening left unsettled.
+    ("困难党员能免交党费吗", "yes"),  # 党费规定第七条: 经批准可以少交或者免交
+    ("党员有党员证吗", "no"),  # no nationwide 党员证
+    ("党旗能用党费买吗", "yes"),  # 党徽党旗条例第十九条
+    ("支部能直接开除党员吗", "no"),  # 章程第四十二条: 报县级以上纪委审查批准
+    ("党员能在党旗上写字吗", "no"),  # 党徽党旗条例第十四条
+    ("党支部能表彰优秀党员吗", "yes"),  # 支部工作条例第十一条: 党员大会讨论决定
+    ("入党申请书能让别人代写吗", "yes"),  # only in special cases, said next
+    ("受了政务处分党内还处分吗", "yes"),  # 纪律处分条例第三十五条
+    ("党费能书记一个人说了算吗", "no"),
+    ("外出打工要跟支部报告吗", "yes"),
 ]
 # Those the shipped base must answer directly (the others may be left to suggestions).
 MUST_ANSWER = {
@@ -192,6 +204,16 @@ MUST_ANSWER = {
     "党员能不参加组织生活吗",
     "组织关系能网上转吗",
     "组织关系能在网上转吗",
+    "困难党员能免交党费吗",
+    "党员有党员证吗",
+    "党旗能用党费买吗",
+    "支部能直接开除党员吗",
+    "党员能在党旗上写字吗",
+    "党支部能表彰优秀党员吗",
+    "入党申请书能让别人代写吗",
+    "受了政务处分党内还处分吗",
+    "党费能书记一个人说了算吗",
+    "外出打工要跟支部报告吗",
 }
 
 
@@ -212,3 +234,21 @@ def test_the_issue_example_is_no_longer_misleading(shipped: FaqMatcher) -> None:
     assert result.entry is not None
     assert result.entry.id != "probation-attend-assembly"
     assert opening(result.entry.answer).startswith("没有")
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id", "settled"),
+    [
+        # 花 is rare in the base's formal answers but names little: 书记 says what is asked.
+        ("党费能不能书记一个人决定花", "dues-spending-decision", True),
+        # A single character may be the act itself: 挂 in 党旗能挂在家里吗.
+        ("党旗能挂在家里吗", "emblem-flag-prohibited-uses", True),
+        ("党费能不能书记一个人决定花", "dues-usage", False),
+    ],
+)
+def test_the_key_of_what_is_asked_is_a_word_or_a_character(
+    shipped: FaqMatcher, question: str, entry_id: str, settled: bool
+) -> None:
+    index = shipped.index
+    doc_id = next(d for d, entry in enumerate(index.entries) if entry.id == entry_id)
+    assert answers_polar(index, doc_id, read_polar(question)) is settled

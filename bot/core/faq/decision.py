@@ -43,11 +43,22 @@ def answers_polar(index: FaqIndex, doc_id: int, polar: PolarQuestion | None) -> 
     if polar is None or not polar.predicate:
         return True
     # The rarest word of what is asked that the base knows must be in the entry (one it
-    # has never seen says nothing about which entry is meant).
+    # has never seen says nothing about which entry is meant): the rarest of its words, or
+    # the rarest single character. A character alone may be the act (挂 in 党旗能挂在家里吗)
+    # or name little (花 in 党费能不能书记一个人决定花: 书记 says what is asked).
     idf = index.bm25.idf
     known = sorted(t for t in polar.predicate if t in idf)
-    key = max(known, key=idf.__getitem__) if known else None
-    return settles(polar, index.settled[doc_id], key, lambda term: index.mentions(term, doc_id))
+    words = [t for t in known if len(t) > 1]
+    chars = [t for t in known if len(t) == 1]
+    keys = {max(group, key=idf.__getitem__) for group in (words, chars) if group}
+    settled = index.settled[doc_id]
+
+    def mentions(term: str) -> bool:
+        return index.mentions(term, doc_id)
+
+    if not keys:
+        return settles(polar, settled, None, mentions)
+    return any(settles(polar, settled, key, mentions) for key in keys)
 
 
 def rival(index: FaqIndex, ranked: list[tuple[int, float]]) -> tuple[int | None, float]:

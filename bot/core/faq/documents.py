@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -11,6 +12,9 @@ from bot.core.faq.tokenizer import analyse
 
 QUESTION_REPEAT = 2
 KEYWORD_REPEAT = 2  # keywords are chosen by the author: they weigh twice
+# An own question that asks two things (入党志愿书是什么？什么时候填？, 党费能不能一次交几个月，
+# 或者过后补交？): each part is a title of its own.
+_TITLE_PARTS_RE = re.compile("[？?]|，?或者|，?还是")
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class EntryText:
     texts: tuple[tuple[str, ...], ...]
     verbatim: tuple[str, ...]
     negated: frozenset[str] = frozenset()  # acts its texts negate (不转正), for the decision
+    # The parts of an own question that asks two things (empty: it asks one).
+    title_parts: tuple[dict[str, float], ...] = ()
 
 
 def verbatim_key(normalised: str) -> str:
@@ -54,6 +60,8 @@ def entry_document(entry: FaqEntry) -> EntryText:
     title = analyse(entry.question)
     profile = {intent: n / texts for intent, n in intents.items()}
     settled = settled_by(entry.question, entry.answer, entry.phrasings)
+    parts = [p for p in _TITLE_PARTS_RE.split(entry.question) if p.strip()]
+    title_parts = tuple(dict(analyse(p).weights) for p in parts) if len(parts) > 1 else ()
     return EntryText(
         tuple(terms),
         profile,
@@ -62,4 +70,5 @@ def entry_document(entry: FaqEntry) -> EntryText:
         tuple(own_texts),
         tuple(verbatim),
         frozenset(negated),
+        title_parts,
     )

@@ -44,6 +44,7 @@ class FaqIndex:
         self.intents = [d.intents for d in documents]
         self.scopes = [SCOPES.intersection(d.title) or _NO_SCOPE for d in documents]
         self.titles = [d.title for d in documents]
+        self.title_parts = {d: x.title_parts for d, x in enumerate(documents) if x.title_parts}
         self.settled = [d.settled for d in documents]
         self.texts = [d.texts for d in documents]
         self.wordings = [d.verbatim for d in documents]
@@ -123,10 +124,16 @@ class FaqIndex:
         return found
 
     def title_cover(self, doc_id: int, terms: dict[str, float]) -> float:
-        """Share of the entry's own question (by idf) that the asked question mentions."""
+        """Share of the entry's own question (by idf) that the asked question mentions; of
+        the part it echoes best, when the own question asks two things."""
+        whole = self._cover(self.titles[doc_id], terms)
+        parts = self.title_parts.get(doc_id, ())
+        return max(whole, *(self._cover(part, terms) for part in parts)) if parts else whole
+
+    def _cover(self, title: dict[str, float], terms: dict[str, float]) -> float:
         idf = self.bm25.idf
         total = covered = 0.0
-        for term, share in self.titles[doc_id].items():
+        for term, share in title.items():
             weight = share * idf.get(term, 0.0)
             total += weight
             if term in terms:
