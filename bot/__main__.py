@@ -1,7 +1,13 @@
 """`python -m bot`: see bot/cli. The one module that loads the composition root."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from bot.cli import main
-from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 def run_application(settings: Settings) -> None:

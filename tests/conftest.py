@@ -15,6 +15,7 @@ from sqlalchemy import make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
+from bot.core import sandbox
 from bot.core.clock import FakeClock
 from storage.db import Database, create_engine, create_sessionmaker
 from storage.migrate import upgrade
@@ -23,6 +24,10 @@ from storage.migrate import upgrade
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 pytest_plugins = ["tests.emulator_fixtures", "tests.e2e.harness"]
+
+# Child processes (ledgers, charts, uploads) at the tests' own priority: niced, they wait for
+# CPU behind the other test workers, and their tests wait for them (bot/core/sandbox.py).
+sandbox.RENICE = False
 
 BASE_POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 # Parallel workers (pytest-xdist, `make test`) each get a database of their own beside

@@ -57,3 +57,8 @@ def smuggle() -> None:
     sys.stdout.buffer.write(outcome)
     sys.stdout.flush()
     os._exit(0)
+
+
+def niceness() -> int:
+    """This process's nice value."""
+    return os.nice(0)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot.core import safe_yaml, uploads
+from bot.core import safe_yaml, sandbox, uploads
 from bot.core.errors import InvalidInput
 from bot.core.faq import FaqFormatError, load_entries_from_yaml
 from bot.core.orgtree import OrgTreeError, parse_org_tree
@@ -167,6 +167,14 @@ async def test_the_budget_is_enforced(
     with pytest.raises(BudgetExceeded) as caught:
         await run_isolated(job, *args, budget=budget)
     assert str(caught.value) == message
+
+
+async def test_a_child_takes_its_budgets_nice_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite runs children un-niced (tests/conftest.py); the bot renices them."""
+    mine = await run_isolated(jobs.niceness)
+    assert await run_isolated(jobs.niceness, budget=Budget(nice=5)) == mine
+    monkeypatch.setattr(sandbox, "RENICE", True)
+    assert await run_isolated(jobs.niceness, budget=Budget(nice=5)) == min(mine + 5, 19)
 
 
 @pytest.mark.parametrize("job", [jobs.crash, jobs.foreign, jobs.smuggle])

@@ -1,4 +1,9 @@
-"""Start-up checks that turn the usual failures into one line naming the fix."""
+"""Start-up checks that turn the usual failures into one line naming the fix.
+
+SQLAlchemy, PTB and Alembic are imported where they are used: `python -m bot` imports
+this module for every verb, and `--help` or `health` (a container healthcheck, every few
+seconds) need none of them.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,13 @@ import socket
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
-from telegram import Bot
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
-from telegram.request import HTTPXRequest
+if TYPE_CHECKING:
+    from telegram import Bot
+    from telegram.error import InvalidToken
 
-from bot.config import Settings, redact_url
-from storage.db import create_engine
-from storage.migrate import upgrade
+    from bot.config import Settings
 
 # asyncpg waits 60 s for a host that drops packets; nobody reads a silent minute as "down".
 DATABASE_TIMEOUT = 10.0
@@ -30,6 +31,11 @@ class StartupError(Exception):
 
 async def check_database(url: str) -> None:
     """Connect once and run SELECT 1; StartupError naming the problem otherwise."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.db import create_engine
+
     try:
         engine = create_engine(url)  # SQLite: creates the folder, which may fail too
         _open_sqlite_file(url)
@@ -47,6 +53,8 @@ async def check_database(url: str) -> None:
 def _open_sqlite_file(url: str) -> None:
     # aiosqlite's worker thread outlives a failed connect and may then call into a closed
     # event loop (a stray traceback at exit); opening the file directly first avoids that.
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in {None, "", ":memory:"}:
         sqlite3.connect(str(parsed.database)).close()
@@ -54,12 +62,18 @@ def _open_sqlite_file(url: str) -> None:
 
 async def migrate_database(url: str) -> None:
     """Check the database answers, then migrate it to the newest schema."""
+    from storage.migrate import upgrade
+
     await check_database(url)
     await upgrade(url)
 
 
 def database_problem(url: str, exc: BaseException) -> str:
     """One line for a failed connection: where, why, and what to check."""
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.config import redact_url
+
     where, sqlite = redact_url(url), url.startswith("sqlite")
     if isinstance(exc, DBAPIError | sqlite3.Error):
         cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
@@ -85,6 +99,9 @@ def _os_reason(exc: BaseException) -> str:
 
 def telegram_bot(settings: Settings) -> Bot:
     """A plain Bot for one-off calls, through TELEGRAM_PROXY like the running bot."""
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
     return Bot(
         settings.require_token(),
         base_url=settings.telegram_base_url,
@@ -111,6 +128,8 @@ async def check_token(settings: Settings) -> None:
 @contextmanager
 def telegram_errors(settings: Settings) -> Iterator[None]:
     """Turn a rejected token or an unreachable Bot API into a StartupError."""
+    from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
+
     try:
         yield
     except BadRequest:
@@ -128,6 +147,8 @@ def telegram_errors(settings: Settings) -> Iterator[None]:
 
 def token_problem(exc: InvalidToken) -> str:
     """One line for a token Telegram does not accept; the token itself is never shown."""
+    from telegram.error import InvalidToken
+
     # Bot.initialize wraps the server's answer in a message that contains the token.
     cause = exc.__cause__ if isinstance(exc.__cause__, InvalidToken) else exc
     answer = _TOKEN_ANSWERS.get(cause.message, "rejected")
@@ -139,6 +160,8 @@ def token_problem(exc: InvalidToken) -> str:
 
 def api_problem(settings: Settings, reason: str) -> str:
     """One line for a Bot API that cannot be reached or answers nonsense."""
+    from bot.config import redact_url
+
     via = f" via proxy {redact_url(settings.telegram_proxy)}" if settings.telegram_proxy else ""
     return (
         f"Bot API unreachable at {settings.telegram_base_url}{via}: {reason}"

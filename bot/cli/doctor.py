@@ -6,16 +6,16 @@ import argparse
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-
-from telegram import Bot, ChatMember
-from telegram.error import BadRequest, ChatMigrated, Forbidden
+from typing import TYPE_CHECKING
 
 from bot.cli.checks import StartupError, check_database, connected_bot
-from bot.config import ConfigError, Settings, load_settings, redact_url
-from storage.db import create_engine, create_sessionmaker
-from storage.migrate import current_revisions, head_revisions, known_revisions
-from storage.records import ChatRecord
-from storage.repositories import ChatRepo
+
+# PTB, pydantic, SQLAlchemy and Alembic are imported where used (bot/cli/checks.py says why).
+if TYPE_CHECKING:
+    from telegram import Bot
+
+    from bot.config import Settings
+    from storage.records import ChatRecord
 
 # getChatMember is cheap, but hundreds of groups one after another take a minute.
 GROUP_CHECKS_AT_ONCE = 8
@@ -37,6 +37,8 @@ class Check:
 
 def configuration(settings: Settings) -> Check:
     """The settings that were read, or the missing token."""
+    from bot.config import ConfigError, redact_url
+
     try:
         settings.require_token()
     except ConfigError as exc:
@@ -55,6 +57,8 @@ def configuration(settings: Settings) -> Check:
 
 async def database(settings: Settings) -> Check:
     """The database answers (a missing SQLite file is not created here)."""
+    from bot.config import redact_url
+
     path = settings.sqlite_path()
     if path is not None and not path.exists():
         return Check("database", False, f"{path} does not exist yet — run: python -m bot migrate")
@@ -67,6 +71,8 @@ async def database(settings: Settings) -> Check:
 
 async def schema(url: str) -> Check:
     """The database is migrated to the newest revision this code knows."""
+    from storage.migrate import current_revisions, head_revisions, known_revisions
+
     current, heads = await current_revisions(url), head_revisions()
     if current == heads:
         return Check("schema", True, f"at the newest revision ({', '.join(sorted(heads))})")
@@ -161,6 +167,9 @@ async def groups(bot: Bot, url: str) -> AsyncIterator[Check]:
 
 
 async def _bound_groups(url: str) -> list[tuple[ChatRecord, str]]:
+    from storage.db import create_engine, create_sessionmaker
+    from storage.repositories import ChatRepo
+
     engine = create_engine(url)
     try:
         async with create_sessionmaker(engine)() as session:
@@ -170,6 +179,9 @@ async def _bound_groups(url: str) -> list[tuple[ChatRecord, str]]:
 
 
 async def _group(bot: Bot, chat: ChatRecord, org: str, limit: asyncio.Semaphore) -> Check:
+    from telegram import ChatMember
+    from telegram.error import BadRequest, ChatMigrated, Forbidden
+
     name = f"group {chat.title or '?'} ({org}, id {chat.telegram_id})"
     try:
         async with limit:
@@ -232,6 +244,8 @@ async def _report(settings: Settings, *, quick: bool) -> int:
 
 def doctor(args: argparse.Namespace) -> int:
     """Print one line per check; 0 when all pass, 1 otherwise."""
+    from bot.config import ConfigError, load_settings
+
     try:
         settings = load_settings()
     except ConfigError as exc:

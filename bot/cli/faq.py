@@ -8,21 +8,14 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.computed import Computed, compute_answer, kind_of
-from bot.core.errors import InvalidInput
-from bot.core.faq import (
-    FaqFormatError,
-    FaqMatcher,
-    MatchResult,
-    dump_entries_yaml,
-    evaluate,
-    load_entries_from_yaml,
-    load_eval_cases,
-    load_shipped_entries,
-)
+# The matcher (jieba, YAML) is imported by the sub-verbs that use it (bot/cli/checks.py says
+# why).
+if TYPE_CHECKING:
+    from bot.core.computed import Computed
+    from bot.core.faq import MatchResult
 
 SUGGEST_PREFIX = "您是不是想问："
 OWN_DATA = "这是本支部自己的情况，政策问答答不了，请问支部书记或在群里用 /meetings 查看。"
@@ -80,6 +73,9 @@ def result_text(result: MatchResult) -> str:
 def ask(args: argparse.Namespace) -> int:
     """Answer one question as the bot does (a computed answer first, else the shipped base)
     and print the reply."""
+    from bot.core.computed import compute_answer
+    from bot.core.faq import FaqMatcher, load_shipped_entries
+
     computed = compute_answer(args.question, local_today(args))
     if computed is not None:
         if args.json:
@@ -97,6 +93,10 @@ def ask(args: argparse.Namespace) -> int:
 
 def run_eval(args: argparse.Namespace) -> int:
     """Score the matcher on an eval file and print the figures."""
+    from bot.core.computed import kind_of
+    from bot.core.errors import InvalidInput
+    from bot.core.faq import FaqMatcher, evaluate, load_eval_cases, load_shipped_entries
+
     try:
         cases = load_eval_cases(Path(args.file).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, InvalidInput) as exc:
@@ -124,6 +124,8 @@ def run_eval(args: argparse.Namespace) -> int:
 
 def check(args: argparse.Namespace) -> int:
     """Validate base files; print every problem with its line number."""
+    from bot.core.faq import FaqFormatError, load_entries_from_yaml
+
     status = 0
     for name in args.files:
         path = Path(name)
@@ -142,6 +144,8 @@ def check(args: argparse.Namespace) -> int:
 
 def export(_args: argparse.Namespace) -> int:
     """Print the shipped base as one YAML file."""
+    from bot.core.faq import dump_entries_yaml, load_shipped_entries
+
     sys.stdout.write(dump_entries_yaml(load_shipped_entries()))
     return 0
 

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-import httpx
-
-from bot.config import ConfigError, load_settings
-
 # A container healthcheck has its own timeout; the bot answers within its database timeout.
 TIMEOUT = 8.0
 # Listening on every address: ask over loopback.
@@ -22,6 +18,10 @@ def healthz_url(host: str, port: int) -> str:
 
 def health(_args: argparse.Namespace) -> int:
     """Print /healthz's answer; 0 when it says healthy, 1 otherwise (or nothing answers)."""
+    import httpx  # here: the other verbs need neither httpx nor pydantic at start-up
+
+    from bot.config import ConfigError, load_settings
+
     settings = load_settings()
     if not settings.web_port:
         raise ConfigError("WEB_PORT=0 turns the HTTP door off: there is no /healthz to ask")

@@ -10,23 +10,25 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
+# Everything the export needs is imported where it runs (bot/cli/checks.py says why).
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
-from bot import texts as common
-from bot.config import load_settings
-from bot.core.clock import SystemClock
-from bot.core.errors import NotFound, UserFacingError
-from bot.core.ledger_rows import LedgerFile
-from bot.core.periods import parse_period
-from bot.services.ledger_build import build_from, span, subtree_repo
-from bot.texts import ledger as texts
-from storage.repositories import OrganisationRepo
-from storage.snapshot import read_only_session
+    from bot.core.ledger_rows import LedgerFile
 
 
 async def _export(url: str, name: str, period_text: str, tz: ZoneInfo) -> LedgerFile:
+    from bot import texts as common
+    from bot.core.clock import SystemClock
+    from bot.core.errors import NotFound
+    from bot.core.periods import parse_period
+    from bot.services.ledger_build import build_from, span, subtree_repo
+    from bot.texts import ledger as texts
+    from storage.repositories import OrganisationRepo
+    from storage.snapshot import read_only_session
+
     now = SystemClock().now()
     period = parse_period(period_text, now.astimezone(tz).date())
     async with read_only_session(url) as session:
@@ -48,6 +50,12 @@ def _fail(message: str) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """Write the organisation's ledger over the period to --out."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot import texts as common
+    from bot.config import load_settings
+    from bot.core.errors import UserFacingError
+
     settings = load_settings()
     out: Path = args.out
     try:

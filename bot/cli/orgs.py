@@ -8,22 +8,22 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING
 
 from bot.cli.checks import migrate_database
-from bot.config import load_settings
-from bot.core.clock import SystemClock
-from bot.core.orgtree import OrgTreeError
-from bot.core.sandbox import BudgetExceeded
-from bot.core.uploads import read_org_tree
-from bot.services.organisations import TreeLine, describe_tree, import_tree
-from storage.db import create_engine, create_sessionmaker
+
+# SQLAlchemy, the services and pydantic are imported where used (bot/cli/checks.py says why).
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from bot.services.organisations import TreeLine
 
 
 @asynccontextmanager
 async def _migrated_session(url: str) -> AsyncIterator[AsyncSession]:
     """One transaction on the database at `url`, migrated first; the engine is closed after."""
+    from storage.db import create_engine, create_sessionmaker
+
     await migrate_database(url)
     engine = create_engine(url)
     try:
@@ -34,6 +34,10 @@ async def _migrated_session(url: str) -> AsyncIterator[AsyncSession]:
 
 
 async def _import(url: str, text: str) -> str:
+    from bot.core.clock import SystemClock
+    from bot.core.uploads import read_org_tree
+    from bot.services.organisations import import_tree
+
     roots = await read_org_tree(text)  # the file may be anyone's: parsed on a budget
     async with _migrated_session(url) as session:
         report = await import_tree(session, roots, SystemClock().now())
@@ -42,6 +46,10 @@ async def _import(url: str, text: str) -> str:
 
 def import_file(args: argparse.Namespace) -> int:
     """Load an organisation tree; the whole file is rejected when any part is invalid."""
+    from bot.config import load_settings
+    from bot.core.orgtree import OrgTreeError
+    from bot.core.sandbox import BudgetExceeded
+
     path: Path = args.file
     try:
         text = path.read_text(encoding="utf-8")
@@ -78,12 +86,16 @@ def format_tree(lines: list[TreeLine]) -> str:
 
 
 async def _list(url: str) -> str:
+    from bot.services.organisations import describe_tree
+
     async with _migrated_session(url) as session:
         return format_tree(await describe_tree(session))
 
 
 def list_tree(_args: argparse.Namespace) -> int:
     """Print the tree."""
+    from bot.config import load_settings
+
     print(asyncio.run(_list(load_settings().database_url)))
     return 0
 

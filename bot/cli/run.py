@@ -6,9 +6,12 @@ import argparse
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.cli.checks import check_token, migrate_database, telegram_errors
-from bot.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 def configure_logging(settings: Settings) -> None:
@@ -18,7 +21,15 @@ def configure_logging(settings: Settings) -> None:
     )
     if settings.log_level != "DEBUG":
         # aiohttp.access: a line per health probe, scrape and webhook delivery.
-        for chatty in ("httpx", "apscheduler", "alembic.runtime.migration", "aiohttp.access"):
+        # alembic.runtime.plugins: a line per plugin as Alembic is imported, which is now
+        # after this (the verbs import it where they migrate).
+        for chatty in (
+            "httpx",
+            "apscheduler",
+            "alembic.runtime.migration",
+            "alembic.runtime.plugins",
+            "aiohttp.access",
+        ):
             logging.getLogger(chatty).setLevel(logging.WARNING)
     logging.getLogger("apscheduler.executors.default").addFilter(_stopped_job_in_one_line)
 
@@ -39,7 +50,7 @@ def _stopped_job_in_one_line(record: logging.LogRecord) -> bool:
 
 # Builds the bot and runs it, by webhook or long polling, until it stops (bot.app.run;
 # bot/__main__ passes it, since only the entry point loads the composition root).
-RunApplication = Callable[[Settings], None]
+RunApplication = Callable[["Settings"], None]
 
 
 async def _prepare(settings: Settings) -> None:
@@ -52,6 +63,8 @@ async def _prepare(settings: Settings) -> None:
 def run_bot(args: argparse.Namespace) -> int:
     """Migrate to head, check the token, then run (webhook mode when WEBHOOK_URL is set, long
     polling otherwise) until SIGINT or SIGTERM."""
+    from bot.config import load_settings  # pydantic: only for a verb that reads settings
+
     settings = load_settings()
     settings.require_token()
     configure_logging(settings)
@@ -63,6 +76,8 @@ def run_bot(args: argparse.Namespace) -> int:
 
 def migrate(_args: argparse.Namespace) -> int:
     """Bring the database schema up to date."""
+    from bot.config import load_settings
+
     settings = load_settings()
     configure_logging(settings)
     asyncio.run(migrate_database(settings.database_url))

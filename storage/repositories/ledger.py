@@ -108,6 +108,9 @@ class LedgerRepo:
                     _members.c.user_id.in_(organisers),
                 )
             )
+        # In the order they were added (SQLite's rowid order): without it PostgreSQL returns
+        # an updated row where its new version lies, and the ledger's 缺席 list changes order.
+        statement = statement.order_by(_members.c.id)
         return [Membership(*row) for row in await self._rows(statement)]
 
     def _meeting_ids(self, start: datetime, end: datetime) -> Select[Any]:
