@@ -7,7 +7,7 @@ import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from telegram import (
@@ -130,14 +130,17 @@ def _around_update(
     """What surrounds the handling of one update of a chat (its ordering key)."""
 
     @asynccontextmanager
-    async def around(key: object) -> AsyncIterator[None]:
-        async with AsyncExitStack() as scope:
-            if isinstance(key, int) and processes() > 1:
-                # Several processes may get this chat's updates (webhooks behind a balancer):
-                # one at a time across all of them, as within one.
-                await scope.enter_async_context(database.chat_order(key))
-            await scope.enter_async_context(database.deferring_wakes())
+    async def ordered(key: int) -> AsyncIterator[None]:
+        async with database.chat_order(key), database.deferring_wakes():
             yield
+
+    def around(key: object) -> AbstractAsyncContextManager[None]:
+        if isinstance(key, int) and processes() > 1:
+            # Several processes may get this chat's updates (webhooks behind a balancer):
+            # one at a time across all of them, as within one.
+            return ordered(key)
+        # Alone: the wakes' scope itself, no wrapper around it (every update enters this).
+        return database.deferring_wakes()
 
     return around
 

@@ -40,8 +40,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("postgresql"):
         # Each update may hold a connection for its chat's order lock beside the one of its
-        # transaction: room for that, yet three processes stay under PostgreSQL's 100.
-        kwargs = {"pool_size": 10, "max_overflow": 20, **kwargs}
+        # transaction: room for that, yet three processes stay under PostgreSQL's 100. All 30
+        # stay open once made: with 10 kept and 20 overflow, a burst of 32 updates closed and
+        # reopened connections all the time (~60 per 2,000 updates in bench/updates.py), each
+        # a new server process, a handshake and every statement prepared again (issue 9).
+        kwargs = {"pool_size": 30, "max_overflow": 0, **kwargs}
     if url.startswith("sqlite+aiosqlite"):
         # Statements on the event loop's thread, not one aiosqlite thread per connection
         # (storage/sqlite_inline.py: measured 2x faster per update).
@@ -121,6 +124,25 @@ def first_in_process(session: AsyncSession, key: Hashable) -> bool:
     return True
 
 
+class _DeferredWakes:
+    """Database.deferring_wakes's scope: a plain class, since every update enters one (an
+    @asynccontextmanager costs a generator and its wrapper each time)."""
+
+    __slots__ = ("_database", "_held", "_token")
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._held: list[bool] = []
+
+    async def __aenter__(self) -> None:
+        self._token = self._database._deferred.set(self._held)
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self._database._deferred.reset(self._token)
+        if self._held:
+            self._database.on_due()
+
+
 class Database:
     """The session factory, one transaction at a time, and who to wake for due deliveries.
 
@@ -145,6 +167,7 @@ class Database:
         self._once: set[Hashable] = set()
         self._inline = engine.dialect.is_async and isinstance(engine.dialect.dbapi, InlineDbapi)
         self._hot = Hot(engine)
+        self.dialect: str = engine.dialect.name
 
     async def autocommit(self, work: Callable[[HotCursor], T]) -> T:
         """`work(cursor)` with compiled statements straight on a pooled connection, each
@@ -217,22 +240,19 @@ class Database:
             await asyncio.sleep(random.uniform(0, BACKOFF * 2**attempt))
         raise AssertionError("unreachable")  # the last attempt returned or raised
 
+    def remember(self, key: Hashable) -> None:
+        """What `key` names was committed outside a transaction() (a hot statement did it):
+        first_in_process answers False for it from now on."""
+        self._remember({key})
+
     def _remember(self, keys: set[Hashable]) -> None:
         if len(self._once) + len(keys) > ONCE_REMEMBERED:
             self._once.clear()
         self._once |= keys
 
-    @asynccontextmanager
-    async def deferring_wakes(self) -> AsyncIterator[None]:
+    def deferring_wakes(self) -> AbstractAsyncContextManager[None]:
         """Hold back wakes of the sweep until the scope ends (then wake once if needed)."""
-        held: list[bool] = []
-        token = self._deferred.set(held)
-        try:
-            yield
-        finally:
-            self._deferred.reset(token)
-            if held:
-                self.on_due()
+        return _DeferredWakes(self)
 
     @asynccontextmanager
     async def chat_order(self, chat_id: int) -> AsyncIterator[None]:

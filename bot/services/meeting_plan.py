@@ -26,6 +26,7 @@ from bot.core.meetings import (
 from storage.db import Database, first_in_process
 from storage.records import MeetingRecord
 from storage.repositories import DeliveryRepo
+from storage.repositories.presses import Refresh
 
 # Delivery kinds; bot/services/meeting_senders.py registers one sender for each.
 NOTICE = "meeting_notice"
@@ -172,14 +173,31 @@ async def refresh(session: AsyncSession, meeting: MeetingRecord, now: datetime) 
     The slot's row is added by the first change in it; this process remembers that, so the
     other presses of the slot skip the statement.
     """
-    slot, due = refresh_slot(now)
     if not first_in_process(session, refresh_key(meeting.id, now)):
         return
+    row = refresh_row(meeting.id, now)
     await DeliveryRepo(session).enqueue(
-        key=f"{prefix(meeting.id)}refresh:{slot}",
-        kind=REFRESH,
+        key=row.key,
+        kind=row.kind,
         chat_id=meeting.chat_telegram_id,
-        due_at=due,
+        due_at=row.due_at,
         now=now,
-        payload={"meeting": meeting.id},
+        payload=row.payload,
     )
+
+
+def refresh_row(meeting_id: int, now: datetime) -> Refresh:
+    """The delivery that edits the meeting's notice at the end of the slot of `now`."""
+    slot, due = refresh_slot(now)
+    return Refresh(
+        key=f"{prefix(meeting_id)}refresh:{slot}",
+        kind=REFRESH,
+        due_at=due,
+        payload={"meeting": meeting_id},
+        now=now,
+    )
+
+
+def enqueued_refresh(database: Database, meeting_id: int, now: datetime) -> None:
+    """A hot statement committed the slot's refresh (refresh_row): `refreshed` from now on."""
+    database.remember(refresh_key(meeting_id, now))

@@ -7,24 +7,37 @@ sender's drafts. Each function here runs at most one write, so autocommit loses 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import String, Table, and_, bindparam, func, literal_column, null, select, update
+from sqlalchemy import (
+    String,
+    Table,
+    and_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    update,
+)
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql
 
 from bot.core.meetings import MeetingStatus, Rsvp
 from storage.hot import HotCursor
-from storage.models import Member, User
+from storage.models import Chat, Delivery, Member, User
 from storage.models.meetings import Meeting, MeetingAnswer
-from storage.records import DraftRecord
+from storage.records import DeliveryStatus, DraftRecord
 from storage.repositories.attendance import PRESS, RSVP, PressState, press_state, upsert
 from storage.repositories.drafts import OF as DRAFTS_OF
 
 Names = tuple[int, str | None, str]  # a user's id, username and display name
 _meetings, _answers = cast(Table, Meeting.__table__), cast(Table, MeetingAnswer.__table__)
 _users, _members = cast(Table, User.__table__), cast(Table, Member.__table__)
+_chats, _deliveries = cast(Table, Chat.__table__), cast(Table, Delivery.__table__)
 _prior = _answers.alias("prior")
 # Typed for PostgreSQL, which must deduce one type for a parameter used twice.
 _NEW_RSVP = sql_cast(bindparam("rsvp", type_=_answers.c.rsvp.type), String(20))
@@ -77,6 +90,44 @@ _WRITTEN = (
 )
 _PRESS_AND_ANSWER = PRESS.add_columns(select(func.count()).select_from(_WRITTEN).scalar_subquery())
 
+
+def _refresh_after(changed: Any) -> Any:
+    """The notice's refresh of this slot, enqueued as DeliveryRepo.enqueue does (once per
+    key) where `changed` (a CTE of meeting ids) returned a row: a statement of its own."""
+    return (
+        postgresql.insert(_deliveries)
+        .from_select(
+            ["key", "kind", "chat_id", "payload", "due_at", "status", "attempts", "created_at"],
+            select(
+                bindparam("refresh_key", type_=_deliveries.c.key.type),
+                bindparam("refresh_kind", type_=_deliveries.c.kind.type),
+                _chats.c.telegram_id,
+                bindparam("refresh_payload", type_=_deliveries.c.payload.type),
+                bindparam("refresh_due", type_=_deliveries.c.due_at.type),
+                literal(DeliveryStatus.PENDING.value, _deliveries.c.status.type),
+                literal(0, _deliveries.c.attempts.type),
+                bindparam("now", type_=_deliveries.c.created_at.type),
+            )
+            .select_from(
+                changed.join(_meetings, _meetings.c.id == changed.c.meeting_id).join(
+                    _chats, _chats.c.id == _meetings.c.chat_id
+                )
+            )
+            .limit(1),
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(_deliveries.c.id)
+        .cte("refreshed")
+    )
+
+
+# The same, and the notice's refresh when the answer is written (the first change of the
+# slot in this process): PostgreSQL runs a statement's CTEs atomically, so the answer and its
+# refresh are written together or not at all, still in one round trip.
+_PRESS_ANSWER_AND_REFRESH = _PRESS_AND_ANSWER.add_columns(
+    select(func.count()).select_from(_refresh_after(_WRITTEN)).scalar_subquery()
+)
+
 # The reason of a 请假 still standing, for a meeting not called off; nothing otherwise.
 _SET_REASON_ON_LEAVE = (
     update(_answers)
@@ -94,6 +145,12 @@ _SET_REASON_ON_LEAVE = (
     .values(reason=bindparam("reason"))
 )
 
+_REASONED = _SET_REASON_ON_LEAVE.returning(_answers.c.meeting_id).cte("reasoned")
+_SET_REASON_AND_REFRESH = select(
+    select(func.count()).select_from(_REASONED).scalar_subquery(),
+    select(func.count()).select_from(_refresh_after(_REASONED)).scalar_subquery(),
+)
+
 
 def press(cursor: HotCursor, meeting_id: int, user_id: int) -> PressState | None:
     """The meeting (None if there is none) and the user's record, membership, answer."""
@@ -101,24 +158,54 @@ def press(cursor: HotCursor, meeting_id: int, user_id: int) -> PressState | None
     return press_state(rows[0]) if rows else None
 
 
+@dataclass(frozen=True, slots=True)
+class Refresh:
+    """The notice's refresh to enqueue with a change (meeting_plan.refresh's row)."""
+
+    key: str
+    kind: str
+    due_at: datetime
+    payload: dict[str, Any]
+    now: datetime  # when it is enqueued (created_at)
+
+    def params(self) -> dict[str, Any]:
+        """The refresh CTE's parameters."""
+        return {
+            "refresh_key": self.key,
+            "refresh_kind": self.kind,
+            "refresh_due": self.due_at,
+            "refresh_payload": self.payload,
+        }
+
+
 def press_and_answer(
-    cursor: HotCursor, meeting_id: int, names: Names, rsvp: Rsvp, now: datetime
+    cursor: HotCursor,
+    meeting_id: int,
+    names: Names,
+    rsvp: Rsvp,
+    now: datetime,
+    refresh: Refresh | None = None,
 ) -> tuple[PressState | None, bool]:
-    """The press's state before it, and whether its answer was written (PostgreSQL only);
-    `names`: who pressed (id, username, display name) as Telegram names them now."""
+    """The press's state before it, and whether its answer was written (PostgreSQL only),
+    with `refresh` enqueued if given and the answer written; `names`: who pressed (id,
+    username, display name) as Telegram names them now."""
     user_id, username, display_name = names
+    statement = _PRESS_AND_ANSWER if refresh is None else _PRESS_ANSWER_AND_REFRESH
+    extra = {} if refresh is None else refresh.params()
     rows = cursor.rows(
-        _PRESS_AND_ANSWER,
+        statement,
         meeting_id=meeting_id,
         user_id=user_id,
         username=username,
         display_name=display_name,
         rsvp=rsvp,
         now=now,
+        **extra,
     )
     if not rows:
         return None, False
-    return press_state(rows[0][:-1]), rows[0][-1] == 1
+    width = len(rows[0]) - (1 if refresh is None else 2)
+    return press_state(rows[0][:width]), rows[0][width] == 1
 
 
 def set_rsvp(cursor: HotCursor, meeting_id: int, user_id: int, rsvp: Rsvp, now: datetime) -> None:
@@ -129,12 +216,16 @@ def set_rsvp(cursor: HotCursor, meeting_id: int, user_id: int, rsvp: Rsvp, now: 
     )
 
 
-def set_reason_on_leave(cursor: HotCursor, meeting_id: int, user_id: int, reason: str) -> bool:
-    """Record the reason when the user is on leave from a meeting not called off."""
-    changed = cursor.execute(
-        _SET_REASON_ON_LEAVE, of_meeting=meeting_id, of_user=user_id, reason=reason
-    )
-    return changed == 1
+def set_reason_on_leave(
+    cursor: HotCursor, meeting_id: int, user_id: int, reason: str, refresh: Refresh | None = None
+) -> bool:
+    """Record the reason when the user is on leave from a meeting not called off; with
+    `refresh` (PostgreSQL only), enqueue it in the same statement if the reason was set."""
+    params = {"of_meeting": meeting_id, "of_user": user_id, "reason": reason}
+    if refresh is not None:
+        rows = cursor.rows(_SET_REASON_AND_REFRESH, **params, **refresh.params(), now=refresh.now)
+        return bool(rows[0][0] == 1)
+    return cursor.execute(_SET_REASON_ON_LEAVE, **params) == 1
 
 
 def drafts_of(cursor: HotCursor, chat_id: int, user_id: int) -> list[DraftRecord]:
