@@ -31,6 +31,7 @@ from bot.services.outbox import SweepReport
 from delivery.progress import show_broadcast_progress
 from emulator.emulator import BotApiEmulator
 from emulator.world import Chat, User
+from schedules.sweep import JOB_NAME as SWEEP_JOB
 from tests.conftest import BACKENDS, POSTGRES_URL, empty_postgres, migrated
 from tests.emulator_fixtures import fail_on_violations
 
@@ -65,6 +66,13 @@ class RunningBot:
     async def sweep(self) -> SweepReport:
         """Run the outbox sweep now (instead of waiting for its tick)."""
         return await self.runtime.sweeper.sweep()
+
+    def hold_sweeps(self) -> None:
+        """Pause the repeating sweep (a real-time tick): the test drives time and sweeps itself,
+        deterministically. Sweeps woken by a commit (something due at once) still run."""
+        assert self.application.job_queue is not None
+        for job in self.application.job_queue.get_jobs_by_name(SWEEP_JOB):
+            job.enabled = False
 
     async def show_progress(self) -> int:
         """Run the broadcast progress job now."""

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 from bot.core.domain import MemberStatus
 from emulator.world import Chat, User
-from schedules import sweep
 from storage.records import MeetingRecord
 from storage.repositories import DeliveryRepo, MemberRepo, OrganisationRepo
 from storage.repositories.meetings import MeetingRepo
@@ -98,19 +97,9 @@ class Branch:
         return {row.key.removeprefix(prefix): row.status.value for row in rows}
 
 
-def hold_sweeps(bot: RunningBot) -> None:
-    """Pause the repeating sweep: the test drives time and sweeps itself, deterministically.
-
-    Sweeps kicked by commands (something due at once) still run.
-    """
-    assert bot.application.job_queue is not None
-    for job in bot.application.job_queue.get_jobs_by_name(sweep.JOB_NAME):
-        job.enabled = False
-
-
 async def make_branch(bot: RunningBot) -> Branch:
     """A bound group whose members are on the roster (they wrote once)."""
-    hold_sweeps(bot)
+    bot.hold_sweeps()
     emu = bot.emulator
     secretary = emu.add_user("书记", username="shuji")
     zhang = emu.add_user("张三", username="zhangsan")

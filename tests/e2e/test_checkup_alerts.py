@@ -12,7 +12,7 @@ from bot.texts import minutes as texts
 from emulator.world import Chat, User
 from storage.repositories import MemberRepo, OrganisationRepo
 from tests.e2e.harness import BotFactory, RunningBot, stop_bot
-from tests.e2e.meetings_world import Branch, beijing, hold_sweeps, make_branch
+from tests.e2e.meetings_world import Branch, beijing, make_branch
 
 MISSING_ASSEMBLY = "本季度还没有召开支部党员大会，距季度末还有7天"
 
@@ -114,7 +114,7 @@ async def test_a_missing_assembly_is_warned_once_and_a_held_one_never(
     # A restart on the warning day sends nothing again.
     await stop_bot(bot)
     again = await bot_factory()
-    hold_sweeps(again)
+    again.hold_sweeps()
     await again.runtime.services.checkup.plan_alerts()
     await sweep_all(again)
     again.clock.advance(timedelta(days=1))

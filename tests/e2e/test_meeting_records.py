@@ -13,7 +13,7 @@ from bot.texts import minutes as texts
 from storage.repositories import MemberRepo, OrganisationRepo
 from storage.repositories.minutes import MinutesRepo
 from tests.e2e.harness import BotFactory, RunningBot, stop_bot
-from tests.e2e.meetings_world import Branch, beijing, hold_sweeps, make_branch
+from tests.e2e.meetings_world import Branch, beijing, make_branch
 
 
 async def held_meeting(branch: Branch) -> int:
@@ -165,7 +165,7 @@ async def test_the_draft_survives_a_restart_and_a_cancelled_meeting_gets_none(
     await branch.ask(branch.secretary, f"/meeting_cancel {called_off}", "已取消")
     await stop_bot(first)
     second = await bot_factory()
-    hold_sweeps(second)
+    second.hold_sweeps()
     branch.bot = second
     second.clock.set(beijing(11, 29, 9))  # down through the end of check-in
     await second.sweep()

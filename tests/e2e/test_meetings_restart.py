@@ -16,7 +16,7 @@ from bot.texts import meetings as meeting_texts
 from storage.records import DeliveryRecord
 from storage.repositories import ChatRepo, DeliveryRepo
 from tests.e2e.harness import BotFactory, RunningBot, stop_bot
-from tests.e2e.meetings_world import beijing, hold_sweeps, make_branch
+from tests.e2e.meetings_world import beijing, make_branch
 
 
 class Killed(BaseException):
@@ -31,7 +31,7 @@ async def restart(bot_factory: BotFactory, old: RunningBot) -> RunningBot:
     """Stop `old` and start a fresh Application on the same database."""
     await stop_bot(old)
     new = await bot_factory()
-    hold_sweeps(new)
+    new.hold_sweeps()
     return new
 
 
