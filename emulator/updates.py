@@ -80,6 +80,13 @@ class UpdateQueue:
         return all(u["update_id"] <= self.last_fetched_id for u in self._deliverable())
 
     @property
+    def all_confirmed(self) -> bool:
+        """Whether the bot confirmed every update (by a later offset, or a webhook's 2xx). A
+        polling bot asks again only once the fetched ones are in its own queue, so an update
+        handed out but still being read is not taken for handled."""
+        return not self._deliverable()
+
+    @property
     def pending(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by the bot."""
         return list(self._pending)
