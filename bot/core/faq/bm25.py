@@ -105,18 +105,24 @@ class Bm25Index:
                 continue
             threshold = heapq.nlargest(count, totals.values())[-1]
             if threshold >= remaining:
-                totals = _contenders(totals, threshold, remaining)
-                self._add_known(totals, found[position + 1 :])
+                totals = self._add_known(totals, found[position + 1 :], threshold, remaining)
                 break
         return heapq.nlargest(count, totals.items(), key=itemgetter(1))
 
     @staticmethod
     def _add_known(
-        totals: dict[int, float], rest: list[tuple[tuple[array[int], array[float]], float, float]]
-    ) -> None:
+        totals: dict[int, float],
+        rest: list[tuple[tuple[array[int], array[float]], float, float]],
+        threshold: float,
+        remaining: float,
+    ) -> dict[int, float]:
+        """The remaining terms added to the documents that can still reach ``threshold``
+        (the count-th best partial score), dropping the others before each term."""
         # Each document's terms are added in the same order as for a full scan, so the
         # scores are the same to the last bit.
-        for (ids, weights), factor, _ in rest:
+        for (ids, weights), factor, bound in rest:
+            totals = _contenders(totals, threshold, remaining)
+            remaining -= bound
             if len(ids) <= 4 * len(totals):
                 for doc_id, weight in zip(ids, weights, strict=True):
                     if doc_id in totals:
@@ -128,6 +134,7 @@ class Bm25Index:
                 position = bisect_left(ids, doc_id)
                 if position < size and ids[position] == doc_id:
                     totals[doc_id] += factor * weights[position]
+        return totals
 
     def weight(self, term: str, doc_id: int) -> float:
         """The weight of one term in one document (0.0 when absent)."""
