@@ -52,8 +52,6 @@ class FaqIndex:
         # Made ready for the wording similarity on first use (only the best few entries of a
         # question are compared): nothing to build up front, little kept.
         self._ready_wordings: dict[int, tuple[tuple[str, int], ...]] = {}
-        # Each title's idf weights, on first use too (24 entries are refined per question).
-        self._ready_titles: dict[int, tuple[tuple[tuple[tuple[str, float], ...], float], ...]] = {}
         weight = self.bm25.max_weight
         # Each own text's total weight, once: the similarity's denominator.
         self.text_weights = [
@@ -139,33 +137,16 @@ class FaqIndex:
     def title_cover(self, doc_id: int, terms: dict[str, float]) -> float:
         """Share of the entry's own question (by idf) that the asked question mentions; of
         the part it echoes best, when the own question asks two things."""
-        titles = self._ready_titles.get(doc_id)
-        if titles is None:
-            parts = (self.titles[doc_id], *self.title_parts.get(doc_id, ()))
-            titles = self._ready_titles[doc_id] = tuple(self._weighed(p) for p in parts)
-        whole = _covered(*titles[0], terms)
-        if len(titles) == 1:
-            return whole
-        return max(whole, *(_covered(*part, terms) for part in titles[1:]))
+        whole = self._cover(self.titles[doc_id], terms)
+        parts = self.title_parts.get(doc_id, ())
+        return max(whole, *(self._cover(part, terms) for part in parts)) if parts else whole
 
     def _cover(self, title: dict[str, float], terms: dict[str, float]) -> float:
-        return _covered(*self._weighed(title), terms)
-
-    def _weighed(self, title: dict[str, float]) -> tuple[tuple[tuple[str, float], ...], float]:
-        """A title's terms with their idf weights, and their total (summed in order)."""
         idf = self.bm25.idf
-        weighed = tuple((term, share * idf.get(term, 0.0)) for term, share in title.items())
-        total = 0.0
-        for _, weight in weighed:
+        total = covered = 0.0
+        for term, share in title.items():
+            weight = share * idf.get(term, 0.0)
             total += weight
-        return weighed, total
-
-
-def _covered(
-    weighed: tuple[tuple[str, float], ...], total: float, terms: dict[str, float]
-) -> float:
-    covered = 0.0
-    for term, weight in weighed:
-        if term in terms:
-            covered += weight
-    return covered / total if total else 1.0
+            if term in terms:
+                covered += weight
+        return covered / total if total else 1.0
