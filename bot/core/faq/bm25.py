@@ -26,6 +26,8 @@ from operator import itemgetter
 
 K1 = 1.2
 B = 0.75
+# Relative margin for comparing score bounds summed in another order than the scores.
+_SLACK = 1e-9
 
 
 class Bm25Index:
@@ -75,7 +77,7 @@ class Bm25Index:
         Terms are added rarest-first (by their best possible contribution). Once the
         count-th best partial score reaches what all remaining terms together could add, no
         unseen document can enter the result, and the remaining (long, common) lists are
-        only looked up for the documents already found.
+        only looked up for the documents already found that could still reach it.
         """
         found = sorted(
             (
@@ -87,38 +89,63 @@ class Bm25Index:
             reverse=True,
         )
         remaining = sum(bound for _, _, bound in found)
+        added = 0.0  # what the terms added so far could give: no partial score exceeds it
         totals: dict[int, float] = {}
         get = totals.get
         for position, ((ids, weights), factor, bound) in enumerate(found):
             remaining -= bound
+            added += bound
             if not totals and factor == 1.0:
                 totals.update(zip(ids, weights, strict=True))  # at C speed
             else:
                 for doc_id, weight in zip(ids, weights, strict=True):
                     totals[doc_id] = get(doc_id, 0.0) + factor * weight
-            if len(totals) >= count and heapq.nlargest(count, totals.values())[-1] >= remaining:
-                self._add_known(totals, found[position + 1 :])
+            # The count-th best is at most ``added``: skip ranking while that cannot suffice.
+            if len(totals) < count or added * (1 + _SLACK) < remaining:
+                continue
+            threshold = heapq.nlargest(count, totals.values())[-1]
+            if threshold >= remaining:
+                totals = self._add_known(totals, found[position + 1 :], threshold, remaining)
                 break
         return heapq.nlargest(count, totals.items(), key=itemgetter(1))
 
     @staticmethod
     def _add_known(
-        totals: dict[int, float], rest: list[tuple[tuple[array[int], array[float]], float, float]]
-    ) -> None:
-        for (ids, weights), factor, _ in rest:
-            if len(ids) <= len(totals):
+        totals: dict[int, float],
+        rest: list[tuple[tuple[array[int], array[float]], float, float]],
+        threshold: float,
+        remaining: float,
+    ) -> dict[int, float]:
+        """The remaining terms added to the documents that can still reach ``threshold``
+        (the count-th best partial score), dropping the others before each term."""
+        # Each document's terms are added in the same order as for a full scan, so the
+        # scores are the same to the last bit.
+        for (ids, weights), factor, bound in rest:
+            totals = _contenders(totals, threshold, remaining)
+            remaining -= bound
+            if len(ids) <= 4 * len(totals):
                 for doc_id, weight in zip(ids, weights, strict=True):
                     if doc_id in totals:
                         totals[doc_id] += factor * weight
                 continue
-            # A long list: made into a dict at C speed, then looked up per known document.
-            lookup = dict(zip(ids, weights, strict=True))
+            # A long list and few documents: each looked up by bisection (ids are sorted).
+            size = len(ids)
             for doc_id in totals:
-                if doc_id in lookup:
-                    totals[doc_id] += factor * lookup[doc_id]
+                position = bisect_left(ids, doc_id)
+                if position < size and ids[position] == doc_id:
+                    totals[doc_id] += factor * weights[position]
+        return totals
 
     def weight(self, term: str, doc_id: int) -> float:
         """The weight of one term in one document (0.0 when absent)."""
         ids, weights = self.postings.get(term, (array("l"), array("d")))
         position = bisect_left(ids, doc_id)
         return weights[position] if position < len(ids) and ids[position] == doc_id else 0.0
+
+
+def _contenders(totals: dict[int, float], threshold: float, remaining: float) -> dict[int, float]:
+    """The documents whose partial score plus all the remaining terms could still reach the
+    count-th best partial score (``threshold``): the others can only end below it. Kept in
+    the order found, so ties are broken as before."""
+    floor = threshold - remaining - _SLACK * (threshold + remaining)
+    return {doc_id: score for doc_id, score in totals.items() if score >= floor}

@@ -14,6 +14,7 @@ from bot.core.faq.bm25 import Bm25Index
 from bot.core.faq.documents import EntryText, entry_document, verbatim_key
 from bot.core.faq.kb import FaqEntry
 from bot.core.faq.tokenizer import analyse, domain_words
+from bot.core.faq.wording import own_wordings
 
 # Words that narrow an entry to one kind of organisation (design.md's domains): an entry about
 # 机关 or 村 suits a question that names it and yields to the general entry otherwise.
@@ -48,6 +49,9 @@ class FaqIndex:
         self.settled = [d.settled for d in documents]
         self.texts = [d.texts for d in documents]
         self.wordings = [d.verbatim for d in documents]
+        # Made ready for the wording similarity on first use (only the best few entries of a
+        # question are compared): nothing to build up front, little kept.
+        self._ready_wordings: dict[int, tuple[tuple[str, int], ...]] = {}
         weight = self.bm25.max_weight
         # Each own text's total weight, once: the similarity's denominator.
         self.text_weights = [
@@ -114,6 +118,13 @@ class FaqIndex:
             return entry.org_id not in org_ids
 
         return hidden
+
+    def own_wordings(self, doc_id: int) -> tuple[tuple[str, int], ...]:
+        """The entry's own texts as written, ready for wording.closest_wording."""
+        ready = self._ready_wordings.get(doc_id)
+        if ready is None:
+            ready = self._ready_wordings[doc_id] = own_wordings(self.wordings[doc_id])
+        return ready
 
     def verbatim_entry(self, normalised: str, org_ids: frozenset[int]) -> int | None:
         """The one visible entry that has the question word for word among its own texts,

@@ -14,7 +14,7 @@ from operator import itemgetter
 from bot.core.faq.confidence import Signals
 from bot.core.faq.index import FaqIndex
 from bot.core.faq.tokenizer import Analysis
-from bot.core.faq.wording import bigrams, blend, wording_similarity
+from bot.core.faq.wording import bigrams, blend, closest_wording
 
 REFINE_TOP = 24  # raw scores refined by intent, title and scope
 ORG_PRECEDENCE = 0.9  # an organisation's entry beats a shipped one scoring up to 1/0.9 of it
@@ -67,7 +67,7 @@ def rank(
     for position, (key, doc_id, confidence) in enumerate(scored):
         similar = 0.0
         if position < PHRASING_TOP:
-            similar = wording_similarity(asked, index.wordings[doc_id])
+            similar = closest_wording(asked, index.own_wordings(doc_id))
             signals[doc_id] = Signals(coverage[doc_id], phrasing.get(doc_id, 0.0), similar)
         scored[position] = (blend(key, similar), doc_id, blend(confidence, similar))
     scored.sort(reverse=True)
