@@ -35,15 +35,10 @@ def own_wordings(texts: Iterable[str]) -> tuple[tuple[str, int], ...]:
     return tuple((squeeze(text), len(bigrams(text))) for text in texts)
 
 
-def wording_similarity(asked: frozenset[str], texts: Iterable[str]) -> float:
-    """Dice similarity of the question's bigrams (``asked``) with the closest of ``texts``."""
-    return closest_wording(asked, own_wordings(texts))
-
-
 def closest_wording(asked: frozenset[str], wordings: tuple[tuple[str, int], ...]) -> float:
-    """``wording_similarity`` over texts made ready once (``own_wordings``): the shared
-    bigrams are counted without building each text's set (it runs for eight entries a
-    question)."""
+    """Dice similarity of the question's bigrams (``asked``) with the closest of an entry's
+    own texts, made ready once (``own_wordings``): the shared bigrams are counted without
+    building each text's set (it runs for eight entries a question)."""
     best = 0.0
     for chars, size in wordings:
         if asked and size:
